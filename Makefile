@@ -1,0 +1,65 @@
+# The two commands of the README: `make run` (set up and serve the demo on SQLite) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: WeasyPrint's pango and the HarfBuzz subsetter (without it a CJK PDF takes ~20 s), the CJK
+# font, gettext for translations, poppler/zbar to check PDFs and QR codes in tests, Chromium for browser tests.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
+TEST_DEBS := $(RUN_DEBS) poppler-utils zbar-tools chromium
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: run test setup sysdeps-run sysdeps-test lint format messages migrate demo totp bench loadtest prod-check clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+sysdeps-run:
+	@bash scripts/ensure-debs.sh $(RUN_DEBS)
+
+sysdeps-test:
+	@bash scripts/ensure-debs.sh $(TEST_DEBS)
+
+messages: setup
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: setup
+	$(DEV_ENV) $(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(DEV_ENV) $(PY) manage.py seed_demo
+
+totp: setup
+	@$(DEV_ENV) $(PY) manage.py demo_totp hr01
+
+run: sysdeps-run setup messages demo
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: sysdeps-test setup messages lint
+	PORTAL_TESTING=1 $(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m bench $(BENCH_ARGS)
+
+prod-check: setup
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=prod-check-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
+	DJANGO_ALLOWED_HOSTS=portal.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles

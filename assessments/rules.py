@@ -1,0 +1,290 @@
+"""Monthly performance score rules: pure functions, no ORM, no request, no clock.
+
+The policy is ``shared/domain.md`` (Assessment and performance scores), made exact by issue 6. Arithmetic follows
+``shared/conventions.md``: exact ``Decimal`` throughout; KPI points, component means and composites are computed
+unrounded, and only the composite is rounded (half-up, 2 places) inside these rules. Components are returned
+unrounded; callers round them with :func:`round2` for display or storage.
+
+Every policy value comes in as an argument (a :class:`ScoringPolicy`); :data:`DEFAULT_POLICY` holds the domain
+defaults that the default policy version is created from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+TARGET_POINTS = Decimal(80)
+MAX_POINTS = Decimal(100)
+_CENTS = Decimal("0.01")
+
+# The four KPIs, in the order they are shown; each code is also the ScoringPolicy and KpiValues attribute name.
+KPI_CODES = ("timeliness", "resolution", "satisfaction", "complaint")
+KPI_LABELS = {
+    "timeliness": ("Response timeliness rate", "响应及时率"),
+    "resolution": ("Resolution rate", "问题解决率"),
+    "satisfaction": ("Customer satisfaction", "客户满意度"),
+    "complaint": ("Complaint rate", "投诉率"),
+}
+
+
+def round2(value: Decimal) -> Decimal:
+    """Return ``value`` rounded half-up to 2 decimal places (``Decimal("84.995")`` → ``Decimal("85.00")``).
+
+    The one rounding the conventions allow: for what is shown, stored for display or ranked on.
+    """
+    return value.quantize(_CENTS, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class KpiBand:
+    """One KPI's policy: ``floor`` earns 0 points, ``target`` 80 and ``excellence`` 100 (values in percent).
+
+    Higher is better when ``floor < target < excellence``; lower is better when ``floor > target > excellence``
+    (complaint rate). Any other ordering is refused, since the points would be undefined.
+    """
+
+    floor: Decimal
+    target: Decimal
+    excellence: Decimal
+
+    def __post_init__(self) -> None:
+        ascending = self.floor < self.target < self.excellence
+        descending = self.floor > self.target > self.excellence
+        if not (ascending or descending):
+            raise ValueError(
+                "a KPI band needs floor, target and excellence strictly increasing (higher is better) "
+                f"or strictly decreasing (lower is better); got {self.floor} / {self.target} / {self.excellence}"
+            )
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.floor > self.target
+
+
+@dataclass(frozen=True)
+class ScoringPolicy:
+    """One version of the monthly scoring policy.
+
+    Weights are relative (they need not sum to 100: the composite divides by the weights of the components
+    present). Each weight is ≥ 0 and at least one is positive.
+    """
+
+    timeliness: KpiBand
+    resolution: KpiBand
+    satisfaction: KpiBand
+    complaint: KpiBand
+    weight_kpi: Decimal
+    weight_quality: Decimal
+    weight_learning: Decimal
+    required_hours: Decimal
+    min_contacts: int
+    winners: int
+
+    def __post_init__(self) -> None:
+        weights = (self.weight_kpi, self.weight_quality, self.weight_learning)
+        if any(w < 0 for w in weights) or sum(weights, ZERO) <= 0:
+            raise ValueError(f"weights must be ≥ 0 with a positive total; got {'/'.join(map(str, weights))}")
+        if self.required_hours < 0:
+            raise ValueError(f"required hours must be ≥ 0; got {self.required_hours}")
+        if self.min_contacts < 0:
+            raise ValueError(f"minimum contacts must be ≥ 0; got {self.min_contacts}")
+        if self.winners < 0:
+            raise ValueError(f"the number of winners must be ≥ 0; got {self.winners}")
+
+    def band(self, code: str) -> KpiBand:
+        """The band of the KPI named by ``code`` (one of :data:`KPI_CODES`)."""
+        if code not in KPI_CODES:
+            raise KeyError(code)
+        return getattr(self, code)
+
+
+DEFAULT_POLICY = ScoringPolicy(
+    timeliness=KpiBand(floor=Decimal("90"), target=Decimal("98"), excellence=Decimal("99.5")),
+    resolution=KpiBand(floor=Decimal("85"), target=Decimal("95"), excellence=Decimal("99")),
+    satisfaction=KpiBand(floor=Decimal("75"), target=Decimal("90"), excellence=Decimal("98")),
+    complaint=KpiBand(floor=Decimal("2.0"), target=Decimal("0.5"), excellence=Decimal("0.1")),
+    weight_kpi=Decimal("50"),
+    weight_quality=Decimal("30"),
+    weight_learning=Decimal("20"),
+    required_hours=Decimal("4"),
+    min_contacts=100,
+    winners=10,
+)
+
+
+@dataclass(frozen=True)
+class KpiValues:
+    """One staff member's imported KPI row for a month; rates in percent (0–100)."""
+
+    contacts_handled: int
+    timeliness: Decimal
+    resolution: Decimal
+    satisfaction: Decimal
+    complaint: Decimal
+    major_complaints: int
+
+    def value(self, code: str) -> Decimal:
+        """The rate of the KPI named by ``code`` (one of :data:`KPI_CODES`)."""
+        if code not in KPI_CODES:
+            raise KeyError(code)
+        return getattr(self, code)
+
+
+def kpi_meets_target(value: Decimal, band: KpiBand) -> bool:
+    """Whether ``value`` meets the band's target; a value exactly at the target meets it."""
+    return value <= band.target if band.lower_is_better else value >= band.target
+
+
+def kpi_points(value: Decimal, band: KpiBand) -> Decimal:
+    """Unrounded points (0–100) for ``value``: linear floor → target (0 → 80) and target → excellence (80 → 100).
+
+    Beyond excellence gives 100 and beyond the floor gives 0. The same formulas serve lower-is-better bands
+    because both differences change sign together.
+    """
+    if kpi_meets_target(value, band):
+        span = MAX_POINTS - TARGET_POINTS
+        points = TARGET_POINTS + span * (value - band.target) / (band.excellence - band.target)
+    else:
+        points = TARGET_POINTS * (value - band.floor) / (band.target - band.floor)
+    return min(max(points, ZERO), MAX_POINTS)
+
+
+def kpi_component(kpis: KpiValues | None, policy: ScoringPolicy) -> Decimal | None:
+    """The KPI component: the unrounded mean of the four KPIs' points; ``None`` when the month has no KPI row."""
+    if kpis is None:
+        return None
+    total = sum((kpi_points(kpis.value(code), policy.band(code)) for code in KPI_CODES), ZERO)
+    return total / len(KPI_CODES)
+
+
+def quality_component(scores: Sequence[Decimal]) -> Decimal | None:
+    """The quality component: the unrounded mean of the month's QA evaluation scores; ``None`` when there are none."""
+    if not scores:
+        return None
+    return sum(scores, ZERO) / len(scores)
+
+
+def learning_component(
+    in_service_hours: Decimal, results: Sequence[Decimal], policy: ScoringPolicy
+) -> Decimal | None:
+    """The learning component, by issue 6's rules applied in order.
+
+    (a) credited in-service hours of the month below ``policy.required_hours`` → ``0``, present even with no
+    results; (b) otherwise the unrounded mean of the month's in-service assessment results; (c) otherwise
+    ``None`` (absent). The caller passes only in-service hours and results dated in the month: onboarding and
+    leadership records never count here.
+    """
+    if in_service_hours < policy.required_hours:
+        return ZERO
+    if results:
+        return sum(results, ZERO) / len(results)
+    return None
+
+
+@dataclass(frozen=True)
+class MonthlyScore:
+    """A staff member's score for a month.
+
+    ``kpi``, ``quality`` and ``learning`` are unrounded (``None`` when absent); ``composite`` is rounded half-up
+    to 2 places and is ``None`` when there is no score. ``partial`` is true when any component is absent.
+    """
+
+    kpi: Decimal | None
+    quality: Decimal | None
+    learning: Decimal | None
+    composite: Decimal | None
+    partial: bool
+
+    @property
+    def has_score(self) -> bool:
+        return self.composite is not None
+
+
+def composite_score(
+    kpi: Decimal | None, quality: Decimal | None, learning: Decimal | None, policy: ScoringPolicy
+) -> MonthlyScore:
+    """Combine the unrounded components into a :class:`MonthlyScore`.
+
+    The composite is the weighted mean of the present components, the weights rescaled over them, computed from
+    the unrounded components and rounded once. With every component absent there is no score (``composite`` is
+    ``None``); the same holds when every present component has weight 0, as nothing weighted is left.
+    """
+    weighted = [
+        (component, weight)
+        for component, weight in (
+            (kpi, policy.weight_kpi),
+            (quality, policy.weight_quality),
+            (learning, policy.weight_learning),
+        )
+        if component is not None
+    ]
+    total_weight = sum((weight for _, weight in weighted), ZERO)
+    composite = None
+    if total_weight > 0:
+        # One division at the end keeps the arithmetic exact until the single rounding.
+        composite = round2(sum((c * w for c, w in weighted), ZERO) / total_weight)
+    return MonthlyScore(
+        kpi=kpi, quality=quality, learning=learning, composite=composite, partial=len(weighted) < 3
+    )
+
+
+def score_staff_month(
+    *,
+    kpis: KpiValues | None,
+    quality_scores: Sequence[Decimal],
+    in_service_hours: Decimal,
+    learning_results: Sequence[Decimal],
+    policy: ScoringPolicy,
+) -> MonthlyScore:
+    """Score one staff member for one month from that month's inputs.
+
+    ``kpis`` is the month's KPI row (``None`` if none); ``quality_scores`` the QA evaluation scores dated in the
+    month; ``in_service_hours`` the credited in-service training hours dated in the month; ``learning_results``
+    the in-service assessment results of the month. Returns a :class:`MonthlyScore` whose ``composite`` is
+    ``None`` when there is no score.
+    """
+    return composite_score(
+        kpi_component(kpis, policy),
+        quality_component(quality_scores),
+        learning_component(in_service_hours, learning_results, policy),
+        policy,
+    )
+
+
+def kpi_explanation(kpis: KpiValues | None, policy: ScoringPolicy) -> list[dict]:
+    """Explain each KPI of the month for the "explained score" page; ``[]`` when there is no KPI row.
+
+    One dict per KPI in :data:`KPI_CODES` order with keys ``code``, ``label``, ``label_zh``, ``value``,
+    ``floor``, ``target``, ``excellence``, ``lower_is_better``, ``points`` (unrounded: round for display),
+    ``meets_target``, ``needed_for_target`` (the target value a missed KPI needed — at most it when lower is
+    better, at least it otherwise — or ``None`` when met) and ``gap_to_target`` (how far the value was from the
+    target, 0 when met).
+    """
+    if kpis is None:
+        return []
+    rows = []
+    for code in KPI_CODES:
+        band = policy.band(code)
+        value = kpis.value(code)
+        meets = kpi_meets_target(value, band)
+        label, label_zh = KPI_LABELS[code]
+        rows.append(
+            {
+                "code": code,
+                "label": label,
+                "label_zh": label_zh,
+                "value": value,
+                "floor": band.floor,
+                "target": band.target,
+                "excellence": band.excellence,
+                "lower_is_better": band.lower_is_better,
+                "points": kpi_points(value, band),
+                "meets_target": meets,
+                "needed_for_target": None if meets else band.target,
+                "gap_to_target": ZERO if meets else abs(value - band.target),
+            }
+        )
+    return rows

@@ -1,0 +1,70 @@
+"""Shared shape of the import commands: FILE, --dry-run, --json, exit status 1 when the file is refused."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from portal.importing import ImportResult
+
+
+def write_json(stdout, payload: dict) -> None:
+    """Exactly one JSON object on standard output (conventions: `--json`)."""
+    stdout.write(json.dumps(payload, ensure_ascii=False), ending="\n")
+
+
+class JsonCommand(BaseCommand):
+    """A command with `--json`: machine output on stdout, human messages on stderr."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="Print one JSON object on standard output.")
+
+    def execute(self, *args, **options):
+        # Messages in commands follow the portal's default language unless the caller's locale says otherwise.
+        with translation.override(options.get("language") or None):
+            return super().execute(*args, **options)
+
+    def fail(self, options, message: str, payload: dict | None = None):
+        """Refuse with `message`; under --json also print `payload` (with the message in `errors`)."""
+        if options.get("json"):
+            body = dict(payload or {})
+            body.setdefault("errors", [{"line": 0, "message": message}])
+            write_json(self.stdout, body)
+            self.stderr.write(message)
+            sys.exit(1)
+        raise CommandError(message)
+
+
+class ImportCommand(JsonCommand):
+    """Subclasses set `count_keys` and implement `run_import(data=..., file_name=..., dry_run=..., **options)`."""
+
+    count_keys: list[str] = ["created", "updated"]
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM or GB18030) or XLSX file.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
+
+    def run_import(self, *, data: bytes, file_name: str, dry_run: bool, **options) -> ImportResult:
+        raise TypeError(f"{type(self).__name__} must define run_import()")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.fail(options, f"Cannot read {path}: {exc.strerror}", dict.fromkeys(self.count_keys, 0))
+        dry_run = options.pop("dry_run")
+        result = self.run_import(data=data, file_name=path.name, dry_run=dry_run, **options)
+        if options["json"]:
+            write_json(self.stdout, result.as_json())
+        for error in result.errors:
+            self.stderr.write(f"line {error.line}: {error.message}")
+        if not result.ok:
+            self.stderr.write(f"Refused: {len(result.errors)} error(s); nothing was written.")
+            sys.exit(1)
+        summary = ", ".join(f"{key} {value}" for key, value in result.counts.items())
+        prefix = "Dry run, nothing written: " if result.dry_run else ""
+        (self.stderr if options["json"] else self.stdout).write(prefix + summary)

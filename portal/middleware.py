@@ -1,0 +1,56 @@
+"""Cross-cutting request rules: security headers, and two-factor authentication for HR and admin roles."""
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Paths a person without the required second factor may still reach: setting it up, logging out, switching
+# language, and static files.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/", "/verify/")
+
+
+def mfa_required_for(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in settings.PORTAL_MFA_REQUIRED_ROLES)
+
+
+class RequireMFAMiddleware:
+    """allauth has no switch to require MFA for some roles, so HR and admin are sent to set up TOTP first."""
+
+    session_key = "portal_mfa_ok"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and mfa_required_for(user) and not request.path.startswith(MFA_EXEMPT_PREFIXES):
+            if request.session.get(self.session_key) != user.pk:
+                if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                    return redirect(reverse("mfa_activate_totp"))
+                request.session[self.session_key] = user.pk
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy for every response, and no caching of signed-in pages.
+
+    Scores, exams and HR pages hold personal data: a shared computer's back button must not show them.
+    """
+
+    csp = (
+        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+        "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
+        "font-src 'self' data:; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.csp)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,81 @@
+"""Menus and home-page panels that each app registers at start-up (in its AppConfig.ready).
+
+The people app owns the layout; courses, assessments and incentives add their entries without the people app
+importing them (imports stay one-way).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # a lazy translation
+    url_name: str
+    roles: frozenset[str] | None = None  # None: everyone signed in
+    order: int = 50
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A block of a role's home page: `render(request) -> dict | None` gives its template context, or None to hide."""
+
+    template: str
+    render: Callable
+    roles: frozenset[str] | None = None
+    order: int = 50
+
+
+@dataclass
+class _Registry:
+    nav: list[NavItem] = field(default_factory=list)
+    panels: list[HomePanel] = field(default_factory=list)
+
+
+registry = _Registry()
+
+
+def register_nav(label, url_name: str, *, roles=None, order: int = 50, permission: str | None = None) -> None:
+    if any(item.url_name == url_name for item in registry.nav):
+        return
+    registry.nav.append(NavItem(label, url_name, frozenset(roles) if roles else None, order, permission))
+    registry.nav.sort(key=lambda item: item.order)
+
+
+def register_home_panel(template: str, render: Callable, *, roles=None, order: int = 50) -> None:
+    if any(panel.template == template for panel in registry.panels):
+        return
+    registry.panels.append(HomePanel(template, render, frozenset(roles) if roles else None, order))
+    registry.panels.sort(key=lambda panel: panel.order)
+
+
+def _allowed(user, roles, permission=None) -> bool:
+    if roles is not None and not (user.is_superuser or user.role in roles):
+        return False
+    return permission is None or user.has_perm(permission)
+
+
+def nav_for(user) -> list[dict]:
+    items = []
+    for item in registry.nav:
+        if not _allowed(user, item.roles, item.permission):
+            continue
+        try:
+            items.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+        except NoReverseMatch:
+            continue
+    return items
+
+
+def home_panels_for(request) -> list[dict]:
+    panels = []
+    for panel in registry.panels:
+        if not _allowed(request.user, panel.roles):
+            continue
+        context = panel.render(request)
+        if context is not None:
+            panels.append({"template": panel.template, "context": context})
+    return panels

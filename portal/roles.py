@@ -1,0 +1,86 @@
+"""Roles map to Django groups; each group's permissions are declared here and kept in step on every migrate.
+
+The groups themselves come from a migration (so a freshly migrated database has them); `sync_role_groups`
+runs after every `migrate` and gives each group exactly the permissions below that exist so far, so an app
+that adds models later only has to add its codenames here.
+"""
+
+from portal.models import Role
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+# Codenames as "app_label.codename". Codenames that do not exist (yet) are skipped.
+_CONTENT_EDITING = [
+    ADMIN_ACCESS,
+    "wagtailcore.add_page",
+    "wagtailcore.change_page",
+    "wagtailcore.publish_page",
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.NEW_HIRE: [],
+    Role.AGENT: [],
+    Role.TEAM_LEAD: ["portal.view_team_reports"],
+    Role.MANAGER: ["portal.view_department_reports"],
+    Role.TRAINER: [
+        *_CONTENT_EDITING,
+        "courses.record_attendance",
+        "assessments.manage_questions",
+        "assessments.evaluate_staff",
+    ],
+    Role.HR: [
+        *_CONTENT_EDITING,
+        "portal.view_user",
+        "portal.add_user",
+        "portal.change_user",
+        "portal.view_department",
+        "portal.add_department",
+        "portal.change_department",
+        "portal.view_team",
+        "portal.add_team",
+        "portal.change_team",
+        "portal.import_staff",
+        "portal.view_auditevent",
+        "portal.view_importrun",
+        "courses.record_attendance",
+        "courses.import_training_records",
+        "assessments.manage_questions",
+        "assessments.evaluate_staff",
+        "assessments.import_evaluations",
+        "assessments.import_kpis",
+        "assessments.manage_policy",
+        "incentives.manage_service_stars",
+        "incentives.manage_awards",
+    ],
+}
+# Administrators hold every HR permission; they are also Django superusers for system settings.
+ROLE_PERMISSIONS[Role.ADMIN] = list(ROLE_PERMISSIONS[Role.HR])
+
+
+def group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+def sync_role_groups(apps=None, **kwargs) -> None:
+    """Create the role groups and set each one's permissions to exactly those declared above."""
+    from django.apps import apps as global_apps
+
+    registry = apps or global_apps
+    Group = registry.get_model("auth", "Group")
+    Permission = registry.get_model("auth", "Permission")
+    wanted = {code for codes in ROLE_PERMISSIONS.values() for code in codes}
+    by_code = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in={c.split(".", 1)[1] for c in wanted}
+        )
+    }
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        group.permissions.set([by_code[c] for c in codes if c in by_code])

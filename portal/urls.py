@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal import views
+
+portal_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("me/", views.profile, name="me"),
+        path("staff/", views.staff_directory, name="staff-directory"),
+        path("staff/import/", views.StaffImportView.as_view(), name="staff-import"),
+        path("staff/<str:employee_no>/", views.profile, name="profile"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    # Every login goes through allauth (rate limits, MFA): the admin login pages redirect there.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include(portal_patterns)),
+    path("courses/", include("courses.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("incentives/", include("incentives.urls")),
+    path("", RedirectView.as_view(pattern_name="portal:home", permanent=False), name="root"),
+    # Curriculum pages (Wagtail) live under /learn/.
+    path("learn/", include(wagtail_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,54 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import staff_get_for_user, staff_visible_to, visibility_scope
+from portal.navigation import home_panels_for
+from portal.services import staff_import
+from portal.uploads import ImportUploadView
+
+
+@login_required
+def home(request):
+    return render(request, "portal/home.html", {"panels": home_panels_for(request)})
+
+
+@login_required
+def profile(request, employee_no=None):
+    person = staff_get_for_user(request.user, employee_no=employee_no or request.user.employee_no)
+    return render(request, "portal/profile.html", {"person": person, "is_self": person.pk == request.user.pk})
+
+
+@login_required
+def staff_directory(request):
+    """The people the viewer may see: their team, their department, or everyone for HR."""
+    people = staff_visible_to(request.user).filter(is_active=True).select_related("department", "team")
+    query = request.GET.get("q", "").strip()
+    if query:
+        people = people.filter(name__icontains=query) | people.filter(employee_no__icontains=query)
+    page = Paginator(people.order_by("employee_no"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/staff_directory.html",
+        {
+            "page": page,
+            "query": query,
+            "scope": visibility_scope(request.user),
+        },
+    )
+
+
+class StaffImportView(ImportUploadView):
+    kind = "staff"
+    permission_required = "portal.import_staff"
+    title = _("Import staff roster")
+    columns = ["employee_no", "name", "email", "department", "team", "role", "hire_date", "onboarded_on"]
+    help_text = _(
+        "Roles: new_hire, agent, team_lead, manager, trainer, hr, admin. Dates as YYYY-MM-DD. "
+        "A blank onboarded_on keeps a recorded completion."
+    )
+    success_url = "portal:staff-directory"
+
+    def service(self, **kwargs):
+        return staff_import(**kwargs)

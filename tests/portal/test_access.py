@@ -1,0 +1,107 @@
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import give_totp
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_staff_member_cannot_open_another_staff_members_profile(client, org):
+    client.force_login(org.agent_a1)
+    assert client.get(f"/portal/staff/{org.agent_a1b.employee_no}/").status_code == 404
+    assert client.get(f"/portal/staff/{org.agent_a1.employee_no}/").status_code == 200
+
+
+def test_a_team_lead_sees_only_their_team(client, org):
+    client.force_login(org.lead_a1)
+    page = client.get("/portal/staff/").content.decode()
+    assert org.agent_a1.employee_no in page and org.agent_a1b.employee_no in page
+    assert org.agent_a2.employee_no not in page and org.agent_b1.employee_no not in page
+    assert client.get(f"/portal/staff/{org.agent_a1.employee_no}/").status_code == 200
+    assert client.get(f"/portal/staff/{org.agent_a2.employee_no}/").status_code == 404
+
+
+def test_a_manager_sees_their_department_only(client, org):
+    client.force_login(org.manager_a)
+    page = client.get("/portal/staff/").content.decode()
+    assert org.agent_a1.employee_no in page and org.agent_a2.employee_no in page
+    assert org.agent_b1.employee_no not in page
+    assert client.get(f"/portal/staff/{org.agent_b1.employee_no}/").status_code == 404
+
+
+def test_hr_sees_everyone(hr_client, org):
+    page = hr_client.get("/portal/staff/").content.decode()
+    for person in (org.agent_a1, org.agent_a2, org.agent_b1, org.manager_b):
+        assert person.employee_no in page
+
+
+def test_only_hr_reaches_the_roster_upload(client, org, hr_user):
+    client.force_login(org.manager_a)
+    assert client.get("/portal/staff/import/").status_code == 403
+    client.force_login(hr_user)
+    assert client.get("/portal/staff/import/").status_code == 200
+
+
+def test_only_trainers_hr_and_admins_reach_the_wagtail_admin(client, org):
+    client.force_login(org.agent_a1)
+    assert client.get("/admin/").status_code in (302, 403)
+    trainer = StaffFactory(role="trainer")
+    client.force_login(trainer)
+    assert client.get("/admin/").status_code == 200
+
+
+PUBLIC_PREFIXES = (
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/media/",
+    "/verify/",
+    "/learn/",
+    "/documents/",
+    "/admin/login/",
+    "/admin/password_reset/",
+    "/admin/jsi18n/",
+    "/admin/sprite",
+)
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def _concrete(route: str) -> str:
+    import re
+
+    path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: "1" if m.group(1) == "int" else "x", route)
+    path = re.sub(r"[\^\$\\]|\(\?P<\w+>[^)]*\)", "x", path)
+    return "/" + path.lstrip("/")
+
+
+def test_every_non_public_url_needs_login(client):
+    checked = 0
+    for route in _walk(get_resolver().url_patterns):
+        if any(ch in route for ch in "^$*+[(\\?"):
+            continue  # a regex route (Wagtail's serve view) has no single concrete path
+        path = _concrete(route)
+        if path == "/" or path.startswith(PUBLIC_PREFIXES):
+            continue
+        response = client.get(path)
+        assert response.status_code in (302, 401, 403, 404, 405), path
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"] or "/admin/login/" in response["Location"], path
+        checked += 1
+    assert checked > 10
+
+
+def test_hr_without_two_factor_is_sent_to_set_it_up(client, db):
+    hr = StaffFactory(role="hr")
+    client.force_login(hr)
+    response = client.get("/portal/")
+    assert response.status_code == 302 and "/accounts/2fa/totp/activate" in response["Location"]
+    give_totp(hr)
+    assert client.get("/portal/").status_code == 200
