@@ -1,0 +1,239 @@
+"""Curriculum (Wagtail pages) and learning records (plain models).
+
+Pages: TrainingRootPage → ProgrammePage (onboarding / monthly / leadership) → ModulePage → LessonPage.
+Records: Enrolment, LessonCompletion, TrainingRecord (imported), LearningResult (assessment results of a month).
+Credited hours of a month are LessonCompletion hours plus TrainingRecord hours dated in it (Asia/Shanghai dates).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from courses.blocks import LessonBodyBlock
+
+
+class Category(models.TextChoices):
+    """The credit category of training: what counts for onboarding, the monthly in-service hours, leadership."""
+
+    ONBOARDING = "onboarding", _("Onboarding")
+    IN_SERVICE = "in_service", _("In-service")
+    LEADERSHIP = "leadership", _("Leadership")
+
+
+class ProgrammeKind(models.TextChoices):
+    ONBOARDING = "onboarding", _("Onboarding programme (72 hours)")
+    MONTHLY = "monthly", _("Monthly module (4 hours)")
+    LEADERSHIP = "leadership", _("Quarterly leadership course")
+
+
+PROGRAMME_CATEGORY = {
+    ProgrammeKind.ONBOARDING: Category.ONBOARDING,
+    ProgrammeKind.MONTHLY: Category.IN_SERVICE,
+    ProgrammeKind.LEADERSHIP: Category.LEADERSHIP,
+}
+
+
+class DeliveryMode(models.TextChoices):
+    ONLINE = "online", _("Online theory")
+    OFFLINE = "offline", _("Offline practice")
+
+
+class TrainingRootPage(Page):
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.ProgrammePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("training root")
+
+
+class ProgrammePage(Page):
+    kind = models.CharField(_("kind"), max_length=16, choices=ProgrammeKind.choices)
+    month = models.DateField(
+        _("month"), null=True, blank=True, help_text=_("Monthly modules: the month it belongs to.")
+    )
+    quarter_start = models.DateField(
+        _("quarter"), null=True, blank=True, help_text=_("Leadership course: first day of its quarter.")
+    )
+    due_days = models.PositiveSmallIntegerField(
+        _("days to complete"), default=0, help_text=_("0: by the end of the month (monthly) or quarter.")
+    )
+    summary = RichTextField(_("summary"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("month"),
+        FieldPanel("quarter_start"),
+        FieldPanel("due_days"),
+        FieldPanel("summary"),
+    ]
+    parent_page_types = ["courses.TrainingRootPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("programme")
+
+    @property
+    def category(self) -> str:
+        return PROGRAMME_CATEGORY[self.kind]
+
+
+class ModulePage(Page):
+    summary = RichTextField(_("summary"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    parent_page_types = ["courses.ProgrammePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+
+class LessonPage(Page):
+    delivery_mode = models.CharField(_("delivery"), max_length=8, choices=DeliveryMode.choices)
+    planned_hours = models.DecimalField(
+        _("planned hours"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    required = models.BooleanField(_("required"), default=True)
+    objectives = RichTextField(_("objectives"), blank=True)
+    is_sop = models.BooleanField(_("SOP lesson"), default=False)
+    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("delivery_mode"),
+        FieldPanel("planned_hours"),
+        FieldPanel("required"),
+        FieldPanel("is_sop"),
+        FieldPanel("objectives"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+
+class Enrolment(models.Model):
+    """A person assigned a programme (onboarding, a monthly module, a leadership course, a remedial module)."""
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    programme = models.ForeignKey(ProgrammePage, on_delete=models.CASCADE, related_name="enrolments")
+    assigned_on = models.DateField(_("assigned on"))
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=32, default="policy")
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "programme"], name="enrolment_once_per_programme")
+        ]
+
+
+class LessonCompletion(models.Model):
+    """A lesson completed by a person, crediting its planned hours on the (Asia/Shanghai) completion date."""
+
+    class Via(models.TextChoices):
+        LEARNER = "learner", _("Completed online")
+        QUIZ = "quiz", _("Quiz passed")
+        ATTENDANCE = "attendance", _("Attendance recorded by a trainer")
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
+    completed_on = models.DateField(_("completed on"), db_index=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    via = models.CharField(max_length=16, choices=Via.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson completion")
+        verbose_name_plural = _("lesson completions")
+        permissions = [("record_attendance", _("Can record offline attendance"))]
+        constraints = [models.UniqueConstraint(fields=["staff", "lesson"], name="lesson_completed_once")]
+        indexes = [models.Index(fields=["category", "completed_on"], name="completion_cat_date_idx")]
+
+
+class TrainingRecord(models.Model):
+    """Imported training: offline sessions, external courses, paper exams. Key: staff, date, category, title."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_records"
+    )
+    date = models.DateField(_("date"), db_index=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
+    score = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        permissions = [("import_training_records", _("Can import training records"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "date", "category", "title"], name="training_record_key"
+            ),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="training_record_hours_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="training_record_score_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "date"], name="record_cat_date_idx")]
+
+
+class LearningResult(models.Model):
+    """An assessment result (percent) of a month, from a higher app (a graded quiz attempt).
+
+    Assessments writes these through `courses.services.learning_result_record`; imported training-record
+    scores are results too and are read from TrainingRecord directly.
+    """
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_results"
+    )
+    date = models.DateField(_("date"), db_index=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    percent = models.DecimalField(_("result (%)"), max_digits=5, decimal_places=2)
+    source = models.CharField(max_length=32)
+    source_id = models.CharField(max_length=64)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment result")
+        verbose_name_plural = _("assessment results")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="learning_result_source_once"),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0, percent__lte=100), name="learning_result_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "date"], name="result_cat_date_idx")]
