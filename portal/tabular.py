@@ -576,14 +576,17 @@ def parse_decimal(
     `places` are fine ("95.500"); a "%" sign, thousands separators, exponents, NaN and Infinity are errors, with
     a hint when the intent is clear. Blank → None when `allow_blank`, else an error.
     """
+    text = text.strip()
+    if text.isascii():  # the common case, "95" or "95.5": straight to a Decimal written at `places` decimals
+        whole, dot, fraction = text.partition(".")
+        if whole.isdigit() and len(fraction) <= places and (fraction.isdigit() or not dot):
+            value = Decimal(text if len(fraction) == places else f"{whole}.{fraction.ljust(places, '0')}")
+            if (min_value is None or value >= min_value) and (max_value is None or value <= max_value):
+                return value
     text = _half_width(text)
     if not text:
         return _blank(column, allow_blank)
     sign, whole, fraction = _number_parts(text, column)
-    if not sign and whole and len(fraction) == places:
-        value = Decimal(text)  # the common case, already at exactly `places` decimals
-        _check_range(value, text, column, min_value, max_value)
-        return value
     if len(fraction) > places:
         if fraction[places:].strip("0"):
             raise FieldError(
@@ -613,6 +616,11 @@ def parse_int(
 
     Full-width digits count as ASCII. Blank → None when `allow_blank`, else an error.
     """
+    text = text.strip()
+    if text.isdigit() and text.isascii():  # the common case
+        number = int(text)
+        if (min_value is None or number >= min_value) and (max_value is None or number <= max_value):
+            return number
     text = _half_width(text)
     if not text:
         return _blank(column, allow_blank)
