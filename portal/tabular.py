@@ -354,7 +354,9 @@ def _check_xlsx_container(data: bytes) -> None:
         raise _file_error(not_xlsx)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (
+        Exception
+    ):  # a damaged directory raises many kinds: BadZipFile, NotImplementedError, struct.error...
         raise _file_error(not_xlsx) from None
     with archive:
         members = archive.infolist()
