@@ -8,7 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("People and access")
 
     def ready(self):
+        from portal import panels
+
         post_migrate.connect(_sync_after_migrate, dispatch_uid="portal.sync_role_groups")
+        panels.register()
 
 
 def _sync_after_migrate(sender, app_config=None, **kwargs):

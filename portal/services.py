@@ -119,6 +119,16 @@ def staff_create(
     return user
 
 
+def staff_end_sessions(*, user: User) -> int:
+    """End every session of `user` at once (a leaver, or "sign out everywhere"). Returns how many ended."""
+    from allauth.usersessions.models import UserSession
+
+    sessions = UserSession.objects.purge_and_list(user)
+    for session in sessions:
+        session.end()
+    return len(sessions)
+
+
 def staff_update(*, user: User, acting_user, **changes) -> User:
     """Change a staff member's profile; role changes update groups and are audited."""
     old_role = user.role
@@ -130,6 +140,9 @@ def staff_update(*, user: User, acting_user, **changes) -> User:
                 setattr(user, key, value)
         user.full_clean(exclude=["password"])
         user.save()
+        if changes.get("is_active") is False:
+            staff_end_sessions(user=user)
+            audit_record(action="staff.deactivate", acting_user=acting_user, target=user)
         if user.role != old_role:
             staff_set_groups([user])
             audit_record(

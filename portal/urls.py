@@ -14,6 +14,7 @@ portal_patterns = (
         path("staff/", views.staff_directory, name="staff-directory"),
         path("staff/import/", views.StaffImportView.as_view(), name="staff-import"),
         path("staff/<str:employee_no>/", views.profile, name="profile"),
+        path("staff/<str:employee_no>/invite/", views.staff_invite, name="staff-invite"),
     ],
     "portal",
 )

@@ -1,11 +1,16 @@
+from allauth.account.forms import ResetPasswordForm
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from portal.access import staff_get_for_user, staff_visible_to, visibility_scope
+from portal.access import can_manage_people, staff_get_for_user, staff_visible_to, visibility_scope
 from portal.navigation import home_panels_for
-from portal.services import staff_import
+from portal.services import audit_record, staff_import
 from portal.uploads import ImportUploadView
 
 
@@ -17,7 +22,35 @@ def home(request):
 @login_required
 def profile(request, employee_no=None):
     person = staff_get_for_user(request.user, employee_no=employee_no or request.user.employee_no)
-    return render(request, "portal/profile.html", {"person": person, "is_self": person.pk == request.user.pk})
+    return render(
+        request,
+        "portal/profile.html",
+        {
+            "person": person,
+            "is_self": person.pk == request.user.pk,
+            "can_invite": can_manage_people(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def staff_invite(request, employee_no):
+    """HR sends the invitation (allauth's password-reset e-mail) so an imported person can set a password."""
+    if not can_manage_people(request.user):
+        raise PermissionDenied
+    person = staff_get_for_user(request.user, employee_no=employee_no)
+    if not person.email:
+        messages.error(
+            request, gettext_now("%(name)s has no e-mail address; add one first.") % {"name": person.name}
+        )
+        return redirect("portal:profile", employee_no=person.employee_no)
+    form = ResetPasswordForm(data={"email": person.email})
+    if form.is_valid():
+        form.save(request)
+    audit_record(action="staff.invite", acting_user=request.user, target=person)
+    messages.success(request, gettext_now("Invitation sent to %(email)s.") % {"email": person.email})
+    return redirect("portal:profile", employee_no=person.employee_no)
 
 
 @login_required

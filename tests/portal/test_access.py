@@ -105,3 +105,31 @@ def test_hr_without_two_factor_is_sent_to_set_it_up(client, db):
     assert response.status_code == 302 and "/accounts/2fa/totp/activate" in response["Location"]
     give_totp(hr)
     assert client.get("/portal/").status_code == 200
+
+
+def test_hr_sends_an_invitation_e_mail_to_an_imported_person(client, org, hr_user, mailoutbox):
+    client.force_login(hr_user)
+    response = client.post(f"/portal/staff/{org.agent_a1.employee_no}/invite/")
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [[org.agent_a1.email]]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+def test_only_hr_may_send_invitations(client, org):
+    client.force_login(org.lead_a1)
+    assert client.post(f"/portal/staff/{org.agent_a1.employee_no}/invite/").status_code == 403
+
+
+def test_deactivating_a_leaver_ends_all_their_sessions(org, hr_user):
+    from django.test import Client
+
+    from portal.services import staff_update
+
+    phone, desktop = Client(), Client()
+    for device in (phone, desktop):
+        device.force_login(org.agent_a1)
+        assert device.get("/portal/").status_code == 200
+    staff_update(user=org.agent_a1, acting_user=hr_user, is_active=False)
+    for device in (phone, desktop):
+        response = device.get("/portal/")
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]

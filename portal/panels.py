@@ -1,0 +1,32 @@
+"""Home-page panels of the people app: HR's tasks and a team lead's team."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Role, User
+from portal.navigation import register_home_panel, register_nav
+
+
+def hr_tasks_panel(request):
+    people = User.objects.filter(is_active=True)
+    return {
+        "staff": people.count(),
+        "without_password": people.filter(password__startswith="!").count(),
+    }
+
+
+def team_panel(request):
+    user = request.user
+    if not user.team_id:
+        return None
+    return {"team": user.team, "members": User.objects.filter(team_id=user.team_id, is_active=True).count()}
+
+
+def register():
+    register_nav(
+        _("Staff"),
+        "portal:staff-directory",
+        roles=[Role.TEAM_LEAD, Role.MANAGER, Role.HR, Role.ADMIN],
+        order=80,
+    )
+    register_home_panel("portal/panels/hr_tasks.html", hr_tasks_panel, roles=[Role.HR, Role.ADMIN], order=5)
+    register_home_panel("portal/panels/team.html", team_panel, roles=[Role.TEAM_LEAD], order=40)
