@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.blocks.list_block import ListValue
 from wagtail.blocks.struct_block import StructValue
-from wagtail.models import PageLogEntry
+from wagtail.models import Page, PageLogEntry, Site
 from wagtail.rich_text import RichText
 
 from courses.models import (
@@ -28,6 +28,7 @@ from courses.models import (
     SopAcknowledgement,
     SopRevision,
     TrainingRecord,
+    TrainingRootPage,
 )
 from courses.rules import due_date, quarter_start, text_diff
 from courses.signals import lesson_completed, onboarding_completed
@@ -711,3 +712,23 @@ def sop_acknowledge(*, staff, sop_revision: SopRevision) -> SopAcknowledgement:
         sop_revision=sop_revision, staff=staff
     )
     return acknowledgement
+
+
+# --- Curriculum root ----------------------------------------------------------------------------------------
+
+
+def training_root_ensure(*, title: str = "培训中心 Training Centre") -> TrainingRootPage:
+    """The training root under Wagtail's root, served as the default site's home (the portal mounts it at
+    /learn/). Idempotent."""
+    root = TrainingRootPage.objects.first()
+    if root is None:
+        root = TrainingRootPage(title=title, slug="training")
+        Page.get_first_root_node().add_child(instance=root)
+        root.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
+    elif site.root_page_id != root.pk:
+        site.root_page = root
+        site.save()
+    return root
