@@ -80,3 +80,13 @@ def test_staff_see_the_change_acknowledge_it_and_the_lead_sees_who_has_not(clien
     client.force_login(org.lead_a1)
     page = client.get(f"/courses/sop/{revision.pk}/").content.decode()
     assert "A0002" in page and "A0003" not in page  # own team only
+
+
+def test_the_team_matrix_lists_sop_changes_with_who_has_not_acknowledged(client, org):
+    lesson = sop_lesson()
+    republish(lesson, STEPS_V2)
+    revision = SopRevision.objects.get()
+    sop_acknowledge(staff=org.agent_a1, sop_revision=revision)
+    client.force_login(org.lead_a1)
+    response = client.get("/courses/team/")
+    assert [(x["revision"], x["missing"]) for x in response.context["sop_revisions"]] == [(revision, 2)]
