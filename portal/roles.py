@@ -23,6 +23,20 @@ _CONTENT_EDITING = [
     "wagtaildocs.choose_document",
 ]
 
+_QUIZ_ADMIN = [
+    f"assessments.{verb}_{model}"
+    for model in (
+        "questionbank",
+        "question",
+        "questioncategory",
+        "quiz",
+        "quizquestion",
+        "rubric",
+        "rubriccriterion",
+    )
+    for verb in ("add", "change", "delete", "view")
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.NEW_HIRE: [],
     Role.AGENT: [],
@@ -33,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "courses.record_attendance",
         "assessments.manage_questions",
         "assessments.evaluate_staff",
+        *_QUIZ_ADMIN,
     ],
     Role.HR: [
         *_CONTENT_EDITING,
@@ -55,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessments.import_evaluations",
         "assessments.import_kpis",
         "assessments.manage_policy",
+        "assessments.manage_certificates",
+        *_QUIZ_ADMIN,
         "incentives.manage_service_stars",
         "incentives.manage_awards",
     ],

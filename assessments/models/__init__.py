@@ -1,5 +1,28 @@
 """Assessment records: QA evaluations, question banks and quizzes, certificates, KPIs and monthly scores."""
 
-from assessments.models.evaluation import Evaluation, EvaluationKind
+from assessments.models.bank import Question, QuestionBank, QuestionCategory, QuestionType
+from assessments.models.certificate import Certificate, CertificateBatch, CertificateKind
+from assessments.models.evaluation import DisputeStatus, Evaluation, EvaluationKind
+from assessments.models.quiz import Attempt, AttemptItem, AttemptStatus, Quiz, QuizQuestion, ReviewPolicy
+from assessments.models.scorecard import Rubric, RubricCriterion
 
-__all__ = ["Evaluation", "EvaluationKind"]
+__all__ = [
+    "Attempt",
+    "AttemptItem",
+    "AttemptStatus",
+    "Certificate",
+    "CertificateBatch",
+    "CertificateKind",
+    "DisputeStatus",
+    "Evaluation",
+    "EvaluationKind",
+    "Question",
+    "QuestionBank",
+    "QuestionCategory",
+    "QuestionType",
+    "Quiz",
+    "QuizQuestion",
+    "ReviewPolicy",
+    "Rubric",
+    "RubricCriterion",
+]
