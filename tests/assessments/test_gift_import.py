@@ -80,10 +80,11 @@ def test_export_reads_back_as_the_same_questions(capsys):
     again = parse_gift(exported)
     original = parse_gift(data.decode("utf-8"))
     assert again.errors == []
-    strip = lambda qs: sorted(
-        (q.title, q.qtype, q.text, repr(q.options), repr(q.numeric), q.pairs) for q in qs
-    )  # noqa: E731
-    assert strip(again.questions) == strip(original.questions)
+    assert _comparable(again.questions) == _comparable(original.questions)
+
+
+def _comparable(questions):
+    return sorted((q.title, q.qtype, q.text, repr(q.options), repr(q.numeric), q.pairs) for q in questions)
 
 
 def test_trainer_uploads_a_gift_file_with_preview_then_confirm_and_downloads_it(client):
