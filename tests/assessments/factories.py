@@ -2,7 +2,9 @@
 
 from decimal import Decimal
 
-from wagtail.models import Page
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
 
 from assessments.models import Question, QuestionBank, Quiz, QuizQuestion
 from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPage
@@ -11,7 +13,12 @@ from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPa
 def training_root() -> TrainingRootPage:
     root = TrainingRootPage.objects.first()
     if root is None:
-        root = Page.get_first_root_node().add_child(instance=TrainingRootPage(title="培训", slug="training"))
+        # Transactional (browser) tests flush the tables, Wagtail's locale and root page included.
+        Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        top = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        root = top.add_child(instance=TrainingRootPage(title="培训", slug="training"))
     return root
 
 
