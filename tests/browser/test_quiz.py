@@ -27,9 +27,7 @@ def test_a_learner_takes_a_timed_quiz_and_sees_the_result(page):
     countdown = page.locator("#quiz-countdown")
     assert countdown.inner_text().startswith(("9:", "10:"))
     page.get_by_label("倾听并致歉").check()
-    page.wait_for_function(
-        "document.querySelector('fieldset[data-slot=\"1\"] .item-version').value === '1'"
-    )
+    page.wait_for_function("document.querySelector('fieldset[data-slot=\"1\"] .item-version').value === '1'")
     assert AttemptItem.objects.get(slot=1).response == {"choice": 0}  # saved before submitting
     page.locator("input[type=text]").fill("９５５８８")
     page.click("#submit-quiz")
