@@ -29,7 +29,9 @@ def make_lesson(*, kind="monthly", hours="2", title="沟通技巧", required=Tru
         quarter = this_month.replace(month=(this_month.month - 1) // 3 * 3 + 1)
         programme = training_root().add_child(
             instance=ProgrammePage(
-                title=f"{kind} 课程", slug=f"p-{kind}-{ProgrammePage.objects.count()}", kind=kind,
+                title=f"{kind} 课程",
+                slug=f"p-{kind}-{ProgrammePage.objects.count()}",
+                kind=kind,
                 month=this_month if kind == "monthly" else None,
                 quarter_start=quarter if kind == "leadership" else None,
             )

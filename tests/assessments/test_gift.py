@@ -32,6 +32,7 @@ def _english_messages():
     with translation.override("en"):
         yield
 
+
 DATA = Path(__file__).parent / "data"
 D = Decimal
 
