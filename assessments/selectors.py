@@ -12,6 +12,7 @@ from assessments.models import (
     CoachingAssignment,
     CoachingModule,
     Evaluation,
+    KpiCode,
     KpiRecord,
     MonthlyScore,
     ScoringPolicyVersion,
@@ -275,6 +276,7 @@ class CoachingItem:
     name: str
     month: date
     kpi: str
+    kpi_label: str
     module_title: str
     module_url: str
     completed: bool
@@ -320,6 +322,7 @@ def coaching_list(*, staff_qs, include_completed: bool = False) -> list[Coaching
                 name=name,
                 month=month,
                 kpi=kpi,
+                kpi_label=str(KpiCode(kpi).label),
                 module_title=module.title if module else "",
                 module_url=module.url if module else "",
                 completed=completed,
