@@ -101,7 +101,25 @@ def staff_month_inputs(*, month: date, staff_ids=None) -> list[StaffMonthInput]:
     kpis_qs = KpiRecord.objects.filter(month=first)
     if ids is not None:
         kpis_qs = kpis_qs.filter(staff_id__in=ids)
-    kpis = {k.staff_id: k.as_rules() for k in kpis_qs.iterator(chunk_size=5000)}
+    kpis = {
+        staff_id: rules.KpiValues(
+            contacts_handled=contacts,
+            timeliness=timeliness,
+            resolution=resolution,
+            satisfaction=satisfaction,
+            complaint=complaint,
+            major_complaints=major,
+        )
+        for staff_id, contacts, timeliness, resolution, satisfaction, complaint, major in kpis_qs.values_list(
+            "staff_id",
+            "contacts_handled",
+            "response_timeliness_rate",
+            "resolution_rate",
+            "satisfaction_rate",
+            "complaint_rate",
+            "major_complaints",
+        ).iterator(chunk_size=5000)
+    }
     return [
         StaffMonthInput(
             staff_id=pk,
