@@ -9,7 +9,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 36, 28, 12, 36
 COLOURS = ("#0b6bcb", "#17823b", "#b7791f", "#c53030", "#6b46c1")
 
 
@@ -80,7 +80,7 @@ def line_chart(title: str, labels: list[str], series: list[tuple[str, list]], to
                 f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(points)}"/>'
             )
         if len(series) > 1:
-            lx = LEFT + number * 140
+            lx = LEFT + number * 150
             body.append(
                 f'<rect x="{lx}" y="{HEIGHT - 14}" width="10" height="10" fill="{colour}"/>'
                 f'<text x="{lx + 14}" y="{HEIGHT - 5}" font-size="11" fill="#1f2933">{escape(name)}</text>'
