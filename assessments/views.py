@@ -32,6 +32,7 @@ from assessments.selectors import (
 )
 from assessments.services import (
     KPI_COUNT_KEYS,
+    coaching_assign_for_month,
     coaching_module_set,
     kpi_month_import,
     monthly_scores_compute,
@@ -226,6 +227,7 @@ def overview(request):
             ],
             "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
             "coaching": coaching_list(staff_qs=people),
+            "team_compliance": _team_compliance(lines, missed),
             "departments": departments,
             "teams": teams,
             "filters": filters,
@@ -233,6 +235,27 @@ def overview(request):
             "can_import": request.user.has_perm("assessments.import_kpis"),
         },
     )
+
+
+def _team_compliance(lines, missed) -> list[dict]:
+    """Per team, the percentage of its people with KPI data who met each KPI target this month."""
+    teams: dict[str, dict] = {}
+    for line in lines:
+        if line.kpis is None:
+            continue
+        team = teams.setdefault(line.team or "—", {"people": 0, "met": dict.fromkeys(rules.KPI_CODES, 0)})
+        team["people"] += 1
+        for code in rules.KPI_CODES:
+            if code not in missed[line.staff_id]:
+                team["met"][code] += 1
+    return [
+        {
+            "team": name,
+            "people": data["people"],
+            "values": [round(100 * data["met"][code] / data["people"], 1) for code in rules.KPI_CODES],
+        }
+        for name, data in sorted(teams.items())
+    ]
 
 
 def _compliance(months, people) -> dict[str, list]:
@@ -349,6 +372,7 @@ def recompute(request):
         return redirect("assessments:scores-overview")
     try:
         count = monthly_scores_compute(month=month, acting_user=request.user)
+        coaching_assign_for_month(month=month)
     except MonthLockedError as exc:
         messages.error(request, str(exc))
     else:

@@ -80,6 +80,11 @@ def test_a_manager_sees_the_department_and_who_missed_which_target(client, score
     assert page.context["count"] == 4 and page.context["missed_any"] == 2
     text = page.content.decode()
     assert "B0001" not in text and "Customer satisfaction" in text and "Complaint rate" in text
+    by_team = {row["team"]: row for row in page.context["team_compliance"]}
+    assert set(by_team) == {"热线一组", "热线二组"}
+    # timeliness, resolution, satisfaction, complaint: one of three missed satisfaction in team A1.
+    assert by_team["热线一组"]["values"] == [100.0, 100.0, 66.7, 100.0]
+    assert by_team["热线二组"]["values"] == [100.0, 100.0, 100.0, 0.0]
 
 
 def test_hr_exports_xlsx_with_formula_names_neutralised(client, scored_org):

@@ -1,4 +1,4 @@
-from assessments.services import monthly_scores_compute
+from assessments.services import coaching_assign_for_month, monthly_scores_compute
 from portal.management.base import JsonCommand, write_json
 from portal.services import MonthLockedError
 from portal.tabular import FieldError, parse_month
@@ -15,6 +15,7 @@ class Command(JsonCommand):
         try:
             month = parse_month(options["month"])
             scored = monthly_scores_compute(month=month)
+            coaching_assign_for_month(month=month)
         except (FieldError, MonthLockedError) as exc:
             self.fail(options, str(exc), {"month": options["month"], "scored": 0})
         if options["json"]:
