@@ -105,7 +105,9 @@ def _team_of(size, team, month):
         kpi_record(StaffFactory(team=team), month, satisfaction="80")
 
 
-@pytest.mark.parametrize("name", ["assessments:scores-overview", "assessments:my-scores"])
+@pytest.mark.parametrize(
+    "name", ["assessments:scores-overview", "assessments:my-scores", "assessments:scores-export"]
+)
 def test_score_pages_need_the_same_queries_for_few_and_many_staff(
     client, org, name, django_assert_max_num_queries
 ):
