@@ -26,8 +26,8 @@ _CONTENT_EDITING = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.NEW_HIRE: [],
     Role.AGENT: [],
-    Role.TEAM_LEAD: ["portal.view_team_reports"],
-    Role.MANAGER: ["portal.view_department_reports"],
+    Role.TEAM_LEAD: ["portal.view_team_reports", "incentives.nominate_cases"],
+    Role.MANAGER: ["portal.view_department_reports", "incentives.review_suggestions"],
     Role.TRAINER: [
         *_CONTENT_EDITING,
         "courses.record_attendance",
@@ -57,6 +57,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessments.manage_policy",
         "incentives.manage_service_stars",
         "incentives.manage_awards",
+        "incentives.publish_service_stars",
+        "incentives.review_suggestions",
+        "incentives.decide_suggestions",
     ],
 }
 # Administrators hold every HR permission; they are also Django superusers for system settings.
