@@ -252,3 +252,28 @@ def test_two_concurrent_publishes_leave_exactly_one_publication():
     assert sorted(outcomes) == ["published", "refused"]
     assert ServiceStarPublication.objects.filter(month=OCTOBER).count() == 1
     assert Award.objects.count() == 2
+
+
+IMPORT_COMMANDS = ("import_training_records", "import_evaluations", "import_kpis")
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
+def test_sample_month_through_the_real_imports_matches_the_published_example():
+    from django.core.management import get_commands
+
+    missing = [name for name in IMPORT_COMMANDS if name not in get_commands()]
+    if missing:
+        pytest.skip(f"import commands not available on this branch yet: {', '.join(missing)}")
+    quiet = {"stdout": StringIO(), "stderr": StringIO()}
+    call_command("import_staff", str(SAMPLES / "staff.csv"), **quiet)
+    call_command("import_training_records", str(SAMPLES / "training.csv"), **quiet)
+    call_command("import_evaluations", str(SAMPLES / "evaluations.csv"), **quiet)
+    call_command("import_kpis", str(SAMPLES / "kpis.csv"), "--month", "2026-10", **quiet)
+    got = stars_json()
+    expected = json.loads((SAMPLES / "service_stars.expected.json").read_text())
+    assert [(w["employee_no"], w["score"]) for w in got["winners"]] == [
+        (w["employee_no"], w["score"]) for w in expected["winners"]
+    ]
+    assert [(i["employee_no"], i["reasons"]) for i in got["ineligible"]] == [
+        (i["employee_no"], i["reasons"]) for i in expected["ineligible"]
+    ]
