@@ -1,7 +1,6 @@
 """`suggestion_award`: value score and award under the current (default) policy, at and around every tier bound."""
 
 import json
-from decimal import Decimal
 from io import StringIO
 
 import pytest
