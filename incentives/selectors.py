@@ -366,6 +366,10 @@ class MonthSpend:
         return self.budget_yuan - self.total_yuan
 
     @property
+    def over_by_yuan(self) -> int:
+        return max(0, self.total_yuan - self.budget_yuan)
+
+    @property
     def over_budget(self) -> bool:
         return self.total_yuan > self.budget_yuan
 

@@ -60,6 +60,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "incentives.publish_service_stars",
         "incentives.review_suggestions",
         "incentives.decide_suggestions",
+        "incentives.view_awardpolicy",
+        "incentives.add_awardpolicy",
+        "incentives.change_awardpolicy",
+        "incentives.view_servicestarpublication",
+        "incentives.view_award",
     ],
 }
 # Administrators hold every HR permission; they are also Django superusers for system settings.
