@@ -554,3 +554,30 @@ def suggestion_mark_implemented(*, suggestion: Suggestion, acting_user) -> Sugge
         suggestion.save(update_fields=["status", "status_changed_at"])
         audit_record(action="incentives.suggestion.implemented", acting_user=acting_user, target=suggestion)
     return suggestion
+
+
+def suggestion_summaries_send(*, month: date) -> int:
+    """E-mail each submitter the status of their suggestions for `month` (open in it or decided in it), after
+    the surrounding transaction commits. Returns the number of mails queued."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from incentives.selectors import suggestion_month_summary
+
+    first = first_of_month(month)
+    summary = suggestion_month_summary(first)
+    messages_out = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for items in summary.values():
+            submitter = items[0].submitter
+            if not submitter.email or not submitter.is_active:
+                continue
+            context = {"person": submitter, "month": first, "suggestions": items}
+            subject = render_to_string("incentives/email/suggestion_summary_subject.txt", context).strip()
+            body = render_to_string("incentives/email/suggestion_summary.txt", context)
+            messages_out.append((subject, body, settings.DEFAULT_FROM_EMAIL, [submitter.email]))
+    if messages_out:
+        transaction.on_commit(lambda: send_mass_mail(messages_out, fail_silently=False))
+    return len(messages_out)
