@@ -1,9 +1,11 @@
 """Thin views: parse input, check permission, call one service or selector, render."""
 
+import time
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +27,25 @@ from incentives.pdf import award_letters_pdf
 from portal.access import staff_get_for_user
 from portal.models import AuditEvent, User
 from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+
+# Per-user limits of costly or spammable endpoints (security checklist item 34): (requests, seconds).
+LIMITS = {"suggestion_submit": (10, 3600), "export": (30, 600), "letter": (30, 600)}
+
+
+def _throttled(request, action: str) -> bool:
+    """Count one use of `action` by the user in the current window; True when over the limit."""
+    limit, window = LIMITS[action]
+    key = f"incentives:rl:{action}:{request.user.pk}:{int(time.time() // window)}"
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > limit
+
+
+def _too_many() -> HttpResponse:
+    return HttpResponse(_("Too many requests: please wait a little."), status=429, content_type="text/plain")
 
 
 def _month(text: str) -> date:
@@ -145,6 +166,8 @@ def star_letters(request, month):
     awards = selectors.star_awards_for_month(_month(month))
     if not awards:
         raise Http404
+    if _throttled(request, "export"):
+        return _too_many()
     response = HttpResponse(award_letters_pdf(awards), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="service-stars-{month}.pdf"'
     return response
@@ -156,6 +179,8 @@ def payroll_export(request, month, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     first = _month(month)
+    if _throttled(request, "export"):
+        return _too_many()
     rows = selectors.payroll_rows(first)
     if fmt == "xlsx":
         data = xlsx_bytes(selectors.PAYROLL_HEADER, rows, sheet_title=f"{first:%Y-%m}")
@@ -227,6 +252,8 @@ def my_awards(request, employee_no=None):
 @login_required
 def award_letter(request, award_id):
     award = selectors.award_get_for_user(request.user, award_id)
+    if _throttled(request, "letter"):
+        return _too_many()
     response = HttpResponse(award_letters_pdf([award]), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="award-{award.pk}.pdf"'
     return response
@@ -358,6 +385,8 @@ def suggestions(request):
 @login_required
 def suggestion_new(request):
     form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and _throttled(request, "suggestion_submit"):
+        return _too_many()
     if request.method == "POST" and form.is_valid():
         suggestion = services.suggestion_submit(acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Thank you: your suggestion was submitted."))

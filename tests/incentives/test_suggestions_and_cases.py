@@ -235,3 +235,18 @@ def test_evidence_upload_is_checked_renamed_and_served_as_attachment_to_permitte
     other_lead = StaffFactory(role="team_lead", team=org.team_b1)
     client.force_login(other_lead)
     assert client.get(reverse("incentives:case-evidence", args=[nomination.pk])).status_code == 404
+
+
+def test_suggestion_submits_are_rate_limited_per_user(people, client, settings):
+    from incentives import views
+
+    settings_limit = views.LIMITS["suggestion_submit"]
+    views.LIMITS["suggestion_submit"] = (2, 3600)
+    try:
+        client.force_login(people["agent"])
+        fields = {"title": "t", "problem": "p", "proposal": "q", "expected_benefit": "b"}
+        codes = [client.post(reverse("incentives:suggestion-new"), fields).status_code for _ in range(3)]
+    finally:
+        views.LIMITS["suggestion_submit"] = settings_limit
+    assert codes == [302, 302, 429]
+    assert Suggestion.objects.count() == 2

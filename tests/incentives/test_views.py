@@ -130,3 +130,25 @@ def test_a_name_with_markup_is_escaped_in_the_letter_html(agents):
     publish_october(hr("HR1"))
     html = render_to_string("incentives/award_letter.html", {"awards": Award.objects.filter(staff=evil)})
     assert "<img" not in html and "&lt;img" in html
+
+
+def test_audit_page_lists_incentive_decisions_for_hr_only(agents, client):
+    user = hr("HR1")
+    publish_october(user)
+    client.force_login(user)
+    response = client.get(reverse("incentives:audit"))
+    actions = [e.action for e in response.context["events"]]
+    assert "incentives.star.publish" in actions and "incentives.star.approve" in actions
+    assert all(a.startswith("incentives.") for a in actions)
+    client.force_login(agents.agent_a1)
+    assert client.get(reverse("incentives:audit")).status_code == 403
+
+
+def test_undo_through_the_page_needs_a_reason(agents, client):
+    user = hr("HR1")
+    publish_october(user)
+    client.force_login(user)
+    client.post(MONTH_URL, {"action": "undo", "reason": ""})
+    assert ServiceStarRound.objects.get().status == RoundStatus.PUBLISHED
+    client.post(MONTH_URL, {"action": "undo", "reason": "数据有误"})
+    assert ServiceStarRound.objects.get().status == RoundStatus.DRAFT

@@ -17,13 +17,11 @@ def star_month_payload(view) -> dict:
                 "employee_no": row.employee_no,
                 "name": row.name,
                 "score": f"{row.score:.2f}",
-                "partial": row.partial,
             }
             for row in view.winners
         ],
         "ineligible": [
-            {"employee_no": row.employee_no, "name": row.name, "reasons": sorted(row.reasons)}
-            for row in view.ineligible
+            {"employee_no": row.employee_no, "reasons": sorted(row.reasons)} for row in view.ineligible
         ],
     }
 
@@ -40,19 +38,16 @@ class Command(JsonCommand):
             month = parse_month(options["month"])
         except FieldError as exc:
             self.fail(options, str(exc), {"month": options["month"]})
-        payload = star_month_payload(star_month(month=month))
+        view = star_month(month=month)
+        payload = star_month_payload(view)
         if options["json"]:
             write_json(self.stdout, payload)
             return
         self.stdout.write(f"{payload['month']} · {payload['status']}")
-        for winner in payload["winners"]:
-            flag = " (partial)" if winner["partial"] else ""
-            self.stdout.write(
-                f"{winner['rank']:>3}. {winner['employee_no']} {winner['name']} {winner['score']}{flag}"
-            )
-        if payload["ineligible"]:
+        for row in view.winners:
+            flag = " (partial)" if row.partial else ""
+            self.stdout.write(f"{row.rank:>3}. {row.employee_no} {row.name} {row.score:.2f}{flag}")
+        if view.ineligible:
             self.stdout.write("Not eligible:")
-            for person in payload["ineligible"]:
-                self.stdout.write(
-                    f"  {person['employee_no']} {person['name']}: {', '.join(person['reasons'])}"
-                )
+            for row in view.ineligible:
+                self.stdout.write(f"  {row.employee_no} {row.name}: {', '.join(sorted(row.reasons))}")
