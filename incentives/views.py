@@ -3,6 +3,7 @@
 import time
 from datetime import date
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
@@ -92,10 +93,20 @@ def star_rounds(request):
 
 
 STAR_ACTIONS = {"exclude", "withdraw", "approve", "publish", "undo"}
+# Approve, publish and undo ask for the password again when the sign-in is older than this (checklist item 7).
+REAUTH_AFTER_SECONDS = 15 * 60
+
+
+def _sign_in_is_old(request) -> bool:
+    if request.method != "POST" or request.POST.get("action") not in {"approve", "publish", "undo"}:
+        return False
+    last_login = request.user.last_login
+    return last_login is None or (timezone.now() - last_login).total_seconds() > REAUTH_AFTER_SECONDS
 
 
 @login_required
 @permission_required("incentives.manage_service_stars", raise_exception=True)
+@reauthentication_required(allow_get=True, enabled=_sign_in_is_old)
 def star_month(request, month):
     first = _month(month)
     exclusion_form = ExclusionForm()

@@ -152,3 +152,16 @@ def test_undo_through_the_page_needs_a_reason(agents, client):
     assert ServiceStarRound.objects.get().status == RoundStatus.PUBLISHED
     client.post(MONTH_URL, {"action": "undo", "reason": "数据有误"})
     assert ServiceStarRound.objects.get().status == RoundStatus.DRAFT
+
+
+def test_approving_after_an_old_sign_in_asks_for_the_password_again(agents, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = hr("HR1")
+    client.force_login(user)
+    type(user).objects.filter(pk=user.pk).update(last_login=timezone.now() - timedelta(hours=2))
+    response = client.post(MONTH_URL, {"action": "approve"})
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert not ServiceStarRound.objects.filter(status=RoundStatus.APPROVED).exists()
