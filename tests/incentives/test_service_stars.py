@@ -31,7 +31,14 @@ from incentives.services import (
 from portal.models import AuditEvent, MonthLock
 from portal.services import month_is_locked
 from tests.factories import StaffFactory
-from tests.incentives.factories import OCTOBER, SAMPLES, hr, load_sample_month, month_data
+from tests.incentives.factories import (
+    OCTOBER,
+    SAMPLES,
+    ensure_default_policies,
+    hr,
+    load_sample_month,
+    month_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -225,6 +232,7 @@ def test_a_staff_member_cannot_approve_or_publish(team):
 def test_two_concurrent_publishes_leave_exactly_one_publication():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers by itself")
+    ensure_default_policies()
     for no in ("A", "B"):
         month_data(StaffFactory(employee_no=f"P000{no}"))
     hr1, hr2 = hr("HR1"), hr("HR2")
