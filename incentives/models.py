@@ -271,6 +271,14 @@ class Award(models.Model):
                 name="award_once_per_publication",
             ),
             models.UniqueConstraint(
+                fields=["publication", "rank"],
+                condition=Q(publication__isnull=False),
+                name="award_unique_rank_per_publication",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | Q(rank__gte=1), name="award_rank_positive"
+            ),
+            models.UniqueConstraint(
                 fields=["suggestion"],
                 condition=Q(suggestion__isnull=False, revoked_at__isnull=True),
                 name="award_once_per_suggestion",

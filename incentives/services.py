@@ -325,7 +325,21 @@ def _revoke(awards: list[Award], *, acting_user, now, note: str) -> None:
 
 
 def _grant(*, kind: str, staff, month: date, amount_yuan: int, acting_user, **fields) -> Award:
-    """One award with its ledger entry; call inside the deciding service's transaction (with its audit row)."""
+    """One discretionary award with its ledger entry, within the month's budget; call inside the deciding
+    service's transaction (with its audit row). Service Star bonuses are promised by the policy and are granted
+    at publication whatever the budget; the spend page shows when a month goes over it."""
+    from incentives.selectors import month_spend
+
+    spend = month_spend(month)
+    if spend.total_yuan + amount_yuan > spend.budget_yuan:
+        raise ValidationError(
+            _("This award of %(amount)s yuan would exceed %(month)s's budget (%(left)s yuan left).")
+            % {
+                "amount": f"{amount_yuan:,}",
+                "month": _month_text(month),
+                "left": f"{max(0, spend.remaining_yuan):,}",
+            }
+        )
     award = Award.objects.create(
         kind=kind, staff=staff, month=month, amount_yuan=amount_yuan, granted_by=acting_user, **fields
     )

@@ -250,3 +250,15 @@ def test_suggestion_submits_are_rate_limited_per_user(people, client, settings):
         views.LIMITS["suggestion_submit"] = settings_limit
     assert codes == [302, 302, 429]
     assert Suggestion.objects.count() == 2
+
+
+def test_a_discretionary_award_beyond_the_months_budget_is_refused(people):
+    from incentives.models import AwardPolicy
+
+    AwardPolicy.objects.filter(effective_month__isnull=True).update(monthly_budget_yuan=1500)
+    suggestion = suggestion_decide(suggestion=reviewed(people), adopt=True, acting_user=people["hr1"])
+    with pytest.raises(ValidationError):
+        suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"])
+    assert not Award.objects.exists() and not LedgerEntry.objects.exists()
+    AwardPolicy.objects.filter(effective_month__isnull=True).update(monthly_budget_yuan=2000)
+    assert suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"]).amount_yuan == 2000
