@@ -314,7 +314,9 @@ def rows_insert(model, fields: list[str], records: list[tuple]) -> None:
         adapters = [_adapter(by_name[name]) for name in fields]
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names from the model)
-        cursor.executemany(sql, [tuple(map(_apply, adapters, record)) for record in records])
+        if any(adapters):
+            records = [tuple(map(_apply, adapters, record)) for record in records]
+        cursor.executemany(sql, records)
 
 
 def _apply(adapt, value):
@@ -322,15 +324,14 @@ def _apply(adapt, value):
 
 
 def _adapter(field):
-    """How a value of `field` goes to the database outside the ORM (None: as it is), memoised per call:
-    a month's rows repeat the same month, policy and timestamp."""
-    adapt = {
-        "DateField": connection.ops.adapt_datefield_value,
-        "DateTimeField": connection.ops.adapt_datetimefield_value,
-        "DecimalField": connection.ops.adapt_decimalfield_value,
-    }.get(field.get_internal_type())
-    if adapt is None:
+    """How a value of `field` goes to the SQLite driver outside the ORM (None: as it is).
+
+    Django registers driver adapters for Decimal and date; aware date-times need Django's own conversion
+    (memoised: a month's rows share one timestamp).
+    """
+    if field.get_internal_type() != "DateTimeField":
         return None
+    adapt = connection.ops.adapt_datetimefield_value
     cache: dict = {}
 
     def adapted(value):
