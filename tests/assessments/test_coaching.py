@@ -23,7 +23,9 @@ OCT = date(2026, 10, 1)
 def remedial_module():
     root = Page.get_first_root_node()
     training = root.add_child(instance=TrainingRootPage(title="培训", slug="training-c"))
-    programme = training.add_child(instance=ProgrammePage(title="辅导", slug="coaching", kind="monthly"))
+    programme = training.add_child(
+        instance=ProgrammePage(title="辅导", slug="coaching", kind="monthly", month=OCT)
+    )
     module = programme.add_child(instance=ModulePage(title="满意度提升", slug="satisfaction"))
     lessons = [
         module.add_child(
