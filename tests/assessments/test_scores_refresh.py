@@ -26,7 +26,9 @@ OCT = date(2026, 10, 1)
 def _lesson(hours="4"):
     root = Page.get_first_root_node()
     training = root.add_child(instance=TrainingRootPage(title="培训", slug="training-r"))
-    programme = training.add_child(instance=ProgrammePage(title="十月", slug="oct", kind="monthly"))
+    programme = training.add_child(
+        instance=ProgrammePage(title="十月", slug="oct", kind="monthly", month=OCT)
+    )
     module = programme.add_child(instance=ModulePage(title="沟通", slug="talk"))
     return module.add_child(
         instance=LessonPage(title="课", slug="l", delivery_mode="offline", planned_hours=Decimal(hours))
