@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 
 from assessments import rules
 from assessments.models import (
@@ -163,6 +163,9 @@ def score_inputs_fingerprint(month: date) -> str:
     for qs, stamp in sources:
         summary = qs.aggregate(n=Count("pk"), last=Max(stamp))
         parts.append(f"{summary['n']}@{summary['last']}")
+    # Assessment results carry no timestamp and a regrade changes them in place: their total notices it.
+    results = LearningResult.objects.filter(date__gte=first, date__lt=following)
+    parts.append(f"r{results.aggregate(s=Sum('percent'))['s']}")
     parts.append(f"p{scoring_policy_for_month(first).pk}")
     return "|".join(parts)[:400]
 

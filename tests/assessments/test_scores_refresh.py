@@ -126,3 +126,31 @@ def test_a_recomputation_rewrites_only_the_scores_that_changed(org):
     monthly_scores_compute(month=OCT)
     assert MonthlyScore.objects.get(staff=org.agent_a2).pk == untouched.pk
     assert MonthlyScore.objects.get(staff=org.agent_a1).quality == Decimal("70.00")
+
+
+def test_a_regraded_assessment_result_is_noticed(org):
+    from courses.services import learning_result_record
+
+    kpi_record(org.agent_a1, OCT)
+    lesson = _lesson()
+    lesson_complete(staff=org.agent_a1, lesson=lesson, on_date=date(2026, 10, 5), via="attendance")
+    learning_result_record(
+        staff_id=org.agent_a1.pk,
+        on_date=date(2026, 10, 6),
+        category="in_service",
+        percent=Decimal("60"),
+        source="quiz",
+        source_id="1",
+    )
+    monthly_scores_compute(month=OCT)
+    assert MonthlyScore.objects.get(staff=org.agent_a1).learning == Decimal("60.00")
+    learning_result_record(
+        staff_id=org.agent_a1.pk,
+        on_date=date(2026, 10, 6),
+        category="in_service",
+        percent=Decimal("90"),
+        source="quiz",
+        source_id="1",
+    )
+    assert monthly_scores_refresh(month=OCT)
+    assert MonthlyScore.objects.get(staff=org.agent_a1).learning == Decimal("90.00")
