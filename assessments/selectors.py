@@ -278,6 +278,19 @@ def scores_by_month_for_staff(*, staff_ids, months) -> dict[tuple[int, date], De
     return {(sid, m): _decimal(c) for sid, m, c in rows}
 
 
+def mean_scores_by_month(*, months, staff_qs) -> dict[date, Decimal]:
+    """Mean stored composite per month of the people in `staff_qs` (Decimal, unrounded): one query."""
+    totals: dict[date, list] = {}
+    rows = MonthlyScore.objects.filter(month__in=months, staff__in=staff_qs.values("pk")).values_list(
+        "month", "composite"
+    )
+    for month, composite in rows.iterator(chunk_size=5000):
+        entry = totals.setdefault(month, [Decimal(0), 0])
+        entry[0] += Decimal(str(composite))
+        entry[1] += 1
+    return {month: total / count for month, (total, count) in totals.items()}
+
+
 def kpi_records_for_months(*, months, staff_qs) -> list[tuple[date, rules.KpiValues]]:
     """KPI rows of `months` for the people in `staff_qs`, as (month, values): one query (compliance charts)."""
     qs = KpiRecord.objects.filter(month__in=months, staff__in=staff_qs.values("pk"))
