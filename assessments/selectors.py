@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 
 from assessments import rules
 from assessments.models import (
@@ -163,6 +163,9 @@ def score_inputs_fingerprint(month: date) -> str:
     for qs, stamp in sources:
         summary = qs.aggregate(n=Count("pk"), last=Max(stamp))
         parts.append(f"{summary['n']}@{summary['last']}")
+    # Assessment results carry no timestamp and a regrade changes them in place: their total notices it.
+    results = LearningResult.objects.filter(date__gte=first, date__lt=following)
+    parts.append(f"r{results.aggregate(s=Sum('percent'))['s']}")
     parts.append(f"p{scoring_policy_for_month(first).pk}")
     return "|".join(parts)[:400]
 
@@ -273,6 +276,19 @@ def scores_by_month_for_staff(*, staff_ids, months) -> dict[tuple[int, date], De
         "staff_id", "month", "composite"
     )
     return {(sid, m): _decimal(c) for sid, m, c in rows}
+
+
+def mean_scores_by_month(*, months, staff_qs) -> dict[date, Decimal]:
+    """Mean stored composite per month of the people in `staff_qs` (Decimal, unrounded): one query."""
+    totals: dict[date, list] = {}
+    rows = MonthlyScore.objects.filter(month__in=months, staff__in=staff_qs.values("pk")).values_list(
+        "month", "composite"
+    )
+    for month, composite in rows.iterator(chunk_size=5000):
+        entry = totals.setdefault(month, [Decimal(0), 0])
+        entry[0] += Decimal(str(composite))
+        entry[1] += 1
+    return {month: total / count for month, (total, count) in totals.items()}
 
 
 def kpi_records_for_months(*, months, staff_qs) -> list[tuple[date, rules.KpiValues]]:

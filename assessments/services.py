@@ -71,11 +71,10 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
             )
         )
     with transaction.atomic():
-        stale = MonthlyScore.objects.filter(month=first)
-        if staff_ids is not None:
-            stale = stale.filter(staff_id__in=staff_ids)
-        stale.delete()
-        rows_insert(MonthlyScore, _SCORE_FIELDS, rows)
+        # One writer per month at a time (concurrent lazy refreshes on PostgreSQL); SQLite serialises anyway.
+        state, _created = ScoreMonthState.objects.get_or_create(month=first)
+        ScoreMonthState.objects.select_for_update().filter(pk=state.pk).first()
+        _scores_replace(first, rows, staff_ids)
         if staff_ids is None:
             ScoreMonthState.objects.update_or_create(
                 month=first,
@@ -93,6 +92,27 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
                 scored=len(rows),
             )
     return len(rows)
+
+
+def _scores_replace(first: date, rows: list[tuple], staff_ids) -> None:
+    """Make the month's stored scores (of `staff_ids`, or all) equal `rows`, writing only what changed.
+
+    A lazy refresh after one lesson or one evaluation then rewrites one row, not the whole month.
+    """
+    stored = MonthlyScore.objects.filter(month=first)
+    if staff_ids is not None:
+        stored = stored.filter(staff_id__in=staff_ids)
+    old = {values[0]: values for values in stored.values_list(*_SCORE_FIELDS[:-1]).iterator(chunk_size=5000)}
+    new = {row[0]: row for row in rows}
+    stale = [sid for sid, values in old.items() if sid not in new or new[sid][:-1] != values]
+    fresh = [row for sid, row in new.items() if old.get(sid) != row[:-1]]
+    if len(stale) > len(old) // 2:
+        stored.delete()
+        fresh = rows
+    else:
+        for start in range(0, len(stale), 5000):
+            MonthlyScore.objects.filter(month=first, staff_id__in=stale[start : start + 5000]).delete()
+    rows_insert(MonthlyScore, _SCORE_FIELDS, fresh)
 
 
 _SCORE_FIELDS = [
@@ -294,7 +314,9 @@ def rows_insert(model, fields: list[str], records: list[tuple]) -> None:
         adapters = [_adapter(by_name[name]) for name in fields]
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names from the model)
-        cursor.executemany(sql, [tuple(map(_apply, adapters, record)) for record in records])
+        if any(adapters):
+            records = [tuple(map(_apply, adapters, record)) for record in records]
+        cursor.executemany(sql, records)
 
 
 def _apply(adapt, value):
@@ -302,15 +324,14 @@ def _apply(adapt, value):
 
 
 def _adapter(field):
-    """How a value of `field` goes to the database outside the ORM (None: as it is), memoised per call:
-    a month's rows repeat the same month, policy and timestamp."""
-    adapt = {
-        "DateField": connection.ops.adapt_datefield_value,
-        "DateTimeField": connection.ops.adapt_datetimefield_value,
-        "DecimalField": connection.ops.adapt_decimalfield_value,
-    }.get(field.get_internal_type())
-    if adapt is None:
+    """How a value of `field` goes to the SQLite driver outside the ORM (None: as it is).
+
+    Django registers driver adapters for Decimal and date; aware date-times need Django's own conversion
+    (memoised: a month's rows share one timestamp).
+    """
+    if field.get_internal_type() != "DateTimeField":
         return None
+    adapt = connection.ops.adapt_datetimefield_value
     cache: dict = {}
 
     def adapted(value):

@@ -23,6 +23,7 @@ from assessments.selectors import (
     coaching_list,
     coaching_modules,
     kpi_records_for_months,
+    mean_scores_by_month,
     month_scores_stored,
     policies_for_months,
     policy_versions_frozen,
@@ -194,6 +195,7 @@ def overview(request):
     labels = [f"{low}–{low + 10}" for low in range(0, 100, 10)]
     months = _last_months(month)
     compliance = _compliance(months, people)
+    means = mean_scores_by_month(months=months, staff_qs=people)
     page = Paginator(
         [{"line": line, "missed": [KPI_LABELS[c] for c in missed[line.staff_id]]} for line in lines], 100
     ).get_page(request.GET.get("page"))
@@ -220,6 +222,11 @@ def overview(request):
                 [f"{m:%Y-%m}" for m in months],
                 [(str(KPI_LABELS[code]), compliance[code]) for code in rules.KPI_CODES],
                 suffix="%",
+            ),
+            "trend_chart": charts.line_chart(
+                _("Mean score over 12 months"),
+                [f"{m:%Y-%m}" for m in months],
+                [("", [rules.round2(means[m]) if m in means else None for m in months])],
             ),
             "compliance_rows": [
                 {"month": m, "values": [compliance[code][i] for code in rules.KPI_CODES]}

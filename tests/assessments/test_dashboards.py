@@ -63,6 +63,9 @@ def test_a_team_lead_sees_only_the_team_in_page_totals_and_exports(client, score
     page = _get(client, org.lead_a1, "assessments:scores-overview", month="2026-10")
     text = page.content.decode()
     assert page.context["count"] == 3
+    assert f": {page.context['mean']}</title>" in str(
+        page.context["trend_chart"]
+    )  # the team's mean this month
     assert "A0001" in text and "A0003" not in text and "B0001" not in text
     # A filter cannot widen the scope.
     widened = _get(

@@ -115,3 +115,8 @@ def test_only_hr_opens_the_policy_pages(client, org):
     client.force_login(org.manager_a)
     assert client.get(reverse("assessments:policy-list")).status_code == 403
     assert client.get(reverse("assessments:policy-new")).status_code == 403
+
+
+def test_the_wagtail_admin_menu_links_to_the_score_pages_for_hr(hr_client):
+    text = hr_client.get("/admin/").content.decode()
+    assert reverse("assessments:policy-list") in text and reverse("assessments:scores-overview") in text

@@ -113,3 +113,44 @@ def test_only_hr_uploads_kpis(client, org):
     client.force_login(org.manager_a)
     assert client.get(reverse("assessments:kpi-import")).status_code == 403
     assert client.post(reverse("assessments:scores-recompute"), {"month": "2026-10"}).status_code == 403
+
+
+def test_a_recomputation_rewrites_only_the_scores_that_changed(org):
+    kpi_record(org.agent_a1, OCT)
+    kpi_record(org.agent_a2, OCT)
+    monthly_scores_compute(month=OCT)
+    untouched = MonthlyScore.objects.get(staff=org.agent_a2)
+    Evaluation.objects.create(
+        staff=org.agent_a1, date=date(2026, 10, 9), kind="spot_check", score=70, evaluator="q"
+    )
+    monthly_scores_compute(month=OCT)
+    assert MonthlyScore.objects.get(staff=org.agent_a2).pk == untouched.pk
+    assert MonthlyScore.objects.get(staff=org.agent_a1).quality == Decimal("70.00")
+
+
+def test_a_regraded_assessment_result_is_noticed(org):
+    from courses.services import learning_result_record
+
+    kpi_record(org.agent_a1, OCT)
+    lesson = _lesson()
+    lesson_complete(staff=org.agent_a1, lesson=lesson, on_date=date(2026, 10, 5), via="attendance")
+    learning_result_record(
+        staff_id=org.agent_a1.pk,
+        on_date=date(2026, 10, 6),
+        category="in_service",
+        percent=Decimal("60"),
+        source="quiz",
+        source_id="1",
+    )
+    monthly_scores_compute(month=OCT)
+    assert MonthlyScore.objects.get(staff=org.agent_a1).learning == Decimal("60.00")
+    learning_result_record(
+        staff_id=org.agent_a1.pk,
+        on_date=date(2026, 10, 6),
+        category="in_service",
+        percent=Decimal("90"),
+        source="quiz",
+        source_id="1",
+    )
+    assert monthly_scores_refresh(month=OCT)
+    assert MonthlyScore.objects.get(staff=org.agent_a1).learning == Decimal("90.00")

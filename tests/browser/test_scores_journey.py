@@ -33,7 +33,7 @@ def test_a_team_lead_sees_the_team_chart_and_opens_an_explained_score(page):
     log_in(page, "L0001", "correct-horse-battery")
     page.wait_for_url("**/portal/")
     page.goto("/assessments/scores/?month=2026-10")
-    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart").count() == 3
     table = page.locator("table").last.inner_text()
     assert "A0001" in table and "A0003" not in table
     if os.environ.get("SCORES_SCREENSHOTS"):
