@@ -67,7 +67,8 @@ class TrainingRootPage(Page):
         from courses.selectors import training_root_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(training_root_context(root=self, user=request.user))
+        if self.pk:  # a preview of a page not yet saved has no place in the tree
+            context.update(training_root_context(root=self, user=request.user))
         return context
 
 
@@ -127,7 +128,8 @@ class ProgrammePage(Page):
         from courses.selectors import programme_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(programme_page_context(programme=self, user=request.user))
+        if self.pk:  # a preview of a page not yet saved has no place in the tree
+            context.update(programme_page_context(programme=self, user=request.user))
         return context
 
 
@@ -146,7 +148,8 @@ class ModulePage(Page):
         from courses.selectors import module_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(module_page_context(module=self, user=request.user))
+        if self.pk:  # a preview of a page not yet saved has no place in the tree
+            context.update(module_page_context(module=self, user=request.user))
         return context
 
 
@@ -188,10 +191,12 @@ class LessonPage(Page):
         from courses.selectors import lesson_page_context
 
         # Completing an online lesson requires having opened it (courses:lesson-complete checks this).
+        context = super().get_context(request, *args, **kwargs)
+        if not self.pk:  # a preview of a page not yet saved has no place in the tree
+            return context
         viewed = request.session.get(VIEWED_LESSONS_KEY, [])
         if self.pk not in viewed:
             request.session[VIEWED_LESSONS_KEY] = [*viewed[-199:], self.pk]
-        context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_context(lesson=self, request=request))
         return context
 

@@ -133,7 +133,7 @@ def team_matrix(request):
         pk__in=selectors.in_service_staff_visible_to(request.user).values("team_id")
     ).select_related("department")
     team_id = request.GET.get("team") or None
-    if team_id and not str(team_id).isdigit():
+    if team_id and (not str(team_id).isdigit() or not teams.filter(pk=int(team_id)).exists()):
         raise Http404
     staff_qs = selectors.in_service_staff_visible_to(request.user, team_id=int(team_id) if team_id else None)
     page = Paginator(staff_qs, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -115,3 +115,22 @@ def test_the_roster_import_enrols_every_imported_person_set_based(django_capture
         == Enrolment.objects.filter(programme=current, staff__role__in=["agent", "team_lead"]).count()
     )
     assert Enrolment.objects.filter(programme=current).exists()
+
+
+def test_publishing_the_leadership_course_assigns_it_to_managers_and_onboarding_to_new_hires(org):
+    today = timezone.localdate()
+    new_hire = StaffFactory(role="new_hire", employee_no="N0001", onboarded_on=None)
+    leadership = cf.programme(kind="leadership", title="服务战略与领导力", quarter_start=quarter_start(today))
+    assert enrolled(leadership) == {"M0001", "M0002"}
+    onboarding, _ = cf.onboarding()
+    assert enrolled(onboarding) == {new_hire.employee_no}
+    # A second onboarding programme does not enrol people already in one.
+    second = cf.programme(kind="onboarding", title="新版入职培训")
+    assert enrolled(second) == set()
+
+
+def test_a_team_lead_asking_for_another_team_gets_404(client, org):
+    cf.monthly(this_month())
+    client.force_login(org.lead_a1)
+    assert client.get(f"/courses/team/?team={org.team_a1.pk}").status_code == 200
+    assert client.get(f"/courses/team/?team={org.team_b1.pk}").status_code == 404

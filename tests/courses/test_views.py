@@ -216,3 +216,51 @@ def test_an_agent_cannot_record_attendance(client, org):
     client.force_login(org.agent_a1)
     assert client.get("/courses/attendance/").status_code == 403
     assert client.get("/courses/attendance/upload/").status_code == 403
+
+
+def test_my_training_lists_onboarding_and_monthly_history(client, org):
+    last = add_months(this_month(), -1)
+    past, _ = cf.monthly(last, title="客户心理学")
+    cf.monthly(this_month(), title="沟通技巧")
+    enrolment_assign(staff_ids=[org.agent_a1.pk], programme=past, assigned_on=last, due_on=last)
+    client.force_login(org.agent_a1)
+    html = client.get("/courses/").content.decode()
+    assert "客户心理学" in html and "沟通技巧" in html
+    assert 'class="overdue"' in html
+
+
+def test_a_trainer_uploads_a_paper_attendance_sheet_through_preview_and_confirm(client, new_hire):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _prog, lessons = cf.onboarding()
+    client.force_login(StaffFactory(role="trainer", employee_no="TR001"))
+    sheet = SimpleUploadedFile("sheet.csv", b"employee_no\nN0001\n", content_type="text/csv")
+    response = client.post(
+        "/courses/attendance/upload/", {"file": sheet, "lesson": lessons[2].pk, "on_date": "2026-11-10"}
+    )
+    assert response.status_code == 200 and response.context["result"].ok
+    assert not LessonCompletion.objects.exists()
+    response = client.post("/courses/attendance/upload/", {"token": response.context["pending"].token})
+    assert response.status_code == 302
+    completion = LessonCompletion.objects.get()
+    assert (completion.staff, completion.lesson_id, completion.completed_on) == (
+        new_hire,
+        lessons[2].pk,
+        date(2026, 11, 10),
+    )
+
+
+def test_editors_can_open_the_add_forms_of_every_curriculum_page(client):
+    from tests.conftest import give_totp
+
+    prog, lessons = cf.onboarding()
+    client.force_login(give_totp(StaffFactory(role="admin", employee_no="ADM01")))
+    root = prog.get_parent()
+    module = lessons[0].get_parent()
+    for url in (
+        f"/admin/pages/add/courses/programmepage/{root.pk}/",
+        f"/admin/pages/add/courses/modulepage/{prog.pk}/",
+        f"/admin/pages/add/courses/lessonpage/{module.pk}/",
+        f"/admin/pages/{lessons[0].pk}/edit/",
+    ):
+        assert client.get(url).status_code == 200, url
