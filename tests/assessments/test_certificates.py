@@ -136,8 +136,9 @@ def test_staff_download_their_own_certificate_and_get_404_for_anyone_elses(clien
 
 
 def test_hr_regenerates_a_batch_as_one_combined_document_in_the_background(
-    hr_client, final_exam, django_capture_on_commit_callbacks, tmp_path
+    hr_client, final_exam, django_capture_on_commit_callbacks, tmp_path, monkeypatch
 ):
+    monkeypatch.setattr(certificate_services, "BATCH_CHUNK", 2)  # two documents, merged into one file
     certs = [issued(StaffFactory(name=f"员工{i}号")) for i in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         response = hr_client.post("/assessments/certificates/batches/", {"all": "1"})
