@@ -272,6 +272,17 @@ def question_bank_export(*, bank: QuestionBank) -> str:
     return gift.export_gift(question_to_gift(q) for q in questions)
 
 
+def quiz_questions_set(*, quiz: Quiz, questions) -> None:
+    """Make the quiz's fixed question list exactly `questions`, in that order. Finished attempts keep their copies."""
+    from assessments.models import QuizQuestion
+
+    with transaction.atomic():
+        QuizQuestion.objects.filter(quiz=quiz).delete()
+        QuizQuestion.objects.bulk_create(
+            [QuizQuestion(quiz=quiz, question=q, order=i) for i, q in enumerate(questions)]
+        )
+
+
 # --- Attempts ------------------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from assessments.models import Question, QuestionBank, Quiz, Rubric
+from assessments.quiz_forms import QUIZ_FORM_FIELDS, QuizAdminForm
 
 
 class QuestionBankViewSet(ModelViewSet):
@@ -38,25 +39,11 @@ class QuestionViewSet(ModelViewSet):
 class QuizViewSet(ModelViewSet):
     model = Quiz
     icon = "form"
-    form_fields = [
-        "title",
-        "lesson",
-        "module",
-        "selection",
-        "bank",
-        "category",
-        "draw_count",
-        "pass_percent",
-        "max_attempts",
-        "time_limit_minutes",
-        "opens_at",
-        "closes_at",
-        "review_policy",
-        "shuffle_options",
-        "shuffle_questions",
-        "is_final_exam",
-        "is_active",
-    ]
+    form_fields = QUIZ_FORM_FIELDS
+
+    def get_form_class(self, for_update=False):
+        return QuizAdminForm
+
     list_display = ["title", "time_limit_minutes", "pass_percent", "is_final_exam", "is_active"]
     list_filter = ["is_active", "is_final_exam"]
     search_fields = ["title"]

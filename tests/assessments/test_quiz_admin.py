@@ -33,3 +33,49 @@ def test_an_agent_cannot_reach_the_assessment_admin(client):
     client.force_login(StaffFactory())
     for url in ADMIN_PAGES:
         assert client.get(url).status_code in (302, 403), url
+
+
+def test_a_trainer_builds_a_fixed_quiz_from_bank_questions_in_the_admin(client):
+    from assessments.models import Quiz
+
+    bank = f.make_bank()
+    first, second = f.single_choice(bank), f.short_answer(bank)
+    lesson = f.make_lesson()
+    client.force_login(StaffFactory(role="trainer"))
+    response = client.post(
+        "/admin/quizzes/new/",
+        {
+            "title": "投诉处理测验",
+            "lesson": lesson.pk,
+            "selection": "fixed",
+            "fixed_questions": [second.pk, first.pk],
+            "draw_count": "0",
+            "pass_percent": "80",
+            "max_attempts": "2",
+            "time_limit_minutes": "15",
+            "review_policy": "after_submission",
+            "shuffle_options": "on",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    quiz = Quiz.objects.get(title="投诉处理测验")
+    assert list(quiz.quiz_questions.values_list("question_id", flat=True)) == [second.pk, first.pk]
+    assert quiz.lesson_id == lesson.pk and quiz.time_limit_minutes == 15
+
+
+def test_a_random_quiz_needs_a_bank(client):
+    client.force_login(StaffFactory(role="trainer"))
+    response = client.post(
+        "/admin/quizzes/new/",
+        {
+            "title": "随机",
+            "selection": "random",
+            "draw_count": "5",
+            "pass_percent": "60",
+            "max_attempts": "0",
+            "time_limit_minutes": "0",
+            "review_policy": "never",
+        },
+    )
+    assert response.status_code == 200 and "Random draws need a bank." in response.content.decode()
