@@ -52,7 +52,6 @@ class QuizViewSet(ModelViewSet):
 class RubricViewSet(ModelViewSet):
     model = Rubric
     icon = "list-ul"
-    form_fields = ["name", "kind", "description", "is_active"]
     list_display = ["name", "kind", "is_active"]
 
 

@@ -79,3 +79,33 @@ def test_a_random_quiz_needs_a_bank(client):
         },
     )
     assert response.status_code == 200 and "Random draws need a bank." in response.content.decode()
+
+
+def test_a_trainer_creates_a_rubric_with_weighted_criteria_and_level_descriptors(client):
+    from assessments.models import Rubric
+
+    client.force_login(StaffFactory(role="trainer"))
+    levels = '[{"percent": 0, "label": "未达到", "descriptor": "未确认"}, {"percent": 100, "label": "优秀", "descriptor": "完整确认"}]'
+    response = client.post(
+        "/admin/rubrics/new/",
+        {
+            "name": "角色扮演评分表",
+            "kind": "role_play",
+            "description": "",
+            "is_active": "on",
+            "criteria-TOTAL_FORMS": "1",
+            "criteria-INITIAL_FORMS": "0",
+            "criteria-MIN_NUM_FORMS": "1",
+            "criteria-MAX_NUM_FORMS": "1000",
+            "criteria-0-name": "需求确认",
+            "criteria-0-weight": "3",
+            "criteria-0-levels": levels,
+            "criteria-0-order": "1",
+            "criteria-0-ORDER": "1",
+            "criteria-0-id": "",
+            "criteria-0-DELETE": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    criterion = Rubric.objects.get(name="角色扮演评分表").criteria.get()
+    assert criterion.weight == 3 and criterion.levels[1]["descriptor"] == "完整确认"
