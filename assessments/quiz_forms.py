@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from assessments import gift
 from assessments.models import Question, Quiz
-from assessments.quiz_services import quiz_questions_set
+from assessments.quiz_services import question_to_gift, quiz_questions_set
 
 QUIZ_FORM_FIELDS = [
     "title",
@@ -82,3 +83,41 @@ class QuizAdminForm(WagtailAdminModelForm):
 
             self.save_m2m = save_m2m
         return quiz
+
+
+class QuestionAdminForm(WagtailAdminModelForm):
+    """A question edited by hand is checked by writing it as GIFT and reading it back: the same rules as an import."""
+
+    class Meta:
+        model = Question
+        fields = [
+            "bank",
+            "category",
+            "qtype",
+            "title",
+            "text",
+            "text_format",
+            "data",
+            "general_feedback",
+            "mark",
+            "is_active",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = Question(**{k: v for k, v in data.items() if k not in ("category",)})
+        candidate.category = None
+        try:
+            text = gift.export_gift([question_to_gift(candidate)])
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            raise forms.ValidationError(
+                _("The answers are not valid for this question type: %(error)s") % {"error": exc}
+            ) from exc
+        errors = gift.parse_gift(text).errors
+        if errors:
+            raise forms.ValidationError(errors[0].message)
+        if data.get("category") and data.get("bank") and data["category"].bank_id != data["bank"].pk:
+            self.add_error("category", _("The category must belong to the bank."))
+        return data

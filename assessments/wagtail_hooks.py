@@ -5,7 +5,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from assessments.models import Question, QuestionBank, Quiz, Rubric
-from assessments.quiz_forms import QUIZ_FORM_FIELDS, QuizAdminForm
+from assessments.quiz_forms import QUIZ_FORM_FIELDS, QuestionAdminForm, QuizAdminForm
 
 
 class QuestionBankViewSet(ModelViewSet):
@@ -32,6 +32,10 @@ class QuestionViewSet(ModelViewSet):
         "is_active",
     ]
     list_display = ["__str__", "bank", "category", "qtype", "is_active"]
+
+    def get_form_class(self, for_update=False):
+        return QuestionAdminForm
+
     list_filter = ["bank", "qtype", "is_active"]
     search_fields = ["title", "text"]
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -39,24 +40,6 @@ class Rubric(ClusterableModel):
 class RubricCriterion(models.Model):
     """One criterion of a rubric. `levels` is a list of {"percent": 0–100, "label": ..., "descriptor": ...}."""
 
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        levels = self.levels if isinstance(self.levels, list) else None
-        if not levels or not all(
-            isinstance(level, dict)
-            and isinstance(level.get("percent"), int | float)
-            and 0 <= level["percent"] <= 100
-            for level in levels
-        ):
-            raise ValidationError(
-                {
-                    "levels": _(
-                        'Give the levels as a list like [{"percent": 0, "label": "...", "descriptor": "..."}].'
-                    )
-                }
-            )
-
     rubric = ParentalKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("criterion"), max_length=100)
     weight = models.DecimalField(
@@ -75,3 +58,19 @@ class RubricCriterion(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        levels = self.levels if isinstance(self.levels, list) else None
+        if not levels or not all(
+            isinstance(level, dict)
+            and isinstance(level.get("percent"), int | float)
+            and 0 <= level["percent"] <= 100
+            for level in levels
+        ):
+            raise ValidationError(
+                {
+                    "levels": _(
+                        'Give the levels as a list like [{"percent": 0, "label": "...", "descriptor": "..."}].'
+                    )
+                }
+            )

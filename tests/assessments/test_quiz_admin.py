@@ -109,3 +109,44 @@ def test_a_trainer_creates_a_rubric_with_weighted_criteria_and_level_descriptors
     assert response.status_code == 302, response.content.decode()[:2000]
     criterion = Rubric.objects.get(name="角色扮演评分表").criteria.get()
     assert criterion.weight == 3 and criterion.levels[1]["descriptor"] == "完整确认"
+
+
+def test_a_question_edited_in_the_admin_is_checked_like_an_import(client):
+    import json
+
+    bank = f.make_bank()
+    question = f.single_choice(bank)
+    client.force_login(StaffFactory(role="trainer"))
+    fields = {
+        "bank": bank.pk,
+        "qtype": "single_choice",
+        "title": "",
+        "text": "改过的题目",
+        "text_format": "moodle",
+        "general_feedback": "",
+        "mark": "1",
+        "is_active": "on",
+    }
+    no_right_answer = {
+        "options": [
+            {"text": "a", "fraction": "0", "feedback": ""},
+            {"text": "b", "fraction": "0", "feedback": ""},
+        ]
+    }
+    response = client.post(
+        f"/admin/questions/edit/{question.pk}/", fields | {"data": json.dumps(no_right_answer)}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors, (
+        "the form must refuse a single-choice question without a right answer"
+    )
+    good = {
+        "options": [
+            {"text": "a", "fraction": "100", "feedback": ""},
+            {"text": "b", "fraction": "0", "feedback": ""},
+        ]
+    }
+    response = client.post(f"/admin/questions/edit/{question.pk}/", fields | {"data": json.dumps(good)})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.text == "改过的题目" and question.data == good
