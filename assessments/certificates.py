@@ -8,6 +8,7 @@ programme is its own page); issuing again returns the existing one.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -200,7 +201,10 @@ def certificate_batch_render(*, batch_id: int, chunk: int | None = None) -> Cert
             gc.collect()
         combined = io.BytesIO()
         writer.write(combined)
-        batch.pdf.save(f"certificates-{batch.pk}.pdf", ContentFile(combined.getvalue()), save=False)
+        # An unguessable file name: the file is served only through the permission-checking view, but media
+        # directories are sometimes exposed by a web server.
+        name = f"certificates-{batch.pk}-{secrets.token_urlsafe(16)}.pdf"
+        batch.pdf.save(name, ContentFile(combined.getvalue()), save=False)
         batch.done = len(certificates)
         batch.status = CertificateBatch.Status.DONE
     except Exception as exc:  # noqa: BLE001 - the row must say that the batch failed
