@@ -268,3 +268,16 @@ def test_review_after_submission_shows_the_key_and_feedback_and_never_hides_it(c
         html = client.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
         assert ("正确：先安抚情绪" in html or "错误" in html) is visible
         assert ("倾听并致歉" in html) is visible
+
+
+def test_answers_to_questions_outside_the_attempt_or_garbage_change_nothing(client, learner, quiz):
+    client.force_login(learner)
+    client.post(f"/assessments/quizzes/{quiz.pk}/start/")
+    attempt = Attempt.objects.get(staff=learner)
+    url = f"/assessments/attempts/{attempt.pk}/answer/"
+    assert client.post(url, {"slot": 99, "version": 0, "q99": "0"}).status_code == 403
+    assert client.post(url, {"slot": "x", "version": 0}).status_code == 400
+    single = attempt.items.get(snapshot__qtype="single_choice")
+    client.post(url, {"slot": single.slot, "version": 0, f"q{single.slot}": "17"})
+    assert AttemptItem.objects.get(pk=single.pk).response == {}
+    assert all(item.response in (None, {}) for item in attempt.items.all())
