@@ -281,3 +281,34 @@ def test_answers_to_questions_outside_the_attempt_or_garbage_change_nothing(clie
     client.post(url, {"slot": single.slot, "version": 0, f"q{single.slot}": "17"})
     assert AttemptItem.objects.get(pk=single.pk).response == {}
     assert all(item.response in (None, {}) for item in attempt.items.all())
+
+
+def test_the_exam_page_and_autosave_use_a_few_queries_whatever_the_number_of_questions(
+    client, learner, django_assert_max_num_queries
+):
+    bank = f.make_bank()
+    quiz = f.make_quiz([f.single_choice(bank, text=f"题目{i}") for i in range(30)], time_limit_minutes=30)
+    client.force_login(learner)
+    client.post(f"/assessments/quizzes/{quiz.pk}/start/")
+    attempt = Attempt.objects.get(staff=learner)
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/assessments/attempts/{attempt.pk}/").status_code == 200
+    with django_assert_max_num_queries(8):
+        response = client.post(
+            f"/assessments/attempts/{attempt.pk}/answer/", {"slot": 5, "version": 0, "q5": "1"}
+        )
+    assert response.json()["ok"]
+
+
+def test_the_lesson_panel_links_the_quiz_and_shows_the_learners_best_result(rf, learner, quiz):
+    from courses.hooks import lesson_panels
+
+    request = rf.get("/")
+    request.user = learner
+    (panel,) = lesson_panels(request, quiz.lesson)
+    assert panel["template"] == "assessments/quiz/lesson_panel.html"
+    assert panel["quizzes"][0]["quiz"] == quiz and panel["quizzes"][0]["result"] is None
+    attempt = quiz_services.attempt_start(quiz=quiz, staff=learner)
+    quiz_services.attempt_submit(attempt=attempt, post=answer_post(attempt))
+    (panel,) = lesson_panels(request, quiz.lesson)
+    assert panel["quizzes"][0]["result"] == {"best": Decimal("100.00"), "passed": True}
