@@ -312,3 +312,16 @@ def test_the_lesson_panel_links_the_quiz_and_shows_the_learners_best_result(rf, 
     quiz_services.attempt_submit(attempt=attempt, post=answer_post(attempt))
     (panel,) = lesson_panels(request, quiz.lesson)
     assert panel["quizzes"][0]["result"] == {"best": Decimal("100.00"), "passed": True}
+
+
+def test_the_regrade_command_regrades_finished_attempts_with_a_reason(learner):
+    question = f.short_answer(f.make_bank(), answers=("95588",))
+    quiz = f.make_quiz([question])
+    attempt = quiz_services.attempt_start(quiz=quiz, staff=learner)
+    quiz_services.attempt_submit(attempt=attempt, post={"q1": "95599", "v1": "0"})
+    question.data = {"options": [{"text": "95599", "fraction": "100", "feedback": ""}]}
+    question.save()
+    call_command("regrade_quiz", str(quiz.pk), "--reason", "标准答案更正")
+    attempt.refresh_from_db()
+    assert attempt.percent == 100
+    assert AuditEvent.objects.get(action="quiz.regrade").reason == "标准答案更正"
