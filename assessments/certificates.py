@@ -193,6 +193,18 @@ def certificate_batch_render(*, batch_id: int, chunk: int | None = None) -> Cert
             .select_related("holder")
             .order_by("number")
         )
+        # Regenerating picks up a corrected roster name (the reason HR usually regenerates); each change is audited.
+        for certificate in certificates:
+            if certificate.holder.name != certificate.holder_name:
+                audit_record(
+                    action="certificate.rename",
+                    acting_user=batch.requested_by,
+                    target=certificate,
+                    old=certificate.holder_name,
+                    new=certificate.holder.name,
+                )
+                certificate.holder_name = certificate.holder.name
+                certificate.save(update_fields=["holder_name"])
         writer = PdfWriter()
         for start in range(0, len(certificates), chunk):
             part = certificates[start : start + chunk]
