@@ -25,6 +25,15 @@ class AssessmentsConfig(AppConfig):
             _("Question banks"), "assessments:bank-list", order=60, permission="assessments.manage_questions"
         )
         register_nav(
+            _("New scorecard"), "assessments:scorecard-new", order=61, permission="assessments.evaluate_staff"
+        )
+        register_nav(
+            _("Import evaluations"),
+            "assessments:evaluation-import",
+            order=63,
+            permission="assessments.import_evaluations",
+        )
+        register_nav(
             _("Disputes"), "assessments:dispute-queue", order=62, permission="assessments.evaluate_staff"
         )
         register_nav(

@@ -8,6 +8,7 @@ programme is its own page); issuing again returns the existing one.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -166,24 +167,56 @@ def certificate_batch_request(*, certificate_ids, acting_user) -> CertificateBat
     return batch
 
 
-def certificate_batch_render(*, batch_id: int) -> CertificateBatch:
-    """Render a batch as ONE multi-page document (7 s for 200 pages rather than 54 s for 200 documents)."""
+BATCH_CHUNK = 50
+
+
+def certificate_batch_render(*, batch_id: int, chunk: int | None = None) -> CertificateBatch:
+    """Render a batch into one combined PDF, `chunk` certificates per multi-page document.
+
+    One document per chunk keeps the cost near the one-document figure (≈7 s for 200 pages rather than 54 s
+    for 200 documents) while `done` on the row moves after each chunk, for the progress page.
+    """
     import gc
+    import io
 
     from django.core.files.base import ContentFile
+    from pypdf import PdfWriter
 
     from assessments.pdf import certificates_pdf
 
+    chunk = chunk or BATCH_CHUNK
     batch = CertificateBatch.objects.get(pk=batch_id)
-    CertificateBatch.objects.filter(pk=batch_id).update(status=CertificateBatch.Status.RUNNING)
+    CertificateBatch.objects.filter(pk=batch_id).update(status=CertificateBatch.Status.RUNNING, done=0)
     try:
         certificates = list(
             Certificate.objects.filter(pk__in=batch.certificate_ids)
             .select_related("holder")
             .order_by("number")
         )
-        data = certificates_pdf(certificates)
-        batch.pdf.save(f"certificates-{batch.pk}.pdf", ContentFile(data), save=False)
+        # Regenerating picks up a corrected roster name (the reason HR usually regenerates); each change is audited.
+        for certificate in certificates:
+            if certificate.holder.name != certificate.holder_name:
+                audit_record(
+                    action="certificate.rename",
+                    acting_user=batch.requested_by,
+                    target=certificate,
+                    old=certificate.holder_name,
+                    new=certificate.holder.name,
+                )
+                certificate.holder_name = certificate.holder.name
+                certificate.save(update_fields=["holder_name"])
+        writer = PdfWriter()
+        for start in range(0, len(certificates), chunk):
+            part = certificates[start : start + chunk]
+            writer.append(io.BytesIO(certificates_pdf(part)))
+            CertificateBatch.objects.filter(pk=batch_id).update(done=start + len(part))
+            gc.collect()
+        combined = io.BytesIO()
+        writer.write(combined)
+        # An unguessable file name: the file is served only through the permission-checking view, but media
+        # directories are sometimes exposed by a web server.
+        name = f"certificates-{batch.pk}-{secrets.token_urlsafe(16)}.pdf"
+        batch.pdf.save(name, ContentFile(combined.getvalue()), save=False)
         batch.done = len(certificates)
         batch.status = CertificateBatch.Status.DONE
     except Exception as exc:  # noqa: BLE001 - the row must say that the batch failed
@@ -191,5 +224,4 @@ def certificate_batch_render(*, batch_id: int) -> CertificateBatch:
         batch.error = str(exc)[:2000]
     batch.finished_at = timezone.now()
     batch.save(update_fields=["pdf", "done", "status", "error", "finished_at"])
-    gc.collect()
     return batch

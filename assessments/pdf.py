@@ -1,7 +1,7 @@
 """Certificate PDFs: HTML from a template, rendered by `portal.pdf.render_pdf` (the only WeasyPrint import).
 
 A4 landscape, bilingual, the holder's name as escaped text in the one embedded CJK face, the certificate number,
-the issue date in Chinese form, and a QR code (PNG data: URI, no fetch) of the public verification address.
+the issue date in Chinese form, and a QR code (inline SVG, nothing fetched) of the public verification address.
 Many certificates render as ONE multi-page document.
 """
 
@@ -11,6 +11,7 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from portal.pdf import render_pdf
 
@@ -29,8 +30,12 @@ def english_date(day: date) -> str:
     return f"{day.day} {day:%B} {day.year}"
 
 
-def qr_data_uri(url: str) -> str:
-    return segno.make(url, error="m").png_data_uri(scale=6, border=2)
+def qr_svg(url: str) -> str:
+    """The QR code as inline SVG markup: vector (sharp at any size), and nothing for the PDF renderer to fetch.
+
+    segno writes only path data derived from the encoded modules; the URL itself never appears as markup.
+    """
+    return mark_safe(segno.make(url, error="m").svg_inline(border=2, omitsize=True))  # noqa: S308
 
 
 def certificate_html(certificates) -> str:
@@ -40,7 +45,7 @@ def certificate_html(certificates) -> str:
             "issued_zh": chinese_date(c.issued_on),
             "issued_en": english_date(c.issued_on),
             "url": verification_url(c),
-            "qr": qr_data_uri(verification_url(c)),
+            "qr": qr_svg(verification_url(c)),
         }
         for c in certificates
     ]

@@ -272,6 +272,17 @@ def question_bank_export(*, bank: QuestionBank) -> str:
     return gift.export_gift(question_to_gift(q) for q in questions)
 
 
+def quiz_questions_set(*, quiz: Quiz, questions) -> None:
+    """Make the quiz's fixed question list exactly `questions`, in that order. Finished attempts keep their copies."""
+    from assessments.models import QuizQuestion
+
+    with transaction.atomic():
+        QuizQuestion.objects.filter(quiz=quiz).delete()
+        QuizQuestion.objects.bulk_create(
+            [QuizQuestion(quiz=quiz, question=q, order=i) for i, q in enumerate(questions)]
+        )
+
+
 # --- Attempts ------------------------------------------------------------------------------------------------
 
 
@@ -628,3 +639,15 @@ def attempts_close_expired(*, now: datetime | None = None) -> int:
     ).select_related("quiz"):
         closed += attempt_close_if_expired(attempt, now=now)
     return closed
+
+
+def quiz_regrade(*, quiz: Quiz, acting_user, reason: str) -> int:
+    """Regrade every finished attempt of a quiz (each recorded); returns how many were regraded."""
+    if not reason.strip():
+        raise QuizError(_("Give a reason for the regrade."))
+    attempts = Attempt.objects.filter(quiz=quiz).exclude(status=AttemptStatus.IN_PROGRESS)
+    count = 0
+    for attempt in attempts.iterator(chunk_size=200):
+        attempt_regrade(attempt=attempt, acting_user=acting_user, reason=reason)
+        count += 1
+    return count

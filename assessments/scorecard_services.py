@@ -241,7 +241,8 @@ def evaluation_import(
         on_date = take(parse_date, "date")
         kind = take(parse_choice, "kind", choices=EvaluationKind.values)
         score = take(parse_decimal, "score", places=2, min_value=Decimal(0), max_value=Decimal(100))
-        evaluator = take(parse_text, "evaluator", max_length=100)
+        # Free text stored as given; even a blank evaluator is no reason to refuse the row.
+        evaluator = take(parse_text, "evaluator", max_length=100, allow_blank=True) or ""
         if row_errors:
             errors.extend(row_errors)
             continue

@@ -6,6 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 import assessments.scoring_admin  # noqa: F401  (monthly performance scores: admin menu entries)
 from assessments.models import Question, QuestionBank, Quiz, Rubric
+from assessments.quiz_forms import QUIZ_FORM_FIELDS, QuestionAdminForm, QuizAdminForm
 
 
 class QuestionBankViewSet(ModelViewSet):
@@ -32,6 +33,10 @@ class QuestionViewSet(ModelViewSet):
         "is_active",
     ]
     list_display = ["__str__", "bank", "category", "qtype", "is_active"]
+
+    def get_form_class(self, for_update=False):
+        return QuestionAdminForm
+
     list_filter = ["bank", "qtype", "is_active"]
     search_fields = ["title", "text"]
 
@@ -39,25 +44,11 @@ class QuestionViewSet(ModelViewSet):
 class QuizViewSet(ModelViewSet):
     model = Quiz
     icon = "form"
-    form_fields = [
-        "title",
-        "lesson",
-        "module",
-        "selection",
-        "bank",
-        "category",
-        "draw_count",
-        "pass_percent",
-        "max_attempts",
-        "time_limit_minutes",
-        "opens_at",
-        "closes_at",
-        "review_policy",
-        "shuffle_options",
-        "shuffle_questions",
-        "is_final_exam",
-        "is_active",
-    ]
+    form_fields = QUIZ_FORM_FIELDS
+
+    def get_form_class(self, for_update=False):
+        return QuizAdminForm
+
     list_display = ["title", "time_limit_minutes", "pass_percent", "is_final_exam", "is_active"]
     list_filter = ["is_active", "is_final_exam"]
     search_fields = ["title"]
@@ -66,7 +57,6 @@ class QuizViewSet(ModelViewSet):
 class RubricViewSet(ModelViewSet):
     model = Rubric
     icon = "list-ul"
-    form_fields = ["name", "kind", "description", "is_active"]
     list_display = ["name", "kind", "is_active"]
 
 

@@ -1,7 +1,7 @@
 """Time certificate rendering: one certificate, and 200 as ONE multi-page document, through the portal's
 renderer (bundled-only URL fetcher, one CJK face) against a bare WeasyPrint render of the same HTML.
 
-    DJANGO_DEBUG=1 python -m bench.bench_certificates [--batch 200] [--repeat 3]
+    DJANGO_DEBUG=1 python -m bench.bench_certificates [--batch 200] [--repeat 5] [--batch-repeat 2]
 
 Prints a table and writes JSON to bench/results/certificates-<timestamp>.json. Needs no database: the
 certificates are unsaved model instances.
@@ -53,34 +53,55 @@ def bare_weasyprint(html: str) -> bytes:
     return HTML(string=html).write_pdf(stylesheets=[CSS(string=FONT_CSS + PAGE_CSS)])
 
 
-def timed(fn, repeat: int) -> tuple[float, int]:
-    times, size = [], 0
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        size = len(fn())
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), size
+def timed_pair(cases, repeat: int) -> list[tuple[float, int]]:
+    """Median seconds and size of each case, runs interleaved so that drift and warm-up hit both alike."""
+    times = [[] for _ in cases]
+    sizes = [0 for _ in cases]
+    for run in range(repeat):
+        order = list(range(len(cases))) if run % 2 == 0 else list(reversed(range(len(cases))))
+        for index in order:
+            gc.collect()
+            start = time.perf_counter()
+            sizes[index] = len(cases[index]())
+            times[index].append(time.perf_counter() - start)
+    return [(statistics.median(t), size) for t, size in zip(times, sizes, strict=True)]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="runs of the one-certificate cases")
+    parser.add_argument("--batch-repeat", type=int, default=2, help="runs of the batch cases")
     args = parser.parse_args(argv)
     one = make_certificates(1)
     batch = make_certificates(args.batch)
     one_html, batch_html = certificate_html(one), certificate_html(batch)
     certificates_pdf(one)  # warm up fonts and caches once
     rows = []
-    for label, fn, repeat in (
-        ("portal: 1 certificate", lambda: certificates_pdf(one), args.repeat),
-        ("bare WeasyPrint: 1 certificate", lambda: bare_weasyprint(one_html), args.repeat),
-        (f"portal: {args.batch} in one document", lambda: certificates_pdf(batch), 1),
-        (f"bare WeasyPrint: {args.batch} in one document", lambda: bare_weasyprint(batch_html), 1),
+    for labels, cases, repeat in (
+        (
+            ("portal: 1 certificate", "bare WeasyPrint: 1 certificate"),
+            (lambda: certificates_pdf(one), lambda: bare_weasyprint(one_html)),
+            args.repeat,
+        ),
+        (
+            (f"portal: {args.batch} in one document", f"bare WeasyPrint: {args.batch} in one document"),
+            (lambda: certificates_pdf(batch), lambda: bare_weasyprint(batch_html)),
+            args.batch_repeat,
+        ),
     ):
-        seconds, size = timed(fn, repeat)
-        rows.append({"case": label, "seconds": round(seconds, 3), "bytes": size, "runs": repeat})
+        for label, (seconds, size) in zip(labels, timed_pair(cases, repeat), strict=True):
+            rows.append({"case": label, "seconds": round(seconds, 3), "bytes": size, "runs": repeat})
+    # What the portal adds before WeasyPrint: the template and the QR codes (part of the "portal" rows above).
+    ((seconds, size),) = timed_pair([lambda: certificate_html(batch)], args.batch_repeat)
+    rows.append(
+        {
+            "case": f"portal: HTML + QR codes for {args.batch}",
+            "seconds": round(seconds, 3),
+            "bytes": size,
+            "runs": args.batch_repeat,
+        }
+    )
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     width = max(len(r["case"]) for r in rows)
     print(f"{'case':<{width}}  {'seconds':>8}  {'KiB':>8}")

@@ -2,19 +2,31 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 
 from assessments.models.evaluation import EvaluationKind
 
 
-class Rubric(models.Model):
+class Rubric(ClusterableModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=EvaluationKind.choices)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        FieldPanel("is_active"),
+        InlinePanel("criteria", label=_("Criteria"), min_num=1),
+    ]
 
     class Meta:
         ordering = ["kind", "name"]
@@ -28,13 +40,15 @@ class Rubric(models.Model):
 class RubricCriterion(models.Model):
     """One criterion of a rubric. `levels` is a list of {"percent": 0–100, "label": ..., "descriptor": ...}."""
 
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    rubric = ParentalKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("criterion"), max_length=100)
     weight = models.DecimalField(
         _("weight"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     levels = models.JSONField(_("levels"), default=list)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [FieldPanel("name"), FieldPanel("weight"), FieldPanel("levels"), FieldPanel("order")]
 
     class Meta:
         ordering = ["order", "pk"]
@@ -44,3 +58,19 @@ class RubricCriterion(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        levels = self.levels if isinstance(self.levels, list) else None
+        if not levels or not all(
+            isinstance(level, dict)
+            and isinstance(level.get("percent"), int | float)
+            and 0 <= level["percent"] <= 100
+            for level in levels
+        ):
+            raise ValidationError(
+                {
+                    "levels": _(
+                        'Give the levels as a list like [{"percent": 0, "label": "...", "descriptor": "..."}].'
+                    )
+                }
+            )

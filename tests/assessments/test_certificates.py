@@ -136,9 +136,12 @@ def test_staff_download_their_own_certificate_and_get_404_for_anyone_elses(clien
 
 
 def test_hr_regenerates_a_batch_as_one_combined_document_in_the_background(
-    hr_client, final_exam, django_capture_on_commit_callbacks, tmp_path
+    hr_client, final_exam, django_capture_on_commit_callbacks, tmp_path, monkeypatch
 ):
+    monkeypatch.setattr(certificate_services, "BATCH_CHUNK", 2)  # two documents, merged into one file
     certs = [issued(StaffFactory(name=f"员工{i}号")) for i in range(3)]
+    certs[0].holder.name = "更正后姓名"
+    certs[0].holder.save()
     with django_capture_on_commit_callbacks(execute=True):
         response = hr_client.post("/assessments/certificates/batches/", {"all": "1"})
     batch = CertificateBatch.objects.get()
@@ -152,6 +155,7 @@ def test_hr_regenerates_a_batch_as_one_combined_document_in_the_background(
     assert "Pages:           3" in info and "841.89 x 595.276" in info  # A4 landscape
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert all(c.number in text for c in certs)
+    assert "更正后姓名" in text and AuditEvent.objects.filter(action="certificate.rename").exists()
 
 
 def test_revoking_needs_a_reason(hr_user, final_exam):

@@ -98,3 +98,15 @@ def test_hr_upload_page_previews_then_imports(hr_client, roster):
 def test_an_agent_cannot_open_the_upload_page(client):
     client.force_login(StaffFactory())
     assert client.get("/assessments/evaluations/import/").status_code == 403
+
+
+def test_a_blank_or_unknown_evaluator_is_stored_as_given(tmp_path, capsys):
+    StaffFactory(employee_no="E10001")
+    path = tmp_path / "e.csv"
+    path.write_text(
+        "employee_no,date,kind,score,evaluator\nE10001,2026-10-05,role_play,88.5,\nE10001,2026-10-05,spot_check,70,外部质检 A\n",
+        encoding="utf-8",
+    )
+    code, output = run(capsys, path)
+    assert code == 0 and output["created"] == 2
+    assert sorted(Evaluation.objects.values_list("evaluator", flat=True)) == ["", "外部质检 A"]

@@ -268,3 +268,60 @@ def test_review_after_submission_shows_the_key_and_feedback_and_never_hides_it(c
         html = client.get(f"/assessments/attempts/{attempt.pk}/result/").content.decode()
         assert ("正确：先安抚情绪" in html or "错误" in html) is visible
         assert ("倾听并致歉" in html) is visible
+
+
+def test_answers_to_questions_outside_the_attempt_or_garbage_change_nothing(client, learner, quiz):
+    client.force_login(learner)
+    client.post(f"/assessments/quizzes/{quiz.pk}/start/")
+    attempt = Attempt.objects.get(staff=learner)
+    url = f"/assessments/attempts/{attempt.pk}/answer/"
+    assert client.post(url, {"slot": 99, "version": 0, "q99": "0"}).status_code == 403
+    assert client.post(url, {"slot": "x", "version": 0}).status_code == 400
+    single = attempt.items.get(snapshot__qtype="single_choice")
+    client.post(url, {"slot": single.slot, "version": 0, f"q{single.slot}": "17"})
+    assert AttemptItem.objects.get(pk=single.pk).response == {}
+    assert all(item.response in (None, {}) for item in attempt.items.all())
+
+
+def test_the_exam_page_and_autosave_use_a_few_queries_whatever_the_number_of_questions(
+    client, learner, django_assert_max_num_queries
+):
+    bank = f.make_bank()
+    quiz = f.make_quiz([f.single_choice(bank, text=f"题目{i}") for i in range(30)], time_limit_minutes=30)
+    client.force_login(learner)
+    client.post(f"/assessments/quizzes/{quiz.pk}/start/")
+    attempt = Attempt.objects.get(staff=learner)
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/assessments/attempts/{attempt.pk}/").status_code == 200
+    with django_assert_max_num_queries(8):
+        response = client.post(
+            f"/assessments/attempts/{attempt.pk}/answer/", {"slot": 5, "version": 0, "q5": "1"}
+        )
+    assert response.json()["ok"]
+
+
+def test_the_lesson_panel_links_the_quiz_and_shows_the_learners_best_result(rf, learner, quiz):
+    from courses.hooks import lesson_panels
+
+    request = rf.get("/")
+    request.user = learner
+    (panel,) = lesson_panels(request, quiz.lesson)
+    assert panel["template"] == "assessments/quiz/lesson_panel.html"
+    assert panel["quizzes"][0]["quiz"] == quiz and panel["quizzes"][0]["result"] is None
+    attempt = quiz_services.attempt_start(quiz=quiz, staff=learner)
+    quiz_services.attempt_submit(attempt=attempt, post=answer_post(attempt))
+    (panel,) = lesson_panels(request, quiz.lesson)
+    assert panel["quizzes"][0]["result"] == {"best": Decimal("100.00"), "passed": True}
+
+
+def test_the_regrade_command_regrades_finished_attempts_with_a_reason(learner):
+    question = f.short_answer(f.make_bank(), answers=("95588",))
+    quiz = f.make_quiz([question])
+    attempt = quiz_services.attempt_start(quiz=quiz, staff=learner)
+    quiz_services.attempt_submit(attempt=attempt, post={"q1": "95599", "v1": "0"})
+    question.data = {"options": [{"text": "95599", "fraction": "100", "feedback": ""}]}
+    question.save()
+    call_command("regrade_quiz", str(quiz.pk), "--reason", "标准答案更正")
+    attempt.refresh_from_db()
+    assert attempt.percent == 100
+    assert AuditEvent.objects.get(action="quiz.regrade").reason == "标准答案更正"

@@ -146,3 +146,25 @@ def test_a_trainer_scores_through_the_page(rubric, people, client):
     evaluation = Evaluation.objects.get()
     assert response["Location"] == f"/assessments/evaluations/{evaluation.pk}/"
     assert evaluation.score == Decimal("70.00")
+
+
+def test_a_published_month_refuses_new_scorecards(rubric, people, hr_user):
+    from portal.services import month_lock_set
+
+    agent, qa, _second = people
+    month_lock_set(month=date(2026, 10, 1), acting_user=hr_user)
+    with pytest.raises(ValidationError):
+        score(rubric, agent, qa, on_date=date(2026, 10, 20))
+    assert not Evaluation.objects.exists()
+
+
+def test_the_menu_offers_scorecards_to_trainers_and_the_import_to_hr_only(client, people, hr_user):
+    agent, qa, _second = people
+    client.force_login(qa)
+    html = client.get("/portal/").content.decode()
+    assert "/assessments/scorecards/new/" in html and "/assessments/evaluations/import/" not in html
+    client.force_login(hr_user)
+    assert "/assessments/evaluations/import/" in client.get("/portal/").content.decode()
+    client.force_login(agent)
+    html = client.get("/portal/").content.decode()
+    assert "/assessments/evaluations/" in html and "/assessments/scorecards/new/" not in html
