@@ -285,3 +285,21 @@ def test_sample_month_through_the_real_imports_matches_the_published_example():
     assert [(i["employee_no"], i["reasons"]) for i in got["ineligible"]] == [
         (i["employee_no"], i["reasons"]) for i in expected["ineligible"]
     ]
+
+
+def test_a_tie_at_the_cut_goes_to_higher_satisfaction_before_employee_number():
+    for i in range(9):
+        month_data(StaffFactory(employee_no=f"W{i:04d}"), quality="100")
+    # Same composite: +0.8 satisfaction (+2 points) offsets −0.15 timeliness (−2 points).
+    low_no = month_data(
+        StaffFactory(employee_no="T0001"), satisfaction="95.00", timeliness="99.00", quality="80"
+    )
+    high_sat = month_data(
+        StaffFactory(employee_no="T0002"), satisfaction="95.80", timeliness="98.85", quality="80"
+    )
+    view = star_month(month=OCTOBER)
+    tenth, eleventh = view.winners[-1], view.runners_up[0]
+    assert tenth.score == eleventh.score
+    assert (tenth.employee_no, tenth.rank) == (high_sat.employee_no, 10)
+    assert (eleventh.employee_no, eleventh.rank) == (low_no.employee_no, 11)
+    assert stars_json()["winners"][-1]["employee_no"] == "T0002"
