@@ -262,3 +262,11 @@ def test_a_discretionary_award_beyond_the_months_budget_is_refused(people):
     assert not Award.objects.exists() and not LedgerEntry.objects.exists()
     AwardPolicy.objects.filter(effective_month__isnull=True).update(monthly_budget_yuan=2000)
     assert suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"]).amount_yuan == 2000
+
+
+def test_the_home_page_shows_my_suggestions_by_status(people, client):
+    submit(people["agent"])
+    client.force_login(people["agent"])
+    response = client.get(reverse("portal:home"))
+    panel = next(p for p in response.context["panels"] if p["template"] == "incentives/panels/awards.html")
+    assert [n for _label, n in panel["context"]["suggestions"]] == [1]
