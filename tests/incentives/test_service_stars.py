@@ -19,7 +19,7 @@ from incentives.models import (
     ServiceStarPublication,
     ServiceStarRound,
 )
-from incentives.selectors import month_spend, star_month
+from incentives.selectors import month_spend, star_month, wall_months
 from incentives.services import (
     AlreadyPublishedError,
     service_star_exclude,
@@ -204,6 +204,7 @@ def test_undo_keeps_the_publication_on_record_releases_the_lock_and_allows_repub
     assert not MonthLock.objects.filter(month=OCTOBER).exists()
     assert not Award.objects.filter(revoked_at__isnull=True).exists()
     assert month_spend(OCTOBER).total_yuan == 0
+    assert wall_months() == []
     assert stars_json()["status"] == "draft"
     service_star_round_approve(month=OCTOBER, acting_user=hr1)
     second = service_star_round_publish(month=OCTOBER, acting_user=hr1)

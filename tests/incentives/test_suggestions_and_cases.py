@@ -270,3 +270,23 @@ def test_the_home_page_shows_my_suggestions_by_status(people, client):
     response = client.get(reverse("portal:home"))
     panel = next(p for p in response.context["panels"] if p["template"] == "incentives/panels/awards.html")
     assert [n for _label, n in panel["context"]["suggestions"]] == [1]
+
+
+def test_reviewing_through_the_page_records_only_the_criteria(people, client):
+    suggestion = submit(people["agent"])
+    client.force_login(people["manager"])
+    url = reverse("incentives:suggestion-detail", args=[suggestion.pk])
+    scores = dict(
+        zip(
+            ["customer_impact", "efficiency", "breadth", "feasibility", "originality"],
+            EXAMPLE[0],
+            strict=True,
+        )
+    )
+    client.post(url, {"action": "review", **{k: str(v) for k, v in scores.items()}, "value_score": "100"})
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.UNDER_REVIEW and suggestion.value_score is None
+    assert suggestion.reviews.get().scores() == EXAMPLE[0]
+    client.post(url, {"action": "adopt"})
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.UNDER_REVIEW, "a manager may review but not adopt"
