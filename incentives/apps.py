@@ -29,10 +29,17 @@ class IncentivesConfig(AppConfig):
 
 
 def _awards_panel(request):
+    from django.db.models import Count
+
+    from incentives.models import SuggestionStatus
     from incentives.selectors import awards_for_staff, wall_months
 
     awards = awards_for_staff(request.user)[:3]
     latest = wall_months(limit=1)
-    if not awards and not latest:
+    counts = dict(
+        request.user.suggestions.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    suggestions = [(label, counts[value]) for value, label in SuggestionStatus.choices if counts.get(value)]
+    if not awards and not latest and not suggestions:
         return None
-    return {"awards": awards, "latest": latest[0] if latest else None}
+    return {"awards": awards, "latest": latest[0] if latest else None, "suggestions": suggestions}

@@ -93,6 +93,8 @@ def service_star_exclude(*, month: date, staff, reason: str, acting_user) -> Ser
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write the reason for the exclusion."))
+    if not staff.is_in_service:
+        raise ValidationError(_("%(name)s is not a Service Star candidate.") % {"name": staff.name})
     with transaction.atomic():
         round_ = _round_for_update(month, acting_user)
         _refuse_if_published(round_)

@@ -251,6 +251,8 @@ def my_awards(request, employee_no=None):
         {
             "person": person,
             "is_self": person.pk == request.user.pk,
+            # Amounts are the winner's own business and HR's (payroll); a lead or manager sees the awards only.
+            "show_money": person.pk == request.user.pk or request.user.has_perm("incentives.manage_awards"),
             "awards": selectors.awards_for_staff(person),
             "month": month,
             "month_key": f"{month:%Y-%m}",

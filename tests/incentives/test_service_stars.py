@@ -19,7 +19,7 @@ from incentives.models import (
     ServiceStarPublication,
     ServiceStarRound,
 )
-from incentives.selectors import month_spend, star_month
+from incentives.selectors import month_spend, star_month, wall_months
 from incentives.services import (
     AlreadyPublishedError,
     service_star_exclude,
@@ -204,6 +204,7 @@ def test_undo_keeps_the_publication_on_record_releases_the_lock_and_allows_repub
     assert not MonthLock.objects.filter(month=OCTOBER).exists()
     assert not Award.objects.filter(revoked_at__isnull=True).exists()
     assert month_spend(OCTOBER).total_yuan == 0
+    assert wall_months() == []
     assert stars_json()["status"] == "draft"
     service_star_round_approve(month=OCTOBER, acting_user=hr1)
     second = service_star_round_publish(month=OCTOBER, acting_user=hr1)
@@ -285,3 +286,21 @@ def test_sample_month_through_the_real_imports_matches_the_published_example():
     assert [(i["employee_no"], i["reasons"]) for i in got["ineligible"]] == [
         (i["employee_no"], i["reasons"]) for i in expected["ineligible"]
     ]
+
+
+def test_a_tie_at_the_cut_goes_to_higher_satisfaction_before_employee_number():
+    for i in range(9):
+        month_data(StaffFactory(employee_no=f"W{i:04d}"), quality="100")
+    # Same composite: +0.8 satisfaction (+2 points) offsets −0.15 timeliness (−2 points).
+    low_no = month_data(
+        StaffFactory(employee_no="T0001"), satisfaction="95.00", timeliness="99.00", quality="80"
+    )
+    high_sat = month_data(
+        StaffFactory(employee_no="T0002"), satisfaction="95.80", timeliness="98.85", quality="80"
+    )
+    view = star_month(month=OCTOBER)
+    tenth, eleventh = view.winners[-1], view.runners_up[0]
+    assert tenth.score == eleventh.score
+    assert (tenth.employee_no, tenth.rank) == (high_sat.employee_no, 10)
+    assert (eleventh.employee_no, eleventh.rank) == (low_no.employee_no, 11)
+    assert stars_json()["winners"][-1]["employee_no"] == "T0002"

@@ -262,3 +262,31 @@ def test_a_discretionary_award_beyond_the_months_budget_is_refused(people):
     assert not Award.objects.exists() and not LedgerEntry.objects.exists()
     AwardPolicy.objects.filter(effective_month__isnull=True).update(monthly_budget_yuan=2000)
     assert suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"]).amount_yuan == 2000
+
+
+def test_the_home_page_shows_my_suggestions_by_status(people, client):
+    submit(people["agent"])
+    client.force_login(people["agent"])
+    response = client.get(reverse("portal:home"))
+    panel = next(p for p in response.context["panels"] if p["template"] == "incentives/panels/awards.html")
+    assert [n for _label, n in panel["context"]["suggestions"]] == [1]
+
+
+def test_reviewing_through_the_page_records_only_the_criteria(people, client):
+    suggestion = submit(people["agent"])
+    client.force_login(people["manager"])
+    url = reverse("incentives:suggestion-detail", args=[suggestion.pk])
+    scores = dict(
+        zip(
+            ["customer_impact", "efficiency", "breadth", "feasibility", "originality"],
+            EXAMPLE[0],
+            strict=True,
+        )
+    )
+    client.post(url, {"action": "review", **{k: str(v) for k, v in scores.items()}, "value_score": "100"})
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.UNDER_REVIEW and suggestion.value_score is None
+    assert suggestion.reviews.get().scores() == EXAMPLE[0]
+    client.post(url, {"action": "adopt"})
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.UNDER_REVIEW, "a manager may review but not adopt"

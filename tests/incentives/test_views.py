@@ -165,3 +165,12 @@ def test_approving_after_an_old_sign_in_asks_for_the_password_again(agents, clie
     response = client.post(MONTH_URL, {"action": "approve"})
     assert response.status_code == 302 and "reauthenticate" in response["Location"]
     assert not ServiceStarRound.objects.filter(status=RoundStatus.APPROVED).exists()
+
+
+def test_a_team_lead_sees_a_members_awards_without_amounts(agents, client):
+    publish_october(hr("HR1"))
+    client.force_login(agents.lead_a1)
+    response = client.get(reverse("incentives:staff-awards", args=[agents.agent_a1.employee_no]))
+    assert response.status_code == 200
+    assert response.context["awards"] and not response.context["show_money"]
+    assert "¥1,000" not in response.content.decode()
