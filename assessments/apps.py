@@ -48,3 +48,8 @@ class AssessmentsConfig(AppConfig):
 
         connect_scoring()
         # --- end of monthly performance scores ---
+
+        # The default scoring policy comes from a data migration; keep it after a flush too.
+        from portal.defaults import restore_after_flush
+
+        restore_after_flush(self, "assessments.migrations.0003_scores_default_policy")

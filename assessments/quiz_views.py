@@ -139,7 +139,7 @@ def attempt_result(request, attempt_id):
 
 class EssayGradeForm(forms.Form):
     percent = forms.DecimalField(
-        label=gettext_lazy("Grade (% of the mark)"), min_value=0, max_value=100, decimal_places=2
+        label=gettext_lazy("Grade (percent of the mark)"), min_value=0, max_value=100, decimal_places=2
     )
     comment = forms.CharField(
         label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})

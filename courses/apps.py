@@ -9,6 +9,10 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
+        from courses import wagtail_setup
+
+        wagtail_setup.connect(self)
+
         from courses import receivers
         from courses.models import LessonPage, ProgrammePage
         from courses.views import my_training_panel, team_training_panel

@@ -27,6 +27,11 @@ class IncentivesConfig(AppConfig):
         )
         register_home_panel("incentives/panels/awards.html", _awards_panel, order=60)
 
+        # The default award policy comes from a data migration; keep it after a flush too.
+        from portal.defaults import restore_after_flush
+
+        restore_after_flush(self, "incentives.migrations.0002_default_award_policy")
+
 
 def _awards_panel(request):
     from django.db.models import Count

@@ -102,6 +102,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 ROLE_PERMISSIONS[Role.ADMIN] = list(ROLE_PERMISSIONS[Role.HR])
 
 
+# Wagtail page permissions (granted on the root page, so on the whole curriculum).
+PAGE_PERMISSIONS: dict[str, list[str]] = {
+    Role.TRAINER: ["add_page", "change_page", "publish_page"],
+    Role.HR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"],
+    Role.ADMIN: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"],
+}
+
+
 def group_name(role: str) -> str:
     return f"role:{role}"
 
@@ -120,6 +128,28 @@ def sync_role_groups(apps=None, **kwargs) -> None:
             codename__in={c.split(".", 1)[1] for c in wanted}
         )
     }
+    groups = {}
     for role, codes in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name(role))
         group.permissions.set([by_code[c] for c in codes if c in by_code])
+        groups[role] = group
+    _sync_page_permissions(registry, groups)
+
+
+def _sync_page_permissions(registry, groups) -> None:
+    Page = registry.get_model("wagtailcore", "Page")
+    GroupPagePermission = registry.get_model("wagtailcore", "GroupPagePermission")
+    Permission = registry.get_model("auth", "Permission")
+    root = Page.objects.filter(depth=1).first()
+    if root is None:
+        return
+    page_perms = {
+        p.codename: p
+        for p in Permission.objects.filter(content_type__app_label="wagtailcore", content_type__model="page")
+    }
+    for role, codes in PAGE_PERMISSIONS.items():
+        for code in codes:
+            if code in page_perms:
+                GroupPagePermission.objects.get_or_create(
+                    group=groups[role], page=root, permission=page_perms[code]
+                )

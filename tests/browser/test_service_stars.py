@@ -12,7 +12,7 @@ from django.test import Client
 from incentives.models import Award, RoundStatus, ServiceStarRound
 from tests.browser.conftest import log_in
 from tests.factories import StaffFactory
-from tests.incentives.factories import OCTOBER, ensure_default_policies, hr, month_data
+from tests.incentives.factories import OCTOBER, hr, month_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,6 @@ def hr_page(browser, live_server, user):
 
 
 def test_hr_excludes_approves_and_publishes_and_staff_see_the_wall(browser, live_server, page):
-    ensure_default_policies()
     best = month_data(StaffFactory(employee_no="S0001", name="白最佳"), quality="99")
     second = month_data(StaffFactory(employee_no="S0002", name="石第二"), quality="90")
     viewer = StaffFactory(employee_no="S0009", name="韦观看", password="correct-horse-battery")

@@ -131,17 +131,3 @@ def month_data(
 
 def hr(employee_no, **kwargs):
     return give_totp(StaffFactory(role="hr", employee_no=employee_no, **kwargs))
-
-
-def ensure_default_policies():
-    """Recreate the default scoring and award policies, which data migrations create and a transactional test's
-    flush removes (call at the start of `transaction=True` tests)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in (
-        "assessments.migrations.0003_scores_default_policy",
-        "incentives.migrations.0002_default_award_policy",
-    ):
-        import_module(module).create_default(apps, None)

@@ -34,7 +34,6 @@ from tests.factories import StaffFactory
 from tests.incentives.factories import (
     OCTOBER,
     SAMPLES,
-    ensure_default_policies,
     hr,
     load_sample_month,
     month_data,
@@ -233,7 +232,6 @@ def test_a_staff_member_cannot_approve_or_publish(team):
 def test_two_concurrent_publishes_leave_exactly_one_publication():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers by itself")
-    ensure_default_policies()
     for no in ("A", "B"):
         month_data(StaffFactory(employee_no=f"P000{no}"))
     hr1, hr2 = hr("HR1"), hr("HR2")

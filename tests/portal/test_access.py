@@ -133,3 +133,17 @@ def test_deactivating_a_leaver_ends_all_their_sessions(org, hr_user):
     for device in (phone, desktop):
         response = device.get("/portal/")
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_trainers_and_hr_may_author_curriculum_pages_in_the_admin(client, db):
+    from wagtail.models import Page
+
+    root = Page.objects.get(depth=1)
+    add_url = f"/admin/pages/add/courses/trainingrootpage/{root.pk}/"
+    trainer = StaffFactory(role="trainer")
+    client.force_login(trainer)
+    assert client.get(add_url).status_code == 200
+    client.force_login(give_totp(StaffFactory(role="hr")))
+    assert client.get(add_url).status_code == 200
+    client.force_login(StaffFactory(role="team_lead"))
+    assert client.get(add_url).status_code in (302, 403)
