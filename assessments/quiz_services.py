@@ -401,7 +401,21 @@ def attempt_start(*, quiz: Quiz, staff, now: datetime | None = None, rng=None) -
                 )
             )
         AttemptItem.objects.bulk_create(items, batch_size=200)
+        if attempt.deadline is not None:
+            _schedule_close(attempt)
     return attempt
+
+
+def _schedule_close(attempt: Attempt) -> None:
+    """Queue the attempt's closing for just after its deadline, where the task backend can defer (the database
+    backend can; the immediate one used in tests cannot, and lazy closing plus `close_expired_attempts` cover)."""
+    from assessments.tasks import close_attempt_at_deadline
+
+    if not close_attempt_at_deadline.get_backend().supports_defer:
+        return
+    run_after = attempt.deadline + timedelta(seconds=grace_seconds() + 1)
+    attempt_id = attempt.pk
+    transaction.on_commit(lambda: close_attempt_at_deadline.using(run_after=run_after).enqueue(attempt_id))
 
 
 def response_from_post(item: AttemptItem, post) -> dict | None:

@@ -325,3 +325,21 @@ def test_the_regrade_command_regrades_finished_attempts_with_a_reason(learner):
     attempt.refresh_from_db()
     assert attempt.percent == 100
     assert AuditEvent.objects.get(action="quiz.regrade").reason == "标准答案更正"
+
+
+def test_a_timed_attempt_schedules_its_own_closing_just_after_the_deadline(
+    settings, learner, quiz, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = quiz_services.attempt_start(quiz=quiz, staff=learner)
+    (result,) = default_task_backend.results
+    assert result.task.name == "close_attempt_at_deadline" and result.args == [attempt.pk]
+    assert result.task.run_after == attempt.deadline + timedelta(seconds=quiz_services.grace_seconds() + 1)
+    # Run by a worker after the deadline it closes and grades the attempt.
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    result.task.func(attempt.pk)
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED and attempt.closed_by == "deadline"
