@@ -78,7 +78,7 @@ def test_a_random_quiz_needs_a_bank(client):
             "review_policy": "never",
         },
     )
-    assert response.status_code == 200 and "Random draws need a bank." in response.content.decode()
+    assert response.status_code == 200 and "随机抽题须指定题库。" in response.content.decode()
 
 
 def test_a_trainer_creates_a_rubric_with_weighted_criteria_and_level_descriptors(client):
