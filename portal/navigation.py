@@ -58,15 +58,26 @@ def _allowed(user, roles, permission=None) -> bool:
     return permission is None or user.has_perm(permission)
 
 
+# Roles for whom an entry is part of their own day (learning, scores, awards) rather than work on others' data.
+_PERSONAL_ROLES = frozenset({"new_hire", "agent"})
+
+
 def nav_for(user) -> list[dict]:
+    """Menu entries the user may open. `section` is "me" for entries everyone has (own training, scores,
+    awards) and "work" for entries tied to a role or permission (team, reports, HR tools), which the layout
+    groups in a second menu so that HR's long list does not bury the personal entries."""
     items = []
     for item in registry.nav:
         if not _allowed(user, item.roles, item.permission):
             continue
         try:
-            items.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+            url = reverse(item.url_name)
         except NoReverseMatch:
             continue
+        personal = item.permission is None and (item.roles is None or bool(item.roles & _PERSONAL_ROLES))
+        items.append(
+            {"label": item.label, "url": url, "name": item.url_name, "section": "me" if personal else "work"}
+        )
     return items
 
 
