@@ -386,6 +386,9 @@ def policy_values_check(values: dict) -> None:
     weights = [values.get(f"weight_{c}") for c in ("kpi", "quality", "learning")]
     if None not in weights and (any(w < 0 for w in weights) or sum(weights) <= 0):
         errors["weight_kpi"] = _("Weights must be 0 or more, and at least one must be above 0.")
+    elif weights[0] is not None and weights[0] <= 0:
+        # Everyone with a KPI row must get a score: Service Star eligibility and ranking rest on it.
+        errors["weight_kpi"] = _("The KPI weight must be above 0.")
     if values.get("required_hours") is not None and values["required_hours"] < 0:
         errors["required_hours"] = _("Required hours must be 0 or more.")
     if values.get("winners") is not None and values["winners"] < 1:

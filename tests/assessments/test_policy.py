@@ -65,6 +65,7 @@ def test_the_new_weights_change_the_scores_of_later_months_only(hr_user):
         ({"timeliness_target": Decimal("99.5")}, "timeliness_target"),  # target = excellence
         ({"complaint_excellence": Decimal("0.6")}, "complaint_target"),  # lower is better, out of order
         ({"weight_kpi": 0, "weight_quality": 0, "weight_learning": 0}, "weight_kpi"),
+        ({"weight_kpi": 0}, "weight_kpi"),  # a KPI row must always give a score (Service Stars rest on it)
         ({"winners": 0}, "winners"),
     ],
 )
