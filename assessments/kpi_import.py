@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from portal.importing import RowParser
 from portal.tabular import FieldError, RowError, parse_decimal, parse_employee_no, parse_int, read_table
 
 KPI_COLUMNS = [
@@ -41,10 +42,10 @@ class KpiRow(NamedTuple):
     major_complaints: int
 
 
-def _employee_no(text: str) -> str:
+def _employee_no(text: str, column: str = "employee_no") -> str:
     if text.isascii() and text.isalnum() and len(text) <= 32:  # the common case, straight through
         return text
-    return parse_employee_no(text)
+    return parse_employee_no(text, column=column)
 
 
 def _count(text: str, column: str) -> int:
@@ -123,14 +124,12 @@ def _employee_no_or_none(text: str) -> str | None:
 
 def _row_errors(line: int, cells: dict[str, str]) -> list[RowError]:
     """Every error of a bad row, column by column in file order."""
-    found = []
-    checks = [("employee_no", lambda text: _employee_no(text))]
-    checks += [(column, lambda text, c=column: _count(text, c)) for column in COUNT_COLUMNS[:1]]
-    checks += [(column, lambda text, c=column: _rate(text, c)) for column in RATE_COLUMNS]
-    checks += [(column, lambda text, c=column: _count(text, c)) for column in COUNT_COLUMNS[1:]]
-    for column, check in checks:
-        try:
-            check(cells[column])
-        except FieldError as exc:
-            found.append(RowError(line=line, message=exc.message, column=column))
-    return found
+    row = RowParser(line, cells)
+    row.take(_employee_no, "employee_no")
+    for column in COUNT_COLUMNS[:1]:
+        row.take(_count, column)
+    for column in RATE_COLUMNS:
+        row.take(_rate, column)
+    for column in COUNT_COLUMNS[1:]:
+        row.take(_count, column)
+    return row.errors

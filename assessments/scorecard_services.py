@@ -19,19 +19,16 @@ from django.utils.translation import gettext as _
 
 from assessments import quiz_rules
 from assessments.models import DisputeStatus, Evaluation, EvaluationKind, Rubric
-from portal.importing import ImportResult, import_run_record, refused
+from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
 from portal.models import User
 from portal.services import audit_record, month_is_locked, months_locked
 from portal.tabular import (
-    FieldError,
-    ImportFileError,
     RowError,
     parse_choice,
     parse_date,
     parse_decimal,
     parse_employee_no,
     parse_text,
-    read_table,
 )
 
 DISPUTE_DAYS = 7
@@ -219,32 +216,23 @@ def evaluation_import(
     `evaluator` is stored as given and linked to a person when it equals an employee number. The same key twice
     in a file, an unknown employee or a date in a published month rejects the file.
     """
-    try:
-        table = read_table(data, file_name, required=EVALUATION_COLUMNS)
-    except ImportFileError as exc:
-        return refused(EVALUATION_COUNT_KEYS, exc.errors)
-    if table.errors:
-        return refused(EVALUATION_COUNT_KEYS, table.errors)
+    table, refusal = read_import_table(
+        data, file_name, required=EVALUATION_COLUMNS, count_keys=EVALUATION_COUNT_KEYS
+    )
+    if refusal is not None:
+        return refusal
     errors: list[RowError] = []
     rows: list[_Row] = []
     for line, cells in table.rows:
-        row_errors: list[RowError] = []
-
-        def take(parser, column, _cells=cells, _line=line, _errs=row_errors, **kw):
-            try:
-                return parser(_cells.get(column, ""), column=column, **kw)
-            except FieldError as exc:
-                _errs.append(RowError(line=_line, message=str(exc), column=column))
-                return None
-
-        employee_no = take(parse_employee_no, "employee_no")
-        on_date = take(parse_date, "date")
-        kind = take(parse_choice, "kind", choices=EvaluationKind.values)
-        score = take(parse_decimal, "score", places=2, min_value=Decimal(0), max_value=Decimal(100))
+        parsed = RowParser(line, cells)
+        employee_no = parsed.take(parse_employee_no, "employee_no")
+        on_date = parsed.take(parse_date, "date")
+        kind = parsed.take(parse_choice, "kind", choices=EvaluationKind.values)
+        score = parsed.take(parse_decimal, "score", places=2, min_value=Decimal(0), max_value=Decimal(100))
         # Free text stored as given; even a blank evaluator is no reason to refuse the row.
-        evaluator = take(parse_text, "evaluator", max_length=100, allow_blank=True) or ""
-        if row_errors:
-            errors.extend(row_errors)
+        evaluator = parsed.take(parse_text, "evaluator", max_length=100, allow_blank=True) or ""
+        if parsed.errors:
+            errors.extend(parsed.errors)
             continue
         rows.append(_Row(line, employee_no, on_date, kind, score, evaluator))
 

@@ -187,11 +187,16 @@ class ScoreLine:
     kpis: rules.KpiValues | None
 
 
-def month_scores_fresh(*, month: date, staff_ids=None) -> tuple[ScoringPolicyVersion, list[ScoreLine]]:
-    """Scores computed now from the month's data (not stored), rounded as printed; people without a score left out."""
+def scores_for_month(
+    *, month: date, staff_ids=None, scored_only: bool = True
+) -> tuple[ScoringPolicyVersion, list[tuple[StaffMonthInput, rules.MonthlyScore]]]:
+    """The policy version in force in `month` and each scored staff member's score computed now (not stored).
+
+    With `scored_only` (the default) people whose composite is None (no data at all) are left out.
+    """
     version = scoring_policy_for_month(month)
     policy = version.as_rules()
-    lines = []
+    scores = []
     for person in staff_month_inputs(month=month, staff_ids=staff_ids):
         score = rules.score_staff_month(
             kpis=person.kpis,
@@ -200,8 +205,17 @@ def month_scores_fresh(*, month: date, staff_ids=None) -> tuple[ScoringPolicyVer
             learning_results=person.learning_results,
             policy=policy,
         )
-        if score.composite is None:
+        if scored_only and score.composite is None:
             continue
+        scores.append((person, score))
+    return version, scores
+
+
+def month_scores_fresh(*, month: date, staff_ids=None) -> tuple[ScoringPolicyVersion, list[ScoreLine]]:
+    """Scores computed now from the month's data (not stored), rounded as printed; people without a score left out."""
+    version, scores = scores_for_month(month=month, staff_ids=staff_ids)
+    lines = []
+    for person, score in scores:
         lines.append(
             ScoreLine(
                 staff_id=person.staff_id,

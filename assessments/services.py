@@ -21,8 +21,8 @@ from assessments.models import (
 from assessments.selectors import (
     policy_versions_frozen,
     score_inputs_fingerprint,
+    scores_for_month,
     scoring_policy_for_month,
-    staff_month_inputs,
 )
 from portal.importing import ImportResult, import_run_record, refused
 from portal.models import MonthLock, User
@@ -42,20 +42,10 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
     first = month.replace(day=1)
     if month_is_locked(first):
         raise MonthLockedError(first)
-    version = scoring_policy_for_month(first)
-    policy = version.as_rules()
+    version, scores = scores_for_month(month=first, staff_ids=staff_ids)
     rows = []
     now = timezone.now()
-    for person in staff_month_inputs(month=first, staff_ids=staff_ids):
-        score = rules.score_staff_month(
-            kpis=person.kpis,
-            quality_scores=person.quality_scores,
-            in_service_hours=person.in_service_hours,
-            learning_results=person.learning_results,
-            policy=policy,
-        )
-        if score.composite is None:
-            continue
+    for person, score in scores:
         rows.append(
             (
                 person.staff_id,

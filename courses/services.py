@@ -32,7 +32,7 @@ from courses.models import (
 )
 from courses.rules import due_date, quarter_start, text_diff
 from courses.signals import lesson_completed, onboarding_completed
-from portal.importing import ImportResult, import_run_record, refused
+from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
 from portal.models import IN_SERVICE_ROLES, Role, User
 from portal.services import (
     MonthLockedError,
@@ -42,14 +42,12 @@ from portal.services import (
     staff_update,
 )
 from portal.tabular import (
-    FieldError,
     RowError,
     parse_choice,
     parse_date,
     parse_decimal,
     parse_employee_no,
     parse_text,
-    read_table,
 )
 
 
@@ -408,16 +406,18 @@ def attendance_import(
         return refused(ATTENDANCE_COUNT_KEYS, [RowError(line=0, message=_("Choose an offline lesson."))])
     if month_is_locked(on_date):
         return refused(ATTENDANCE_COUNT_KEYS, [RowError(line=0, message=str(MonthLockedError(on_date)))])
-    table = read_table(data, file_name, required=["employee_no"])
-    if table.errors:
-        return refused(ATTENDANCE_COUNT_KEYS, table.errors)
+    table, refusal = read_import_table(
+        data, file_name, required=["employee_no"], count_keys=ATTENDANCE_COUNT_KEYS
+    )
+    if refusal is not None:
+        return refusal
     errors: list[RowError] = []
     wanted: dict[str, int] = {}
     for line, cells in table.rows:
-        try:
-            employee_no = parse_employee_no(cells["employee_no"])
-        except FieldError as exc:
-            errors.append(exc.row_error(line))
+        row = RowParser(line, cells)
+        employee_no = row.take(parse_employee_no, "employee_no")
+        if row.errors:
+            errors.extend(row.errors)
             continue
         if employee_no in wanted:
             errors.append(
@@ -490,23 +490,15 @@ class _RecordRow:
 
 
 def _parse_record_row(line: int, cells: dict[str, str], errors: list[RowError]) -> _RecordRow | None:
-    row_errors: list[RowError] = []
-
-    def take(parser, column, **kw):
-        try:
-            return parser(cells.get(column, ""), column=column, **kw)
-        except FieldError as exc:
-            row_errors.append(RowError(line=line, message=str(exc), column=column))
-            return None
-
-    employee_no = take(parse_employee_no, "employee_no")
-    on_date = take(parse_date, "date")
-    category = take(parse_choice, "category", choices=Category.values)
-    title = take(parse_text, "title", max_length=200)
-    hours = take(parse_decimal, "hours", min_value=Decimal(0), max_value=Decimal("9999.99"))
-    score = take(parse_decimal, "score", min_value=Decimal(0), max_value=Decimal(100), allow_blank=True)
-    if row_errors:
-        errors.extend(row_errors)
+    row = RowParser(line, cells)
+    employee_no = row.take(parse_employee_no, "employee_no")
+    on_date = row.take(parse_date, "date")
+    category = row.take(parse_choice, "category", choices=Category.values)
+    title = row.take(parse_text, "title", max_length=200)
+    hours = row.take(parse_decimal, "hours", min_value=Decimal(0), max_value=Decimal("9999.99"))
+    score = row.take(parse_decimal, "score", min_value=Decimal(0), max_value=Decimal(100), allow_blank=True)
+    if row.errors:
+        errors.extend(row.errors)
         return None
     return _RecordRow(line, employee_no, on_date, category, title, hours, score)
 
@@ -520,9 +512,11 @@ def training_records_import(
     stored one; a row dated in a published (locked) month is refused with its line. Re-importing the same
     file changes nothing (everything counts as unchanged).
     """
-    table = read_table(data, file_name, required=TRAINING_COLUMNS)
-    if table.errors:
-        return refused(TRAINING_COUNT_KEYS, table.errors)
+    table, refusal = read_import_table(
+        data, file_name, required=TRAINING_COLUMNS, count_keys=TRAINING_COUNT_KEYS
+    )
+    if refusal is not None:
+        return refusal
     errors: list[RowError] = []
     rows: list[_RecordRow] = []
     first_line: dict[tuple, int] = {}

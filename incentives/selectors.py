@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.rules import round2, score_staff_month
-from assessments.selectors import scoring_policy_for_month, staff_month_inputs
+from assessments.rules import round2
+from assessments.selectors import scores_for_month
 from incentives import rules
 from incentives.models import (
     Award,
@@ -112,19 +112,11 @@ def star_proposal(*, month: date, exclusions: dict[int, str] | None = None, staf
     """
     first = first_of_month(month)
     exclusions = exclusions or {}
-    version = scoring_policy_for_month(first)
+    version, scores = scores_for_month(month=first, staff_ids=staff_ids, scored_only=False)
     policy = version.as_rules()
-    inputs = staff_month_inputs(month=first, staff_ids=staff_ids)
     people = {}
     candidates = []
-    for person in inputs:
-        score = score_staff_month(
-            kpis=person.kpis,
-            quality_scores=person.quality_scores,
-            in_service_hours=person.in_service_hours,
-            learning_results=person.learning_results,
-            policy=policy,
-        )
+    for person, score in scores:
         people[person.staff_id] = (person, score)
         candidates.append(
             rules.Candidate(

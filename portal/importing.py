@@ -6,10 +6,11 @@ the upload page both present.
 """
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from portal.models import AuditEvent, ImportRun
-from portal.tabular import RowError
+from portal.tabular import FieldError, ImportFileError, RowError, Table, read_table
 
 
 @dataclass
@@ -35,6 +36,51 @@ class ImportResult:
 
 def refused(counts: list[str], errors: list[RowError]) -> ImportResult:
     return ImportResult(counts=dict.fromkeys(counts, 0), errors=sorted(errors, key=lambda e: e.line))
+
+
+def read_import_table(
+    data: bytes,
+    file_name: str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    count_keys: list[str],
+) -> tuple[Table | None, ImportResult | None]:
+    """The opening of every import: read the file, or refuse it with every error and `count_keys` at 0.
+
+    Returns `(table, None)` when the file was read, else `(None, refused_result)` for the service to return.
+    """
+    try:
+        table = read_table(data, file_name, required=required, optional=optional)
+    except ImportFileError as exc:
+        return None, refused(count_keys, exc.errors)
+    if table.errors:
+        return None, refused(count_keys, table.errors)
+    return table, None
+
+
+class RowParser:
+    """One row of an import file, parsed cell by cell; every problem is kept in `errors` with the row's line.
+
+    `row.take(parse_decimal, "score", places=2)` calls a `portal.tabular` parser on the cell (blank when the
+    row has no such column) and returns its value, or None after recording the `FieldError` for that column.
+    """
+
+    def __init__(self, line: int, cells: dict[str, str]):
+        self.line = line
+        self.cells = cells
+        self.errors: list[RowError] = []
+
+    def take(self, parser: Callable, column: str, **kw):
+        try:
+            return parser(self.cells.get(column, ""), column=column, **kw)
+        except FieldError as exc:
+            self.errors.append(RowError(line=self.line, message=str(exc), column=column))
+            return None
+
+    def error(self, message: str, column: str | None = None) -> None:
+        """Record a problem found by the import's own checks, on this row's line."""
+        self.errors.append(RowError(line=self.line, message=message, column=column))
 
 
 def file_sha256(data: bytes) -> str:

@@ -8,19 +8,16 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.importing import ImportResult, import_run_record, refused
+from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
 from portal.models import AuditEvent, Department, MonthLock, Role, Team, User
 from portal.roles import group_name
 from portal.signals import staff_changed
 from portal.tabular import (
-    FieldError,
-    ImportFileError,
     RowError,
     parse_choice,
     parse_date,
     parse_employee_no,
     parse_text,
-    read_table,
 )
 
 
@@ -171,35 +168,21 @@ class _StaffRow:
 
 
 def _parse_staff_row(line: int, cells: dict[str, str], errors: list[RowError]) -> _StaffRow | None:
-    row_errors = []
-
-    def take(parser, column, **kw):
-        try:
-            return parser(cells.get(column, ""), column=column, **kw)
-        except FieldError as exc:
-            row_errors.append(RowError(line=line, message=str(exc), column=column))
-            return None
-
-    employee_no = take(parse_employee_no, "employee_no")
-    name = take(parse_text, "name", max_length=100)
-    email = take(parse_text, "email", max_length=254, allow_blank=True)
+    row = RowParser(line, cells)
+    employee_no = row.take(parse_employee_no, "employee_no")
+    name = row.take(parse_text, "name", max_length=100)
+    email = row.take(parse_text, "email", max_length=254, allow_blank=True)
     if email and ("@" not in email or " " in email):
-        row_errors.append(
-            RowError(
-                line=line,
-                message=_("email: %(value)s is not an e-mail address.") % {"value": email},
-                column="email",
-            )
-        )
-    department = take(parse_text, "department", max_length=100, allow_blank=True)
-    team = take(parse_text, "team", max_length=100, allow_blank=True)
+        row.error(_("email: %(value)s is not an e-mail address.") % {"value": email}, column="email")
+    department = row.take(parse_text, "department", max_length=100, allow_blank=True)
+    team = row.take(parse_text, "team", max_length=100, allow_blank=True)
     if team and not department:
-        row_errors.append(RowError(line=line, message=_("team: a team needs its department."), column="team"))
-    role = take(parse_choice, "role", choices=Role.values)
-    hire_date = take(parse_date, "hire_date", allow_blank=True)
-    onboarded_on = take(parse_date, "onboarded_on", allow_blank=True)
-    if row_errors:
-        errors.extend(row_errors)
+        row.error(_("team: a team needs its department."), column="team")
+    role = row.take(parse_choice, "role", choices=Role.values)
+    hire_date = row.take(parse_date, "hire_date", allow_blank=True)
+    onboarded_on = row.take(parse_date, "onboarded_on", allow_blank=True)
+    if row.errors:
+        errors.extend(row.errors)
         return None
     return _StaffRow(
         line,
@@ -221,12 +204,9 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
     the stored value; in particular a blank `onboarded_on` never erases a recorded completion. New accounts get
     no usable password: people set one through the invitation / password-reset e-mail.
     """
-    try:
-        table = read_table(data, file_name, required=STAFF_COLUMNS)
-    except ImportFileError as exc:
-        return refused(STAFF_COUNT_KEYS, exc.errors)
-    if table.errors:
-        return refused(STAFF_COUNT_KEYS, table.errors)
+    table, refusal = read_import_table(data, file_name, required=STAFF_COLUMNS, count_keys=STAFF_COUNT_KEYS)
+    if refusal is not None:
+        return refusal
 
     errors: list[RowError] = []
     rows: list[_StaffRow] = []

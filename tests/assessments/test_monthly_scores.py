@@ -3,82 +3,19 @@
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from assessments.models import Evaluation, KpiRecord, MonthlyScore
+from assessments.models import MonthlyScore
 from assessments.selectors import scoring_policy_for_month
 from assessments.services import monthly_scores_compute
-from courses.models import TrainingRecord
-from portal.models import User
-from portal.services import MonthLockedError, month_lock_set, staff_import
-from portal.tabular import read_table
+from portal.services import MonthLockedError, month_lock_set
+from tests.sample_month import OCTOBER, SAMPLES, load_sample_month
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-OCTOBER = date(2026, 10, 1)
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present"),
 ]
-
-
-def _rows(name, columns):
-    return read_table((SAMPLES / name).read_bytes(), name, required=columns).rows
-
-
-def load_sample_month():
-    staff_import(data=(SAMPLES / "staff.csv").read_bytes(), file_name="staff.csv")
-    people = dict(User.objects.values_list("employee_no", "pk"))
-    TrainingRecord.objects.bulk_create(
-        [
-            TrainingRecord(
-                staff_id=people[r["employee_no"]],
-                date=date.fromisoformat(r["date"]),
-                category=r["category"],
-                title=r["title"],
-                hours=Decimal(r["hours"]),
-                score=Decimal(r["score"]) if r["score"] else None,
-            )
-            for _, r in _rows("training.csv", ["employee_no", "date", "category", "title", "hours", "score"])
-        ]
-    )
-    Evaluation.objects.bulk_create(
-        [
-            Evaluation(
-                staff_id=people[r["employee_no"]],
-                date=date.fromisoformat(r["date"]),
-                kind=r["kind"],
-                score=Decimal(r["score"]),
-                evaluator=r["evaluator"],
-            )
-            for _, r in _rows("evaluations.csv", ["employee_no", "date", "kind", "score", "evaluator"])
-        ]
-    )
-    columns = [
-        "employee_no",
-        "contacts_handled",
-        "response_timeliness_rate",
-        "resolution_rate",
-        "satisfaction_rate",
-        "complaint_rate",
-        "major_complaints",
-    ]
-    KpiRecord.objects.bulk_create(
-        [
-            KpiRecord(
-                staff_id=people[r["employee_no"]],
-                month=OCTOBER,
-                contacts_handled=int(r["contacts_handled"]),
-                response_timeliness_rate=Decimal(r["response_timeliness_rate"]),
-                resolution_rate=Decimal(r["resolution_rate"]),
-                satisfaction_rate=Decimal(r["satisfaction_rate"]),
-                complaint_rate=Decimal(r["complaint_rate"]),
-                major_complaints=int(r["major_complaints"]),
-            )
-            for _, r in _rows("kpis.csv", columns)
-        ]
-    )
 
 
 def fmt(value):

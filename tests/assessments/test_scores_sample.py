@@ -11,7 +11,7 @@ from assessments.models import KpiRecord, MonthlyScore
 from assessments.services import monthly_scores_compute
 from portal.services import month_lock_set
 from tests.assessments.scoring_helpers import SAMPLES
-from tests.assessments.test_monthly_scores import load_sample_month
+from tests.sample_month import load_sample_month
 
 OCTOBER = date(2026, 10, 1)
 pytestmark = [
@@ -30,10 +30,7 @@ def _expected():
     return json.loads((SAMPLES / "performance_scores.expected.json").read_text())
 
 
-def test_performance_scores_json_matches_the_independent_calculation(monkeypatch):
-    import tests.assessments.test_monthly_scores as direct
-
-    monkeypatch.setattr(direct, "SAMPLES", SAMPLES)
+def test_performance_scores_json_matches_the_independent_calculation():
     load_sample_month()
     got = _scores()
     expected = _expected()
@@ -43,10 +40,7 @@ def test_performance_scores_json_matches_the_independent_calculation(monkeypatch
         assert by_no[want["employee_no"]] == want
 
 
-def test_an_open_month_reflects_current_data_and_a_published_month_its_frozen_scores(monkeypatch):
-    import tests.assessments.test_monthly_scores as direct
-
-    monkeypatch.setattr(direct, "SAMPLES", SAMPLES)
+def test_an_open_month_reflects_current_data_and_a_published_month_its_frozen_scores():
     load_sample_month()
     monthly_scores_compute(month=OCTOBER)
     record = KpiRecord.objects.select_related("staff").get(staff__employee_no="E00004", month=OCTOBER)
@@ -61,10 +55,7 @@ def test_an_open_month_reflects_current_data_and_a_published_month_its_frozen_sc
     assert frozen["score"] == f"{stored.composite:.2f}" == before["score"]
 
 
-def test_the_human_table_lists_every_scored_person(monkeypatch):
-    import tests.assessments.test_monthly_scores as direct
-
-    monkeypatch.setattr(direct, "SAMPLES", SAMPLES)
+def test_the_human_table_lists_every_scored_person():
     load_sample_month()
     out = io.StringIO()
     call_command("performance_scores", "--month", "2026-10", stdout=out)

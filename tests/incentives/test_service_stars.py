@@ -31,13 +31,8 @@ from incentives.services import (
 from portal.models import AuditEvent, MonthLock
 from portal.services import month_is_locked
 from tests.factories import StaffFactory
-from tests.incentives.factories import (
-    OCTOBER,
-    SAMPLES,
-    hr,
-    load_sample_month,
-    month_data,
-)
+from tests.incentives.factories import OCTOBER, hr, month_data
+from tests.sample_month import SAMPLES, load_sample_month
 
 pytestmark = pytest.mark.django_db
 
