@@ -1,0 +1,26 @@
+"""Runs one bench module in its own process: `python -m bench._child MODULE CONTEXT_JSON OUT_JSON`."""
+
+import json
+import os
+import sys
+from importlib import import_module
+
+import django
+
+
+def main(module_name: str, context_path: str, out_path: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    django.setup()
+    from bench import Context, Figure
+
+    with open(context_path) as handle:
+        ctx = Context(**json.load(handle))
+    module = import_module(f"bench.{module_name}")
+    figures = module.run(ctx)
+    rows = [f.as_json() if isinstance(f, Figure) else dict(f) for f in figures]
+    with open(out_path, "w") as handle:
+        json.dump(rows, handle, ensure_ascii=False, default=str)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
