@@ -8,15 +8,18 @@ Credited hours of a month are LessonCompletion hours plus TrainingRecord hours d
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from courses.blocks import LessonBodyBlock
+from courses.panels import ProgrammePlanPanel
+from courses.rules import quarter_start
 
 
 class Category(models.TextChoices):
@@ -40,6 +43,9 @@ PROGRAMME_CATEGORY = {
 }
 
 
+VIEWED_LESSONS_KEY = "courses_viewed_lessons"
+
+
 class DeliveryMode(models.TextChoices):
     ONLINE = "online", _("Online theory")
     OFFLINE = "offline", _("Offline practice")
@@ -52,9 +58,17 @@ class TrainingRootPage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["courses.ProgrammePage"]
     max_count = 1
+    template = "courses/training_root_page.html"
 
     class Meta:
         verbose_name = _("training root")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import training_root_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(training_root_context(root=self, user=request.user))
+        return context
 
 
 class ProgrammePage(Page):
@@ -70,8 +84,14 @@ class ProgrammePage(Page):
     )
     summary = RichTextField(_("summary"), blank=True)
 
+    subtitle = models.CharField(
+        _("subtitle"), max_length=200, blank=True, help_text=_("E.g. the English title.")
+    )
+
     content_panels = [
         *Page.content_panels,
+        FieldPanel("subtitle"),
+        ProgrammePlanPanel(heading=_("Planned hours against the policy")),
         FieldPanel("kind"),
         FieldPanel("month"),
         FieldPanel("quarter_start"),
@@ -80,6 +100,7 @@ class ProgrammePage(Page):
     ]
     parent_page_types = ["courses.TrainingRootPage"]
     subpage_types = ["courses.ModulePage"]
+    template = "courses/programme_page.html"
 
     class Meta:
         verbose_name = _("programme")
@@ -88,6 +109,27 @@ class ProgrammePage(Page):
     def category(self) -> str:
         return PROGRAMME_CATEGORY[self.kind]
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == ProgrammeKind.MONTHLY and not self.month:
+            errors["month"] = _("A monthly module needs its month.")
+        if self.kind == ProgrammeKind.LEADERSHIP and not self.quarter_start:
+            errors["quarter_start"] = _("A leadership course needs its quarter.")
+        if errors:
+            raise ValidationError(errors)
+        if self.month:
+            self.month = self.month.replace(day=1)
+        if self.quarter_start:
+            self.quarter_start = quarter_start(self.quarter_start)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import programme_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(programme_page_context(programme=self, user=request.user))
+        return context
+
 
 class ModulePage(Page):
     summary = RichTextField(_("summary"), blank=True)
@@ -95,9 +137,17 @@ class ModulePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     parent_page_types = ["courses.ProgrammePage"]
     subpage_types = ["courses.LessonPage"]
+    template = "courses/module_page.html"
 
     class Meta:
         verbose_name = _("module")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import module_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(module_page_context(module=self, user=request.user))
+        return context
 
 
 class LessonPage(Page):
@@ -108,6 +158,14 @@ class LessonPage(Page):
     required = models.BooleanField(_("required"), default=True)
     objectives = RichTextField(_("objectives"), blank=True)
     is_sop = models.BooleanField(_("SOP lesson"), default=False)
+    must_reread = models.BooleanField(
+        _("staff must re-read"),
+        default=False,
+        help_text=_(
+            "SOP lessons: when you republish, every in-service staff member is shown what changed "
+            "and must acknowledge it."
+        ),
+    )
     body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = [
@@ -115,15 +173,27 @@ class LessonPage(Page):
         FieldPanel("delivery_mode"),
         FieldPanel("planned_hours"),
         FieldPanel("required"),
-        FieldPanel("is_sop"),
+        MultiFieldPanel([FieldPanel("is_sop"), FieldPanel("must_reread")], heading=_("SOP")),
         FieldPanel("objectives"),
         FieldPanel("body"),
     ]
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list = []
+    template = "courses/lesson_page.html"
 
     class Meta:
         verbose_name = _("lesson")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import lesson_page_context
+
+        # Completing an online lesson requires having opened it (courses:lesson-complete checks this).
+        viewed = request.session.get(VIEWED_LESSONS_KEY, [])
+        if self.pk not in viewed:
+            request.session[VIEWED_LESSONS_KEY] = [*viewed[-199:], self.pk]
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_page_context(lesson=self, request=request))
+        return context
 
 
 class Enrolment(models.Model):
@@ -237,3 +307,54 @@ class LearningResult(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["category", "date"], name="result_cat_date_idx")]
+
+
+class SopRevision(models.Model):
+    """A republished SOP lesson that staff must re-read: the previous live revision, the new one, what changed.
+
+    The difference is worked out once at publish (from the two Wagtail revisions) and stored as lines, so
+    thousands of staff reading it cost one row each, not a revision comparison each.
+    """
+
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="sop_revisions")
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    previous_revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    published_on = models.DateField(_("published on"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    diff = models.JSONField(_("changes"), default=list)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("SOP revision")
+        verbose_name_plural = _("SOP revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "revision"], name="sop_revision_once_per_revision")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.published_on:%Y-%m-%d})"
+
+
+class SopAcknowledgement(models.Model):
+    """A staff member confirming they have read what changed in an SOP revision."""
+
+    sop_revision = models.ForeignKey(SopRevision, on_delete=models.CASCADE, related_name="acknowledgements")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sop_acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SOP acknowledgement")
+        verbose_name_plural = _("SOP acknowledgements")
+        constraints = [
+            models.UniqueConstraint(fields=["sop_revision", "staff"], name="sop_acknowledged_once")
+        ]

@@ -1,10 +1,30 @@
 """Reads of learning records that other apps use: set-based, one query per concern."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from courses.models import LearningResult, LessonCompletion, TrainingRecord
+from django.db.models import Q
+from django.utils.translation import gettext
+
+from courses.models import (
+    Category,
+    DeliveryMode,
+    Enrolment,
+    LearningResult,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+    ProgrammeKind,
+    ProgrammePage,
+    SopAcknowledgement,
+    SopRevision,
+    TrainingRecord,
+)
+from courses.rules import MONTHLY_HOURS, PlanCheck, Progress, check_plan, progress_of
+from portal.access import staff_visible_to
+from portal.models import IN_SERVICE_ROLES
 
 
 def month_bounds(month: date) -> tuple[date, date]:
@@ -42,10 +62,10 @@ def learning_results_by_staff(*, month: date, category: str, staff_ids=None) -> 
         category=category, date__gte=first, date__lt=following, score__isnull=False
     )
     attempts = LearningResult.objects.filter(category=category, date__gte=first, date__lt=following)
-    for qs, field in ((records, "score"), (attempts, "percent")):
+    for qs, column in ((records, "score"), (attempts, "percent")):
         if staff_ids is not None:
             qs = qs.filter(staff_id__in=staff_ids)
-        for staff_id, value in qs.values_list("staff_id", field).iterator(chunk_size=5000):
+        for staff_id, value in qs.values_list("staff_id", column).iterator(chunk_size=5000):
             results[staff_id].append(Decimal(str(value)))
     return dict(results)
 
@@ -59,3 +79,454 @@ def total_hours_for(staff_id: int, category: str) -> Decimal:
         ):
             total += Decimal(str(hours))
     return total
+
+
+# --- Curriculum structure and progress ----------------------------------------------------------------------
+
+
+def _prefix_filter(pages) -> Q:
+    """Pages below any of `pages` (tree paths), as one filter."""
+    condition = Q(pk__in=[])
+    for page in pages:
+        condition |= Q(path__startswith=page.path, depth__gt=page.depth)
+    return condition
+
+
+def lessons_by_programme(programmes) -> dict[int, list[LessonPage]]:
+    """The live lessons of each programme in curriculum (tree) order, in one query."""
+    programmes = list(programmes)
+    result: dict[int, list[LessonPage]] = {p.pk: [] for p in programmes}
+    if not programmes:
+        return result
+    by_prefix = {p.path: p.pk for p in programmes}
+    prefix_len = {len(p.path) for p in programmes}
+    lessons = (
+        LessonPage.objects.live()
+        .filter(_prefix_filter(programmes))
+        .order_by("path")
+        .only(
+            "id",
+            "title",
+            "slug",
+            "path",
+            "depth",
+            "url_path",
+            "delivery_mode",
+            "planned_hours",
+            "required",
+            "is_sop",
+        )
+    )
+    for lesson in lessons:
+        for length in prefix_len:
+            programme_id = by_prefix.get(lesson.path[:length])
+            if programme_id is not None:
+                result[programme_id].append(lesson)
+                break
+    return result
+
+
+def _lesson_dicts(lessons) -> list[dict]:
+    return [
+        {
+            "pk": x.pk,
+            "delivery_mode": x.delivery_mode,
+            "planned_hours": Decimal(str(x.planned_hours)),
+            "required": x.required,
+        }
+        for x in lessons
+    ]
+
+
+def completions_by_staff(*, staff_ids, lesson_ids) -> dict[int, dict[int, Decimal]]:
+    """Hours credited per completed lesson, per staff id, in one query."""
+    done: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    if not lesson_ids:
+        return done
+    qs = LessonCompletion.objects.filter(lesson_id__in=list(lesson_ids))
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=list(staff_ids))
+    for staff_id, lesson_id, hours in qs.values_list("staff_id", "lesson_id", "hours").iterator(
+        chunk_size=5000
+    ):
+        done[staff_id][lesson_id] = Decimal(str(hours))
+    return done
+
+
+def progress_by_staff(*, staff_ids, programmes) -> dict[tuple[int, int], Progress]:
+    """Progress of each (staff id, programme id): two queries whatever the number of people and lessons."""
+    lessons = lessons_by_programme(programmes)
+    all_lesson_ids = [lesson.pk for items in lessons.values() for lesson in items]
+    done = completions_by_staff(staff_ids=staff_ids, lesson_ids=all_lesson_ids)
+    as_dicts = {pid: _lesson_dicts(items) for pid, items in lessons.items()}
+    return {
+        (staff_id, pid): progress_of(as_dicts[pid], done.get(staff_id, {}))
+        for staff_id in staff_ids
+        for pid in as_dicts
+    }
+
+
+def programme_plan(*, programme: ProgrammePage | None, kind: str) -> PlanCheck:
+    """Planned hours of a programme's lessons (live and draft: what the editor is building) against the policy."""
+    online = offline = Decimal(0)
+    if programme is not None:
+        for mode, hours in LessonPage.objects.descendant_of(programme).values_list(
+            "delivery_mode", "planned_hours"
+        ):
+            if mode == DeliveryMode.ONLINE:
+                online += Decimal(str(hours))
+            else:
+                offline += Decimal(str(hours))
+    return check_plan(kind, online, offline)
+
+
+def programme_plan_messages(plan: PlanCheck) -> list[str]:
+    messages = []
+    for code, values in plan.warnings:
+        if code == "hours":
+            messages.append(
+                gettext(
+                    "The lessons plan %(total)s hours; the policy for this kind of programme is %(target)s hours."
+                )
+                % values
+            )
+        elif code == "split":
+            messages.append(
+                gettext(
+                    "Online lessons are %(online)s%% of the hours; the policy is about %(target_online)s%%."
+                )
+                % values
+            )
+    return messages
+
+
+def current_onboarding_programme() -> ProgrammePage | None:
+    """The onboarding programme new hires join: the most recently first-published live one."""
+    return (
+        ProgrammePage.objects.live()
+        .filter(kind=ProgrammeKind.ONBOARDING)
+        .order_by("-first_published_at", "-pk")
+        .first()
+    )
+
+
+def monthly_programmes(*, month: date) -> list[ProgrammePage]:
+    return list(
+        ProgrammePage.objects.live()
+        .filter(kind=ProgrammeKind.MONTHLY, month=month.replace(day=1))
+        .order_by("path")
+    )
+
+
+# --- Learner ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgrammeProgress:
+    programme: ProgrammePage
+    enrolment: Enrolment | None
+    progress: Progress
+    lessons: list
+    done_ids: set
+    overdue: bool = False
+
+    @property
+    def next_lesson(self):
+        return next((x for x in self.lessons if x.pk == self.progress.next_lesson_id), None)
+
+    @property
+    def required_left(self) -> list:
+        left = set(self.progress.required_left)
+        return [x for x in self.lessons if x.pk in left]
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.enrolment and self.enrolment.completed_on) or self.progress.complete
+
+
+@dataclass
+class LearnerOverview:
+    onboarding: ProgrammeProgress | None = None
+    this_month: list[ProgrammeProgress] = field(default_factory=list)
+    upcoming: list[ProgrammeProgress] = field(default_factory=list)
+    history: list[ProgrammeProgress] = field(default_factory=list)
+    leadership: list[ProgrammeProgress] = field(default_factory=list)
+    other: list[ProgrammeProgress] = field(default_factory=list)
+    month_hours: Decimal = Decimal(0)
+    sop_pending: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.onboarding or self.this_month or self.upcoming or self.history or self.leadership)
+
+
+def learner_overview(*, user, today: date) -> LearnerOverview:
+    """Everything a learner's home panel and "My training" page show, in a fixed number of queries."""
+    month = today.replace(day=1)
+    enrolments = list(
+        Enrolment.objects.filter(staff=user, programme__live=True)
+        .select_related("programme")
+        .order_by("programme__path")
+    )
+    programmes = [e.programme for e in enrolments]
+    lessons = lessons_by_programme(programmes)
+    done = completions_by_staff(
+        staff_ids=[user.pk], lesson_ids=[x.pk for items in lessons.values() for x in items]
+    ).get(user.pk, {})
+    overview = LearnerOverview()
+    for enrolment in enrolments:
+        programme = enrolment.programme
+        items = lessons[programme.pk]
+        entry = ProgrammeProgress(
+            programme=programme,
+            enrolment=enrolment,
+            progress=progress_of(_lesson_dicts(items), done),
+            lessons=items,
+            done_ids={x.pk for x in items if x.pk in done},
+        )
+        entry.overdue = bool(enrolment.due_on and enrolment.due_on < today and not entry.complete)
+        if programme.kind == ProgrammeKind.ONBOARDING:
+            if overview.onboarding is None or not entry.complete:
+                overview.onboarding = entry
+        elif programme.kind == ProgrammeKind.MONTHLY and programme.month:
+            if programme.month == month:
+                overview.this_month.append(entry)
+            elif programme.month > month:
+                overview.upcoming.append(entry)
+            else:
+                overview.history.append(entry)
+        elif programme.kind == ProgrammeKind.LEADERSHIP:
+            overview.leadership.append(entry)
+        else:
+            overview.other.append(entry)
+    overview.history.sort(key=lambda e: e.programme.month, reverse=True)
+    overview.month_hours = credited_hours_by_staff(
+        month=month, category=Category.IN_SERVICE, staff_ids=[user.pk]
+    ).get(user.pk, Decimal(0))
+    if user.role in IN_SERVICE_ROLES:
+        overview.sop_pending = sop_revisions_pending_for(user).count()
+    return overview
+
+
+def lesson_programme(lesson: LessonPage) -> ProgrammePage | None:
+    return ProgrammePage.objects.ancestor_of(lesson).first()
+
+
+def _done_lesson_ids(user, lessons) -> set[int]:
+    if not user.is_authenticated or not lessons:
+        return set()
+    return set(
+        LessonCompletion.objects.filter(staff=user, lesson_id__in=[x.pk for x in lessons]).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def training_root_context(*, root, user) -> dict:
+    programmes = list(
+        ProgrammePage.objects.child_of(root).live().order_by("-month", "-quarter_start", "path")
+    )
+    enrolled = set(
+        Enrolment.objects.filter(staff=user, programme__in=programmes).values_list("programme_id", flat=True)
+    )
+    progress = progress_by_staff(staff_ids=[user.pk], programmes=[p for p in programmes if p.pk in enrolled])
+    rows = [
+        {"programme": p, "enrolled": p.pk in enrolled, "progress": progress.get((user.pk, p.pk))}
+        for p in programmes
+    ]
+    return {"programme_rows": rows}
+
+
+def programme_page_context(*, programme: ProgrammePage, user) -> dict:
+    modules = list(ModulePage.objects.child_of(programme).live().order_by("path"))
+    lessons = lessons_by_programme([programme])[programme.pk]
+    done_ids = _done_lesson_ids(user, lessons)
+    done = {x.pk: Decimal(str(x.planned_hours)) for x in lessons if x.pk in done_ids}
+    hours = completions_by_staff(staff_ids=[user.pk], lesson_ids=list(done_ids)).get(user.pk, {})
+    done.update(hours)
+    progress = progress_of(_lesson_dicts(lessons), done)
+    module_rows = []
+    for module in modules:
+        items = [x for x in lessons if x.path.startswith(module.path)]
+        module_rows.append(
+            {
+                "module": module,
+                "lessons": [{"lesson": x, "done": x.pk in done_ids} for x in items],
+                "hours": sum((Decimal(str(x.planned_hours)) for x in items), Decimal(0)),
+            }
+        )
+    enrolment = Enrolment.objects.filter(staff=user, programme=programme).first()
+    return {
+        "module_rows": module_rows,
+        "progress": progress,
+        "enrolment": enrolment,
+        "next_lesson": next((x for x in lessons if x.pk == progress.next_lesson_id), None),
+        "plan": check_plan(programme.kind, progress.planned_online, progress.planned_offline),
+    }
+
+
+def module_page_context(*, module: ModulePage, user) -> dict:
+    lessons = list(LessonPage.objects.child_of(module).live().order_by("path"))
+    done_ids = _done_lesson_ids(user, lessons)
+    return {
+        "programme": ProgrammePage.objects.ancestor_of(module).first(),
+        "lesson_rows": [{"lesson": x, "done": x.pk in done_ids} for x in lessons],
+    }
+
+
+def lesson_page_context(*, lesson: LessonPage, request) -> dict:
+    from courses.hooks import lesson_completion_blockers, lesson_panels
+
+    user = request.user
+    programme = lesson_programme(lesson)
+    completion = LessonCompletion.objects.filter(staff=user, lesson=lesson).first()
+    enrolled = bool(programme) and Enrolment.objects.filter(staff=user, programme=programme).exists()
+    blockers = lesson_completion_blockers(user, lesson) if completion is None else []
+    siblings = lessons_by_programme([programme])[programme.pk] if programme else []
+    position = next((i for i, x in enumerate(siblings) if x.pk == lesson.pk), None)
+    following = siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
+    sop_revision = None
+    if lesson.is_sop:
+        sop_revision = SopRevision.objects.filter(lesson=lesson).order_by("-published_at", "-pk").first()
+    return {
+        "programme": programme,
+        "module": lesson.get_parent(),
+        "completion": completion,
+        "enrolled": enrolled,
+        "blockers": blockers,
+        "can_complete": (
+            completion is None and enrolled and lesson.delivery_mode == DeliveryMode.ONLINE and not blockers
+        ),
+        "lesson_panels": lesson_panels(request, lesson),
+        "next_lesson": following,
+        "sop_revision": sop_revision,
+    }
+
+
+# --- Team lead, manager, HR -----------------------------------------------------------------------------------
+
+
+@dataclass
+class MatrixCell:
+    enrolment: Enrolment | None
+    progress: Progress
+    overdue: bool
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.enrolment and self.enrolment.completed_on) or (
+            self.enrolment is not None and self.progress.complete
+        )
+
+
+def in_service_staff_visible_to(viewer, *, team_id: int | None = None):
+    qs = staff_visible_to(viewer).filter(is_active=True, role__in=IN_SERVICE_ROLES)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    return qs.select_related("department", "team").order_by("department__name", "team__name", "employee_no")
+
+
+def team_matrix(*, staff: list, month: date, today: date) -> dict:
+    """Rows of staff × the month's live monthly modules: enrolment, hours done of planned, overdue flag.
+
+    A fixed number of queries: the programmes, their lessons, the enrolments and the completions of `staff`.
+    """
+    programmes = monthly_programmes(month=month)
+    staff_ids = [s.pk for s in staff]
+    enrolments = {
+        (e.staff_id, e.programme_id): e
+        for e in Enrolment.objects.filter(staff_id__in=staff_ids, programme__in=programmes)
+    }
+    progress = progress_by_staff(staff_ids=staff_ids, programmes=programmes)
+    rows = []
+    for person in staff:
+        cells = []
+        for programme in programmes:
+            enrolment = enrolments.get((person.pk, programme.pk))
+            prog = progress[(person.pk, programme.pk)]
+            done = bool(enrolment and (enrolment.completed_on or prog.complete))
+            overdue = bool(enrolment and enrolment.due_on and enrolment.due_on < today and not done)
+            cells.append(MatrixCell(enrolment, prog, overdue))
+        rows.append({"staff": person, "cells": cells, "overdue": any(c.overdue for c in cells)})
+    return {"programmes": programmes, "rows": rows}
+
+
+def completion_report(*, viewer, month: date, today: date) -> dict:
+    """Completion of the month's modules by department (and per person for the export), within what `viewer` sees.
+
+    Credited hours are everything counted for the month (lessons and imported records), so the report agrees
+    with the learning score.
+    """
+    staff = list(in_service_staff_visible_to(viewer))
+    staff_ids = [s.pk for s in staff]
+    matrix = team_matrix(staff=staff, month=month, today=today)
+    hours = credited_hours_by_staff(month=month, category=Category.IN_SERVICE, staff_ids=staff_ids)
+    departments: dict[str, dict] = {}
+    people = []
+    for row in matrix["rows"]:
+        person = row["staff"]
+        assigned = [c for c in row["cells"] if c.enrolment is not None]
+        complete = bool(assigned) and all(c.complete for c in assigned)
+        credited = hours.get(person.pk, Decimal(0))
+        dept_name = person.department.name if person.department else ""
+        dept = departments.setdefault(
+            dept_name,
+            {
+                "department": dept_name,
+                "staff": 0,
+                "assigned": 0,
+                "complete": 0,
+                "overdue": 0,
+                "hours": Decimal(0),
+                "met_hours": 0,
+            },
+        )
+        dept["staff"] += 1
+        dept["assigned"] += bool(assigned)
+        dept["complete"] += complete
+        dept["overdue"] += row["overdue"]
+        dept["hours"] += credited
+        dept["met_hours"] += credited >= MONTHLY_HOURS
+        people.append(
+            {
+                "staff": person,
+                "department": dept_name,
+                "team": person.team.name if person.team else "",
+                "assigned": bool(assigned),
+                "complete": complete,
+                "overdue": row["overdue"],
+                "hours": credited,
+            }
+        )
+    for dept in departments.values():
+        dept["rate"] = (
+            (Decimal(dept["complete"]) * 100 / dept["assigned"]).quantize(Decimal("0.1"))
+            if dept["assigned"]
+            else None
+        )
+    return {
+        "programmes": matrix["programmes"],
+        "departments": sorted(departments.values(), key=lambda d: d["department"]),
+        "people": people,
+    }
+
+
+# --- SOP revisions ------------------------------------------------------------------------------------------
+
+
+def sop_revisions_pending_for(user):
+    """SOP revisions `user` has not acknowledged yet (in-service staff; revisions after their onboarding)."""
+    qs = SopRevision.objects.filter(lesson__live=True).exclude(acknowledgements__staff=user)
+    if user.onboarded_on:
+        qs = qs.filter(published_on__gte=user.onboarded_on)
+    return qs.select_related("lesson").order_by("-published_at", "-pk")
+
+
+def sop_unacknowledged_staff(*, viewer, sop_revision: SopRevision):
+    """In-service staff within `viewer`'s reach who have not acknowledged `sop_revision`."""
+    acked = SopAcknowledgement.objects.filter(sop_revision=sop_revision).values("staff_id")
+    return (
+        in_service_staff_visible_to(viewer)
+        .exclude(pk__in=acked)
+        .exclude(onboarded_on__gt=sop_revision.published_on)
+    )

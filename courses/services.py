@@ -1,20 +1,56 @@
 """Every write of the curriculum app."""
 
+import re
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from html import unescape
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.blocks.list_block import ListValue
+from wagtail.blocks.struct_block import StructValue
+from wagtail.models import Page, PageLogEntry, Site
+from wagtail.rich_text import RichText
 
 from courses.models import (
+    Category,
+    DeliveryMode,
     Enrolment,
     LearningResult,
     LessonCompletion,
     LessonPage,
     ProgrammeKind,
     ProgrammePage,
+    SopAcknowledgement,
+    SopRevision,
+    TrainingRecord,
+    TrainingRootPage,
 )
+from courses.rules import due_date, quarter_start, text_diff
 from courses.signals import lesson_completed, onboarding_completed
-from portal.services import MonthLockedError, month_is_locked, staff_update
+from portal.importing import ImportResult, import_run_record, refused
+from portal.models import IN_SERVICE_ROLES, Role, User
+from portal.services import (
+    MonthLockedError,
+    audit_record,
+    month_is_locked,
+    months_locked,
+    staff_update,
+)
+from portal.tabular import (
+    FieldError,
+    RowError,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_employee_no,
+    parse_text,
+    read_table,
+)
 
 
 def learning_result_record(
@@ -85,6 +121,8 @@ def lesson_complete(
             )
             if programme.kind == ProgrammeKind.ONBOARDING:
                 onboarding_check(staff=staff, programme=programme, on_date=on_date, acting_user=acting_user)
+            else:
+                enrolments_complete_check(staff_ids=[staff.pk], programme=programme, on_date=on_date)
     return completion
 
 
@@ -156,3 +194,541 @@ def enrolment_assign(
     ]
     Enrolment.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     return len(new)
+
+
+def enrolments_complete_check(*, staff_ids, programme: ProgrammePage, on_date: date) -> int:
+    """Mark the enrolments of `staff_ids` in `programme` complete where every required lesson is done and the
+    hours reach the planned total. Set-based; returns how many were completed now."""
+    from courses.selectors import progress_by_staff
+
+    staff_ids = list(staff_ids)
+    progress = progress_by_staff(staff_ids=staff_ids, programmes=[programme])
+    complete = [sid for sid in staff_ids if progress[(sid, programme.pk)].complete]
+    if not complete:
+        return 0
+    return Enrolment.objects.filter(
+        programme=programme, staff_id__in=complete, completed_on__isnull=True
+    ).update(completed_on=on_date)
+
+
+# --- Enrolment policy -------------------------------------------------------------------------------------------
+
+
+def _programme_due(programme: ProgrammePage, assigned_on: date) -> date | None:
+    return due_date(
+        kind=programme.kind,
+        month=programme.month,
+        quarter=programme.quarter_start,
+        due_days=programme.due_days,
+        assigned_on=assigned_on,
+    )
+
+
+def enrolments_for_staff(*, staff_ids, today: date) -> int:
+    """Give people what the policy says for their role (called when staff are created or changed).
+
+    New hires not yet onboarded: the current onboarding programme. Agents and team leads: every live monthly
+    module of this month and later months (not past ones). Managers: the leadership course of this quarter.
+    A fixed number of queries per programme, whatever the number of people. Returns how many enrolments are new.
+    """
+    from courses.selectors import current_onboarding_programme
+
+    staff_ids = list(staff_ids)
+    if not staff_ids:
+        return 0
+    by_role: dict[str, list[int]] = defaultdict(list)
+    for pk, role, onboarded_on in User.objects.filter(pk__in=staff_ids, is_active=True).values_list(
+        "pk", "role", "onboarded_on"
+    ):
+        if role == Role.NEW_HIRE and onboarded_on:
+            continue
+        by_role[role].append(pk)
+    created = 0
+    new_hires = by_role.get(Role.NEW_HIRE, [])
+    if new_hires and (onboarding := current_onboarding_programme()):
+        created += enrolment_assign(
+            staff_ids=new_hires,
+            programme=onboarding,
+            assigned_on=today,
+            due_on=_programme_due(onboarding, today),
+        )
+    in_service = [pk for role in IN_SERVICE_ROLES for pk in by_role.get(role, [])]
+    if in_service:
+        for programme in ProgrammePage.objects.live().filter(
+            kind=ProgrammeKind.MONTHLY, month__gte=today.replace(day=1)
+        ):
+            created += enrolment_assign(
+                staff_ids=in_service,
+                programme=programme,
+                assigned_on=today,
+                due_on=_programme_due(programme, today),
+            )
+    managers = by_role.get(Role.MANAGER, [])
+    if managers:
+        for programme in ProgrammePage.objects.live().filter(
+            kind=ProgrammeKind.LEADERSHIP, quarter_start=quarter_start(today)
+        ):
+            created += enrolment_assign(
+                staff_ids=managers,
+                programme=programme,
+                assigned_on=today,
+                due_on=_programme_due(programme, today),
+            )
+    return created
+
+
+def enrolments_for_programme(*, programme: ProgrammePage, today: date) -> int:
+    """Assign a newly published programme to everyone the policy names, once each (called on publish).
+
+    Monthly module of this month or later → every active in-service staff member; leadership course of this
+    quarter or later → every active manager; onboarding → active new hires not yet onboarded nor enrolled in
+    another onboarding programme. Past months and quarters are left alone.
+    """
+    if not programme.live:
+        return 0
+    people = User.objects.filter(is_active=True)
+    if programme.kind == ProgrammeKind.MONTHLY:
+        if not programme.month or programme.month < today.replace(day=1):
+            return 0
+        people = people.filter(role__in=IN_SERVICE_ROLES)
+    elif programme.kind == ProgrammeKind.LEADERSHIP:
+        if not programme.quarter_start or programme.quarter_start < quarter_start(today):
+            return 0
+        people = people.filter(role=Role.MANAGER)
+    else:
+        people = people.filter(role=Role.NEW_HIRE, onboarded_on__isnull=True).exclude(
+            enrolments__programme__kind=ProgrammeKind.ONBOARDING
+        )
+    return enrolment_assign(
+        staff_ids=people.values_list("pk", flat=True),
+        programme=programme,
+        assigned_on=today,
+        due_on=_programme_due(programme, today),
+    )
+
+
+# --- Learners and trainers ----------------------------------------------------------------------------------
+
+
+def lesson_complete_by_learner(*, staff, lesson: LessonPage, on_date: date) -> LessonCompletion:
+    """A learner completes an online lesson they have opened. Refused (ValidationError) for an offline lesson,
+    a programme they are not enrolled in, or while a completion gate (e.g. an unpassed quiz) holds."""
+    from courses.hooks import lesson_completion_blockers
+
+    if lesson.delivery_mode != DeliveryMode.ONLINE:
+        raise ValidationError(_("Offline lessons are completed by the trainer's attendance record."))
+    programme = _programme_of(lesson)
+    if programme is None or not Enrolment.objects.filter(staff=staff, programme=programme).exists():
+        raise ValidationError(_("This lesson is not part of a programme assigned to you."))
+    if LessonCompletion.objects.filter(staff=staff, lesson=lesson).exists():
+        return LessonCompletion.objects.get(staff=staff, lesson=lesson)
+    blockers = lesson_completion_blockers(staff, lesson)
+    if blockers:
+        raise ValidationError(blockers)
+    try:
+        return lesson_complete(staff=staff, lesson=lesson, on_date=on_date, via=LessonCompletion.Via.LEARNER)
+    except MonthLockedError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def attendance_record(*, lesson: LessonPage, on_date: date, staff_ids, acting_user) -> dict:
+    """A trainer records who attended an offline session: each attendee completes the lesson on `on_date`.
+
+    Set-based for a session of any size; people who had already completed it keep their first completion.
+    Returns {"recorded": new completions, "already": already complete}. Refuses a locked month.
+    """
+    if lesson.delivery_mode != DeliveryMode.OFFLINE:
+        raise ValidationError(_("Attendance is recorded for offline lessons only."))
+    if month_is_locked(on_date):
+        raise ValidationError(str(MonthLockedError(on_date.replace(day=1))))
+    programme = _programme_of(lesson)
+    if programme is None:
+        raise ValidationError(_("This lesson is not inside a programme."))
+    staff_ids = set(User.objects.filter(pk__in=set(staff_ids), is_active=True).values_list("pk", flat=True))
+    with transaction.atomic():
+        already = set(
+            LessonCompletion.objects.filter(lesson=lesson, staff_id__in=staff_ids).values_list(
+                "staff_id", flat=True
+            )
+        )
+        new_ids = sorted(staff_ids - already)
+        LessonCompletion.objects.bulk_create(
+            [
+                LessonCompletion(
+                    staff_id=sid,
+                    lesson=lesson,
+                    completed_on=on_date,
+                    hours=lesson.planned_hours,
+                    category=programme.category,
+                    via=LessonCompletion.Via.ATTENDANCE,
+                    recorded_by=acting_user,
+                )
+                for sid in new_ids
+            ],
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        audit_record(
+            action="courses.attendance",
+            acting_user=acting_user,
+            target=lesson,
+            on_date=on_date.isoformat(),
+            recorded=len(new_ids),
+            already=len(already),
+        )
+        if programme.kind == ProgrammeKind.ONBOARDING:
+            from courses.selectors import progress_by_staff
+
+            progress = progress_by_staff(staff_ids=new_ids, programmes=[programme])
+            finished = [sid for sid in new_ids if progress[(sid, programme.pk)].complete]
+            for person in User.objects.filter(pk__in=finished, onboarded_on__isnull=True):
+                onboarding_check(staff=person, programme=programme, on_date=on_date, acting_user=acting_user)
+        else:
+            enrolments_complete_check(staff_ids=new_ids, programme=programme, on_date=on_date)
+
+        def announce():
+            for sid in new_ids:
+                lesson_completed.send(sender=None, staff_id=sid, lesson_id=lesson.pk, completed_on=on_date)
+
+        transaction.on_commit(announce)
+    return {"recorded": len(new_ids), "already": len(already)}
+
+
+ATTENDANCE_COUNT_KEYS = ["recorded", "already"]
+
+
+def attendance_import(
+    *, data: bytes, file_name: str, dry_run: bool = False, acting_user=None, lesson_id, on_date
+) -> ImportResult:
+    """A paper attendance sheet (column `employee_no`) for one offline lesson and date; all or nothing."""
+    lesson = LessonPage.objects.filter(pk=lesson_id, delivery_mode=DeliveryMode.OFFLINE).first()
+    if isinstance(on_date, str):
+        on_date = date.fromisoformat(on_date)
+    if lesson is None:
+        return refused(ATTENDANCE_COUNT_KEYS, [RowError(line=0, message=_("Choose an offline lesson."))])
+    if month_is_locked(on_date):
+        return refused(ATTENDANCE_COUNT_KEYS, [RowError(line=0, message=str(MonthLockedError(on_date)))])
+    table = read_table(data, file_name, required=["employee_no"])
+    if table.errors:
+        return refused(ATTENDANCE_COUNT_KEYS, table.errors)
+    errors: list[RowError] = []
+    wanted: dict[str, int] = {}
+    for line, cells in table.rows:
+        try:
+            employee_no = parse_employee_no(cells["employee_no"])
+        except FieldError as exc:
+            errors.append(exc.row_error(line))
+            continue
+        if employee_no in wanted:
+            errors.append(
+                RowError(
+                    line=line,
+                    column="employee_no",
+                    message=_("employee_no: %(no)s appears again (first on line %(first)s).")
+                    % {"no": employee_no, "first": wanted[employee_no]},
+                )
+            )
+            continue
+        wanted[employee_no] = line
+    found = dict(
+        User.objects.filter(employee_no__in=list(wanted), is_active=True).values_list("employee_no", "pk")
+    )
+    for employee_no, line in wanted.items():
+        if employee_no not in found:
+            errors.append(
+                RowError(
+                    line=line,
+                    column="employee_no",
+                    message=_("employee_no: nobody active has the number %(no)s.") % {"no": employee_no},
+                )
+            )
+    if errors:
+        return refused(ATTENDANCE_COUNT_KEYS, errors)
+    already = set(
+        LessonCompletion.objects.filter(lesson=lesson, staff_id__in=found.values()).values_list(
+            "staff_id", flat=True
+        )
+    )
+    result = ImportResult(
+        counts={"recorded": len(found) - len(already), "already": len(already)},
+        dry_run=dry_run,
+        preview=[
+            {"line": line, "employee_no": no, "action": "already" if found[no] in already else "record"}
+            for no, line in list(wanted.items())[:20]
+        ],
+    )
+    if dry_run:
+        return result
+    with transaction.atomic():
+        attendance_record(lesson=lesson, on_date=on_date, staff_ids=found.values(), acting_user=acting_user)
+        import_run_record(
+            kind="attendance",
+            file_name=file_name,
+            data=data,
+            result=result,
+            acting_user=acting_user,
+            extra={"lesson": lesson.pk, "date": on_date.isoformat()},
+        )
+    return result
+
+
+# --- Training records import --------------------------------------------------------------------------------
+
+TRAINING_COLUMNS = ["employee_no", "date", "category", "title", "hours", "score"]
+TRAINING_COUNT_KEYS = ["created", "updated", "unchanged"]
+
+
+@dataclass
+class _RecordRow:
+    line: int
+    employee_no: str
+    date: date
+    category: str
+    title: str
+    hours: Decimal
+    score: Decimal | None
+
+
+def _parse_record_row(line: int, cells: dict[str, str], errors: list[RowError]) -> _RecordRow | None:
+    row_errors: list[RowError] = []
+
+    def take(parser, column, **kw):
+        try:
+            return parser(cells.get(column, ""), column=column, **kw)
+        except FieldError as exc:
+            row_errors.append(RowError(line=line, message=str(exc), column=column))
+            return None
+
+    employee_no = take(parse_employee_no, "employee_no")
+    on_date = take(parse_date, "date")
+    category = take(parse_choice, "category", choices=Category.values)
+    title = take(parse_text, "title", max_length=200)
+    hours = take(parse_decimal, "hours", min_value=Decimal(0), max_value=Decimal("9999.99"))
+    score = take(parse_decimal, "score", min_value=Decimal(0), max_value=Decimal(100), allow_blank=True)
+    if row_errors:
+        errors.extend(row_errors)
+        return None
+    return _RecordRow(line, employee_no, on_date, category, title, hours, score)
+
+
+def training_records_import(
+    *, data: bytes, file_name: str, dry_run: bool = False, acting_user=None
+) -> ImportResult:
+    """Upsert training records (offline sessions, external training, paper exams), all or nothing.
+
+    Key: employee, date, category, title. The same key twice in a file is an error; a blank score keeps the
+    stored one; a row dated in a published (locked) month is refused with its line. Re-importing the same
+    file changes nothing (everything counts as unchanged).
+    """
+    table = read_table(data, file_name, required=TRAINING_COLUMNS)
+    if table.errors:
+        return refused(TRAINING_COUNT_KEYS, table.errors)
+    errors: list[RowError] = []
+    rows: list[_RecordRow] = []
+    first_line: dict[tuple, int] = {}
+    for line, cells in table.rows:
+        row = _parse_record_row(line, cells, errors)
+        if row is None:
+            continue
+        key = (row.employee_no, row.date, row.category, row.title)
+        if key in first_line:
+            errors.append(
+                RowError(
+                    line=line,
+                    message=_("This record (employee, date, category, title) is also on line %(first)s.")
+                    % {"first": first_line[key]},
+                )
+            )
+            continue
+        first_line[key] = line
+        rows.append(row)
+    staff = dict(
+        User.objects.filter(employee_no__in={r.employee_no for r in rows}).values_list("employee_no", "pk")
+    )
+    locked = months_locked({r.date for r in rows})
+    for row in rows:
+        if row.employee_no not in staff:
+            errors.append(
+                RowError(
+                    line=row.line,
+                    column="employee_no",
+                    message=_("employee_no: nobody has the number %(no)s.") % {"no": row.employee_no},
+                )
+            )
+        if row.date.replace(day=1) in locked:
+            errors.append(
+                RowError(
+                    line=row.line,
+                    column="date",
+                    message=_("date: %(month)s is published and locked; its records cannot change.")
+                    % {"month": f"{row.date:%Y-%m}"},
+                )
+            )
+    if errors:
+        return refused(TRAINING_COUNT_KEYS, errors)
+
+    staff_ids = set(staff.values())
+    existing = {
+        (r.staff_id, r.date, r.category, r.title): r
+        for r in TrainingRecord.objects.filter(
+            staff_id__in=staff_ids,
+            date__gte=min((r.date for r in rows), default=date.min),
+            date__lte=max((r.date for r in rows), default=date.max),
+        )
+    }
+    to_create: list[TrainingRecord] = []
+    to_update: list[TrainingRecord] = []
+    unchanged = 0
+    preview = []
+    for row in rows:
+        key = (staff[row.employee_no], row.date, row.category, row.title)
+        record = existing.get(key)
+        if record is None:
+            action = "create"
+            to_create.append(
+                TrainingRecord(
+                    staff_id=key[0],
+                    date=row.date,
+                    category=row.category,
+                    title=row.title,
+                    hours=row.hours,
+                    score=row.score,
+                )
+            )
+        else:
+            score = row.score if row.score is not None else record.score
+            if record.hours == row.hours and record.score == score:
+                action = "unchanged"
+                unchanged += 1
+            else:
+                action = "update"
+                record.hours, record.score = row.hours, score
+                to_update.append(record)
+        if len(preview) < 20:
+            preview.append(
+                {
+                    "line": row.line,
+                    "employee_no": row.employee_no,
+                    "date": row.date.isoformat(),
+                    "category": row.category,
+                    "title": row.title,
+                    "hours": f"{row.hours:.2f}",
+                    "score": None if row.score is None else f"{row.score:.2f}",
+                    "action": action,
+                }
+            )
+    result = ImportResult(
+        counts={"created": len(to_create), "updated": len(to_update), "unchanged": unchanged},
+        dry_run=dry_run,
+        preview=preview,
+    )
+    if dry_run:
+        return result
+    with transaction.atomic():
+        TrainingRecord.objects.bulk_create(to_create, batch_size=500)
+        TrainingRecord.objects.bulk_update(to_update, ["hours", "score", "imported_at"], batch_size=500)
+        import_run_record(
+            kind="training_records", file_name=file_name, data=data, result=result, acting_user=acting_user
+        )
+    return result
+
+
+# --- SOP revisions ----------------------------------------------------------------------------------------------
+
+
+def _lesson_text_lines(lesson: LessonPage) -> list[str]:
+    """The readable text of a lesson (title, objectives, every block), one line per paragraph or field."""
+    lines = [lesson.title]
+    if lesson.objectives:
+        lines.extend(_html_lines(str(lesson.objectives)))
+    for block in lesson.body:
+        lines.extend(_block_lines(block.value))
+    return [line for line in lines if line]
+
+
+def _html_lines(html: str) -> list[str]:
+    text = re.sub(r"</(p|li|h\d|div)>|<br\s*/?>", "\n", html)
+    return [unescape(re.sub(r"<[^>]+>", "", part)).strip() for part in text.split("\n")]
+
+
+def _block_lines(value) -> list[str]:
+    if isinstance(value, RichText):
+        return _html_lines(value.source)
+    if isinstance(value, StructValue | dict):
+        out = []
+        for key, item in value.items():
+            if key in ("speaker",):
+                continue
+            out.extend(_block_lines(item))
+        if "speaker" in value:
+            speaker = _("Agent") if value["speaker"] == "agent" else _("Customer")
+            out = [f"{speaker}: {line}" for line in out]
+        return out
+    if isinstance(value, list | tuple | ListValue):
+        return [line for item in value for line in _block_lines(item)]
+    if isinstance(value, str):
+        return [line.strip() for line in value.splitlines()]
+    if value is None or hasattr(value, "pk"):
+        return [getattr(value, "title", "")] if value is not None else []
+    return [str(value)]
+
+
+def sop_revision_record(*, lesson: LessonPage, revision, acting_user=None) -> SopRevision | None:
+    """When an SOP lesson marked "staff must re-read" is republished, record what changed since the previous
+    live revision so in-service staff can read and acknowledge it. A first publication records nothing, nor
+    does a republication that changed no text."""
+    if not (lesson.is_sop and lesson.must_reread) or revision is None:
+        return None
+    previous_entry = (
+        PageLogEntry.objects.filter(page_id=lesson.pk, action="wagtail.publish", revision__isnull=False)
+        .exclude(revision_id=revision.pk)
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    if previous_entry is None:
+        return None
+    old = previous_entry.revision.as_object()
+    new = revision.as_object()
+    diff = text_diff(_lesson_text_lines(old), _lesson_text_lines(new))
+    if all(op == "same" for op, _line in diff):
+        return None
+    sop_revision, _created = SopRevision.objects.get_or_create(
+        lesson=lesson,
+        revision=revision,
+        defaults={
+            "previous_revision": previous_entry.revision,
+            "title": lesson.title[:255],
+            "published_on": timezone.localdate(),
+            "published_by": acting_user if getattr(acting_user, "pk", None) else None,
+            "diff": [[op, line] for op, line in diff],
+        },
+    )
+    return sop_revision
+
+
+def sop_acknowledge(*, staff, sop_revision: SopRevision) -> SopAcknowledgement:
+    """A staff member confirms they have read what changed; acknowledging twice keeps the first."""
+    acknowledgement, _created = SopAcknowledgement.objects.get_or_create(
+        sop_revision=sop_revision, staff=staff
+    )
+    return acknowledgement
+
+
+# --- Curriculum root ----------------------------------------------------------------------------------------
+
+
+def training_root_ensure(*, title: str = "培训中心 Training Centre") -> TrainingRootPage:
+    """The training root under Wagtail's root, served as the default site's home (the portal mounts it at
+    /learn/). Idempotent."""
+    root = TrainingRootPage.objects.first()
+    if root is None:
+        root = TrainingRootPage(title=title, slug="training")
+        Page.get_first_root_node().add_child(instance=root)
+        root.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
+    elif site.root_page_id != root.pk:
+        site.root_page = root
+        site.save()
+    return root

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from courses import views
 
 app_name = "courses"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_training, name="my-training"),
+    path("lessons/<int:lesson_id>/complete/", views.lesson_complete, name="lesson-complete"),
+    path("team/", views.team_matrix, name="team-matrix"),
+    path("report/", views.completion_report, name="completion-report"),
+    path("attendance/", views.attendance, name="attendance"),
+    path("attendance/upload/", views.AttendanceUploadView.as_view(), name="attendance-upload"),
+    path("records/import/", views.TrainingRecordImportView.as_view(), name="training-import"),
+    path("sop/", views.sop_changes, name="sop-changes"),
+    path("sop/<int:pk>/", views.sop_revision_detail, name="sop-revision"),
+]

@@ -1,0 +1,37 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import DeliveryMode, LessonPage
+from portal.uploads import ImportFileForm
+
+
+def offline_lessons():
+    return LessonPage.objects.live().filter(delivery_mode=DeliveryMode.OFFLINE).order_by("path")
+
+
+class LessonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} ({obj.planned_hours} h)"
+
+
+class AttendanceForm(forms.Form):
+    lesson = LessonChoiceField(queryset=LessonPage.objects.none(), label=_("Offline lesson"))
+    on_date = forms.DateField(
+        label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].queryset = offline_lessons()
+
+
+class AttendanceUploadForm(ImportFileForm):
+    lesson = LessonChoiceField(queryset=LessonPage.objects.none(), label=_("Offline lesson"))
+    on_date = forms.DateField(
+        label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].queryset = offline_lessons()

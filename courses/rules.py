@@ -1,0 +1,207 @@
+"""Pure rules of the curriculum: policy targets of a programme, due dates, quarters, readable text diffs.
+
+No ORM, no clock: dates and policy values come in as arguments.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+# Default policy (domain brief, 培训): the 72-hour onboarding at 40% online theory / 60% offline practice,
+# and the 4-hour monthly module. The leadership course has no hour target.
+ONBOARDING_HOURS = Decimal("72")
+MONTHLY_HOURS = Decimal("4")
+ONLINE_SHARE = Decimal("0.40")
+# How far the online share may stray from the policy before editors are warned ("about 40%").
+ONLINE_SHARE_TOLERANCE = Decimal("0.05")
+
+POLICY_HOURS = {"onboarding": ONBOARDING_HOURS, "monthly": MONTHLY_HOURS}
+POLICY_ONLINE_SHARE = {"onboarding": ONLINE_SHARE}
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """A programme's planned hours against the policy for its kind; `warnings` are message codes with values."""
+
+    total: Decimal
+    online: Decimal
+    offline: Decimal
+    target_hours: Decimal | None
+    target_online_share: Decimal | None
+    warnings: list[tuple[str, dict]] = field(default_factory=list)
+
+    @property
+    def online_share(self) -> Decimal | None:
+        if not self.total:
+            return None
+        return (self.online / self.total * 100).quantize(Decimal("0.1"))
+
+    @property
+    def target_online_percent(self) -> Decimal | None:
+        share = self.target_online_share
+        return None if share is None else (share * 100).quantize(Decimal("1"))
+
+    @property
+    def target_offline_percent(self) -> Decimal | None:
+        share = self.target_online_percent
+        return None if share is None else Decimal(100) - share
+
+    @property
+    def offline_share(self) -> Decimal | None:
+        share = self.online_share
+        return None if share is None else Decimal(100) - share
+
+
+def check_plan(kind: str, online_hours: Decimal, offline_hours: Decimal) -> PlanCheck:
+    """Compare planned online/offline hours with the policy for a programme kind."""
+    total = online_hours + offline_hours
+    target_hours = POLICY_HOURS.get(kind)
+    target_share = POLICY_ONLINE_SHARE.get(kind)
+    warnings: list[tuple[str, dict]] = []
+    if target_hours is not None and total != target_hours:
+        warnings.append(("hours", {"total": total, "target": target_hours}))
+    if target_share is not None and total:
+        share = online_hours / total
+        if abs(share - target_share) > ONLINE_SHARE_TOLERANCE:
+            warnings.append(
+                (
+                    "split",
+                    {
+                        "online": (share * 100).quantize(Decimal("0.1")),
+                        "target_online": (target_share * 100).quantize(Decimal("1")),
+                    },
+                )
+            )
+    return PlanCheck(total, online_hours, offline_hours, target_hours, target_share, warnings)
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def last_of_month(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_end(day: date) -> date:
+    start = quarter_start(day)
+    return last_of_month(date(start.year, start.month + 2, 1))
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def due_date(
+    *, kind: str, month: date | None, quarter: date | None, due_days: int, assigned_on: date
+) -> date | None:
+    """When an assignment is due: `due_days` after the month/quarter starts (or after assignment for onboarding),
+    else the last day of the month (monthly) or quarter (leadership); onboarding without `due_days` has none."""
+    if kind == "monthly" and month:
+        start = first_of_month(month)
+        return start + timedelta(days=due_days - 1) if due_days else last_of_month(start)
+    if kind == "leadership" and quarter:
+        start = quarter_start(quarter)
+        return start + timedelta(days=due_days - 1) if due_days else quarter_end(start)
+    if due_days:
+        return assigned_on + timedelta(days=due_days)
+    return None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One person's progress in one programme; hours are Decimal."""
+
+    planned_online: Decimal = Decimal(0)
+    planned_offline: Decimal = Decimal(0)
+    done_online: Decimal = Decimal(0)
+    done_offline: Decimal = Decimal(0)
+    required_left: tuple[int, ...] = ()
+    next_lesson_id: int | None = None
+    lessons_total: int = 0
+    lessons_done: int = 0
+
+    @property
+    def planned(self) -> Decimal:
+        return self.planned_online + self.planned_offline
+
+    @property
+    def done(self) -> Decimal:
+        return self.done_online + self.done_offline
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.planned - self.done, Decimal(0))
+
+    @property
+    def complete(self) -> bool:
+        return self.lessons_total > 0 and not self.required_left and self.done >= self.planned
+
+    def percent(self, part: Decimal | None = None) -> int:
+        """Share of the planned total, as a whole percent for a progress bar (0–100)."""
+        value = self.done if part is None else part
+        if not self.planned:
+            return 0
+        return min(100, int(value * 100 / self.planned))
+
+    @property
+    def percent_done(self) -> int:
+        return self.percent()
+
+    @property
+    def percent_online(self) -> int:
+        return self.percent(self.done_online)
+
+    @property
+    def percent_offline(self) -> int:
+        return self.percent(self.done_offline)
+
+
+def progress_of(lessons: list[dict], done: dict[int, Decimal]) -> Progress:
+    """Progress over `lessons` (dicts with pk, delivery_mode, planned_hours, required; in curriculum order)
+    given the hours credited per completed lesson id."""
+    planned = {"online": Decimal(0), "offline": Decimal(0)}
+    credited = {"online": Decimal(0), "offline": Decimal(0)}
+    required_left = []
+    next_lesson = None
+    lessons_done = 0
+    for lesson in lessons:
+        mode = lesson["delivery_mode"]
+        planned[mode] += lesson["planned_hours"]
+        if lesson["pk"] in done:
+            credited[mode] += done[lesson["pk"]]
+            lessons_done += 1
+            continue
+        if lesson["required"]:
+            required_left.append(lesson["pk"])
+        if next_lesson is None:
+            next_lesson = lesson["pk"]
+    return Progress(
+        planned_online=planned["online"],
+        planned_offline=planned["offline"],
+        done_online=credited["online"],
+        done_offline=credited["offline"],
+        required_left=tuple(required_left),
+        next_lesson_id=next_lesson,
+        lessons_total=len(lessons),
+        lessons_done=lessons_done,
+    )
+
+
+def text_diff(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    """A line diff for people: ("same" | "added" | "removed", line) in reading order."""
+    out: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.extend(("same", line) for line in old[a1:a2])
+            continue
+        out.extend(("removed", line) for line in old[a1:a2])
+        out.extend(("added", line) for line in new[b1:b2])
+    return out

@@ -1,0 +1,318 @@
+"""Portal pages of the curriculum: learner home panel and "My training", lesson completion, trainer attendance,
+team matrix, HR completion report, SOP changes, and the two upload pages. Thin: parse, check, call, render."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from courses import selectors, services
+from courses.forms import AttendanceForm, AttendanceUploadForm
+from courses.models import VIEWED_LESSONS_KEY, LessonCompletion, LessonPage, SopRevision
+from courses.rules import add_months
+from portal.access import Scope, visibility_scope
+from portal.models import Team, User
+from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+from portal.uploads import ImportUploadView
+
+MATRIX_PAGE_SIZE = 100
+
+
+def _month_param(request) -> date:
+    today = timezone.localdate()
+    text = request.GET.get("month", "").strip()
+    if not text:
+        return today.replace(day=1)
+    try:
+        return parse_month(text)
+    except FieldError:
+        return today.replace(day=1)
+
+
+# --- Learner ------------------------------------------------------------------------------------------------
+
+
+def my_training_panel(request):
+    """Home panel: onboarding progress for new hires, this month's module and history for in-service staff."""
+    overview = selectors.learner_overview(user=request.user, today=timezone.localdate())
+    if overview.empty and not overview.sop_pending:
+        return None
+    return {"overview": overview, "history": overview.history[:3]}
+
+
+@login_required
+def my_training(request):
+    overview = selectors.learner_overview(user=request.user, today=timezone.localdate())
+    return render(request, "courses/my_training.html", {"overview": overview})
+
+
+@login_required
+@require_POST
+def lesson_complete(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    viewed = request.session.get(VIEWED_LESSONS_KEY, [])
+    if lesson.pk not in viewed:
+        messages.error(request, _("Open the lesson and read it before completing it."))
+        return redirect(lesson.get_url(request) or "courses:my-training")
+    try:
+        services.lesson_complete_by_learner(staff=request.user, lesson=lesson, on_date=timezone.localdate())
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Lesson completed: %(hours)s hours credited.") % {"hours": lesson.planned_hours}
+        )
+    return redirect(lesson.get_url(request) or "courses:my-training")
+
+
+@login_required
+def sop_changes(request):
+    pending = list(selectors.sop_revisions_pending_for(request.user)[:50])
+    return render(request, "courses/sop_changes.html", {"pending": pending})
+
+
+@login_required
+def sop_revision_detail(request, pk: int):
+    sop_revision = get_object_or_404(SopRevision.objects.select_related("lesson"), pk=pk, lesson__live=True)
+    if request.method == "POST":
+        services.sop_acknowledge(staff=request.user, sop_revision=sop_revision)
+        messages.success(request, _("Thank you: your acknowledgement is recorded."))
+        return redirect("courses:sop-changes")
+    acknowledged = sop_revision.acknowledgements.filter(staff=request.user).exists()
+    missing = None
+    if visibility_scope(request.user) != Scope.SELF:
+        missing = Paginator(
+            selectors.sop_unacknowledged_staff(viewer=request.user, sop_revision=sop_revision), 100
+        ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "courses/sop_revision.html",
+        {"sop_revision": sop_revision, "acknowledged": acknowledged, "missing": missing},
+    )
+
+
+# --- Team lead, manager, HR -----------------------------------------------------------------------------------
+
+
+def _require_reports(user) -> None:
+    if visibility_scope(user) == Scope.SELF:
+        raise PermissionDenied
+
+
+def team_training_panel(request):
+    """Team lead's home panel: how the team stands on this month's modules."""
+    today = timezone.localdate()
+    staff = list(selectors.in_service_staff_visible_to(request.user))
+    matrix = selectors.team_matrix(staff=staff, month=today.replace(day=1), today=today)
+    if not matrix["programmes"]:
+        return None
+    rows = matrix["rows"]
+    return {
+        "programmes": matrix["programmes"],
+        "members": len(rows),
+        "complete": sum(1 for r in rows if r["cells"] and all(c.complete for c in r["cells"])),
+        "overdue": sum(1 for r in rows if r["overdue"]),
+    }
+
+
+@login_required
+def team_matrix(request):
+    _require_reports(request.user)
+    today = timezone.localdate()
+    month = _month_param(request)
+    teams = Team.objects.filter(
+        pk__in=selectors.in_service_staff_visible_to(request.user).values("team_id")
+    ).select_related("department")
+    team_id = request.GET.get("team") or None
+    if team_id and not str(team_id).isdigit():
+        raise Http404
+    staff_qs = selectors.in_service_staff_visible_to(request.user, team_id=int(team_id) if team_id else None)
+    page = Paginator(staff_qs, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+    matrix = selectors.team_matrix(staff=list(page.object_list), month=month, today=today)
+    return render(
+        request,
+        "courses/team_matrix.html",
+        {
+            "matrix": matrix,
+            "page": page,
+            "month": month,
+            "previous_month": add_months(month, -1),
+            "next_month": add_months(month, 1),
+            "teams": teams,
+            "team_id": int(team_id) if team_id else None,
+        },
+    )
+
+
+REPORT_HEADER = ["department", "staff", "assigned", "complete", "overdue", "rate_percent", "met_4h", "hours"]
+REPORT_PEOPLE_HEADER = [
+    "department",
+    "team",
+    "employee_no",
+    "name",
+    "assigned",
+    "complete",
+    "overdue",
+    "hours",
+]
+
+
+@login_required
+def completion_report(request):
+    user = request.user
+    if visibility_scope(user) not in (Scope.DEPARTMENT, Scope.ALL):
+        raise PermissionDenied
+    month = _month_param(request)
+    report = selectors.completion_report(viewer=user, month=month, today=timezone.localdate())
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        if request.GET.get("rows") == "people":
+            header = REPORT_PEOPLE_HEADER
+            rows = [
+                [
+                    p["department"],
+                    p["team"],
+                    p["staff"].employee_no,
+                    p["staff"].name,
+                    p["assigned"],
+                    p["complete"],
+                    p["overdue"],
+                    f"{p['hours']:.2f}",
+                ]
+                for p in report["people"]
+            ]
+        else:
+            header = REPORT_HEADER
+            rows = [
+                [
+                    d["department"],
+                    d["staff"],
+                    d["assigned"],
+                    d["complete"],
+                    d["overdue"],
+                    "" if d["rate"] is None else f"{d['rate']}",
+                    d["met_hours"],
+                    f"{d['hours']:.2f}",
+                ]
+                for d in report["departments"]
+            ]
+        name = f"training-completion-{month:%Y-%m}.{export}"
+        if export == "csv":
+            response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                xlsx_bytes(header, rows, sheet_title=f"{month:%Y-%m}"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(
+        request,
+        "courses/completion_report.html",
+        {
+            "report": report,
+            "month": month,
+            "previous_month": add_months(month, -1),
+            "next_month": add_months(month, 1),
+        },
+    )
+
+
+# --- Trainers -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("courses.record_attendance", raise_exception=True)
+def attendance(request):
+    """Pick an offline lesson and a date, tick attendees (searchable), save: their hours are credited."""
+    if request.method == "POST":
+        form = AttendanceForm(request.POST)
+        staff_ids = [int(x) for x in request.POST.getlist("staff") if x.isdigit()]
+        if form.is_valid():
+            if not staff_ids:
+                form.add_error(None, _("Tick at least one attendee."))
+            else:
+                try:
+                    outcome = services.attendance_record(
+                        lesson=form.cleaned_data["lesson"],
+                        on_date=form.cleaned_data["on_date"],
+                        staff_ids=staff_ids,
+                        acting_user=request.user,
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Attendance saved: %(recorded)s credited, %(already)s had already completed it.")
+                        % outcome,
+                    )
+                    return redirect(
+                        f"{request.path}?lesson={form.cleaned_data['lesson'].pk}"
+                        f"&on_date={form.cleaned_data['on_date']:%Y-%m-%d}"
+                    )
+    else:
+        form = AttendanceForm(initial={k: v for k, v in request.GET.items() if k in ("lesson", "on_date")})
+    query = request.GET.get("q", "").strip()
+    people = User.objects.filter(is_active=True).select_related("team").order_by("employee_no")
+    if query:
+        people = people.filter(name__icontains=query) | people.filter(employee_no__icontains=query)
+    page = Paginator(people, 200).get_page(request.GET.get("page"))
+    lesson_id = request.GET.get("lesson") or request.POST.get("lesson")
+    attended = set()
+    if lesson_id and str(lesson_id).isdigit():
+        attended = set(
+            LessonCompletion.objects.filter(
+                lesson_id=int(lesson_id), staff_id__in=[p.pk for p in page.object_list]
+            ).values_list("staff_id", flat=True)
+        )
+    return render(
+        request,
+        "courses/attendance.html",
+        {"form": form, "page": page, "query": query, "attended": attended},
+    )
+
+
+class AttendanceUploadView(ImportUploadView):
+    kind = "attendance"
+    permission_required = "courses.record_attendance"
+    title = gettext_lazy("Upload a paper attendance sheet")
+    columns = ["employee_no"]
+    help_text = gettext_lazy("One attendee per row. Choose the offline lesson and the session date below.")
+    form_class = AttendanceUploadForm
+    success_url = "courses:attendance"
+
+    def service(self, **kwargs):
+        return services.attendance_import(**kwargs)
+
+    def service_options(self, cleaned_data: dict) -> dict:
+        return {"lesson_id": cleaned_data["lesson"].pk, "on_date": cleaned_data["on_date"]}
+
+    def decode_options(self, stored: dict) -> dict:
+        return {"lesson_id": int(stored["lesson_id"]), "on_date": date.fromisoformat(stored["on_date"])}
+
+
+class TrainingRecordImportView(ImportUploadView):
+    kind = "training_records"
+    permission_required = "courses.import_training_records"
+    title = gettext_lazy("Import training records")
+    columns = services.TRAINING_COLUMNS
+    help_text = gettext_lazy(
+        "Category: onboarding, in_service or leadership. Hours ≥ 0 and score 0–100 with up to 2 decimals; "
+        "score may be blank (a blank score keeps a stored one). A record is identified by employee, date, "
+        "category and title."
+    )
+    success_url = "courses:completion-report"
+
+    def service(self, **kwargs):
+        return services.training_records_import(**kwargs)
