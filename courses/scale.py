@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from courses.models import (
     Category,
@@ -25,8 +25,8 @@ from courses.models import (
     ProgrammeKind,
     ProgrammePage,
     TrainingRecord,
-    TrainingRootPage,
 )
+from courses.services import training_root_ensure
 from portal.models import Role
 from portal.scale import BATCH, Company, Person, month_add, month_end, random_date
 
@@ -105,23 +105,15 @@ def _body(title: str, is_sop: bool) -> list:
 
 
 def _child(parent: Page, page: Page) -> Page:
+    """Add and publish a page as a trainer would (a revision, then publish: the publish signals run)."""
     base, n = page.slug, 1
     siblings = set(parent.get_children().values_list("slug", flat=True))
     while page.slug in siblings:
         n += 1
         page.slug = f"{base}-{n}"
-    return parent.add_child(instance=page)
-
-
-def _training_root() -> TrainingRootPage:
-    root = TrainingRootPage.objects.first()
-    if root is None:
-        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-        parent = site.root_page if site else Page.get_first_root_node()
-        root = _child(
-            parent, TrainingRootPage(title="培训中心", slug="training", intro="<p>客服培训课程</p>")
-        )
-    return root
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
 
 
 def _programme(root, *, title, slug, kind, lessons_by_module, month=None, quarter_start=None, due_days=0):
@@ -182,12 +174,31 @@ def _completions(staff: Person, programme: Programme, dates: list[date], categor
     return rows
 
 
+def _save_enrolments(rows: list[Enrolment]) -> None:
+    """Write enrolments. Where publishing the programme already enrolled the person (the publish signal
+    enrols current programmes), keep that row and its assignment date, and only record the completion."""
+    programme_ids = {row.programme_id for row in rows}
+    existing = {
+        (e.staff_id, e.programme_id): e for e in Enrolment.objects.filter(programme_id__in=programme_ids)
+    }
+    new, completed = [], []
+    for row in rows:
+        found = existing.get((row.staff_id, row.programme_id))
+        if found is None:
+            new.append(row)
+        elif row.completed_on and found.completed_on != row.completed_on:
+            found.completed_on = row.completed_on
+            completed.append(found)
+    Enrolment.objects.bulk_create(new, batch_size=BATCH)
+    Enrolment.objects.bulk_update(completed, ["completed_on"], batch_size=BATCH)
+
+
 def _sorted_dates(rng: random.Random, count: int, start: date, end: date) -> list[date]:
     return sorted(random_date(rng, start, end) for _ in range(count))
 
 
 def generate(*, rng: random.Random, company: Company, months: list[date], stdout) -> None:
-    root = _training_root()
+    root = training_root_ensure()
     trainer_ids_by_dept: dict[int | None, list[int]] = {}
     for trainer in company.with_roles(Role.TRAINER):
         trainer_ids_by_dept.setdefault(trainer.department_id, []).append(trainer.pk)
@@ -274,7 +285,7 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
                     hours=Decimal(72),
                 )
             )
-    Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
+    _save_enrolments(enrolments)
     LessonCompletion.objects.bulk_create(completions, batch_size=BATCH)
     TrainingRecord.objects.bulk_create(records, batch_size=BATCH)
     totals = {"enrolments": len(enrolments), "completions": len(completions), "records": len(records)}
@@ -302,7 +313,7 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
                 )
             )
             completions += _completions(person, programme, dates, Category.IN_SERVICE, trainer_for)
-        Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
+        _save_enrolments(enrolments)
         LessonCompletion.objects.bulk_create(completions, batch_size=BATCH)
         totals["enrolments"] += len(enrolments)
         totals["completions"] += len(completions)
@@ -323,7 +334,7 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
                 if len(dates) == len(programme.lessons):
                     enrolments[-1].completed_on = dates[-1]
                 completions += _completions(person, programme, dates, Category.LEADERSHIP, trainer_for)
-    Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
+    _save_enrolments(enrolments)
     LessonCompletion.objects.bulk_create(completions, batch_size=BATCH)
     totals["enrolments"] += len(enrolments)
     totals["completions"] += len(completions)
