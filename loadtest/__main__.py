@@ -92,7 +92,15 @@ def run_step(users: int, args, env: dict, setup: dict, scratch: Path) -> dict:
         status, _ = fetch(server.base_url + "/accounts/login/")
         if status != 200:
             raise RuntimeError(f"the login page answered {status}")
-        locust_env = {**env, "LOADTEST_SETUP": str(setup_path), "LOADTEST_SAVES": str(saves_path)}
+        # Everyone has arrived and logged in by then; the exam starts for all at once.
+        starts_at = time.time() + users / args.spawn_rate + 15
+        locust_env = {
+            **env,
+            "LOADTEST_SETUP": str(setup_path),
+            "LOADTEST_SAVES": str(saves_path),
+            "LOADTEST_STARTS_AT": str(starts_at),
+            "LOADTEST_START_SPREAD": str(args.start_spread),
+        }
         subprocess.run(
             [
                 sys.executable,
@@ -145,7 +153,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", default="300", help="learners; several comma-separated run in turn")
     parser.add_argument("--spawn-rate", type=float, default=10, help="learners arriving per second")
-    parser.add_argument("--minutes", type=float, default=4, help="time limit of each locust run")
+    parser.add_argument("--minutes", type=float, default=5, help="time limit of each locust run")
+    parser.add_argument(
+        "--start-spread",
+        type=float,
+        default=20,
+        help="seconds over which learners click start after the bell",
+    )
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers")
     args = parser.parse_args(argv)
     steps = sorted({int(n) for n in args.users.split(",") if n.strip()})

@@ -2,8 +2,10 @@
 seconds as the quiz page's autosave does, and submits when all are answered.
 
 Run by `python -m loadtest` (which prepares the database and the server); environment:
-LOADTEST_SETUP (JSON from `loadtest.exam prepare`: quiz id, password, learners) and LOADTEST_SAVES (a JSON-lines
-file that receives every save the server acknowledged, for the check afterwards).
+LOADTEST_SETUP (JSON from `loadtest.exam prepare`: quiz id, password, learners), LOADTEST_SAVES (a JSON-lines
+file that receives every save the server acknowledged, for the check afterwards) and LOADTEST_STARTS_AT (epoch
+seconds: the exam starts for everyone at that moment, as at 14:00 sharp; learners log in as they arrive before
+it and click "start" within the first LOADTEST_START_SPREAD seconds after it).
 """
 
 import itertools
@@ -11,7 +13,9 @@ import json
 import os
 import random
 import re
+import time
 
+import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
@@ -62,6 +66,10 @@ class Learner(HttpUser):
         self.employee_no = learners[index]
         self.rng = random.Random(index)
         self._log_in()
+        self.client.get(f"/assessments/quizzes/{SETUP['quiz_id']}/", name="quiz page")
+        starts_at = float(os.environ.get("LOADTEST_STARTS_AT", "0"))
+        spread = float(os.environ.get("LOADTEST_START_SPREAD", "20"))
+        gevent.sleep(max(0.0, starts_at - time.time()) + self.rng.uniform(0, spread))
         self._start_attempt()
 
     def _csrf(self) -> str:
@@ -88,7 +96,6 @@ class Learner(HttpUser):
 
     def _start_attempt(self):
         quiz = SETUP["quiz_id"]
-        self.client.get(f"/assessments/quizzes/{quiz}/", name="quiz page")
         with self.client.post(
             f"/assessments/quizzes/{quiz}/start/",
             headers={"X-CSRFToken": self._csrf(), "Referer": self.host + f"/assessments/quizzes/{quiz}/"},
