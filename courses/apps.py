@@ -39,6 +39,12 @@ class CoursesConfig(AppConfig):
             roles=[Role.MANAGER, Role.HR, Role.ADMIN],
             order=40,
         )
+        register_nav(
+            _("Import training records"),
+            "courses:training-import",
+            permission="courses.import_training_records",
+            order=45,
+        )
         register_home_panel("courses/panels/my_training.html", my_training_panel, roles=learners, order=10)
         register_home_panel(
             "courses/panels/team_training.html", team_training_panel, roles=[Role.TEAM_LEAD], order=20

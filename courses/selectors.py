@@ -530,3 +530,15 @@ def sop_unacknowledged_staff(*, viewer, sop_revision: SopRevision):
         .exclude(pk__in=acked)
         .exclude(onboarded_on__gt=sop_revision.published_on)
     )
+
+
+def sop_revisions_with_missing(*, viewer, limit: int = 5) -> list[dict]:
+    """The latest SOP revisions with how many people within `viewer`'s reach have not acknowledged each.
+
+    One count query per revision shown (at most `limit`), whatever the number of people.
+    """
+    revisions = list(SopRevision.objects.filter(lesson__live=True).order_by("-published_at", "-pk")[:limit])
+    return [
+        {"revision": r, "missing": sop_unacknowledged_staff(viewer=viewer, sop_revision=r).count()}
+        for r in revisions
+    ]

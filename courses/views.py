@@ -149,6 +149,7 @@ def team_matrix(request):
             "next_month": add_months(month, 1),
             "teams": teams,
             "team_id": int(team_id) if team_id else None,
+            "sop_revisions": selectors.sop_revisions_with_missing(viewer=request.user),
         },
     )
 

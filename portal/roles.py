@@ -23,6 +23,14 @@ _CONTENT_EDITING = [
     "wagtaildocs.choose_document",
 ]
 
+# The learning-records admin viewsets (Wagtail admin): trainers and HR read them, HR corrects them.
+_LEARNING_RECORDS_VIEW = [
+    "courses.view_trainingrecord",
+    "courses.view_enrolment",
+    "courses.view_lessoncompletion",
+    "courses.view_soprevision",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.NEW_HIRE: [],
     Role.AGENT: [],
@@ -31,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.TRAINER: [
         *_CONTENT_EDITING,
         "courses.record_attendance",
+        *_LEARNING_RECORDS_VIEW,
         "assessments.manage_questions",
         "assessments.evaluate_staff",
     ],
@@ -50,6 +59,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "portal.view_importrun",
         "courses.record_attendance",
         "courses.import_training_records",
+        *_LEARNING_RECORDS_VIEW,
+        "courses.add_trainingrecord",
+        "courses.change_trainingrecord",
+        "courses.add_enrolment",
+        "courses.change_enrolment",
         "assessments.manage_questions",
         "assessments.evaluate_staff",
         "assessments.import_evaluations",

@@ -20,7 +20,8 @@ def programme(
     title = title or f"{kind} {month or quarter_start or ''}".strip()
     page = ProgrammePage(
         title=title,
-        slug=slug or f"{kind}-{(month or quarter_start or date(2000, 1, 1)):%Y-%m}",
+        slug=slug
+        or f"{kind}-{(month or quarter_start or date(2000, 1, 1)):%Y-%m}-{ProgrammePage.objects.count() + 1}",
         kind=kind,
         month=month,
         quarter_start=quarter_start,

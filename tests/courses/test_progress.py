@@ -158,7 +158,7 @@ def test_attendance_is_refused_for_online_lessons_and_locked_months(new_hire, on
 def test_a_paper_attendance_sheet_is_all_or_nothing_with_line_errors(new_hire, onboarding):
     _prog, lessons = onboarding
     StaffFactory(employee_no="00123")
-    bad = "employee_no\nN0001\nNOBODY\n00123\nN0001\n".encode()
+    bad = b"employee_no\nN0001\nNOBODY\n00123\nN0001\n"
     result = attendance_import(data=bad, file_name="sheet.csv", lesson_id=lessons[2].pk, on_date=DAY)
     assert not result.ok
     assert [e.line for e in result.errors] == [3, 5]
