@@ -16,7 +16,14 @@ def main(module_name: str, context_path: str, out_path: str) -> None:
     with open(context_path) as handle:
         ctx = Context(**json.load(handle))
     module = import_module(f"bench.{module_name}")
-    figures = module.run(ctx)
+    if hasattr(module, "run"):
+        figures = module.run(ctx)
+    else:
+        from bench._adapters import ADAPTERS
+
+        if module_name not in ADAPTERS:
+            raise SystemExit(f"bench.{module_name} has neither run(ctx) nor an adapter in bench/_adapters.py")
+        figures = ADAPTERS[module_name](module, ctx)
     rows = [f.as_json() if isinstance(f, Figure) else dict(f) for f in figures]
     with open(out_path, "w") as handle:
         json.dump(rows, handle, ensure_ascii=False, default=str)
