@@ -20,30 +20,12 @@ QUIZ_TITLE = "考试窗口压测：月度专题测验"
 QUESTIONS = 30
 
 
-def exam_gift(count: int = QUESTIONS) -> str:
-    """`count` questions: single choice, multiple choice and short answer in turn."""
-    parts = ["$CATEGORY: 压测/月度专题"]
-    for i in range(count):
-        if i % 3 == 0:
-            parts.append(
-                f"::单选{i}:: 第{i + 1}题：客户来电投诉时，坐席首先应该做什么？ {{\n"
-                "  =耐心倾听并表示歉意\n  ~立即解释公司政策\n  ~转给组长处理\n  ~请客户稍后再拨\n}"
-            )
-        elif i % 3 == 1:
-            parts.append(
-                f"::多选{i}:: 第{i + 1}题：标准开场白应包含哪些内容？ {{\n"
-                "  ~%50%问候语\n  ~%50%工号或姓名\n  ~%-100%个人手机号\n  ~%-100%公司地址\n}"
-            )
-        else:
-            parts.append(f"::填空{i}:: 第{i + 1}题：公司客服热线号码是多少？ {{=95588 =９５５８８}}")
-    return "\n\n".join(parts) + "\n"
-
-
 def prepare(users: int) -> dict:
     from django.contrib.auth.hashers import make_password
 
     from assessments.models import QuestionBank, Quiz, QuizQuestion
     from assessments.quiz_services import question_bank_import
+    from assessments.scale import exam_gift
     from portal.models import Role
     from portal.scale import synthetic_staff
 
@@ -61,7 +43,7 @@ def prepare(users: int) -> dict:
 
     bank_name = "考试窗口压测题库"
     result = question_bank_import(
-        data=exam_gift().encode(), file_name="exam-window.gift", bank_name=bank_name
+        data=exam_gift(QUESTIONS).encode(), file_name="exam-window.gift", bank_name=bank_name
     )
     if result.errors:
         raise SystemExit(f"The exam's GIFT file was refused: {result.errors[:3]}")
