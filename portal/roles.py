@@ -31,6 +31,20 @@ _LEARNING_RECORDS_VIEW = [
     "courses.view_soprevision",
 ]
 
+_QUIZ_ADMIN = [
+    f"assessments.{verb}_{model}"
+    for model in (
+        "questionbank",
+        "question",
+        "questioncategory",
+        "quiz",
+        "quizquestion",
+        "rubric",
+        "rubriccriterion",
+    )
+    for verb in ("add", "change", "delete", "view")
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.NEW_HIRE: [],
     Role.AGENT: [],
@@ -42,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_LEARNING_RECORDS_VIEW,
         "assessments.manage_questions",
         "assessments.evaluate_staff",
+        *_QUIZ_ADMIN,
     ],
     Role.HR: [
         *_CONTENT_EDITING,
@@ -69,6 +84,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessments.import_evaluations",
         "assessments.import_kpis",
         "assessments.manage_policy",
+        "assessments.manage_certificates",
+        *_QUIZ_ADMIN,
         "incentives.manage_service_stars",
         "incentives.manage_awards",
     ],

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from assessments import certificate_views
 from portal import views
 
 portal_patterns = (
@@ -30,6 +31,8 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),
+    # Public certificate verification (no login; the MFA middleware exempts /verify/).
+    path("verify/<str:token>/", certificate_views.certificate_verify, name="certificate-verify"),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False), name="root"),
     # Curriculum pages (Wagtail) live under /learn/.
     path("learn/", include(wagtail_urls)),

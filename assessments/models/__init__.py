@@ -1,6 +1,32 @@
 """Assessment records: QA evaluations, question banks and quizzes, certificates, KPIs and monthly scores."""
 
-from assessments.models.evaluation import Evaluation, EvaluationKind
+from assessments.models.bank import Question, QuestionBank, QuestionCategory, QuestionType
+from assessments.models.certificate import Certificate, CertificateBatch, CertificateKind
+from assessments.models.evaluation import DisputeStatus, Evaluation, EvaluationKind
+from assessments.models.quiz import Attempt, AttemptItem, AttemptStatus, Quiz, QuizQuestion, ReviewPolicy
+from assessments.models.scorecard import Rubric, RubricCriterion
 from assessments.models.scoring import KpiRecord, MonthlyScore, ScoringPolicyVersion
 
-__all__ = ["Evaluation", "EvaluationKind", "KpiRecord", "MonthlyScore", "ScoringPolicyVersion"]
+__all__ = [
+    "Attempt",
+    "AttemptItem",
+    "AttemptStatus",
+    "Certificate",
+    "CertificateBatch",
+    "CertificateKind",
+    "DisputeStatus",
+    "Evaluation",
+    "EvaluationKind",
+    "KpiRecord",
+    "MonthlyScore",
+    "Question",
+    "QuestionBank",
+    "QuestionCategory",
+    "QuestionType",
+    "Quiz",
+    "QuizQuestion",
+    "ReviewPolicy",
+    "Rubric",
+    "RubricCriterion",
+    "ScoringPolicyVersion",
+]

@@ -12,6 +12,13 @@ class EvaluationKind(models.TextChoices):
     ROLE_PLAY = "role_play", _("Role-play")
 
 
+class DisputeStatus(models.TextChoices):
+    NONE = "", _("Not disputed")
+    OPEN = "open", _("Disputed, waiting for a second evaluator")
+    UPHELD = "upheld", _("Dispute reviewed: score upheld")
+    REVISED = "revised", _("Dispute reviewed: score revised")
+
+
 class Evaluation(models.Model):
     """A QA evaluation of one person (0–100): a scored scorecard in the portal, or a row imported from a QA system.
 
@@ -38,6 +45,27 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.IMPORT)
+    # Scorecards (portal-scored evaluations): the rubric, each criterion's level, and the call's context.
+    rubric = models.ForeignKey(
+        "assessments.Rubric", null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations"
+    )
+    criteria_scores = models.JSONField(_("criteria"), default=list, blank=True)
+    recording_ref = models.CharField(_("recording reference"), max_length=100, blank=True)
+    channel = models.CharField(_("channel"), max_length=50, blank=True)
+    customer_type = models.CharField(_("customer type"), max_length=50, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    # One dispute per evaluation, decided by a second evaluator; the decision is final.
+    dispute_status = models.CharField(
+        _("dispute"), max_length=8, choices=DisputeStatus.choices, default="", blank=True
+    )
+    dispute_reason = models.TextField(_("reason for dispute"), blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    original_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(_("decision"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

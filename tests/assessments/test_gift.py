@@ -23,6 +23,16 @@ from assessments.gift import (
 if not settings.configured:
     settings.configure(USE_I18N=False)
 
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages are asserted in English; the portal's default language is Chinese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 DATA = Path(__file__).parent / "data"
 D = Decimal
 

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from assessments.quiz_services import attempts_close_expired
+
+
+class Command(BaseCommand):
+    help = "Close and grade quiz attempts whose time limit has passed (run every minute, e.g. from cron)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enqueue", action="store_true", help="Queue it as a background task instead.")
+
+    def handle(self, *args, **options):
+        if options["enqueue"]:
+            from assessments.tasks import close_expired_attempts
+
+            close_expired_attempts.enqueue()
+            self.stdout.write("Queued.")
+            return
+        self.stdout.write(f"Closed {attempts_close_expired()} attempt(s).")

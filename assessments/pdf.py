@@ -1,0 +1,52 @@
+"""Certificate PDFs: HTML from a template, rendered by `portal.pdf.render_pdf` (the only WeasyPrint import).
+
+A4 landscape, bilingual, the holder's name as escaped text in the one embedded CJK face, the certificate number,
+the issue date in Chinese form, and a QR code (PNG data: URI, no fetch) of the public verification address.
+Many certificates render as ONE multi-page document.
+"""
+
+from datetime import date
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from portal.pdf import render_pdf
+
+PAGE_CSS = "@page { size: A4 landscape; margin: 0; }"
+
+
+def verification_url(certificate) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("certificate-verify", args=[certificate.token])
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def english_date(day: date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").png_data_uri(scale=6, border=2)
+
+
+def certificate_html(certificates) -> str:
+    pages = [
+        {
+            "certificate": c,
+            "issued_zh": chinese_date(c.issued_on),
+            "issued_en": english_date(c.issued_on),
+            "url": verification_url(c),
+            "qr": qr_data_uri(verification_url(c)),
+        }
+        for c in certificates
+    ]
+    return render_to_string("assessments/certificates/certificate_pdf.html", {"pages": pages})
+
+
+def certificates_pdf(certificates) -> bytes:
+    """One PDF with one page per certificate."""
+    return render_pdf(certificate_html(list(certificates)), extra_css=PAGE_CSS)
