@@ -82,4 +82,38 @@ def certificates(module, ctx: Context) -> list[Figure]:
     return figures
 
 
-ADAPTERS = {"bench_quiz": quiz, "bench_certificates": certificates}
+def scores(module, ctx: Context) -> list[Figure]:
+    """bench_scores: KPI import against COPY (PostgreSQL, ≤ 10×) or bulk_create (SQLite, ≤ 1.5×) of the same
+    rows, and one month's scores against one hand-written SQL aggregate (≤ 3×). It makes its own database."""
+    report = module.main(["--quick"] if ctx.quick else [])
+    floor = "COPY" if report.get("vendor") == "postgresql" else "bulk_create"
+    import_target = 10.0 if report.get("vendor") == "postgresql" else 1.5
+    figures = []
+    for row in report.get("results", []):
+        what = row["what"]
+        if "monthly_scores_compute" in what:
+            baseline_name, target = "one SQL aggregate", 3.0
+        elif "parse + validate + insert" in what:
+            baseline_name, target = f"bare {floor}", import_target
+        else:
+            baseline_name, target = f"bare {floor}", None
+        rate = row.get("rows_per_second")
+        figures.append(
+            Figure(
+                group="scores",
+                name=what,
+                value=row["seconds"],
+                unit="s",
+                baseline_name=baseline_name,
+                baseline=row.get("baseline_seconds"),
+                higher_is_better=False,
+                target_ratio=target,
+                note=f"{rate:,} rows/s" if rate else "",
+            )
+        )
+    return figures
+
+
+ADAPTERS = {"bench_quiz": quiz, "bench_certificates": certificates, "bench_scores": scores}
+# Modules that point DATABASE_URL at a throwaway database themselves, before Django starts.
+SETS_UP_ITS_OWN_DATABASE = {"bench_scores"}

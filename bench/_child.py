@@ -10,9 +10,11 @@ import django
 
 def main(module_name: str, context_path: str, out_path: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    django.setup()
     from bench import Context, Figure
+    from bench._adapters import SETS_UP_ITS_OWN_DATABASE
 
+    if module_name not in SETS_UP_ITS_OWN_DATABASE:
+        django.setup()
     with open(context_path) as handle:
         ctx = Context(**json.load(handle))
     module = import_module(f"bench.{module_name}")
