@@ -33,3 +33,9 @@ class AssessmentsConfig(AppConfig):
             order=64,
             permission="assessments.manage_certificates",
         )
+
+        # --- Monthly performance scores (issue 6): receivers, menu entries, home panel ---
+        from assessments.scoring_signals import connect_scoring
+
+        connect_scoring()
+        # --- end of monthly performance scores ---

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from assessments import scoring_demo
 from assessments.models import QuestionBank, Quiz, QuizQuestion, Rubric, RubricCriterion
 from assessments.quiz_services import question_bank_import
 
@@ -44,7 +45,7 @@ LEVELS = [
 ]
 
 
-def seed(stdout=None):
+def _seed_quizzes(stdout=None):
     question_bank_import(data=DEMO_GIFT.encode("utf-8"), file_name="demo.gift", bank_name="服务基础题库")
     bank = QuestionBank.objects.get(name="服务基础题库")
     lesson = None
@@ -86,3 +87,10 @@ def seed(stdout=None):
     if stdout is not None:
         stdout.write("Assessments: question bank, monthly quiz and rubrics ready.")
     return []
+
+
+def seed(stdout=None):
+    """seed_demo calls this: quizzes and scorecards, then the months of KPIs, evaluations and scores."""
+    logins = list(_seed_quizzes(stdout=stdout) or [])
+    logins.extend(scoring_demo.seed(stdout=stdout) or [])
+    return logins

@@ -288,3 +288,72 @@ def kpi_explanation(kpis: KpiValues | None, policy: ScoringPolicy) -> list[dict]
             }
         )
     return rows
+
+
+def score_explanation(
+    *,
+    kpis: KpiValues | None,
+    quality_scores: Sequence[Decimal],
+    in_service_hours: Decimal,
+    learning_results: Sequence[Decimal],
+    policy: ScoringPolicy,
+) -> dict:
+    """Everything the "explained score" page shows, from the same inputs as :func:`score_staff_month`.
+
+    Keys: ``score`` (the :class:`MonthlyScore`), ``kpis`` (:func:`kpi_explanation`), ``quality_count``,
+    ``in_service_hours``, ``required_hours``, ``hours_short`` (hours still needed, 0 when enough),
+    ``learning_rule`` (``"hours_short"``: learning counts 0; ``"results"``: mean of ``results_count`` results;
+    ``"no_results"``: enough hours but no result, so absent), ``shares`` (each present component's weight as
+    a percentage of the present weights, unrounded; absent components are missing from it).
+    """
+    score = score_staff_month(
+        kpis=kpis,
+        quality_scores=quality_scores,
+        in_service_hours=in_service_hours,
+        learning_results=learning_results,
+        policy=policy,
+    )
+    if in_service_hours < policy.required_hours:
+        learning_rule = "hours_short"
+    elif learning_results:
+        learning_rule = "results"
+    else:
+        learning_rule = "no_results"
+    present = {
+        name: weight
+        for name, component, weight in (
+            ("kpi", score.kpi, policy.weight_kpi),
+            ("quality", score.quality, policy.weight_quality),
+            ("learning", score.learning, policy.weight_learning),
+        )
+        if component is not None
+    }
+    total = sum(present.values(), ZERO)
+    return {
+        "score": score,
+        "kpis": kpi_explanation(kpis, policy),
+        "quality_count": len(quality_scores),
+        "in_service_hours": in_service_hours,
+        "required_hours": policy.required_hours,
+        "hours_short": max(policy.required_hours - in_service_hours, ZERO),
+        "learning_rule": learning_rule,
+        "results_count": len(learning_results),
+        "shares": {name: weight * 100 / total for name, weight in present.items()} if total > 0 else {},
+    }
+
+
+def missed_targets(kpis: KpiValues | None, policy: ScoringPolicy) -> list[str]:
+    """Codes of the KPIs whose target ``kpis`` missed, in :data:`KPI_CODES` order (``[]`` without a KPI row)."""
+    if kpis is None:
+        return []
+    return [code for code in KPI_CODES if not kpi_meets_target(kpis.value(code), policy.band(code))]
+
+
+def score_histogram(scores: Sequence[Decimal], width: int = 10) -> list[int]:
+    """How many scores fall in each band [0, w), [w, 2w) … with 100 counted in the last band."""
+    bands = 100 // width
+    counts = [0] * bands
+    for value in scores:
+        index = min(int(value // width), bands - 1)
+        counts[max(index, 0)] += 1
+    return counts

@@ -5,11 +5,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, Max
+
 from assessments import rules
-from assessments.models import Evaluation, KpiRecord, MonthlyScore, ScoringPolicyVersion
-from courses.models import Category
+from assessments.models import (
+    CoachingAssignment,
+    CoachingModule,
+    Evaluation,
+    KpiCode,
+    KpiRecord,
+    MonthlyScore,
+    ScoringPolicyVersion,
+)
+from courses.models import Category, LearningResult, LessonCompletion, LessonPage, ModulePage, TrainingRecord
 from courses.selectors import credited_hours_by_staff, learning_results_by_staff, month_bounds
-from portal.models import IN_SERVICE_ROLES, User
+from portal.models import IN_SERVICE_ROLES, MonthLock, User
 
 
 def evaluation_scores_by_staff(*, month: date, staff_ids=None) -> dict[int, list[Decimal]]:
@@ -22,6 +32,24 @@ def evaluation_scores_by_staff(*, month: date, staff_ids=None) -> dict[int, list
     for staff_id, score in qs.values_list("staff_id", "score").iterator(chunk_size=5000):
         scores[staff_id].append(Decimal(str(score)))
     return dict(scores)
+
+
+def policy_version_in_force(versions: list[ScoringPolicyVersion], month: date) -> ScoringPolicyVersion:
+    """Of `versions` (all of them), the one in force in `month`: no query."""
+    first = month.replace(day=1)
+    dated = [v for v in versions if v.effective_month is not None and v.effective_month <= first]
+    if dated:
+        return max(dated, key=lambda v: v.effective_month)
+    return next(v for v in versions if v.effective_month is None)
+
+
+def policy_versions_frozen() -> set[int]:
+    """Ids of the versions a published (locked) month used: those are never edited."""
+    versions = list(ScoringPolicyVersion.objects.all())
+    locked = list(MonthLock.objects.values_list("month", flat=True))
+    used = {policy_version_in_force(versions, m).pk for m in locked}
+    used.update(MonthlyScore.objects.filter(month__in=locked).values_list("policy_id", flat=True).distinct())
+    return used
 
 
 def scoring_policy_for_month(month: date) -> ScoringPolicyVersion:
@@ -73,7 +101,25 @@ def staff_month_inputs(*, month: date, staff_ids=None) -> list[StaffMonthInput]:
     kpis_qs = KpiRecord.objects.filter(month=first)
     if ids is not None:
         kpis_qs = kpis_qs.filter(staff_id__in=ids)
-    kpis = {k.staff_id: k.as_rules() for k in kpis_qs.iterator(chunk_size=5000)}
+    kpis = {
+        staff_id: rules.KpiValues(
+            contacts_handled=contacts,
+            timeliness=timeliness,
+            resolution=resolution,
+            satisfaction=satisfaction,
+            complaint=complaint,
+            major_complaints=major,
+        )
+        for staff_id, contacts, timeliness, resolution, satisfaction, complaint, major in kpis_qs.values_list(
+            "staff_id",
+            "contacts_handled",
+            "response_timeliness_rate",
+            "resolution_rate",
+            "satisfaction_rate",
+            "complaint_rate",
+            "major_complaints",
+        ).iterator(chunk_size=5000)
+    }
     return [
         StaffMonthInput(
             staff_id=pk,
@@ -97,3 +143,211 @@ def monthly_scores_for_month(*, month: date, staff_ids=None) -> dict[int, Monthl
     if staff_ids is not None:
         qs = qs.filter(staff_id__in=staff_ids)
     return {s.staff_id: s for s in qs}
+
+
+def score_inputs_fingerprint(month: date) -> str:
+    """A short summary of everything a month's scores depend on (counts and latest changes per source).
+
+    When it moves, stored scores may be stale even if no event said so. One aggregate query per source.
+    """
+    first, following = month_bounds(month)
+    sources = (
+        (Evaluation.objects.filter(date__gte=first, date__lt=following), "updated_at"),
+        (TrainingRecord.objects.filter(date__gte=first, date__lt=following), "imported_at"),
+        (LessonCompletion.objects.filter(completed_on__gte=first, completed_on__lt=following), "recorded_at"),
+        (LearningResult.objects.filter(date__gte=first, date__lt=following), "pk"),
+        (KpiRecord.objects.filter(month=first), "pk"),
+        (User.objects.filter(is_active=True, role__in=IN_SERVICE_ROLES), "pk"),
+    )
+    parts = []
+    for qs, stamp in sources:
+        summary = qs.aggregate(n=Count("pk"), last=Max(stamp))
+        parts.append(f"{summary['n']}@{summary['last']}")
+    parts.append(f"p{scoring_policy_for_month(first).pk}")
+    return "|".join(parts)[:400]
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One person's score of a month with what it was computed from (for tables, explanations and exports)."""
+
+    staff_id: int
+    employee_no: str
+    name: str
+    department: str
+    team: str
+    kpi: Decimal | None
+    quality: Decimal | None
+    learning: Decimal | None
+    composite: Decimal | None
+    partial: bool
+    kpis: rules.KpiValues | None
+
+
+def month_scores_fresh(*, month: date, staff_ids=None) -> tuple[ScoringPolicyVersion, list[ScoreLine]]:
+    """Scores computed now from the month's data (not stored), rounded as printed; people without a score left out."""
+    version = scoring_policy_for_month(month)
+    policy = version.as_rules()
+    lines = []
+    for person in staff_month_inputs(month=month, staff_ids=staff_ids):
+        score = rules.score_staff_month(
+            kpis=person.kpis,
+            quality_scores=person.quality_scores,
+            in_service_hours=person.in_service_hours,
+            learning_results=person.learning_results,
+            policy=policy,
+        )
+        if score.composite is None:
+            continue
+        lines.append(
+            ScoreLine(
+                staff_id=person.staff_id,
+                employee_no=person.employee_no,
+                name=person.name,
+                department=person.department,
+                team=person.team,
+                kpi=_round(score.kpi),
+                quality=_round(score.quality),
+                learning=_round(score.learning),
+                composite=score.composite,
+                partial=score.partial,
+                kpis=person.kpis,
+            )
+        )
+    return version, lines
+
+
+def _round(value):
+    return None if value is None else rules.round2(value)
+
+
+def month_scores_stored(*, month: date, staff_qs=None) -> list[ScoreLine]:
+    """Stored scores of a month for the people in `staff_qs` (default: everyone), with their KPI rows.
+
+    Two queries whatever the number of people.
+    """
+    first = month.replace(day=1)
+    scores = MonthlyScore.objects.filter(month=first)
+    kpis = KpiRecord.objects.filter(month=first)
+    if staff_qs is not None:
+        scores = scores.filter(staff__in=staff_qs.values("pk"))
+        kpis = kpis.filter(staff__in=staff_qs.values("pk"))
+    kpi_by_staff = {k.staff_id: k.as_rules() for k in kpis}
+    rows = scores.values_list(
+        "staff_id",
+        "staff__employee_no",
+        "staff__name",
+        "staff__department__name",
+        "staff__team__name",
+        "kpi",
+        "quality",
+        "learning",
+        "composite",
+        "partial",
+    ).order_by("staff__employee_no")
+    return [
+        ScoreLine(
+            staff_id=sid,
+            employee_no=no,
+            name=name,
+            department=dept or "",
+            team=team or "",
+            kpi=_decimal(kpi),
+            quality=_decimal(quality),
+            learning=_decimal(learning),
+            composite=_decimal(composite),
+            partial=partial,
+            kpis=kpi_by_staff.get(sid),
+        )
+        for sid, no, name, dept, team, kpi, quality, learning, composite, partial in rows
+    ]
+
+
+def _decimal(value):
+    return None if value is None else rules.round2(Decimal(str(value)))
+
+
+def scores_by_month_for_staff(*, staff_ids, months) -> dict[tuple[int, date], Decimal | None]:
+    """Stored composites of `months` for `staff_ids`, keyed (staff id, month): one query (trend charts)."""
+    rows = MonthlyScore.objects.filter(staff_id__in=staff_ids, month__in=months).values_list(
+        "staff_id", "month", "composite"
+    )
+    return {(sid, m): _decimal(c) for sid, m, c in rows}
+
+
+def kpi_records_for_months(*, months, staff_qs) -> list[tuple[date, rules.KpiValues]]:
+    """KPI rows of `months` for the people in `staff_qs`, as (month, values): one query (compliance charts)."""
+    qs = KpiRecord.objects.filter(month__in=months, staff__in=staff_qs.values("pk"))
+    return [(k.month, k.as_rules()) for k in qs.iterator(chunk_size=5000)]
+
+
+def policies_for_months(months) -> dict[date, ScoringPolicyVersion]:
+    """The version in force in each of `months`: one query."""
+    versions = list(ScoringPolicyVersion.objects.all())
+    return {m: policy_version_in_force(versions, m) for m in months}
+
+
+@dataclass(frozen=True)
+class CoachingItem:
+    staff_id: int
+    employee_no: str
+    name: str
+    month: date
+    kpi: str
+    kpi_label: str
+    module_title: str
+    module_url: str
+    completed: bool
+
+
+def coaching_list(*, staff_qs, include_completed: bool = False) -> list[CoachingItem]:
+    """Remedial modules assigned to the people in `staff_qs`, outstanding first (or only outstanding).
+
+    A module is completed when each of its live required lessons has a completion by that person. Three
+    queries plus one per mapped module (at most four): never one per person.
+    """
+    assignments = list(
+        CoachingAssignment.objects.filter(staff__in=staff_qs.values("pk"))
+        .values_list("staff_id", "staff__employee_no", "staff__name", "month", "kpi", "module_id")
+        .order_by("-month", "staff__employee_no", "kpi")
+    )
+    if not assignments:
+        return []
+    module_ids = {a[5] for a in assignments}
+    modules = {m.pk: m for m in ModulePage.objects.filter(pk__in=module_ids)}
+    required: dict[int, set[int]] = {}
+    for module_id, module in modules.items():
+        required[module_id] = set(
+            LessonPage.objects.descendant_of(module).live().filter(required=True).values_list("pk", flat=True)
+        )
+    all_lessons = set().union(*required.values()) if required else set()
+    done = set(
+        LessonCompletion.objects.filter(
+            staff_id__in={a[0] for a in assignments}, lesson_id__in=all_lessons
+        ).values_list("staff_id", "lesson_id")
+    )
+    items = []
+    for staff_id, employee_no, name, month, kpi, module_id in assignments:
+        module = modules.get(module_id)
+        lessons = required.get(module_id, set())
+        completed = all((staff_id, lesson) in done for lesson in lessons)
+        if completed and not include_completed:
+            continue
+        items.append(
+            CoachingItem(
+                staff_id=staff_id,
+                employee_no=employee_no,
+                name=name,
+                month=month,
+                kpi=kpi,
+                kpi_label=str(KpiCode(kpi).label),
+                module_title=module.title if module else "",
+                module_url=module.url if module else "",
+                completed=completed,
+            )
+        )
+    return items
+
+
+def coaching_modules() -> dict[str, CoachingModule]:
+    return {m.kpi: m for m in CoachingModule.objects.select_related("module")}

@@ -1,9 +1,10 @@
-"""Wagtail admin wiring only: viewsets for question banks, questions, quizzes and rubrics (trainers and HR)."""
+"""Wagtail admin wiring only: question banks, questions, quizzes and rubrics; monthly scores in scoring_admin."""
 
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+import assessments.scoring_admin  # noqa: F401  (monthly performance scores: admin menu entries)
 from assessments.models import Question, QuestionBank, Quiz, Rubric
 
 

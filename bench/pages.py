@@ -121,6 +121,7 @@ PAGES = [
         DASHBOARD,
         "hr",
         _reverse(
+            ("incentives:star-month", _month_kwargs),
             ("incentives:star-review", _month_kwargs),
             ("incentives:service-star-review", _month_kwargs),
             ("incentives:star-round", _month_kwargs),

@@ -48,8 +48,8 @@ _QUIZ_ADMIN = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.NEW_HIRE: [],
     Role.AGENT: [],
-    Role.TEAM_LEAD: ["portal.view_team_reports"],
-    Role.MANAGER: ["portal.view_department_reports"],
+    Role.TEAM_LEAD: ["portal.view_team_reports", "incentives.nominate_cases"],
+    Role.MANAGER: ["portal.view_department_reports", "incentives.review_suggestions"],
     Role.TRAINER: [
         *_CONTENT_EDITING,
         "courses.record_attendance",
@@ -88,6 +88,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_QUIZ_ADMIN,
         "incentives.manage_service_stars",
         "incentives.manage_awards",
+        "incentives.publish_service_stars",
+        "incentives.review_suggestions",
+        "incentives.decide_suggestions",
+        "incentives.view_awardpolicy",
+        "incentives.add_awardpolicy",
+        "incentives.change_awardpolicy",
+        "incentives.view_servicestarpublication",
+        "incentives.view_award",
     ],
 }
 # Administrators hold every HR permission; they are also Django superusers for system settings.

@@ -2,10 +2,11 @@
 
 from assessments.models.bank import Question, QuestionBank, QuestionCategory, QuestionType
 from assessments.models.certificate import Certificate, CertificateBatch, CertificateKind
+from assessments.models.coaching import CoachingAssignment, CoachingModule, KpiCode
 from assessments.models.evaluation import DisputeStatus, Evaluation, EvaluationKind
 from assessments.models.quiz import Attempt, AttemptItem, AttemptStatus, Quiz, QuizQuestion, ReviewPolicy
 from assessments.models.scorecard import Rubric, RubricCriterion
-from assessments.models.scoring import KpiRecord, MonthlyScore, ScoringPolicyVersion
+from assessments.models.scoring import KpiRecord, MonthlyScore, ScoreMonthState, ScoringPolicyVersion
 
 __all__ = [
     "Attempt",
@@ -14,9 +15,12 @@ __all__ = [
     "Certificate",
     "CertificateBatch",
     "CertificateKind",
+    "CoachingAssignment",
+    "CoachingModule",
     "DisputeStatus",
     "Evaluation",
     "EvaluationKind",
+    "KpiCode",
     "KpiRecord",
     "MonthlyScore",
     "Question",
@@ -28,5 +32,6 @@ __all__ = [
     "ReviewPolicy",
     "Rubric",
     "RubricCriterion",
+    "ScoreMonthState",
     "ScoringPolicyVersion",
 ]

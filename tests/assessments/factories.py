@@ -1,5 +1,6 @@
 """Curriculum pages, question banks and quizzes for assessment tests, built through the real models/services."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
-from assessments.models import Question, QuestionBank, Quiz, QuizQuestion
+from assessments.models import KpiRecord, Question, QuestionBank, Quiz, QuizQuestion
 from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPage
 
 
@@ -79,3 +80,19 @@ def make_quiz(questions, *, lesson=None, title="月度测验", **options) -> Qui
         [QuizQuestion(quiz=quiz, question=q, order=i) for i, q in enumerate(questions)]
     )
     return quiz
+
+
+def kpi_record(
+    staff, month: date, *, timeliness="98", resolution="95", satisfaction="90", complaint="0.5", **extra
+):
+    """A KPI row; by default every KPI exactly at the default policy's target (80 points each)."""
+    return KpiRecord.objects.create(
+        staff=staff,
+        month=month,
+        contacts_handled=extra.pop("contacts_handled", 150),
+        response_timeliness_rate=Decimal(timeliness),
+        resolution_rate=Decimal(resolution),
+        satisfaction_rate=Decimal(satisfaction),
+        complaint_rate=Decimal(complaint),
+        major_complaints=extra.pop("major_complaints", 0),
+    )

@@ -1,0 +1,61 @@
+from assessments.selectors import month_scores_fresh, month_scores_stored, scored_staff_for_month
+from portal.management.base import JsonCommand, write_json
+from portal.services import month_is_locked
+from portal.tabular import FieldError, parse_month
+
+
+def _text(value):
+    return None if value is None else f"{value:.2f}"
+
+
+class Command(JsonCommand):
+    help = (
+        "Print the month's score of every active agent and team lead who has one: computed from the current "
+        "data for an open month, the stored frozen scores for a published month."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--month", required=True, help="YYYY-MM")
+
+    def handle(self, *args, **options):
+        try:
+            month = parse_month(options["month"])
+        except FieldError as exc:
+            self.fail(options, str(exc), {"month": options["month"], "scores": []})
+        if month_is_locked(month):
+            lines = month_scores_stored(month=month, staff_qs=scored_staff_for_month(month))
+        else:
+            _version, lines = month_scores_fresh(month=month)
+        lines = sorted(lines, key=lambda line: line.employee_no)
+        if options["json"]:
+            write_json(
+                self.stdout,
+                {
+                    "month": f"{month:%Y-%m}",
+                    "scores": [
+                        {
+                            "employee_no": line.employee_no,
+                            "score": _text(line.composite),
+                            "kpi": _text(line.kpi),
+                            "quality": _text(line.quality),
+                            "learning": _text(line.learning),
+                            "partial": line.partial,
+                        }
+                        for line in lines
+                    ],
+                },
+            )
+            return
+        header = f"{'employee_no':<14}{'score':>8}{'kpi':>8}{'quality':>9}{'learning':>10}  partial  name"
+        self.stdout.write(
+            f"Scores of {month:%Y-%m}" + (" (published, frozen)" if month_is_locked(month) else "")
+        )
+        self.stdout.write(header)
+        for line in lines:
+            self.stdout.write(
+                f"{line.employee_no:<14}{_text(line.composite):>8}{_text(line.kpi) or '-':>8}"
+                f"{_text(line.quality) or '-':>9}{_text(line.learning) or '-':>10}  "
+                f"{'yes' if line.partial else 'no':<7}  {line.name}"
+            )
+        self.stdout.write(f"{len(lines)} scored")

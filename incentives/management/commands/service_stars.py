@@ -1,0 +1,53 @@
+"""`service_stars --month YYYY-MM [--json]`: the month's current proposal, or its published result."""
+
+from incentives.selectors import star_month
+from portal.management.base import JsonCommand, write_json
+from portal.tabular import FieldError, parse_month
+
+
+def star_month_payload(view) -> dict:
+    """The command's JSON: winners by rank; ineligible people by employee number with reasons sorted A–Z
+    (as the published example lists them)."""
+    return {
+        "month": f"{view.month:%Y-%m}",
+        "status": str(view.status),
+        "winners": [
+            {
+                "rank": row.rank,
+                "employee_no": row.employee_no,
+                "name": row.name,
+                "score": f"{row.score:.2f}",
+            }
+            for row in view.winners
+        ],
+        "ineligible": [
+            {"employee_no": row.employee_no, "reasons": sorted(row.reasons)} for row in view.ineligible
+        ],
+    }
+
+
+class Command(JsonCommand):
+    help = "Print a month's Service Stars: the live proposal (draft/approved) or the published result."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--month", required=True, help="YYYY-MM")
+
+    def handle(self, *args, **options):
+        try:
+            month = parse_month(options["month"])
+        except FieldError as exc:
+            self.fail(options, str(exc), {"month": options["month"]})
+        view = star_month(month=month)
+        payload = star_month_payload(view)
+        if options["json"]:
+            write_json(self.stdout, payload)
+            return
+        self.stdout.write(f"{payload['month']} · {payload['status']}")
+        for row in view.winners:
+            flag = " (partial)" if row.partial else ""
+            self.stdout.write(f"{row.rank:>3}. {row.employee_no} {row.name} {row.score:.2f}{flag}")
+        if view.ineligible:
+            self.stdout.write("Not eligible:")
+            for row in view.ineligible:
+                self.stdout.write(f"  {row.employee_no} {row.name}: {', '.join(sorted(row.reasons))}")

@@ -1,0 +1,450 @@
+"""Reads of incentives: the month's Service Star proposal (live) or its frozen publication, the wall, awards,
+payroll and spend. Set-based: a handful of queries per page, never one per staff member."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.rules import round2, score_staff_month
+from assessments.selectors import scoring_policy_for_month, staff_month_inputs
+from incentives import rules
+from incentives.models import (
+    Award,
+    AwardKind,
+    AwardPolicy,
+    CaseNomination,
+    LedgerEntry,
+    RoundStatus,
+    ServiceStarEntry,
+    ServiceStarExclusion,
+    ServiceStarPublication,
+    ServiceStarRound,
+    Suggestion,
+)
+
+# Plain-word explanations of the reason codes, for HR and for the staff member concerned.
+REASON_TEXT = {
+    "onboarding_incomplete": _("Onboarding was not completed before the month began."),
+    "training_hours_short": _("Fewer in-service training hours than required in the month."),
+    "no_kpi_data": _("No KPI data for the month."),
+    "kpi_target_missed": _("At least one of the four KPI targets was missed."),
+    "too_few_contacts": _("Fewer contacts handled than the minimum."),
+    "major_complaint": _("An upheld major complaint in the month."),
+    "excluded_by_hr": _("Excluded by HR with a written reason."),
+}
+
+
+def first_of_month(month: date) -> date:
+    return month.replace(day=1)
+
+
+def award_policy_for_month(month: date) -> AwardPolicy:
+    """The award policy in force in `month`: the latest dated version on or before it, else the default."""
+    first = first_of_month(month)
+    dated = AwardPolicy.objects.filter(effective_month__lte=first).order_by("-effective_month").first()
+    return dated or AwardPolicy.objects.get(effective_month__isnull=True)
+
+
+@dataclass(frozen=True)
+class StarRow:
+    """One candidate of a month as HR sees them (live or frozen)."""
+
+    staff_id: int
+    employee_no: str
+    name: str
+    department: str
+    team: str
+    score: Decimal | None
+    kpi: Decimal | None
+    quality: Decimal | None
+    learning: Decimal | None
+    partial: bool
+    rank: int | None
+    winner: bool
+    reasons: list[str]
+    exclusion_reason: str = ""
+
+    @property
+    def reason_texts(self) -> list[str]:
+        return [str(REASON_TEXT[code]) for code in self.reasons]
+
+
+@dataclass
+class StarMonth:
+    """A month's Service Stars: the live proposal (draft/approved) or the frozen publication (published)."""
+
+    month: date
+    status: str
+    round: ServiceStarRound | None
+    publication: ServiceStarPublication | None
+    winners: list[StarRow] = field(default_factory=list)
+    runners_up: list[StarRow] = field(default_factory=list)  # eligible but beyond the winners
+    ineligible: list[StarRow] = field(default_factory=list)
+    policy_version_id: int | None = None
+
+    @property
+    def winner_ids(self) -> list[int]:
+        return [row.staff_id for row in self.winners]
+
+    def row_for(self, staff_id: int) -> StarRow | None:
+        for row in (*self.winners, *self.runners_up, *self.ineligible):
+            if row.staff_id == staff_id:
+                return row
+        return None
+
+
+def _r(value):
+    return None if value is None else round2(value)
+
+
+def star_proposal(*, month: date, exclusions: dict[int, str] | None = None, staff_ids=None) -> StarMonth:
+    """The live proposal for `month` from current data, with HR's `exclusions` ({staff_id: reason}).
+
+    Scores are computed with the pure rules from the month's inputs (so an unlocked month always reflects the
+    current data). Writes nothing. With `staff_ids`, only those people are considered (for "why not me": the
+    reasons are exact, the rank is not).
+    """
+    first = first_of_month(month)
+    exclusions = exclusions or {}
+    version = scoring_policy_for_month(first)
+    policy = version.as_rules()
+    inputs = staff_month_inputs(month=first, staff_ids=staff_ids)
+    people = {}
+    candidates = []
+    for person in inputs:
+        score = score_staff_month(
+            kpis=person.kpis,
+            quality_scores=person.quality_scores,
+            in_service_hours=person.in_service_hours,
+            learning_results=person.learning_results,
+            policy=policy,
+        )
+        people[person.staff_id] = (person, score)
+        candidates.append(
+            rules.Candidate(
+                staff_id=person.staff_id,
+                employee_no=person.employee_no,
+                name=person.name,
+                onboarded_on=person.onboarded_on,
+                in_service_hours=person.in_service_hours,
+                kpis=person.kpis,
+                score=score,
+                excluded=person.staff_id in exclusions,
+            )
+        )
+    proposal = rules.rank_service_star_candidates(candidates, month=first, policy=policy)
+
+    def row(candidate, *, rank=None, winner=False, reasons=()):
+        person, score = people[candidate.staff_id]
+        return StarRow(
+            staff_id=person.staff_id,
+            employee_no=person.employee_no,
+            name=person.name,
+            department=person.department,
+            team=person.team,
+            score=score.composite,
+            kpi=_r(score.kpi),
+            quality=_r(score.quality),
+            learning=_r(score.learning),
+            partial=score.has_score and score.partial,
+            rank=rank,
+            winner=winner,
+            reasons=list(reasons),
+            exclusion_reason=exclusions.get(person.staff_id, ""),
+        )
+
+    winners = len(proposal.winners)
+    ranked = [row(c, rank=i, winner=i <= winners) for i, c in enumerate(proposal.ranked_eligible, start=1)]
+    return StarMonth(
+        month=first,
+        status=RoundStatus.DRAFT,
+        round=None,
+        publication=None,
+        winners=ranked[:winners],
+        runners_up=ranked[winners:],
+        ineligible=[row(c, reasons=reasons) for c, reasons in proposal.ineligible],
+        policy_version_id=version.pk,
+    )
+
+
+def star_round_get(month: date) -> ServiceStarRound | None:
+    return (
+        ServiceStarRound.objects.select_related("approved_by", "published_by", "created_by")
+        .filter(month=first_of_month(month))
+        .first()
+    )
+
+
+def active_publication(month: date) -> ServiceStarPublication | None:
+    return (
+        ServiceStarPublication.objects.select_related("published_by", "approved_by")
+        .filter(month=first_of_month(month), undone_at__isnull=True)
+        .first()
+    )
+
+
+def star_exclusions(round_: ServiceStarRound | None) -> dict[int, str]:
+    if round_ is None:
+        return {}
+    return dict(ServiceStarExclusion.objects.filter(round=round_).values_list("staff_id", "reason"))
+
+
+def _frozen(publication: ServiceStarPublication, round_: ServiceStarRound) -> StarMonth:
+    view = StarMonth(
+        month=publication.month,
+        status=RoundStatus.PUBLISHED,
+        round=round_,
+        publication=publication,
+        policy_version_id=publication.policy_version_id,
+    )
+    for entry in ServiceStarEntry.objects.filter(publication=publication).order_by("rank", "employee_no"):
+        row = StarRow(
+            staff_id=entry.staff_id,
+            employee_no=entry.employee_no,
+            name=entry.name,
+            department=entry.department,
+            team=entry.team,
+            score=entry.score,
+            kpi=entry.kpi,
+            quality=entry.quality,
+            learning=entry.learning,
+            partial=entry.partial,
+            rank=entry.rank,
+            winner=entry.winner,
+            reasons=list(entry.reasons),
+            exclusion_reason=entry.exclusion_reason,
+        )
+        if entry.winner:
+            view.winners.append(row)
+        elif entry.rank is not None:
+            view.runners_up.append(row)
+        else:
+            view.ineligible.append(row)
+    view.ineligible.sort(key=lambda r: r.employee_no)
+    return view
+
+
+def star_month(*, month: date, staff_ids=None) -> StarMonth:
+    """The month as it stands: the frozen publication if published, else the live proposal with the round's
+    exclusions and status ("draft" when no round exists yet)."""
+    round_ = star_round_get(month)
+    publication = active_publication(month)
+    if publication is not None:
+        view = _frozen(publication, round_)
+        if staff_ids is not None:
+            wanted = set(staff_ids)
+            view.winners = [r for r in view.winners if r.staff_id in wanted]
+            view.runners_up = [r for r in view.runners_up if r.staff_id in wanted]
+            view.ineligible = [r for r in view.ineligible if r.staff_id in wanted]
+        return view
+    view = star_proposal(month=month, exclusions=star_exclusions(round_), staff_ids=staff_ids)
+    view.round = round_
+    if round_ is not None:
+        view.status = RoundStatus.APPROVED if round_.status == RoundStatus.APPROVED else RoundStatus.DRAFT
+    return view
+
+
+def star_rounds_list():
+    return ServiceStarRound.objects.select_related("approved_by", "published_by").order_by("-month")
+
+
+def publications_for_month(month: date):
+    return ServiceStarPublication.objects.select_related("published_by", "undone_by", "approved_by").filter(
+        month=first_of_month(month)
+    )
+
+
+# --- Wall, awards, money ---------------------------------------------------------------------------------
+
+
+@dataclass
+class WallMonth:
+    month: date
+    stars: list[Award]
+    cases: list[Award]
+
+
+def wall_months(*, limit: int = 12) -> list[WallMonth]:
+    """Published months, newest first, with their stars and the month's approved innovation cases.
+
+    Carries names, department/team and award only: never scores.
+    """
+    months = list(
+        ServiceStarPublication.objects.filter(undone_at__isnull=True)
+        .order_by("-month")
+        .values_list("month", flat=True)[:limit]
+    )
+    if not months:
+        return []
+    awards = (
+        Award.objects.filter(
+            month__in=months, revoked_at__isnull=True, kind__in=[AwardKind.SERVICE_STAR, AwardKind.INNOVATION]
+        )
+        .filter(Q(kind=AwardKind.INNOVATION) | Q(publication__undone_at__isnull=True))
+        .select_related("staff__department", "staff__team", "nomination")
+        .order_by("month", "kind", "rank", "staff__employee_no")
+    )
+    by_month = {m: WallMonth(month=m, stars=[], cases=[]) for m in months}
+    for award in awards:
+        target = by_month[award.month]
+        (target.stars if award.kind == AwardKind.SERVICE_STAR else target.cases).append(award)
+    return [by_month[m] for m in months]
+
+
+def awards_for_staff(staff) -> list[Award]:
+    return list(
+        Award.objects.filter(staff=staff, revoked_at__isnull=True)
+        .select_related("nomination", "suggestion")
+        .order_by("-month", "kind")
+    )
+
+
+def award_get_for_user(user, award_id: int) -> Award:
+    """One award: the winner's own, or any for HR with the awards permission; otherwise 404."""
+    from django.http import Http404
+
+    qs = Award.objects.select_related("staff__department", "staff__team", "nomination", "suggestion").filter(
+        revoked_at__isnull=True
+    )
+    if not user.has_perm("incentives.manage_awards"):
+        qs = qs.filter(staff=user)
+    try:
+        return qs.get(pk=award_id)
+    except (Award.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def star_awards_for_month(month: date) -> list[Award]:
+    publication = active_publication(month)
+    if publication is None:
+        return []
+    return list(
+        Award.objects.filter(publication=publication, revoked_at__isnull=True)
+        .select_related("staff__department", "staff__team")
+        .order_by("rank")
+    )
+
+
+PAYROLL_HEADER = ["employee_no", "name", "department", "award", "month", "amount_yuan"]
+
+
+def payroll_rows(month: date) -> list[list]:
+    """Every award of `month` not revoked: stars, innovation cases and suggestions, by employee number."""
+    awards = (
+        Award.objects.filter(month=first_of_month(month), revoked_at__isnull=True)
+        .select_related("staff__department")
+        .order_by("staff__employee_no", "kind", "id")
+    )
+    return [
+        [
+            a.staff.employee_no,
+            a.staff.name,
+            a.staff.department.name if a.staff.department else "",
+            str(a.get_kind_display()),
+            f"{a.month:%Y-%m}",
+            a.amount_yuan,
+        ]
+        for a in awards
+    ]
+
+
+@dataclass(frozen=True)
+class MonthSpend:
+    month: date
+    budget_yuan: int
+    by_kind: dict[str, int]
+    total_yuan: int
+
+    @property
+    def remaining_yuan(self) -> int:
+        return self.budget_yuan - self.total_yuan
+
+    @property
+    def over_by_yuan(self) -> int:
+        return max(0, self.total_yuan - self.budget_yuan)
+
+    @property
+    def over_budget(self) -> bool:
+        return self.total_yuan > self.budget_yuan
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(self.total_yuan * 100 / self.budget_yuan)) if self.budget_yuan else 100
+
+
+def month_spend(month: date) -> MonthSpend:
+    """The ledger's net spend of `month` (grants minus reversals) per award kind, against the month's budget."""
+    first = first_of_month(month)
+    by_kind: dict[str, int] = defaultdict(int)
+    for kind, amount in LedgerEntry.objects.filter(month=first).values_list("award__kind", "amount_yuan"):
+        by_kind[kind] += amount
+    policy = award_policy_for_month(first)
+    return MonthSpend(
+        month=first,
+        budget_yuan=policy.monthly_budget_yuan,
+        by_kind={kind: by_kind.get(kind, 0) for kind in AwardKind.values},
+        total_yuan=sum(by_kind.values()),
+    )
+
+
+# --- Nominations and suggestions -----------------------------------------------------------------------------
+
+
+def nominations_for_user(user):
+    """HR (awards permission) sees every nomination; a team lead the ones they made."""
+    qs = CaseNomination.objects.select_related("nominee__team", "nominated_by", "decided_by")
+    if user.has_perm("incentives.manage_awards"):
+        return qs
+    return qs.filter(nominated_by=user)
+
+
+def nomination_get_for_user(user, nomination_id: int) -> CaseNomination:
+    from django.http import Http404
+
+    try:
+        return nominations_for_user(user).get(pk=nomination_id)
+    except (CaseNomination.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def suggestions_visible_to(user):
+    """The submitter's own; every suggestion for reviewers and deciders."""
+    qs = Suggestion.objects.select_related("submitter__department", "decided_by")
+    if user.has_perm("incentives.review_suggestions") or user.has_perm("incentives.decide_suggestions"):
+        return qs
+    return qs.filter(submitter=user)
+
+
+def suggestion_get_for_user(user, suggestion_id: int) -> Suggestion:
+    from django.http import Http404
+
+    try:
+        return suggestions_visible_to(user).get(pk=suggestion_id)
+    except (Suggestion.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def suggestion_month_summary(month: date) -> dict[int, list[Suggestion]]:
+    """Per submitter id, their suggestions that were open during `month` or decided in it (for the monthly mail)."""
+    from courses.selectors import month_bounds
+
+    first, following = month_bounds(month)
+    qs = (
+        Suggestion.objects.filter(submitted_at__date__lt=following)
+        .exclude(
+            status__in=["not_adopted", "implemented", "adopted"],
+            status_changed_at__date__lt=first,
+        )
+        .select_related("submitter")
+        .order_by("submitter_id", "submitted_at")
+    )
+    result: dict[int, list[Suggestion]] = defaultdict(list)
+    for suggestion in qs:
+        result[suggestion.submitter_id].append(suggestion)
+    return dict(result)

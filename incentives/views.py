@@ -1,0 +1,470 @@
+"""Thin views: parse input, check permission, call one service or selector, render."""
+
+import time
+from datetime import date
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incentives import selectors, services
+from incentives.forms import (
+    DecisionForm,
+    ExclusionForm,
+    MonthForm,
+    NominationForm,
+    ReasonForm,
+    ReviewForm,
+    SuggestionForm,
+)
+from incentives.models import AwardKind, NominationStatus, SuggestionStatus
+from incentives.pdf import award_letters_pdf
+from portal.access import staff_get_for_user
+from portal.models import AuditEvent, User
+from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+
+# Per-user limits of costly or spammable endpoints (security checklist item 34): (requests, seconds).
+LIMITS = {"suggestion_submit": (10, 3600), "export": (30, 600), "letter": (30, 600)}
+
+
+def _throttled(request, action: str) -> bool:
+    """Count one use of `action` by the user in the current window; True when over the limit."""
+    limit, window = LIMITS[action]
+    key = f"incentives:rl:{action}:{request.user.pk}:{int(time.time() // window)}"
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > limit
+
+
+def _too_many() -> HttpResponse:
+    return HttpResponse(_("Too many requests: please wait a little."), status=429, content_type="text/plain")
+
+
+def _month(text: str) -> date:
+    try:
+        return parse_month(text)
+    except FieldError:
+        raise Http404 from None
+
+
+def _previous_month(today: date) -> date:
+    first = today.replace(day=1)
+    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+
+
+def _error_text(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("You may not do this.")
+
+
+# --- Service Stars (HR) ------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("incentives.manage_service_stars", raise_exception=True)
+def star_rounds(request):
+    form = MonthForm(request.GET or None)
+    if form.is_valid():
+        try:
+            month = parse_month(form.cleaned_data["month"])
+        except FieldError as exc:
+            form.add_error("month", str(exc))
+        else:
+            return redirect("incentives:star-month", month=f"{month:%Y-%m}")
+    return render(
+        request,
+        "incentives/star_rounds.html",
+        {
+            "rounds": selectors.star_rounds_list(),
+            "form": form,
+            "suggested": _previous_month(timezone.localdate()),
+        },
+    )
+
+
+STAR_ACTIONS = {"exclude", "withdraw", "approve", "publish", "undo"}
+# Approve, publish and undo ask for the password again when the sign-in is older than this (checklist item 7).
+REAUTH_AFTER_SECONDS = 15 * 60
+
+
+def _sign_in_is_old(request) -> bool:
+    if request.method != "POST" or request.POST.get("action") not in {"approve", "publish", "undo"}:
+        return False
+    last_login = request.user.last_login
+    return last_login is None or (timezone.now() - last_login).total_seconds() > REAUTH_AFTER_SECONDS
+
+
+@login_required
+@permission_required("incentives.manage_service_stars", raise_exception=True)
+@reauthentication_required(allow_get=True, enabled=_sign_in_is_old)
+def star_month(request, month):
+    first = _month(month)
+    exclusion_form = ExclusionForm()
+    reason_form = ReasonForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in STAR_ACTIONS:
+            raise Http404
+        try:
+            _star_action(request, first, action)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            return redirect("incentives:star-month", month=f"{first:%Y-%m}")
+    view = selectors.star_month(month=first)
+    return render(
+        request,
+        "incentives/star_month.html",
+        {
+            "view": view,
+            "month": first,
+            "month_key": f"{first:%Y-%m}",
+            "exclusion_form": exclusion_form,
+            "reason_form": reason_form,
+            "publications": selectors.publications_for_month(first),
+            "can_publish": request.user.has_perm("incentives.publish_service_stars"),
+            "can_award": request.user.has_perm("incentives.manage_awards"),
+        },
+    )
+
+
+def _star_action(request, month: date, action: str) -> None:
+    user = request.user
+    if action in ("exclude", "withdraw"):
+        form = ExclusionForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Give the employee number and a reason."))
+        try:
+            staff = User.objects.get(employee_no=form.cleaned_data["employee_no"].strip())
+        except User.DoesNotExist:
+            raise ValidationError(_("No staff member has this employee number.")) from None
+        service = (
+            services.service_star_exclude if action == "exclude" else services.service_star_exclusion_withdraw
+        )
+        service(month=month, staff=staff, reason=form.cleaned_data["reason"], acting_user=user)
+        messages.success(
+            request, _("Exclusion recorded.") if action == "exclude" else _("Exclusion withdrawn.")
+        )
+    elif action == "approve":
+        services.service_star_round_approve(month=month, acting_user=user)
+        messages.success(request, _("Approved. The list can now be published."))
+    elif action == "publish":
+        services.service_star_round_publish(month=month, acting_user=user)
+        messages.success(request, _("Published. The month is now locked."))
+    elif action == "undo":
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Write the reason for undoing the publication."))
+        services.service_star_publication_undo(
+            month=month, reason=form.cleaned_data["reason"], acting_user=user
+        )
+        messages.success(request, _("Publication undone; the month is unlocked."))
+
+
+@login_required
+@permission_required("incentives.manage_awards", raise_exception=True)
+def star_letters(request, month):
+    awards = selectors.star_awards_for_month(_month(month))
+    if not awards:
+        raise Http404
+    if _throttled(request, "export"):
+        return _too_many()
+    response = HttpResponse(award_letters_pdf(awards), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="service-stars-{month}.pdf"'
+    return response
+
+
+@login_required
+@permission_required("incentives.manage_awards", raise_exception=True)
+def payroll_export(request, month, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    first = _month(month)
+    if _throttled(request, "export"):
+        return _too_many()
+    rows = selectors.payroll_rows(first)
+    if fmt == "xlsx":
+        data = xlsx_bytes(selectors.PAYROLL_HEADER, rows, sheet_title=f"{first:%Y-%m}")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data = csv_bytes(selectors.PAYROLL_HEADER, rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="incentive-payroll-{first:%Y-%m}.{fmt}"'
+    return response
+
+
+@login_required
+@permission_required("incentives.manage_awards", raise_exception=True)
+def spend(request):
+    month = _month(request.GET["month"]) if request.GET.get("month") else timezone.localdate().replace(day=1)
+    return render(
+        request,
+        "incentives/spend.html",
+        {
+            "spend": selectors.month_spend(month),
+            "month": month,
+            "month_key": f"{month:%Y-%m}",
+            "kinds": AwardKind.choices,
+            "rows": selectors.payroll_rows(month),
+        },
+    )
+
+
+@login_required
+@permission_required("portal.view_auditevent", raise_exception=True)
+def audit(request):
+    events = AuditEvent.objects.select_related("actor").filter(action__startswith="incentives.")[:300]
+    return render(request, "incentives/audit.html", {"events": events})
+
+
+# --- Staff: wall, own awards, "why not me" ---------------------------------------------------------------
+
+
+@login_required
+def wall(request):
+    return render(request, "incentives/wall.html", {"months": selectors.wall_months()})
+
+
+@login_required
+def my_awards(request, employee_no=None):
+    person = staff_get_for_user(request.user, employee_no=employee_no or request.user.employee_no)
+    month = (
+        _month(request.GET["month"]) if request.GET.get("month") else _previous_month(timezone.localdate())
+    )
+    row = None
+    if person.is_in_service:
+        row = selectors.star_month(month=month, staff_ids=[person.pk]).row_for(person.pk)
+    return render(
+        request,
+        "incentives/my_awards.html",
+        {
+            "person": person,
+            "is_self": person.pk == request.user.pk,
+            "awards": selectors.awards_for_staff(person),
+            "month": month,
+            "month_key": f"{month:%Y-%m}",
+            "row": row,
+            "published": selectors.active_publication(month) is not None,
+        },
+    )
+
+
+@login_required
+def award_letter(request, award_id):
+    award = selectors.award_get_for_user(request.user, award_id)
+    if _throttled(request, "letter"):
+        return _too_many()
+    response = HttpResponse(award_letters_pdf([award]), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="award-{award.pk}.pdf"'
+    return response
+
+
+# --- Innovative Service Case Award ------------------------------------------------------------------------
+
+
+@login_required
+def cases(request):
+    if not (
+        request.user.has_perm("incentives.nominate_cases")
+        or request.user.has_perm("incentives.manage_awards")
+    ):
+        raise PermissionDenied
+    return render(
+        request,
+        "incentives/cases.html",
+        {
+            "nominations": selectors.nominations_for_user(request.user)[:200],
+            "can_nominate": request.user.has_perm("incentives.nominate_cases"),
+        },
+    )
+
+
+@login_required
+@permission_required("incentives.nominate_cases", raise_exception=True)
+def case_new(request):
+    members = (
+        User.objects.filter(team_id=request.user.team_id, is_active=True)
+        if request.user.team_id
+        else User.objects.none()
+    )
+    initial = {"case_month": f"{timezone.localdate():%Y-%m}"}
+    form = NominationForm(request.POST or None, request.FILES or None, team_members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            nomination = services.case_nominate(
+                nominee=data["nominee"],
+                month=data["case_month"],
+                title=data["title"],
+                situation=data["situation"],
+                action=data["action"],
+                result=data["result"],
+                evidence=data.get("evidence_file"),
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Nomination submitted."))
+            return redirect("incentives:case-detail", nomination_id=nomination.pk)
+    return render(request, "incentives/case_new.html", {"form": form})
+
+
+@login_required
+def case_detail(request, nomination_id):
+    nomination = selectors.nomination_get_for_user(request.user, nomination_id)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "reject") or not form.is_valid():
+            raise Http404
+        try:
+            services.case_decide(
+                nomination=nomination,
+                approve=decision == "approve",
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Decision recorded."))
+        return redirect("incentives:case-detail", nomination_id=nomination.pk)
+    can_decide = (
+        request.user.has_perm("incentives.manage_awards")
+        and nomination.status == NominationStatus.NOMINATED
+        and request.user.pk not in (nomination.nominated_by_id, nomination.nominee_id)
+    )
+    return render(
+        request,
+        "incentives/case_detail.html",
+        {"nomination": nomination, "form": form, "can_decide": can_decide},
+    )
+
+
+@login_required
+def case_evidence(request, nomination_id):
+    nomination = selectors.nomination_get_for_user(request.user, nomination_id)
+    if not nomination.evidence:
+        raise Http404
+    suffix = nomination.evidence.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        nomination.evidence.open("rb"),
+        as_attachment=True,
+        filename=f"evidence-{nomination.pk}.{suffix}",
+        content_type="application/octet-stream",
+    )
+
+
+# --- Improvement suggestions -------------------------------------------------------------------------------
+
+
+@login_required
+def suggestions(request):
+    user = request.user
+    queue = None
+    if user.has_perm("incentives.review_suggestions") or user.has_perm("incentives.decide_suggestions"):
+        queue = (
+            selectors.suggestions_visible_to(user)
+            .exclude(submitter=user)
+            .filter(
+                status__in=[
+                    SuggestionStatus.SUBMITTED,
+                    SuggestionStatus.UNDER_REVIEW,
+                    SuggestionStatus.ADOPTED,
+                ]
+            )
+        )[:200]
+    return render(
+        request,
+        "incentives/suggestions.html",
+        {"mine": user.suggestions.order_by("-submitted_at"), "queue": queue},
+    )
+
+
+@login_required
+def suggestion_new(request):
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and _throttled(request, "suggestion_submit"):
+        return _too_many()
+    if request.method == "POST" and form.is_valid():
+        suggestion = services.suggestion_submit(acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Thank you: your suggestion was submitted."))
+        return redirect("incentives:suggestion-detail", suggestion_id=suggestion.pk)
+    return render(request, "incentives/suggestion_new.html", {"form": form})
+
+
+SUGGESTION_ACTIONS = {"review", "adopt", "decline", "approve_award", "implemented"}
+
+
+@login_required
+def suggestion_detail(request, suggestion_id):
+    user = request.user
+    suggestion = selectors.suggestion_get_for_user(user, suggestion_id)
+    review_form = ReviewForm()
+    decision_form = DecisionForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in SUGGESTION_ACTIONS:
+            raise Http404
+        try:
+            if action == "review":
+                review_form = ReviewForm(request.POST)
+                if not review_form.is_valid():
+                    raise ValidationError(_("Score every criterion from 0 to 5."))
+                services.suggestion_review(
+                    suggestion=suggestion,
+                    scores=review_form.scores(),
+                    comment=review_form.cleaned_data["comment"],
+                    acting_user=user,
+                )
+            elif action in ("adopt", "decline"):
+                decision_form = DecisionForm(request.POST)
+                note = decision_form.cleaned_data["note"] if decision_form.is_valid() else ""
+                services.suggestion_decide(
+                    suggestion=suggestion, adopt=action == "adopt", note=note, acting_user=user
+                )
+            elif action == "approve_award":
+                services.suggestion_award_approve(suggestion=suggestion, acting_user=user)
+            else:
+                services.suggestion_mark_implemented(suggestion=suggestion, acting_user=user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("incentives:suggestion-detail", suggestion_id=suggestion.pk)
+    is_submitter = suggestion.submitter_id == user.pk
+    reviews = list(suggestion.reviews.select_related("reviewer"))
+    awarded = suggestion.awards.filter(revoked_at__isnull=True).first()
+    return render(
+        request,
+        "incentives/suggestion_detail.html",
+        {
+            "suggestion": suggestion,
+            "is_submitter": is_submitter,
+            "reviews": reviews if not is_submitter else [],
+            "review_count": len(reviews),
+            "review_form": review_form,
+            "decision_form": decision_form,
+            "can_review": user.has_perm("incentives.review_suggestions")
+            and not is_submitter
+            and suggestion.status in (SuggestionStatus.SUBMITTED, SuggestionStatus.UNDER_REVIEW),
+            "can_decide": user.has_perm("incentives.decide_suggestions") and not is_submitter,
+            "can_approve_award": user.has_perm("incentives.manage_awards")
+            and suggestion.status in (SuggestionStatus.ADOPTED, SuggestionStatus.IMPLEMENTED)
+            and awarded is None
+            and user.pk not in (suggestion.submitter_id, suggestion.decided_by_id),
+            "award": awarded,
+        },
+    )

@@ -1,0 +1,72 @@
+"""performance_scores on the sample month with rows created directly (runs before the other imports merge)."""
+
+import io
+import json
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from assessments.models import KpiRecord, MonthlyScore
+from assessments.services import monthly_scores_compute
+from portal.services import month_lock_set
+from tests.assessments.scoring_helpers import SAMPLES
+from tests.assessments.test_monthly_scores import load_sample_month
+
+OCTOBER = date(2026, 10, 1)
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present"),
+]
+
+
+def _scores(month="2026-10"):
+    out = io.StringIO()
+    call_command("performance_scores", "--month", month, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def _expected():
+    return json.loads((SAMPLES / "performance_scores.expected.json").read_text())
+
+
+def test_performance_scores_json_matches_the_independent_calculation(monkeypatch):
+    import tests.assessments.test_monthly_scores as direct
+
+    monkeypatch.setattr(direct, "SAMPLES", SAMPLES)
+    load_sample_month()
+    got = _scores()
+    expected = _expected()
+    assert got["month"] == "2026-10"
+    by_no = {row["employee_no"]: row for row in got["scores"]}
+    for want in expected["scores"]:
+        assert by_no[want["employee_no"]] == want
+
+
+def test_an_open_month_reflects_current_data_and_a_published_month_its_frozen_scores(monkeypatch):
+    import tests.assessments.test_monthly_scores as direct
+
+    monkeypatch.setattr(direct, "SAMPLES", SAMPLES)
+    load_sample_month()
+    monthly_scores_compute(month=OCTOBER)
+    record = KpiRecord.objects.select_related("staff").get(staff__employee_no="E00004", month=OCTOBER)
+    before = {r["employee_no"]: r for r in _scores()["scores"]}["E00004"]
+    KpiRecord.objects.filter(pk=record.pk).update(satisfaction_rate=98)
+    changed = {r["employee_no"]: r for r in _scores()["scores"]}["E00004"]
+    assert changed["kpi"] != before["kpi"]  # computed from the data, not from the stored score
+
+    month_lock_set(month=OCTOBER, acting_user=None)
+    frozen = {r["employee_no"]: r for r in _scores()["scores"]}["E00004"]
+    stored = MonthlyScore.objects.get(staff=record.staff, month=OCTOBER)
+    assert frozen["score"] == f"{stored.composite:.2f}" == before["score"]
+
+
+def test_the_human_table_lists_every_scored_person(monkeypatch):
+    import tests.assessments.test_monthly_scores as direct
+
+    monkeypatch.setattr(direct, "SAMPLES", SAMPLES)
+    load_sample_month()
+    out = io.StringIO()
+    call_command("performance_scores", "--month", "2026-10", stdout=out)
+    text = out.getvalue()
+    assert "E00001" in text and "46.41" in text and f"{len(_expected()['scores'])} scored" in text

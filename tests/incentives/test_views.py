@@ -1,0 +1,167 @@
+"""Incentives pages: HR review with exclusions/approval/publication, the wall, own awards and letters, refusals."""
+
+import pytest
+from django.urls import reverse
+
+from incentives.models import Award, RoundStatus, ServiceStarRound
+from incentives.services import service_star_round_approve, service_star_round_publish
+from tests.factories import StaffFactory
+from tests.incentives.factories import OCTOBER, hr, month_data
+
+pytestmark = pytest.mark.django_db
+MONTH_URL = reverse("incentives:star-month", args=["2026-10"])
+
+
+@pytest.fixture
+def agents(org):
+    month_data(org.agent_a1, quality="99")
+    month_data(org.agent_a2, quality="95")
+    month_data(org.agent_b1, contacts=99)
+    return org
+
+
+def publish_october(user):
+    service_star_round_approve(month=OCTOBER, acting_user=user)
+    return service_star_round_publish(month=OCTOBER, acting_user=user)
+
+
+def test_hr_review_page_lists_winners_scores_and_reasons_in_plain_words(agents, client):
+    user = hr("HR1")
+    client.force_login(user)
+    response = client.get(MONTH_URL)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    body = response.content.decode()
+    assert agents.agent_a1.employee_no in body and agents.agent_b1.employee_no in body
+    row = response.context["view"].row_for(agents.agent_b1.pk)
+    assert row.reasons == ["too_few_contacts"]
+    assert row.reason_texts[0] in body
+
+
+def test_hr_excludes_with_reason_then_another_approves_and_publishes(agents, client):
+    hr1, hr2 = hr("HR1"), hr("HR2")
+    client.force_login(hr1)
+    client.post(
+        MONTH_URL, {"action": "exclude", "employee_no": agents.agent_a1.employee_no, "reason": "投诉核查中"}
+    )
+    client.post(MONTH_URL, {"action": "approve"})
+    assert ServiceStarRound.objects.get().status == RoundStatus.DRAFT, "the excluder may not approve"
+    client.force_login(hr2)
+    client.post(MONTH_URL, {"action": "approve"})
+    client.post(MONTH_URL, {"action": "publish"})
+    assert ServiceStarRound.objects.get().status == RoundStatus.PUBLISHED
+    assert list(Award.objects.values_list("staff__employee_no", flat=True)) == [agents.agent_a2.employee_no]
+
+
+def test_an_agent_cannot_open_the_review_page_or_post_to_it(agents, client):
+    client.force_login(agents.agent_a1)
+    assert client.get(MONTH_URL).status_code == 403
+    assert client.post(MONTH_URL, {"action": "approve"}).status_code == 403
+    assert not ServiceStarRound.objects.exists()
+
+
+def test_wall_shows_names_and_teams_never_scores(agents, client):
+    publish_october(hr("HR1"))
+    client.force_login(agents.agent_b1)
+    body = client.get(reverse("incentives:wall")).content.decode()
+    assert agents.agent_a1.name in body and agents.team_a1.name in body
+    assert "99" not in body.replace(agents.agent_a1.employee_no, "")  # no score shown
+
+
+def test_wall_needs_sign_in(client):
+    response = client.get(reverse("incentives:wall"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_winner_downloads_own_letter_others_get_404(agents, client):
+    publish_october(hr("HR1"))
+    award = Award.objects.get(staff=agents.agent_a1)
+    client.force_login(agents.agent_a1)
+    response = client.get(reverse("incentives:award-letter", args=[award.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    client.force_login(agents.agent_b1)
+    assert client.get(reverse("incentives:award-letter", args=[award.pk])).status_code == 404
+
+
+def test_staff_sees_why_not_me(agents, client):
+    client.force_login(agents.agent_b1)
+    response = client.get(reverse("incentives:my-awards") + "?month=2026-10")
+    assert response.status_code == 200
+    assert response.context["row"].reasons == ["too_few_contacts"]
+
+
+def test_another_persons_award_page_is_404_for_an_agent(agents, client):
+    client.force_login(agents.agent_b1)
+    url = reverse("incentives:staff-awards", args=[agents.agent_a1.employee_no])
+    assert client.get(url).status_code == 404
+
+
+def test_payroll_export_and_letters_for_hr_only(agents, client):
+    user = hr("HR1")
+    publish_october(user)
+    client.force_login(user)
+    csv = client.get(reverse("incentives:payroll", args=["2026-10", "csv"]))
+    text = csv.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "employee_no,name,department,award,month,amount_yuan"
+    assert f"{agents.agent_a1.employee_no}," in text and ",2026-10,1000" in text
+    xlsx = client.get(reverse("incentives:payroll", args=["2026-10", "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    letters = client.get(reverse("incentives:star-letters", args=["2026-10"]))
+    assert letters.status_code == 200 and letters.content.startswith(b"%PDF")
+    client.force_login(agents.agent_a1)
+    assert client.get(reverse("incentives:payroll", args=["2026-10", "csv"])).status_code == 403
+
+
+def test_spend_page_shows_total_against_budget(agents, client):
+    user = hr("HR1")
+    publish_october(user)
+    client.force_login(user)
+    response = client.get(reverse("incentives:spend") + "?month=2026-10")
+    assert response.context["spend"].total_yuan == 2000
+    assert response.context["spend"].budget_yuan == 30000
+
+
+def test_a_name_with_markup_is_escaped_in_the_letter_html(agents):
+    from django.template.loader import render_to_string
+
+    evil = StaffFactory(employee_no="EVIL1", name="<img src=x onerror=alert(1)>")
+    month_data(evil, quality="100")
+    publish_october(hr("HR1"))
+    html = render_to_string("incentives/award_letter.html", {"awards": Award.objects.filter(staff=evil)})
+    assert "<img" not in html and "&lt;img" in html
+
+
+def test_audit_page_lists_incentive_decisions_for_hr_only(agents, client):
+    user = hr("HR1")
+    publish_october(user)
+    client.force_login(user)
+    response = client.get(reverse("incentives:audit"))
+    actions = [e.action for e in response.context["events"]]
+    assert "incentives.star.publish" in actions and "incentives.star.approve" in actions
+    assert all(a.startswith("incentives.") for a in actions)
+    client.force_login(agents.agent_a1)
+    assert client.get(reverse("incentives:audit")).status_code == 403
+
+
+def test_undo_through_the_page_needs_a_reason(agents, client):
+    user = hr("HR1")
+    publish_october(user)
+    client.force_login(user)
+    client.post(MONTH_URL, {"action": "undo", "reason": ""})
+    assert ServiceStarRound.objects.get().status == RoundStatus.PUBLISHED
+    client.post(MONTH_URL, {"action": "undo", "reason": "数据有误"})
+    assert ServiceStarRound.objects.get().status == RoundStatus.DRAFT
+
+
+def test_approving_after_an_old_sign_in_asks_for_the_password_again(agents, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = hr("HR1")
+    client.force_login(user)
+    type(user).objects.filter(pk=user.pk).update(last_login=timezone.now() - timedelta(hours=2))
+    response = client.post(MONTH_URL, {"action": "approve"})
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert not ServiceStarRound.objects.filter(status=RoundStatus.APPROVED).exists()
