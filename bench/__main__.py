@@ -144,6 +144,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", default="", help="comma-separated module names")
     parser.add_argument("--fresh", action="store_true", help="regenerate the synthetic company")
+    parser.add_argument("--prepare-only", action="store_true", help="generate the company, measure nothing")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
     duration = args.duration or (2 if args.quick else 5)
@@ -169,6 +170,8 @@ def main(argv=None) -> int:
         fresh=args.fresh,
     )
     print("  synthetic company " + ("generated" if generated else "reused (unchanged inputs)"), flush=True)
+    if args.prepare_only:
+        return 0
     baseline_url = recreate(vendor, base_url, "portal_bench_bare_wagtail", RESULTS)
     os.environ["DATABASE_URL"] = url
     info = machine(vendor, url)

@@ -124,7 +124,7 @@ def role_counts(size: int) -> dict[str, int]:
     """~0.5% managers, ~10% team leads, trainers and HR, ~3% new hires, the rest agents."""
     counts = {
         Role.ADMIN: max(1, size // 5000),
-        Role.HR: max(1, round(size * 0.002)),
+        Role.HR: max(2, round(size * 0.002)),  # two: one approves, another publishes
         Role.TRAINER: max(1, round(size * 0.005)),
         Role.MANAGER: max(1, round(size * 0.005)),
         Role.TEAM_LEAD: max(1, round(size * 0.10)),

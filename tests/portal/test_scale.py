@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from assessments.models import Evaluation, KpiRecord, MonthlyScore
-from courses.models import Enrolment, LessonCompletion, ProgrammePage
-from portal.models import Role, User
+from assessments.models import Attempt, Evaluation, KpiRecord, MonthlyScore
+from courses.models import Enrolment, LearningResult, LessonCompletion, ProgrammePage
+from incentives.models import ServiceStarPublication
+from portal.models import MonthLock, Role, User
 from portal.roles import group_name
 from portal.scale import synthetic_staff
 
@@ -120,6 +121,13 @@ def test_a_small_company_has_the_shape_and_rows_of_the_real_thing():
     # Completed enrolments have every lesson done, crediting the lesson's planned hours.
     for completion in LessonCompletion.objects.select_related("lesson")[:200]:
         assert completion.hours == completion.lesson.planned_hours
+    # Those who finished the module took its quiz: graded attempts that count as learning results.
+    assert Attempt.objects.filter(status="graded").exists()
+    assert LearningResult.objects.filter(source="quiz_attempt").count() == Attempt.objects.count()
+    # Service Stars of every complete month but the last are published, which locks the month.
+    assert ServiceStarPublication.objects.filter(month=months[0]).exists()
+    assert MonthLock.objects.filter(month=months[0]).exists()
+    assert not MonthLock.objects.filter(month=months[1]).exists()
     # The current month has partial progress only; no KPIs yet.
     assert not KpiRecord.objects.filter(month=date(2026, 11, 1)).exists()
     assert Enrolment.objects.filter(programme__month=date(2026, 11, 1)).exists()
