@@ -10,6 +10,8 @@ import random
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from incentives import services
 from incentives.models import Suggestion
 from portal.models import Role, User
@@ -72,9 +74,12 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
         if adopt:
             outcome["adopted"] += 1
             if rng.random() < 0.7:
-                services.suggestion_award_approve(
-                    suggestion=Suggestion.objects.get(pk=suggestion.pk), acting_user=hr[1]
-                )
+                try:
+                    services.suggestion_award_approve(
+                        suggestion=Suggestion.objects.get(pk=suggestion.pk), acting_user=hr[1]
+                    )
+                except ValidationError:  # the month's award budget is spent: the rest wait for next month
+                    continue
                 outcome["awarded"] += 1
     stdout.write(
         f"Incentives: Service Stars published for {published} months; suggestions "
