@@ -106,6 +106,20 @@ class Gunicorn:
                 self.process.wait()
 
 
+def drain(url: str, *, fast: float = 0.5, limit: float = 90) -> None:
+    """Wait until the server behind `url` answers quickly again: requests queued by the last load run must
+    not spill into the next measurement."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            fetch(url, timeout=limit)
+        except OSError:
+            pass
+        if time.monotonic() - started < fast:
+            return
+
+
 def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
@@ -120,7 +134,15 @@ def _ms(text: str) -> float:
 
 def wrk(url: str, *, seconds: float, cookie: str = "", connections: int = 4, threads: int = 2) -> dict:
     """One wrk run: requests/s, latency percentiles (ms), and how many answers were not 2xx/3xx or failed."""
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "30s",
+        "--latency",
+    ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout

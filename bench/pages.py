@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from bench import Context, Figure, fmt, percentile
-from bench._http import Gunicorn, fetch, wrk, wrk_available
+from bench._http import Gunicorn, drain, fetch, wrk, wrk_available
 from bench.baseline_site import prepare_wagtail_site
 
 CONTENT, DASHBOARD = "content", "dashboard"
@@ -267,10 +267,12 @@ def run(ctx: Context) -> list[Figure]:
             if status != 200:
                 raise RuntimeError(f"{key}: {url} answered {status} through gunicorn")
             wrk(url, seconds=1, cookie=cookie)  # warm both workers
+            drain(portal.base_url + "/accounts/login/")
         rounds: dict[str, list[dict]] = {key: [] for key in targets}
         for round_no in range(ctx.runs):
             for key, (url, cookie) in targets.items():
                 rounds[key].append(wrk(url, seconds=ctx.duration, cookie=cookie))
+                drain(portal.base_url + "/accounts/login/")
             ctx.log(
                 f"round {round_no + 1}/{ctx.runs}: "
                 + ", ".join(f"{k} {r[-1]['rps']:.0f}" for k, r in rounds.items())
