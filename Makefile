@@ -54,8 +54,18 @@ format: setup
 test: sysdeps-test setup messages lint
 	PORTAL_TESTING=1 $(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
+# Benchmarks (not part of `make test`): SQLite by default, PostgreSQL with DATABASE_URL=postgres://...
+# The first run generates a 10,000-staff company (a few minutes); later runs reuse it. BENCH_ARGS=--quick
+# for a smoke run. Results: bench/results/latest.md (and JSON beside it).
+BENCH_DEBS := $(RUN_DEBS) wrk
 bench: setup
+	@bash scripts/ensure-debs.sh $(BENCH_DEBS)
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Exam-window load test against gunicorn + PostgreSQL on 127.0.0.1 (LOADTEST_ARGS=--users 300 --minutes 3).
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+loadtest: setup
+	DATABASE_URL=$${DATABASE_URL:-$(LOADTEST_DATABASE_URL)} $(PY) -m loadtest $(LOADTEST_ARGS)
 
 prod-check: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=prod-check-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \

@@ -1,0 +1,236 @@
+"""`make loadtest` (`python -m loadtest`): the exam window against gunicorn + PostgreSQL on 127.0.0.1.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m loadtest [--users 300]
+        [--users 100,200,300] [--spawn-rate 10] [--minutes 4] [--workers N]
+
+It creates its own database beside the one DATABASE_URL names (`portal_loadtest`, recreated each run),
+generates a small synthetic company, gives N agents a known password (MD5-hashed: loadtest/settings.py), imports
+a 30-question bank and creates a 60-minute quiz, serves the portal with gunicorn (deploy/gunicorn.conf.py), and
+runs locust headless: N learners log in, start the quiz, save an answer every 2–4 s and submit. Afterwards it
+checks in the database that every answer the server acknowledged is stored, and prints p95 of answer saves,
+errors and lost answers against the target (p95 ≤ 300 ms, no errors, nothing lost). With several --users
+values it runs each in turn and reports the largest that holds.
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from bench._db import recreate, vendor_of
+from bench._http import Gunicorn, fetch
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+P95_TARGET_MS = 300
+DB_NAME = "portal_loadtest"
+
+
+def _django(args: list[str], env: dict) -> None:
+    subprocess.run([sys.executable, *args], cwd=REPO, env=env, check=True)
+
+
+def _stats(prefix: Path) -> dict:
+    rows = {}
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            rows[row["Name"]] = row
+    failures = []
+    failures_path = Path(f"{prefix}_failures.csv")
+    if failures_path.exists():
+        with open(failures_path, newline="") as handle:
+            failures = [
+                {"name": r["Name"], "error": r["Error"], "count": int(r["Occurrences"])}
+                for r in csv.DictReader(handle)
+            ]
+
+    def number(row, key):
+        value = row.get(key, "") if row else ""
+        return float(value) if value not in ("", "N/A") else None
+
+    save = rows.get("save answer")
+    total = rows.get("Aggregated")
+    return {
+        "requests": int(number(total, "Request Count") or 0),
+        "failures": int(number(total, "Failure Count") or 0),
+        "requests_per_s": number(total, "Requests/s"),
+        "saves": int(number(save, "Request Count") or 0),
+        "save_failures": int(number(save, "Failure Count") or 0),
+        "save_p50_ms": number(save, "50%"),
+        "save_p95_ms": number(save, "95%"),
+        "save_p99_ms": number(save, "99%"),
+        "by_request": {
+            name: {"count": int(number(r, "Request Count") or 0), "p95_ms": number(r, "95%")}
+            for name, r in rows.items()
+            if name != "Aggregated"
+        },
+        "failure_messages": failures[:10],
+    }
+
+
+def run_step(users: int, args, env: dict, setup: dict, scratch: Path) -> dict:
+    setup_path = scratch / f"setup-{users}.json"
+    setup_path.write_text(json.dumps(setup))
+    saves_path = scratch / f"saves-{users}.jsonl"
+    saves_path.write_text("")
+    prefix = scratch / f"locust-{users}"
+    started = time.perf_counter()
+    with Gunicorn(
+        "portal.wsgi",
+        settings="loadtest.settings",
+        env=env,
+        workers=args.workers,
+        ready_path="/accounts/login/",
+    ) as server:
+        status, _ = fetch(server.base_url + "/accounts/login/")
+        if status != 200:
+            raise RuntimeError(f"the login page answered {status}")
+        # Everyone has arrived and logged in by then; the exam starts for all at once.
+        starts_at = time.time() + users / args.spawn_rate + 15
+        locust_env = {
+            **env,
+            "LOADTEST_SETUP": str(setup_path),
+            "LOADTEST_SAVES": str(saves_path),
+            "LOADTEST_STARTS_AT": str(starts_at),
+            "LOADTEST_START_SPREAD": str(args.start_spread),
+        }
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(REPO / "loadtest" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(args.spawn_rate),
+                "--run-time",
+                f"{int(args.minutes * 60)}s",
+                "--stop-timeout",
+                "20",
+                "--host",
+                server.base_url,
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=REPO,
+            env=locust_env,
+            check=False,
+        )
+    stats = _stats(prefix)
+    check_path = scratch / f"check-{users}.json"
+    _django(["-m", "loadtest.exam", "check", str(saves_path), str(check_path)], env)
+    check = json.loads(check_path.read_text())
+    holds = (
+        stats["save_p95_ms"] is not None
+        and stats["save_p95_ms"] <= P95_TARGET_MS
+        and stats["failures"] == 0
+        and check["lost"] == 0
+        and check["attempts"] >= users
+    )
+    return {
+        "users": users,
+        "seconds": round(time.perf_counter() - started, 1),
+        **stats,
+        **check,
+        "holds": holds,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", default="300", help="learners; several comma-separated run in turn")
+    parser.add_argument("--spawn-rate", type=float, default=10, help="learners arriving per second")
+    parser.add_argument("--minutes", type=float, default=5, help="time limit of each locust run")
+    parser.add_argument(
+        "--start-spread",
+        type=float,
+        default=20,
+        help="seconds over which learners click start after the bell",
+    )
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers")
+    args = parser.parse_args(argv)
+    steps = sorted({int(n) for n in args.users.split(",") if n.strip()})
+    base_url = os.environ.get("DATABASE_URL", "")
+    if vendor_of(base_url) != "postgresql":
+        sys.exit("The load test runs on PostgreSQL: set DATABASE_URL=postgres://user@127.0.0.1:5432/dbname")
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    url = recreate("postgresql", base_url, DB_NAME, RESULTS)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "loadtest.settings"}
+    staff = max(500, math.ceil(max(steps) / 0.8))
+    print(f"Load test: preparing {DB_NAME} with {staff} staff…", flush=True)
+    _django(["manage.py", "migrate", "--noinput", "-v", "0"], env)
+    _django(["manage.py", "generate_scale_data", "--staff", str(staff), "--months", "1"], env)
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
+        scratch = Path(tmp)
+        for users in steps:
+            setup_path = scratch / "prepared.json"
+            _django(["-m", "loadtest.exam", "prepare", str(users), str(setup_path)], env)
+            setup = json.loads(setup_path.read_text())
+            print(
+                f"[{users} learners, {setup['questions']} questions, {args.workers} gunicorn workers]",
+                flush=True,
+            )
+            result = run_step(users, args, env, setup, scratch)
+            results.append(result)
+            print(
+                f"  answer saves: {result['saves']}, p95 {result['save_p95_ms']} ms (target ≤ {P95_TARGET_MS}); "
+                f"errors {result['failures']}; lost answers {result['lost']} of {result['answers_checked']}; "
+                f"attempts {result['attempts']} {result['attempt_status']} → {'holds' if result['holds'] else 'FAILS'}",
+                flush=True,
+            )
+            for failure in result["failure_messages"]:
+                print(f"    {failure['count']}× {failure['name']}: {failure['error'][:160]}")
+
+    holding = [r["users"] for r in results if r["holds"]]
+    largest = max(holding) if holding else None
+    now = datetime.now().astimezone()
+    payload = {
+        "when": now.isoformat(),
+        "workers": args.workers,
+        "spawn_rate": args.spawn_rate,
+        "minutes": args.minutes,
+        "cpus": os.cpu_count(),
+        "largest_holding": largest,
+        "steps": results,
+    }
+    (RESULTS / f"loadtest-{now:%Y%m%dT%H%M%S}.json").write_text(
+        json.dumps(payload, ensure_ascii=False, indent=2)
+    )
+    lines = [
+        f"Exam window on PostgreSQL, {os.cpu_count()} CPUs, {args.workers} gunicorn workers, "
+        f"spawn {args.spawn_rate:g}/s, {now:%Y-%m-%d %H:%M %Z}",
+        "",
+        "| learners | answer saves | p50 ms | p95 ms | p99 ms | errors | lost answers | submitted | result |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        submitted = sum(v for k, v in r["attempt_status"].items() if k != "in_progress")
+        lines.append(
+            f"| {r['users']} | {r['saves']} | {r['save_p50_ms']} | {r['save_p95_ms']} | {r['save_p99_ms']} | "
+            f"{r['failures']} | {r['lost']} of {r['answers_checked']} | {submitted} of {r['attempts']} | "
+            f"{'holds' if r['holds'] else 'fails'} |"
+        )
+    (RESULTS / "latest-loadtest.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    print(f"\nLargest number of learners that holds: {largest if largest else 'none of ' + str(steps)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
