@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from assessments import rules
 from assessments.models import (
@@ -305,10 +305,39 @@ def mean_scores_by_month(*, months, staff_qs) -> dict[date, Decimal]:
     return {month: total / count for month, (total, count) in totals.items()}
 
 
-def kpi_records_for_months(*, months, staff_qs) -> list[tuple[date, rules.KpiValues]]:
-    """KPI rows of `months` for the people in `staff_qs`, as (month, values): one query (compliance charts)."""
-    qs = KpiRecord.objects.filter(month__in=months, staff__in=staff_qs.values("pk"))
-    return [(k.month, k.as_rules()) for k in qs.iterator(chunk_size=5000)]
+# KpiRecord field of each KPI code of the rules.
+KPI_RECORD_FIELDS = {
+    "timeliness": "response_timeliness_rate",
+    "resolution": "resolution_rate",
+    "satisfaction": "satisfaction_rate",
+    "complaint": "complaint_rate",
+}
+
+
+def kpi_compliance_counts(*, months, staff_qs) -> dict[date, tuple[int, dict[str, int]]]:
+    """Per month: (people with a KPI row, {KPI code: how many met its target}) under that month's policy.
+
+    Counted in the database (comparisons only, no arithmetic, so exact on SQLite too): one query per policy
+    version in force over `months`, whatever the number of staff.
+    """
+    by_version: dict[int, tuple[rules.ScoringPolicy, list[date]]] = {}
+    for month, version in policies_for_months(months).items():
+        by_version.setdefault(version.pk, (version.as_rules(), []))[1].append(month)
+    counts = {}
+    for policy, version_months in by_version.values():
+        met = {}
+        for code, field in KPI_RECORD_FIELDS.items():
+            band = policy.band(code)
+            lookup = "lte" if band.lower_is_better else "gte"
+            met[code] = Count("pk", filter=Q(**{f"{field}__{lookup}": band.target}))
+        rows = (
+            KpiRecord.objects.filter(month__in=version_months, staff__in=staff_qs.values("pk"))
+            .values("month")
+            .annotate(total=Count("pk"), **{f"met_{code}": expr for code, expr in met.items()})
+        )
+        for row in rows:
+            counts[row["month"]] = (row["total"], {code: row[f"met_{code}"] for code in KPI_RECORD_FIELDS})
+    return counts
 
 
 def policies_for_months(months) -> dict[date, ScoringPolicyVersion]:

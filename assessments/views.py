@@ -22,7 +22,7 @@ from assessments.scoring_forms import CoachingModulesForm, KpiImportForm, Policy
 from assessments.selectors import (
     coaching_list,
     coaching_modules,
-    kpi_records_for_months,
+    kpi_compliance_counts,
     mean_scores_by_month,
     month_scores_stored,
     policies_for_months,
@@ -267,17 +267,12 @@ def _team_compliance(lines, missed) -> list[dict]:
 
 def _compliance(months, people) -> dict[str, list]:
     """Per KPI, the percentage (1 decimal) of people with a KPI row who met its target, month by month."""
-    policies = {m: v.as_rules() for m, v in policies_for_months(months).items()}
-    met = {(code, m): 0 for code in rules.KPI_CODES for m in months}
-    total = dict.fromkeys(months, 0)
-    for month, values in kpi_records_for_months(months=months, staff_qs=people):
-        total[month] += 1
-        missed = set(rules.missed_targets(values, policies[month]))
-        for code in rules.KPI_CODES:
-            if code not in missed:
-                met[(code, month)] += 1
+    counts = kpi_compliance_counts(months=months, staff_qs=people)
     return {
-        code: [round(100 * met[(code, m)] / total[m], 1) if total[m] else None for m in months]
+        code: [
+            round(100 * counts[m][1][code] / counts[m][0], 1) if counts.get(m, (0,))[0] else None
+            for m in months
+        ]
         for code in rules.KPI_CODES
     }
 
