@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from assessments.models import Evaluation, KpiRecord
-from assessments.services import monthly_scores_compute
+from assessments.models import CoachingModule, Evaluation, KpiCode, KpiRecord
+from assessments.services import coaching_assign_for_month, coaching_module_set, monthly_scores_compute
 from portal.models import IN_SERVICE_ROLES, User
 from portal.services import month_is_locked
 
@@ -63,4 +63,21 @@ def seed(stdout=None):
         scored = monthly_scores_compute(month=month)
         if stdout is not None:
             stdout.write(f"Scores: {month:%Y-%m} KPIs for {len(kpis)} staff, {scored} scores")
+    _seed_coaching(stdout)
     return []
+
+
+def _seed_coaching(stdout=None):
+    """Map every KPI to the communication-skills module as its remedial module, so team leads see a coaching list."""
+    from courses.models import ModulePage
+
+    if CoachingModule.objects.exists():
+        return
+    module = ModulePage.objects.filter(title__contains="沟通").order_by("pk").first()
+    if module is None:
+        return
+    for code in KpiCode.values:
+        coaching_module_set(kpi=code, module=module, acting_user=None)
+    run = coaching_assign_for_month(month=timezone.localdate())
+    if stdout is not None:
+        stdout.write(f"Coaching: remedial module {module.title}; {run.assigned} assignments this month")
