@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from portal.importing import ImportResult
+from portal.tabular import FieldError, parse_month
 
 
 def write_json(stdout, payload: dict) -> None:
@@ -35,6 +36,26 @@ class JsonCommand(BaseCommand):
             self.stderr.write(message)
             sys.exit(1)
         raise CommandError(message)
+
+
+class MonthCommand(JsonCommand):
+    """A `--json` command about one month (`--month YYYY-MM`, required).
+
+    `refused_payload` holds the counts that `--json` prints (at their empty values) when the month is not valid.
+    """
+
+    refused_payload: dict = {}
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--month", required=True, help="YYYY-MM")
+
+    def month_option(self, options):
+        """The first day of the requested month; refuses (exit 1) a value that is not YYYY-MM."""
+        try:
+            return parse_month(options["month"])
+        except FieldError as exc:
+            self.fail(options, str(exc), {"month": options["month"], **self.refused_payload})
 
 
 class ImportCommand(JsonCommand):

@@ -1,28 +1,22 @@
 from assessments.selectors import month_scores_fresh, month_scores_stored, scored_staff_for_month
-from portal.management.base import JsonCommand, write_json
+from portal.management.base import MonthCommand, write_json
 from portal.services import month_is_locked
-from portal.tabular import FieldError, parse_month
 
 
 def _text(value):
     return None if value is None else f"{value:.2f}"
 
 
-class Command(JsonCommand):
+class Command(MonthCommand):
     help = (
         "Print the month's score of every active agent and team lead who has one: computed from the current "
         "data for an open month, the stored frozen scores for a published month."
     )
 
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
-        parser.add_argument("--month", required=True, help="YYYY-MM")
+    refused_payload = {"scores": []}
 
     def handle(self, *args, **options):
-        try:
-            month = parse_month(options["month"])
-        except FieldError as exc:
-            self.fail(options, str(exc), {"month": options["month"], "scores": []})
+        month = self.month_option(options)
         if month_is_locked(month):
             lines = month_scores_stored(month=month, staff_qs=scored_staff_for_month(month))
         else:

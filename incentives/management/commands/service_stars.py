@@ -1,8 +1,7 @@
 """`service_stars --month YYYY-MM [--json]`: the month's current proposal, or its published result."""
 
 from incentives.selectors import star_month
-from portal.management.base import JsonCommand, write_json
-from portal.tabular import FieldError, parse_month
+from portal.management.base import MonthCommand, write_json
 
 
 def star_month_payload(view) -> dict:
@@ -26,18 +25,11 @@ def star_month_payload(view) -> dict:
     }
 
 
-class Command(JsonCommand):
+class Command(MonthCommand):
     help = "Print a month's Service Stars: the live proposal (draft/approved) or the published result."
 
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
-        parser.add_argument("--month", required=True, help="YYYY-MM")
-
     def handle(self, *args, **options):
-        try:
-            month = parse_month(options["month"])
-        except FieldError as exc:
-            self.fail(options, str(exc), {"month": options["month"]})
+        month = self.month_option(options)
         view = star_month(month=month)
         payload = star_month_payload(view)
         if options["json"]:

@@ -3,22 +3,16 @@
 from django.db import transaction
 
 from incentives.services import suggestion_summaries_send
-from portal.management.base import JsonCommand, write_json
-from portal.tabular import FieldError, parse_month
+from portal.management.base import MonthCommand, write_json
 
 
-class Command(JsonCommand):
+class Command(MonthCommand):
     help = "E-mail every submitter the status of their improvement suggestions for a month (sent on commit)."
 
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
-        parser.add_argument("--month", required=True, help="YYYY-MM")
+    refused_payload = {"sent": 0}
 
     def handle(self, *args, **options):
-        try:
-            month = parse_month(options["month"])
-        except FieldError as exc:
-            self.fail(options, str(exc), {"month": options["month"], "sent": 0})
+        month = self.month_option(options)
         with transaction.atomic():
             sent = suggestion_summaries_send(month=month)
         if options["json"]:
