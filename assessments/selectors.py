@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, IntegerField, Max, Q, Sum
+from django.db.models.functions import Cast, Round
 
 from assessments import rules
 from assessments.models import (
@@ -243,14 +244,16 @@ def month_scores_stored(*, month: date, staff_qs=None) -> list[ScoreLine]:
 
     Two queries whatever the number of people.
     """
-    first = month.replace(day=1)
-    scores = MonthlyScore.objects.filter(month=first)
-    kpis = KpiRecord.objects.filter(month=first)
+    return score_lines(month=month, rows=month_score_rows(month=month, staff_qs=staff_qs))
+
+
+def month_score_rows(*, month: date, staff_qs=None):
+    """The stored score rows of a month (people in `staff_qs`, default everyone) by employee number, as a lazy
+    queryset of tuples: paginate it, then turn a page into lines with `score_lines`."""
+    scores = MonthlyScore.objects.filter(month=month.replace(day=1))
     if staff_qs is not None:
         scores = scores.filter(staff__in=staff_qs.values("pk"))
-        kpis = kpis.filter(staff__in=staff_qs.values("pk"))
-    kpi_by_staff = {k.staff_id: k.as_rules() for k in kpis}
-    rows = scores.values_list(
+    return scores.values_list(
         "staff_id",
         "staff__employee_no",
         "staff__name",
@@ -262,6 +265,15 @@ def month_scores_stored(*, month: date, staff_qs=None) -> list[ScoreLine]:
         "composite",
         "partial",
     ).order_by("staff__employee_no")
+
+
+def score_lines(*, month: date, rows) -> list[ScoreLine]:
+    """`month_score_rows` tuples as ScoreLines with the people's KPI rows of the month (one more query)."""
+    rows = list(rows)
+    kpis = KpiRecord.objects.filter(month=month.replace(day=1))
+    if len(rows) <= 1000:  # a page: fetch just its people's rows
+        kpis = kpis.filter(staff_id__in=[row[0] for row in rows])
+    kpi_by_staff = {values[0]: rules.KpiValues(*values[1:]) for values in kpis.values_list(*KPI_VALUE_FIELDS)}
     return [
         ScoreLine(
             staff_id=sid,
@@ -284,6 +296,81 @@ def _decimal(value):
     return None if value is None else rules.round2(Decimal(str(value)))
 
 
+@dataclass(frozen=True)
+class StoredStaffMonth:
+    """A scored person's stored score of a month with what the Service Star rules read beside it."""
+
+    staff_id: int
+    employee_no: str
+    name: str
+    department: str
+    team: str
+    onboarded_on: date | None
+    in_service_hours: Decimal
+    kpis: rules.KpiValues | None
+    score: rules.MonthlyScore | None  # None: no stored score (no data at all)
+
+
+def stored_month_with_inputs(*, month: date, staff_ids=None) -> list[StoredStaffMonth]:
+    """Every scored person of `month` with their stored score, KPI row, hours and onboarding date.
+
+    Reads what `monthly_scores_compute` stored instead of recomputing: the caller brings an unlocked month up to
+    date first (`assessments.services.monthly_scores_refresh`). Stored components and composite are the rounded
+    ones, which is what ranking and display use. Four queries whatever the number of staff.
+    """
+    first = month.replace(day=1)
+    people = scored_staff_for_month(first)
+    if staff_ids is not None:
+        people = people.filter(pk__in=staff_ids)
+    people_ids = people.values("pk")
+    stored = {
+        sid: (hours, rules.MonthlyScore(kpi=kpi, quality=quality, learning=learning, composite=c, partial=p))
+        for sid, hours, kpi, quality, learning, c, p in MonthlyScore.objects.filter(
+            month=first, staff__in=people_ids
+        ).values_list("staff_id", "in_service_hours", "kpi", "quality", "learning", "composite", "partial")
+    }
+    kpis = {
+        sid: rules.KpiValues(
+            contacts_handled=contacts,
+            timeliness=timeliness,
+            resolution=resolution,
+            satisfaction=satisfaction,
+            complaint=complaint,
+            major_complaints=major,
+        )
+        for sid, contacts, timeliness, resolution, satisfaction, complaint, major in KpiRecord.objects.filter(
+            month=first, staff__in=people_ids
+        ).values_list(*KPI_VALUE_FIELDS)
+    }
+    rows = list(
+        people.values_list("pk", "employee_no", "name", "department__name", "team__name", "onboarded_on")
+    )
+    # People without a stored score had no data at all, but may still have credited hours (no results).
+    unscored = [row[0] for row in rows if row[0] not in stored]
+    hours = (
+        credited_hours_by_staff(month=first, category=Category.IN_SERVICE, staff_ids=unscored)
+        if unscored
+        else {}
+    )
+    result = []
+    for pk, employee_no, name, dept, team, onboarded_on in rows:
+        in_service_hours, score = stored.get(pk, (hours.get(pk, Decimal(0)), None))
+        result.append(
+            StoredStaffMonth(
+                staff_id=pk,
+                employee_no=employee_no,
+                name=name,
+                department=dept or "",
+                team=team or "",
+                onboarded_on=onboarded_on,
+                in_service_hours=in_service_hours,
+                kpis=kpis.get(pk),
+                score=score,
+            )
+        )
+    return result
+
+
 def scores_by_month_for_staff(*, staff_ids, months) -> dict[tuple[int, date], Decimal | None]:
     """Stored composites of `months` for `staff_ids`, keyed (staff id, month): one query (trend charts)."""
     rows = MonthlyScore.objects.filter(staff_id__in=staff_ids, month__in=months).values_list(
@@ -292,18 +379,112 @@ def scores_by_month_for_staff(*, staff_ids, months) -> dict[tuple[int, date], De
     return {(sid, m): _decimal(c) for sid, m, c in rows}
 
 
-def mean_scores_by_month(*, months, staff_qs) -> dict[date, Decimal]:
-    """Mean stored composite per month of the people in `staff_qs` (Decimal, unrounded): one query."""
-    totals: dict[date, list] = {}
-    rows = MonthlyScore.objects.filter(month__in=months, staff__in=staff_qs.values("pk")).values_list(
-        "month", "composite"
-    )
-    for month, composite in rows.iterator(chunk_size=5000):
-        entry = totals.setdefault(month, [Decimal(0), 0])
-        entry[0] += Decimal(str(composite))
-        entry[1] += 1
-    return {month: total / count for month, (total, count) in totals.items()}
+def _cents_total(field: str):
+    """The exact sum of a 2-place decimal column in whole cents: SQLite keeps such columns as floats, so each
+    value is rounded to an integer number of cents before summing (PostgreSQL's numeric is exact anyway)."""
+    return Sum(Cast(Round(F(field) * 100), IntegerField()))
 
+
+def mean_scores_by_month(*, months, staff_qs) -> dict[date, Decimal]:
+    """Mean stored composite per month of the people in `staff_qs` (Decimal, unrounded): one aggregate query."""
+    rows = (
+        MonthlyScore.objects.filter(
+            month__in=months, staff__in=staff_qs.values("pk"), composite__isnull=False
+        )
+        .values("month")
+        .annotate(cents=_cents_total("composite"), n=Count("pk"))
+    )
+    return {row["month"]: Decimal(row["cents"]) / 100 / row["n"] for row in rows if row["n"]}
+
+
+@dataclass(frozen=True)
+class MonthScoreSummary:
+    """The figures above a month's score table, for the people in view."""
+
+    count: int
+    partial: int
+    mean: Decimal | None  # unrounded
+    histogram: list[int]  # as rules.score_histogram: [0, 10), [10, 20) … [90, 100]
+    with_kpis: int
+    missed_any: int  # people with a KPI row who missed at least one target
+
+
+def month_score_summary(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> MonthScoreSummary:
+    """Count, mean, partial scores, histogram and missed targets of a month: two aggregate queries in the
+    database, whatever the number of people (the score table itself is paginated)."""
+    first = month.replace(day=1)
+    people = staff_qs.values("pk")
+    bands = {}
+    for index in range(10):
+        low, high = Q(composite__gte=10 * index), Q(composite__lt=10 * (index + 1))
+        bands[f"band{index}"] = Count(
+            "pk", filter=high if index == 0 else (low if index == 9 else low & high)
+        )
+    scores = MonthlyScore.objects.filter(month=first, staff__in=people, composite__isnull=False).aggregate(
+        count=Count("pk"),
+        partial=Count("pk", filter=Q(partial=True)),
+        cents=_cents_total("composite"),
+        **bands,
+    )
+    met_all = Q()
+    for condition in kpi_met_conditions(policy).values():
+        met_all &= condition
+    kpis = KpiRecord.objects.filter(month=first, staff__in=people).aggregate(
+        total=Count("pk"), missed=Count("pk", filter=~met_all)
+    )
+    count = scores["count"]
+    return MonthScoreSummary(
+        count=count,
+        partial=scores["partial"],
+        mean=Decimal(scores["cents"]) / 100 / count if count else None,
+        histogram=[scores[f"band{index}"] for index in range(10)],
+        with_kpis=kpis["total"],
+        missed_any=kpis["missed"],
+    )
+
+
+def team_kpi_compliance(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> list[dict]:
+    """Per team (by name), how many of its people in view have a KPI row in `month` and how many met each
+    target: one grouped query."""
+    met = {
+        f"met_{code}": Count("pk", filter=condition) for code, condition in kpi_met_conditions(policy).items()
+    }
+    rows = (
+        KpiRecord.objects.filter(month=month.replace(day=1), staff__in=staff_qs.values("pk"))
+        .values("staff__team__name")
+        .annotate(people=Count("pk"), **met)
+        .order_by("staff__team__name")
+    )
+    return [
+        {
+            "team": row["staff__team__name"] or "—",
+            "people": row["people"],
+            "met": {code: row[f"met_{code}"] for code in rules.KPI_CODES},
+        }
+        for row in rows
+    ]
+
+
+def kpi_met_conditions(policy: rules.ScoringPolicy) -> dict[str, Q]:
+    """Per KPI code, the KpiRecord condition of meeting its target (exactly at the target meets it)."""
+    conditions = {}
+    for code, field in KPI_RECORD_FIELDS.items():
+        band = policy.band(code)
+        lookup = "lte" if band.lower_is_better else "gte"
+        conditions[code] = Q(**{f"{field}__{lookup}": band.target})
+    return conditions
+
+
+# KpiRecord columns in the order rules.KpiValues takes them, after the staff id.
+KPI_VALUE_FIELDS = (
+    "staff_id",
+    "contacts_handled",
+    "response_timeliness_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+    "complaint_rate",
+    "major_complaints",
+)
 
 # KpiRecord field of each KPI code of the rules.
 KPI_RECORD_FIELDS = {
@@ -325,11 +506,7 @@ def kpi_compliance_counts(*, months, staff_qs) -> dict[date, tuple[int, dict[str
         by_version.setdefault(version.pk, (version.as_rules(), []))[1].append(month)
     counts = {}
     for policy, version_months in by_version.values():
-        met = {}
-        for code, field in KPI_RECORD_FIELDS.items():
-            band = policy.band(code)
-            lookup = "lte" if band.lower_is_better else "gte"
-            met[code] = Count("pk", filter=Q(**{f"{field}__{lookup}": band.target}))
+        met = {code: Count("pk", filter=condition) for code, condition in kpi_met_conditions(policy).items()}
         rows = (
             KpiRecord.objects.filter(month__in=version_months, staff__in=staff_qs.values("pk"))
             .values("month")

@@ -24,12 +24,16 @@ from assessments.selectors import (
     coaching_modules,
     kpi_compliance_counts,
     mean_scores_by_month,
+    month_score_rows,
+    month_score_summary,
     month_scores_stored,
     policies_for_months,
     policy_versions_frozen,
+    score_lines,
     scores_by_month_for_staff,
     scoring_policy_for_month,
     staff_month_inputs,
+    team_kpi_compliance,
 )
 from assessments.services import (
     KPI_COUNT_KEYS,
@@ -178,10 +182,6 @@ def _scored_staff(request):
     return people, filters
 
 
-def _missed(lines, policy) -> dict[int, list[str]]:
-    return {line.staff_id: rules.missed_targets(line.kpis, policy) for line in lines}
-
-
 @never_cache
 @login_required
 def overview(request):
@@ -189,16 +189,18 @@ def overview(request):
     month = _requested_month(request)
     _fresh(month)
     policy = scoring_policy_for_month(month).as_rules()
-    lines = month_scores_stored(month=month, staff_qs=people)
-    missed = _missed(lines, policy)
-    histogram = rules.score_histogram([line.composite for line in lines])
+    # Figures over everyone in view are aggregated in the database; only the table's page is loaded.
+    summary = month_score_summary(month=month, staff_qs=people, policy=policy)
+    page = Paginator(month_score_rows(month=month, staff_qs=people), 100).get_page(request.GET.get("page"))
+    lines = score_lines(month=month, rows=page.object_list)
+    page.object_list = [
+        {"line": line, "missed": [KPI_LABELS[c] for c in rules.missed_targets(line.kpis, policy)]}
+        for line in lines
+    ]
     labels = [f"{low}–{low + 10}" for low in range(0, 100, 10)]
     months = _last_months(month)
     compliance = _compliance(months, people)
     means = mean_scores_by_month(months=months, staff_qs=people)
-    page = Paginator(
-        [{"line": line, "missed": [KPI_LABELS[c] for c in missed[line.staff_id]]} for line in lines], 100
-    ).get_page(request.GET.get("page"))
     scope = visibility_scope(request.user)
     departments = Department.objects.all() if scope == Scope.ALL else Department.objects.none()
     teams = staff_visible_to(request.user).values("team")
@@ -212,11 +214,11 @@ def overview(request):
             **_month_nav(month),
             "scope": scope,
             "page": page,
-            "count": len(lines),
-            "partial_count": sum(1 for line in lines if line.partial),
-            "mean": rules.round2(sum(line.composite for line in lines) / len(lines)) if lines else None,
-            "missed_any": sum(1 for ids in missed.values() if ids),
-            "distribution": charts.bar_chart(_("Score distribution"), labels, histogram),
+            "count": summary.count,
+            "partial_count": summary.partial,
+            "mean": rules.round2(summary.mean) if summary.mean is not None else None,
+            "missed_any": summary.missed_any,
+            "distribution": charts.bar_chart(_("Score distribution"), labels, summary.histogram),
             "compliance_chart": charts.line_chart(
                 _("Share of people meeting each KPI target"),
                 [f"{m:%Y-%m}" for m in months],
@@ -234,7 +236,7 @@ def overview(request):
             ],
             "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
             "coaching": coaching_list(staff_qs=people),
-            "team_compliance": _team_compliance(lines, missed),
+            "team_compliance": _team_compliance(month, people, policy),
             "departments": departments,
             "teams": teams,
             "filters": filters,
@@ -244,24 +246,15 @@ def overview(request):
     )
 
 
-def _team_compliance(lines, missed) -> list[dict]:
+def _team_compliance(month, people, policy) -> list[dict]:
     """Per team, the percentage of its people with KPI data who met each KPI target this month."""
-    teams: dict[str, dict] = {}
-    for line in lines:
-        if line.kpis is None:
-            continue
-        team = teams.setdefault(line.team or "—", {"people": 0, "met": dict.fromkeys(rules.KPI_CODES, 0)})
-        team["people"] += 1
-        for code in rules.KPI_CODES:
-            if code not in missed[line.staff_id]:
-                team["met"][code] += 1
     return [
         {
-            "team": name,
-            "people": data["people"],
-            "values": [round(100 * data["met"][code] / data["people"], 1) for code in rules.KPI_CODES],
+            "team": team["team"],
+            "people": team["people"],
+            "values": [round(100 * team["met"][code] / team["people"], 1) for code in rules.KPI_CODES],
         }
-        for name, data in sorted(teams.items())
+        for team in team_kpi_compliance(month=month, staff_qs=people, policy=policy)
     ]
 
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.rules import round2
-from assessments.selectors import scores_for_month
+from assessments.selectors import scoring_policy_for_month, stored_month_with_inputs
+from assessments.services import monthly_scores_refresh
 from incentives import rules
 from incentives.models import (
     Award,
@@ -99,52 +99,50 @@ class StarMonth:
         return None
 
 
-def _r(value):
-    return None if value is None else round2(value)
-
-
 def star_proposal(*, month: date, exclusions: dict[int, str] | None = None, staff_ids=None) -> StarMonth:
     """The live proposal for `month` from current data, with HR's `exclusions` ({staff_id: reason}).
 
-    Scores are computed with the pure rules from the month's inputs (so an unlocked month always reflects the
-    current data). Writes nothing. With `staff_ids`, only those people are considered (for "why not me": the
+    Ranks the month's stored scores, first brought up to date when the month is unlocked (a cheap check when
+    nothing changed, a recomputation when something did), so the proposal always reflects the current data and
+    agrees with the score pages. With `staff_ids`, only those people are considered (for "why not me": the
     reasons are exact, the rank is not).
     """
     first = first_of_month(month)
     exclusions = exclusions or {}
-    version, scores = scores_for_month(month=first, staff_ids=staff_ids, scored_only=False)
-    policy = version.as_rules()
-    people = {}
-    candidates = []
-    for person, score in scores:
-        people[person.staff_id] = (person, score)
-        candidates.append(
-            rules.Candidate(
-                staff_id=person.staff_id,
-                employee_no=person.employee_no,
-                name=person.name,
-                onboarded_on=person.onboarded_on,
-                in_service_hours=person.in_service_hours,
-                kpis=person.kpis,
-                score=score,
-                excluded=person.staff_id in exclusions,
-            )
+    monthly_scores_refresh(month=first)
+    version = scoring_policy_for_month(first)
+    people = {
+        person.staff_id: person for person in stored_month_with_inputs(month=first, staff_ids=staff_ids)
+    }
+    candidates = [
+        rules.Candidate(
+            staff_id=person.staff_id,
+            employee_no=person.employee_no,
+            name=person.name,
+            onboarded_on=person.onboarded_on,
+            in_service_hours=person.in_service_hours,
+            kpis=person.kpis,
+            score=person.score,
+            excluded=person.staff_id in exclusions,
         )
-    proposal = rules.rank_service_star_candidates(candidates, month=first, policy=policy)
+        for person in people.values()
+    ]
+    proposal = rules.rank_service_star_candidates(candidates, month=first, policy=version.as_rules())
 
     def row(candidate, *, rank=None, winner=False, reasons=()):
-        person, score = people[candidate.staff_id]
+        person = people[candidate.staff_id]
+        score = person.score
         return StarRow(
             staff_id=person.staff_id,
             employee_no=person.employee_no,
             name=person.name,
             department=person.department,
             team=person.team,
-            score=score.composite,
-            kpi=_r(score.kpi),
-            quality=_r(score.quality),
-            learning=_r(score.learning),
-            partial=score.has_score and score.partial,
+            score=score.composite if score else None,
+            kpi=score.kpi if score else None,
+            quality=score.quality if score else None,
+            learning=score.learning if score else None,
+            partial=bool(score and score.partial),
             rank=rank,
             winner=winner,
             reasons=list(reasons),
@@ -163,6 +161,15 @@ def star_proposal(*, month: date, exclusions: dict[int, str] | None = None, staf
         ineligible=[row(c, reasons=reasons) for c, reasons in proposal.ineligible],
         policy_version_id=version.pk,
     )
+
+
+def reason_counts(rows: list[StarRow]) -> list[tuple[str, str, int]]:
+    """How many of `rows` have each reason, as (code, plain words, count) in the rules' order of reasons."""
+    counts = dict.fromkeys(rules.REASON_CODES, 0)
+    for row in rows:
+        for code in row.reasons:
+            counts[code] += 1
+    return [(code, str(REASON_TEXT[code]), n) for code, n in counts.items() if n]
 
 
 def star_round_get(month: date) -> ServiceStarRound | None:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -122,11 +123,17 @@ def star_month(request, month):
         else:
             return redirect("incentives:star-month", month=f"{first:%Y-%m}")
     view = selectors.star_month(month=first)
+    # Thousands may be ineligible in a large company: HR sees how many per reason, every exclusion they made,
+    # and the list a page at a time.
+    ineligible = Paginator(view.ineligible, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "incentives/star_month.html",
         {
             "view": view,
+            "ineligible": ineligible,
+            "reason_counts": selectors.reason_counts(view.ineligible),
+            "excluded": [row for row in view.ineligible if row.exclusion_reason],
             "month": first,
             "month_key": f"{first:%Y-%m}",
             "exclusion_form": exclusion_form,

@@ -297,3 +297,20 @@ def test_a_tie_at_the_cut_goes_to_higher_satisfaction_before_employee_number():
     assert (tenth.employee_no, tenth.rank) == (high_sat.employee_no, 10)
     assert (eleventh.employee_no, eleventh.rank) == (low_no.employee_no, 11)
     assert stars_json()["winners"][-1]["employee_no"] == "T0002"
+
+
+def test_the_proposal_follows_data_changed_after_scoring(db):
+    """The proposal ranks stored scores, brought up to date first: a late evaluation moves the ranking."""
+    from assessments.models import Evaluation
+    from assessments.services import monthly_scores_compute
+    from incentives.selectors import star_proposal
+
+    first, second = StaffFactory(employee_no="S0001"), StaffFactory(employee_no="S0002")
+    month_data(first, quality="99")
+    month_data(second, quality="90")
+    monthly_scores_compute(month=OCTOBER)
+    assert star_proposal(month=OCTOBER).winner_ids == [first.pk, second.pk]
+    evaluation = Evaluation.objects.filter(staff=second).first()
+    evaluation.score = 100
+    evaluation.save()
+    assert star_proposal(month=OCTOBER).winner_ids == [second.pk, first.pk]

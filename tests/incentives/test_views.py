@@ -174,3 +174,21 @@ def test_a_team_lead_sees_a_members_awards_without_amounts(agents, client):
     assert response.status_code == 200
     assert response.context["awards"] and not response.context["show_money"]
     assert "¥1,000" not in response.content.decode()
+
+
+def test_a_large_ineligible_list_comes_a_page_at_a_time_with_counts_and_every_exclusion(agents, client):
+    short = [StaffFactory(team=agents.team_a1, employee_no=f"Z{n:04d}") for n in range(120)]
+    for person in short:
+        month_data(person, contacts=50)
+    user = hr("HR1")
+    client.force_login(user)
+    client.post(MONTH_URL, {"action": "exclude", "employee_no": "Z0119", "reason": "复核中"})
+    first = client.get(MONTH_URL)
+    counts = {code: n for code, _text, n in first.context["reason_counts"]}
+    assert counts["too_few_contacts"] == 121 and counts["excluded_by_hr"] == 1
+    assert len(first.context["ineligible"].object_list) == 100
+    # The exclusion made on the last page is listed (with its withdraw form) on the first page.
+    assert [row.employee_no for row in first.context["excluded"]] == ["Z0119"]
+    assert 'id="excluded"' in first.content.decode()
+    second = client.get(MONTH_URL, {"page": 2})
+    assert [row.employee_no for row in second.context["ineligible"].object_list][-1] == "Z0119"
