@@ -159,6 +159,12 @@ def main(argv=None) -> dict:
         f"monthly_scores_compute, {small:,} staff (2 evaluations, 2 records each)", compute, baseline, small
     )
 
+    # --- The Service Star proposal right after scoring: ranks the stored scores (target: under 1 s) ---------
+    from incentives.selectors import star_proposal
+
+    proposal = _timed(lambda: star_proposal(month=october), repeat)
+    record(f"Service Star proposal, {small:,} staff, after scoring", proposal, None, small)
+
     # --- 100,000 rows ------------------------------------------------------------------------------------
     extra = synthetic.staff_create_bulk(large - small, prefix="X")
     numbers_large = numbers + list(
