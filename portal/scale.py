@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from importlib import import_module
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 
 from portal.models import Department, Role, Team, User
 from portal.services import audit_record, staff_import
@@ -272,4 +272,8 @@ def generate_company(*, size: int, months: int, seed: int, today: date, stdout) 
         seed=seed,
         today=today.isoformat(),
     )
+    # After a bulk load the planner's statistics say the tables are nearly empty (PostgreSQL would then pick
+    # nested loops over 100k rows until autovacuum catches up); refresh them as autovacuum eventually would.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return company
