@@ -45,6 +45,15 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
     first = month.replace(day=1)
     if month_is_locked(first):
         raise MonthLockedError(first)
+    fingerprint = score_inputs_fingerprint(first) if staff_ids is None else None
+    return _scores_compute(first, staff_ids=staff_ids, fingerprint=fingerprint, acting_user=acting_user)
+
+
+def _scores_compute(first: date, *, staff_ids, fingerprint: str | None, acting_user) -> int:
+    """monthly_scores_compute for an unlocked month whose inputs' `fingerprint` was taken before this reads them.
+
+    Taken before, a change made meanwhile leaves the stored fingerprint behind, so the next refresh recomputes.
+    """
     version = scoring_policy_for_month(first)
     policy = rules.IntegerPolicy.of(version.as_rules())
     rows = []
@@ -63,11 +72,7 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
         if staff_ids is None:
             ScoreMonthState.objects.update_or_create(
                 month=first,
-                defaults={
-                    "dirty": False,
-                    "fingerprint": score_inputs_fingerprint(first),
-                    "computed_at": timezone.now(),
-                },
+                defaults={"dirty": False, "fingerprint": fingerprint, "computed_at": timezone.now()},
             )
             audit_record(
                 action="scores.compute",
@@ -179,10 +184,11 @@ def monthly_scores_refresh(*, month: date) -> bool:
     first = month.replace(day=1)
     if month_is_locked(first):
         return False
+    fingerprint = score_inputs_fingerprint(first)
     state = ScoreMonthState.objects.filter(month=first).first()
-    if state is not None and not state.dirty and state.fingerprint == score_inputs_fingerprint(first):
+    if state is not None and not state.dirty and state.fingerprint == fingerprint:
         return False
-    monthly_scores_compute(month=first)
+    _scores_compute(first, staff_ids=None, fingerprint=fingerprint, acting_user=None)
     return True
 
 
