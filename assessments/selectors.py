@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, Max, Q, Sum
-from django.db.models.functions import Cast, Round
+from django.db import connection
+from django.db.models import Count, Max, Q, Sum
 
 from assessments import rules
 from assessments.models import (
@@ -19,7 +19,13 @@ from assessments.models import (
     ScoringPolicyVersion,
 )
 from courses.models import Category, LearningResult, LessonCompletion, LessonPage, ModulePage, TrainingRecord
-from courses.selectors import credited_hours_by_staff, learning_results_by_staff, month_bounds
+from courses.selectors import (
+    credited_hours_by_staff,
+    learning_results_by_staff,
+    month_bounds,
+    training_totals_sql,
+)
+from portal.dbfunctions import Hundredths
 from portal.models import IN_SERVICE_ROLES, MonthLock, User
 
 
@@ -138,6 +144,55 @@ def staff_month_inputs(*, month: date, staff_ids=None) -> list[StaffMonthInput]:
     ]
 
 
+def score_totals_for_month(*, month: date, staff_ids=None) -> list[tuple]:
+    """Every scored staff member's score inputs for `month` as whole-number totals, in one statement.
+
+    One row per person, ready for `rules.score_in_hundredths`: `(staff_id, kpis, quality_total, quality_count,
+    in_service_hours, results_total, results_count)`, where `kpis` is the four rates in `rules.KPI_CODES`
+    order (None without a KPI row) and every value but the counts is in hundredths. The same inputs as
+    `staff_month_inputs`, summed by the database: exact (integers) on SQLite too, and no object per record.
+    """
+    first, following = month_bounds(month)
+    people = scored_staff_for_month(first).order_by().values("id")
+    kpis = (
+        KpiRecord.objects.filter(month=first)
+        .order_by()
+        .values("staff_id", **{code: Hundredths(field) for code, field in KPI_RECORD_FIELDS.items()})
+    )
+    quality = (
+        Evaluation.objects.filter(date__gte=first, date__lt=following)
+        .order_by()
+        .values("staff_id")
+        .annotate(total=Sum(Hundredths("score")), n=Count("pk"))
+    )
+    if staff_ids is not None:
+        people = people.filter(pk__in=staff_ids)
+        kpis = kpis.filter(staff_id__in=staff_ids)
+        quality = quality.filter(staff_id__in=staff_ids)
+    people_sql, people_params = people.query.sql_with_params()
+    kpis_sql, kpis_params = kpis.query.sql_with_params()
+    quality_sql, quality_params = quality.query.sql_with_params()
+    training_sql, training_params = training_totals_sql(
+        month=first, category=Category.IN_SERVICE, staff_ids=staff_ids
+    )
+    codes = ", ".join(f"k.{code}" for code in rules.KPI_CODES)
+    sql = f"""
+        SELECT p.id, {codes}, COALESCE(q.total, 0), COALESCE(q.n, 0), COALESCE(t.hours, 0),
+               COALESCE(t.results_total, 0), COALESCE(t.results_count, 0)
+        FROM ({people_sql}) AS p
+        LEFT JOIN ({kpis_sql}) AS k ON k.staff_id = p.id
+        LEFT JOIN ({quality_sql}) AS q ON q.staff_id = p.id
+        LEFT JOIN ({training_sql}) AS t ON t.staff_id = p.id
+    """  # noqa: S608 (built from querysets)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*people_params, *kpis_params, *quality_params, *training_params])
+        rows = cursor.fetchall()
+    return [
+        (staff_id, None if timeliness is None else (timeliness, resolution, satisfaction, complaint), *rest)
+        for staff_id, timeliness, resolution, satisfaction, complaint, *rest in rows
+    ]
+
+
 def monthly_scores_for_month(*, month: date, staff_ids=None) -> dict[int, MonthlyScore]:
     """Stored scores of a month by staff id."""
     qs = MonthlyScore.objects.filter(month=month.replace(day=1))
@@ -196,10 +251,10 @@ def scores_for_month(
     With `scored_only` (the default) people whose composite is None (no data at all) are left out.
     """
     version = scoring_policy_for_month(month)
-    policy = version.as_rules()
+    policy = rules.IntegerPolicy.of(version.as_rules())
     scores = []
     for person in staff_month_inputs(month=month, staff_ids=staff_ids):
-        score = rules.score_staff_month(
+        score = rules.score_staff_month_fast(
             kpis=person.kpis,
             quality_scores=person.quality_scores,
             in_service_hours=person.in_service_hours,
@@ -380,9 +435,8 @@ def scores_by_month_for_staff(*, staff_ids, months) -> dict[tuple[int, date], De
 
 
 def _cents_total(field: str):
-    """The exact sum of a 2-place decimal column in whole cents: SQLite keeps such columns as floats, so each
-    value is rounded to an integer number of cents before summing (PostgreSQL's numeric is exact anyway)."""
-    return Sum(Cast(Round(F(field) * 100), IntegerField()))
+    """The exact sum of a 2-place decimal column in whole hundredths (SQLite sums its decimals as floats)."""
+    return Sum(Hundredths(field))
 
 
 def mean_scores_by_month(*, months, staff_qs) -> dict[date, Decimal]:

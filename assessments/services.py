@@ -21,9 +21,10 @@ from assessments.models import (
 from assessments.selectors import (
     policy_versions_frozen,
     score_inputs_fingerprint,
-    scores_for_month,
+    score_totals_for_month,
     scoring_policy_for_month,
 )
+from portal.dbfunctions import Hundredths
 from portal.importing import ImportResult, import_run_record, refused
 from portal.models import MonthLock, User
 from portal.services import MonthLockedError, audit_record, month_is_locked
@@ -35,31 +36,34 @@ from portal.tabular import WHOLE_FILE, RowError
 def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> int:
     """Recompute and store the month's scores of every scored staff member (or of `staff_ids`).
 
-    Set-based: inputs in a handful of queries, arithmetic in Decimal (assessments.rules), one bulk write.
-    A person with no data at all gets no score row. Refuses a published (locked) month: its scores are frozen.
-    A full recomputation also records the month as clean (ScoreMonthState). Returns the number of scores stored.
+    Set-based: the inputs summed per person in one statement, exact whole-number arithmetic
+    (assessments.rules.score_in_hundredths, the same results as score_staff_month), and only the rows that
+    changed are written. A person with no data at all gets no score row. Refuses a published (locked) month:
+    its scores are frozen. A full recomputation also records the month as clean (ScoreMonthState). Returns
+    the number of scores stored.
     """
     first = month.replace(day=1)
     if month_is_locked(first):
         raise MonthLockedError(first)
-    version, scores = scores_for_month(month=first, staff_ids=staff_ids)
+    fingerprint = score_inputs_fingerprint(first) if staff_ids is None else None
+    return _scores_compute(first, staff_ids=staff_ids, fingerprint=fingerprint, acting_user=acting_user)
+
+
+def _scores_compute(first: date, *, staff_ids, fingerprint: str | None, acting_user) -> int:
+    """monthly_scores_compute for an unlocked month whose inputs' `fingerprint` was taken before this reads them.
+
+    Taken before, a change made meanwhile leaves the stored fingerprint behind, so the next refresh recomputes.
+    """
+    version = scoring_policy_for_month(first)
+    policy = rules.IntegerPolicy.of(version.as_rules())
     rows = []
-    now = timezone.now()
-    for person, score in scores:
-        rows.append(
-            (
-                person.staff_id,
-                first,
-                version.pk,
-                _stored(score.kpi),
-                _stored(score.quality),
-                _stored(score.learning),
-                score.composite,
-                score.partial,
-                person.in_service_hours,
-                now,
-            )
+    totals = score_totals_for_month(month=first, staff_ids=staff_ids)
+    for staff_id, kpis, quality_total, quality_count, hours, results_total, results_count in totals:
+        kpi, quality, learning, composite, partial = rules.score_in_hundredths(
+            policy, kpis, quality_total, quality_count, hours, results_total, results_count
         )
+        if composite is not None:
+            rows.append((staff_id, version.pk, kpi, quality, learning, composite, partial, hours))
     with transaction.atomic():
         # One writer per month at a time (concurrent lazy refreshes on PostgreSQL); SQLite serialises anyway.
         state, _created = ScoreMonthState.objects.get_or_create(month=first)
@@ -68,11 +72,7 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
         if staff_ids is None:
             ScoreMonthState.objects.update_or_create(
                 month=first,
-                defaults={
-                    "dirty": False,
-                    "fingerprint": score_inputs_fingerprint(first),
-                    "computed_at": timezone.now(),
-                },
+                defaults={"dirty": False, "fingerprint": fingerprint, "computed_at": timezone.now()},
             )
             audit_record(
                 action="scores.compute",
@@ -87,22 +87,56 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
 def _scores_replace(first: date, rows: list[tuple], staff_ids) -> None:
     """Make the month's stored scores (of `staff_ids`, or all) equal `rows`, writing only what changed.
 
-    A lazy refresh after one lesson or one evaluation then rewrites one row, not the whole month.
+    `rows` are `(staff_id, policy_id, kpi, quality, learning, composite, partial, in_service_hours)` with the
+    numbers in hundredths; the stored rows are read the same way, so comparing them is exact and cheap. A lazy
+    refresh after one lesson or one evaluation then rewrites one row, not the whole month.
     """
     stored = MonthlyScore.objects.filter(month=first)
     if staff_ids is not None:
         stored = stored.filter(staff_id__in=staff_ids)
-    old = {values[0]: values for values in stored.values_list(*_SCORE_FIELDS[:-1]).iterator(chunk_size=5000)}
+    stored_sql, params = stored.values_list(
+        "staff_id",
+        "policy_id",
+        Hundredths("kpi"),
+        Hundredths("quality"),
+        Hundredths("learning"),
+        Hundredths("composite"),
+        "partial",
+        Hundredths("in_service_hours"),
+    ).query.sql_with_params()
+    # Raw rows: Django's per-value conversions would cost more than the query. `partial` may read as 0/1,
+    # which compares equal to False/True.
+    with connection.cursor() as cursor:
+        cursor.execute(stored_sql, params)
+        old = {values[0]: values for values in cursor.fetchall()}
     new = {row[0]: row for row in rows}
-    stale = [sid for sid, values in old.items() if sid not in new or new[sid][:-1] != values]
-    fresh = [row for sid, row in new.items() if old.get(sid) != row[:-1]]
+    stale = [sid for sid, values in old.items() if new.get(sid) != values]
+    fresh = [row for sid, row in new.items() if old.get(sid) != row]
+    if not stale and not fresh:
+        return
     if len(stale) > len(old) // 2:
         stored.delete()
         fresh = rows
     else:
         for start in range(0, len(stale), 5000):
             MonthlyScore.objects.filter(month=first, staff_id__in=stale[start : start + 5000]).delete()
-    rows_insert(MonthlyScore, _SCORE_FIELDS, fresh)
+    now = timezone.now()
+    rows_insert(
+        MonthlyScore,
+        _SCORE_FIELDS,
+        [
+            (
+                sid,
+                first,
+                policy_id,
+                *map(_decimal, (kpi, quality, learning, composite)),
+                partial,
+                _decimal(hours),
+                now,
+            )
+            for sid, policy_id, kpi, quality, learning, composite, partial, hours in fresh
+        ],
+    )
 
 
 _SCORE_FIELDS = [
@@ -119,8 +153,8 @@ _SCORE_FIELDS = [
 ]
 
 
-def _stored(component):
-    return None if component is None else rules.round2(component)
+def _decimal(hundredths: int | None):
+    return None if hundredths is None else rules.hundredths_decimal(hundredths)
 
 
 def score_months_mark_dirty(*, months) -> None:
@@ -150,10 +184,11 @@ def monthly_scores_refresh(*, month: date) -> bool:
     first = month.replace(day=1)
     if month_is_locked(first):
         return False
+    fingerprint = score_inputs_fingerprint(first)
     state = ScoreMonthState.objects.filter(month=first).first()
-    if state is not None and not state.dirty and state.fingerprint == score_inputs_fingerprint(first):
+    if state is not None and not state.dirty and state.fingerprint == fingerprint:
         return False
-    monthly_scores_compute(month=first)
+    _scores_compute(first, staff_ids=None, fingerprint=fingerprint, acting_user=None)
     return True
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext
 
 from courses.models import (
@@ -24,6 +24,7 @@ from courses.models import (
 )
 from courses.rules import MONTHLY_HOURS, PlanCheck, Progress, check_plan, progress_of
 from portal.access import staff_visible_to
+from portal.dbfunctions import Hundredths
 from portal.models import IN_SERVICE_ROLES
 
 
@@ -68,6 +69,42 @@ def learning_results_by_staff(*, month: date, category: str, staff_ids=None) -> 
         for staff_id, value in qs.values_list("staff_id", column).iterator(chunk_size=5000):
             results[staff_id].append(Decimal(str(value)))
     return dict(results)
+
+
+def training_totals_sql(*, month: date, category: str, staff_ids=None) -> tuple[str, list]:
+    """SQL and parameters of one row per staff member with training in `month`, to join into a larger statement.
+
+    Columns: `staff_id`, `hours` (credited hours), `results_total` (sum of assessment results) and
+    `results_count`; hours and results in whole hundredths, so the sums are exact on SQLite too. Counts
+    exactly what `credited_hours_by_staff` and `learning_results_by_staff` count, in one statement.
+    """
+    first, following = month_bounds(month)
+    zero = Value(0, output_field=IntegerField())
+    one = Value(1, output_field=IntegerField())
+    sources = [
+        LessonCompletion.objects.filter(
+            category=category, completed_on__gte=first, completed_on__lt=following
+        )
+        .order_by()
+        .values("staff_id", credited_hours=Hundredths("hours"), results_total=zero, results_count=zero),
+        TrainingRecord.objects.filter(category=category, date__gte=first, date__lt=following)
+        .order_by()
+        .values(
+            "staff_id",
+            credited_hours=Hundredths("hours"),
+            results_total=Case(When(score__isnull=False, then=Hundredths("score")), default=zero),
+            results_count=Case(When(score__isnull=False, then=one), default=zero),
+        ),
+        LearningResult.objects.filter(category=category, date__gte=first, date__lt=following)
+        .order_by()
+        .values("staff_id", credited_hours=zero, results_total=Hundredths("percent"), results_count=one),
+    ]
+    if staff_ids is not None:
+        sources = [qs.filter(staff_id__in=staff_ids) for qs in sources]
+    rows_sql, params = sources[0].union(*sources[1:], all=True).query.sql_with_params()
+    sums = "SUM(credited_hours) AS hours, SUM(results_total) AS results_total, SUM(results_count) AS results_count"
+    sql = f"SELECT staff_id, {sums} FROM ({rows_sql}) AS training_rows GROUP BY staff_id"  # noqa: S608 (querysets)
+    return sql, list(params)
 
 
 def total_hours_for(staff_id: int, category: str) -> Decimal:

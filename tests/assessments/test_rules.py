@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from assessments.rules import (
     DEFAULT_POLICY,
     KPI_CODES,
+    IntegerPolicy,
     KpiBand,
     KpiValues,
     MonthlyScore,
@@ -21,7 +23,9 @@ from assessments.rules import (
     learning_component,
     quality_component,
     round2,
+    score_in_hundredths,
     score_staff_month,
+    score_staff_month_fast,
 )
 
 D = Decimal
@@ -49,6 +53,20 @@ def kpis(timeliness="98", resolution="95", satisfaction="90", complaint="0.5", c
 )
 def test_round2_rounds_half_up_to_two_places(value, expected):
     assert str(round2(D(value))) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Fraction(16999, 200), "85.00"),  # 84.995
+        (Fraction(511, 6), "85.17"),  # 85.1666…
+        (Fraction(-1, 200), "-0.01"),  # half away from zero, as Decimal's ROUND_HALF_UP
+        (Fraction(1, 3), "0.33"),
+        (80, "80.00"),
+    ],
+)
+def test_round2_rounds_an_exact_fraction_half_up_once(value, expected):
+    assert str(round2(value)) == expected
 
 
 # Policy
@@ -188,7 +206,7 @@ def test_kpi_component_is_absent_without_a_kpi_row():
 
 def test_quality_component_is_the_unrounded_mean_of_the_evaluations():
     result = quality_component([D("80"), D("90"), D("85.5")])
-    assert result == D("255.5") / 3
+    assert result == Fraction(511, 6)  # 255.5 / 3 exactly: no decimal approximation
     assert round2(result) == D("85.17")
 
 
@@ -270,7 +288,7 @@ def test_components_are_kept_unrounded_in_the_score():
         learning_results=[],
         policy=DEFAULT_POLICY,
     )
-    assert score.quality == D("255.5") / 3
+    assert score.quality == Fraction(511, 6)
     assert score.composite == D("85.17")
 
 
@@ -308,6 +326,22 @@ def test_score_staff_month_with_hours_short_and_no_quality_is_partial_with_learn
     )
     # (50 × 80 + 20 × 0) / 70 = 57.142857…
     assert (score.learning, score.composite, score.partial) == (D(0), D("57.14"), True)
+
+
+def test_a_composite_exactly_at_a_half_cent_rounds_up_although_its_components_have_no_finite_decimal():
+    # KPI points in thirds (timeliness spans 1.5, satisfaction 15) and a mean of six results: the exact
+    # composite is 67.205 and rounds half-up to 67.21. Means rounded to 28 digits on the way landed just
+    # below, on 67.20.
+    score = score_staff_month(
+        kpis=kpis(timeliness="97.90", resolution="88.15", satisfaction="82.09", complaint="0.08"),
+        quality_scores=[D("78.23")],
+        in_service_hours=D(4),
+        learning_results=[D(v) for v in ("52.35", "54.77", "78.43", "57.47", "72.76", "88.75")],
+        policy=DEFAULT_POLICY,
+    )
+    exact = (50 * Fraction(score.kpi) + 30 * Fraction(score.quality) + 20 * Fraction(score.learning)) / 100
+    assert exact == Fraction("67.205")
+    assert score.composite == D("67.21")
 
 
 # Explanation
@@ -413,3 +447,79 @@ def test_composite_is_within_0_and_100_and_between_the_present_components(kpi, q
         return
     assert 0 <= score.composite <= 100
     assert round2(min(present)) <= score.composite <= round2(max(present))
+
+
+# The whole-number path (a whole month at once) against the rules person by person
+
+hours = st.decimals(min_value=0, max_value=12, places=2, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def policies(draw):
+    weights = draw(st.tuples(weight, weight, weight).filter(lambda w: sum(w) > 0))
+    return replace(
+        DEFAULT_POLICY,
+        **{code: draw(bands()) for code in KPI_CODES},
+        weight_kpi=weights[0],
+        weight_quality=weights[1],
+        weight_learning=weights[2],
+        required_hours=draw(st.sampled_from([D(0), D("3.5"), D(4), D("4.01")])),
+    )
+
+
+@st.composite
+def month_inputs(draw, policy):
+    def rate(code):
+        band = policy.band(code)
+        # The band's own points (0, 80, 100 and the clamps) are where the arithmetic is most likely to slip.
+        return draw(st.one_of(st.sampled_from([band.floor, band.target, band.excellence]), percent))
+
+    kpi_values = None
+    if draw(st.booleans()):
+        kpi_values = KpiValues(
+            contacts_handled=100,
+            major_complaints=0,
+            **{code: rate(code) for code in KPI_CODES},
+        )
+    return {
+        "kpis": kpi_values,
+        "quality_scores": draw(st.lists(percent, max_size=7)),
+        "in_service_hours": draw(st.one_of(st.just(policy.required_hours), hours)),
+        "learning_results": draw(st.lists(percent, max_size=7)),
+    }
+
+
+def hundredths(value):
+    return int(value * 100)
+
+
+@given(data=st.data())
+def test_the_whole_number_path_gives_the_rules_results_exactly(data):
+    policy = data.draw(policies() if data.draw(st.booleans()) else st.just(DEFAULT_POLICY))
+    inputs = data.draw(month_inputs(policy))
+    expected = score_staff_month(**inputs, policy=policy)
+    whole = IntegerPolicy.of(policy)
+
+    assert score_staff_month_fast(**inputs, policy=whole) == expected
+    kpis_in_hundredths = (
+        None if inputs["kpis"] is None else [hundredths(inputs["kpis"].value(c)) for c in KPI_CODES]
+    )
+    stored = score_in_hundredths(
+        whole,
+        kpis_in_hundredths,
+        sum(map(hundredths, inputs["quality_scores"])),
+        len(inputs["quality_scores"]),
+        hundredths(inputs["in_service_hours"]),
+        sum(map(hundredths, inputs["learning_results"])),
+        len(inputs["learning_results"]),
+    )
+    rounded = [
+        None if c is None else round2(c) * 100 for c in (expected.kpi, expected.quality, expected.learning)
+    ]
+    composite = None if expected.composite is None else expected.composite * 100
+    assert stored == (*rounded, composite, expected.partial)
+
+
+def test_a_policy_value_with_more_than_two_decimals_cannot_be_made_whole():
+    with pytest.raises(ValueError, match="2 decimals"):
+        IntegerPolicy.of(replace(DEFAULT_POLICY, weight_kpi=D("50.005")))
