@@ -5,8 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Left
+from django.db.models.lookups import In
 from django.utils.translation import gettext
+from wagtail.models import Page
 
 from courses.models import (
     Category,
@@ -85,10 +88,14 @@ def total_hours_for(staff_id: int, category: str) -> Decimal:
 
 
 def _prefix_filter(pages) -> Q:
-    """Pages below any of `pages` (tree paths), as one filter."""
-    condition = Q(pk__in=[])
+    """Pages below any of `pages` (tree paths), as one filter: one IN over the path prefix per tree depth
+    (programmes share one), which the database matches much faster than one LIKE per page."""
+    paths_by_depth: dict[int, list[str]] = defaultdict(list)
     for page in pages:
-        condition |= Q(path__startswith=page.path, depth__gt=page.depth)
+        paths_by_depth[page.depth].append(page.path)
+    condition = Q(pk__in=[])
+    for depth, paths in paths_by_depth.items():
+        condition |= Q(In(Left("path", len(paths[0])), paths), depth__gt=depth)
     return condition
 
 
@@ -308,18 +315,14 @@ def learner_overview(*, user, today: date) -> LearnerOverview:
     return overview
 
 
-def lesson_programme(lesson: LessonPage) -> ProgrammePage | None:
-    return ProgrammePage.objects.ancestor_of(lesson).first()
-
-
-def _done_lesson_ids(user, lessons) -> set[int]:
+def _completed_hours(user, lessons) -> dict[int, Decimal]:
+    """Hours credited to `user` per completed lesson among `lessons`, in one query."""
     if not user.is_authenticated or not lessons:
-        return set()
-    return set(
-        LessonCompletion.objects.filter(staff=user, lesson_id__in=[x.pk for x in lessons]).values_list(
-            "lesson_id", flat=True
-        )
+        return {}
+    rows = LessonCompletion.objects.filter(staff=user, lesson_id__in=[x.pk for x in lessons]).values_list(
+        "lesson_id", "hours"
     )
+    return {lesson_id: Decimal(str(hours)) for lesson_id, hours in rows}
 
 
 def training_root_context(*, root, user) -> dict:
@@ -340,10 +343,8 @@ def training_root_context(*, root, user) -> dict:
 def programme_page_context(*, programme: ProgrammePage, user) -> dict:
     modules = list(ModulePage.objects.child_of(programme).live().order_by("path"))
     lessons = lessons_by_programme([programme])[programme.pk]
-    done_ids = _done_lesson_ids(user, lessons)
-    done = {x.pk: Decimal(str(x.planned_hours)) for x in lessons if x.pk in done_ids}
-    hours = completions_by_staff(staff_ids=[user.pk], lesson_ids=list(done_ids)).get(user.pk, {})
-    done.update(hours)
+    done = _completed_hours(user, lessons)
+    done_ids = set(done)
     progress = progress_of(_lesson_dicts(lessons), done)
     module_rows = []
     for module in modules:
@@ -367,30 +368,50 @@ def programme_page_context(*, programme: ProgrammePage, user) -> dict:
 
 def module_page_context(*, module: ModulePage, user) -> dict:
     lessons = list(LessonPage.objects.child_of(module).live().order_by("path"))
-    done_ids = _done_lesson_ids(user, lessons)
+    done_ids = set(_completed_hours(user, lessons))
     return {
         "programme": ProgrammePage.objects.ancestor_of(module).first(),
         "lesson_rows": [{"lesson": x, "done": x.pk in done_ids} for x in lessons],
     }
 
 
+def _lesson_ancestors(lesson: LessonPage, user):
+    """The lesson's programme and module as plain pages (title, URL, tree position), in one query, each
+    annotated with whether `user` is enrolled in it (only the programme can be)."""
+    ancestors = list(
+        Page.objects.ancestor_of(lesson)
+        .filter(depth__gte=lesson.depth - 2)
+        .only("id", "title", "slug", "path", "depth", "url_path", "content_type_id")
+        .annotate(enrolled=Exists(Enrolment.objects.filter(staff_id=user.pk, programme_id=OuterRef("pk"))))
+    )
+    programme = next((p for p in ancestors if p.specific_class is ProgrammePage), None)
+    module = next((p for p in ancestors if p.depth == lesson.depth - 1), None)
+    return programme, module
+
+
 def lesson_page_context(*, lesson: LessonPage, request) -> dict:
     from courses.hooks import lesson_completion_blockers, lesson_panels
 
     user = request.user
-    programme = lesson_programme(lesson)
+    programme, module = _lesson_ancestors(lesson, user)
     completion = LessonCompletion.objects.filter(staff=user, lesson=lesson).first()
-    enrolled = bool(programme) and Enrolment.objects.filter(staff=user, programme=programme).exists()
+    enrolled = bool(programme and programme.enrolled)
     blockers = lesson_completion_blockers(user, lesson) if completion is None else []
-    siblings = lessons_by_programme([programme])[programme.pk] if programme else []
-    position = next((i for i, x in enumerate(siblings) if x.pk == lesson.pk), None)
-    following = siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
+    following = None
+    if programme is not None and lesson.live:
+        following = (
+            LessonPage.objects.live()
+            .filter(path__startswith=programme.path, path__gt=lesson.path)
+            .order_by("path")
+            .only("id", "title", "slug", "path", "depth", "url_path")
+            .first()
+        )
     sop_revision = None
     if lesson.is_sop:
         sop_revision = SopRevision.objects.filter(lesson=lesson).order_by("-published_at", "-pk").first()
     return {
         "programme": programme,
-        "module": lesson.get_parent(),
+        "module": module,
         "completion": completion,
         "enrolled": enrolled,
         "blockers": blockers,
