@@ -24,7 +24,6 @@ class PermissionsBackend(ModelBackend):
                 perms = perms.filter(Q(pk__in=own) | Q(pk__in=from_groups))
             user_obj._perm_cache = {
                 f"{app_label}.{codename}"
-                for app_label, codename in perms.values_list("content_type__app_label", "codename")
-                .order_by()
+                for app_label, codename in perms.values_list("content_type__app_label", "codename").order_by()
             }
         return user_obj._perm_cache
