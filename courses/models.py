@@ -208,14 +208,16 @@ class LessonPage(Page):
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_page_context
 
-        # Completing an online lesson requires having opened it (courses:lesson-complete checks this).
         context = super().get_context(request, *args, **kwargs)
         if not self.pk:  # a preview of a page not yet saved has no place in the tree
             return context
-        viewed = request.session.get(VIEWED_LESSONS_KEY, [])
-        if self.pk not in viewed:
-            request.session[VIEWED_LESSONS_KEY] = [*viewed[-199:], self.pk]
         context.update(lesson_page_context(lesson=self, request=request))
+        # Completing an online lesson requires having opened it (courses:lesson-complete checks this). Only a
+        # lesson the learner may still complete is remembered: other views write no session.
+        if context["completion"] is None and self.delivery_mode == DeliveryMode.ONLINE:
+            viewed = request.session.get(VIEWED_LESSONS_KEY, [])
+            if self.pk not in viewed:
+                request.session[VIEWED_LESSONS_KEY] = [*viewed[-199:], self.pk]
         return context
 
 
