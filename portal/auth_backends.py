@@ -25,8 +25,9 @@ def _user_permissions_sql() -> str:
     def column(meta, related_model):
         return q(next(f.column for f in meta.fields if f.related_model is related_model))
 
+    # Names from the models' metadata, never from input; the user id is a parameter.
     return (
-        f"SELECT ct.{q('app_label')}, p.{q('codename')} "
+        f"SELECT ct.{q('app_label')}, p.{q('codename')} "  # noqa: S608
         f"FROM {q(Permission._meta.db_table)} p "
         f"JOIN {q(ContentType._meta.db_table)} ct ON ct.{q('id')} = p.{q('content_type_id')} "
         f"WHERE p.{q('id')} IN (SELECT {column(own, Permission)} FROM {q(own.db_table)} "
