@@ -267,19 +267,30 @@ class LearnerOverview:
         return not (self.onboarding or self.this_month or self.upcoming or self.history or self.leadership)
 
 
-def learner_overview(*, user, today: date) -> LearnerOverview:
-    """Everything a learner's home panel and "My training" page show, in a fixed number of queries."""
+def learner_overview(*, user, today: date, history_limit: int | None = None) -> LearnerOverview:
+    """Everything a learner's home panel and "My training" page show, in a fixed number of queries.
+
+    `history_limit` keeps only the latest past monthly modules (the home panel shows three), so the panel's cost
+    does not grow with the months someone has worked here.
+    """
     month = today.replace(day=1)
     enrolments = list(
         Enrolment.objects.filter(staff=user, programme__live=True)
         .select_related("programme")
         .order_by("programme__path")
     )
+    if history_limit is not None:
+        past = [
+            e
+            for e in enrolments
+            if e.programme.kind == ProgrammeKind.MONTHLY and e.programme.month and e.programme.month < month
+        ]
+        past.sort(key=lambda e: e.programme.month, reverse=True)
+        left_out = {e.pk for e in past[history_limit:]}
+        enrolments = [e for e in enrolments if e.pk not in left_out]
     programmes = [e.programme for e in enrolments]
     lessons = lessons_by_programme(programmes)
-    done = completions_by_staff(
-        staff_ids=[user.pk], lesson_ids=[x.pk for items in lessons.values() for x in items]
-    ).get(user.pk, {})
+    done = _completed_hours(user, [x for items in lessons.values() for x in items])
     overview = LearnerOverview()
     for enrolment in enrolments:
         programme = enrolment.programme

@@ -42,10 +42,10 @@ def _month_param(request) -> date:
 
 def my_training_panel(request):
     """Home panel: onboarding progress for new hires, this month's module and history for in-service staff."""
-    overview = selectors.learner_overview(user=request.user, today=timezone.localdate())
+    overview = selectors.learner_overview(user=request.user, today=timezone.localdate(), history_limit=3)
     if overview.empty and not overview.sop_pending:
         return None
-    return {"overview": overview, "history": overview.history[:3]}
+    return {"overview": overview, "history": overview.history}
 
 
 @login_required
