@@ -346,3 +346,16 @@ def test_programme_and_lesson_pages_need_the_same_queries_for_a_larger_curriculu
         assert client.get(lessons[0].url).status_code == 200
     with django_assert_max_num_queries(len(programme_small.captured_queries)):
         assert client.get(prog.url).status_code == 200
+
+
+def test_the_home_panel_shows_the_three_latest_past_modules_and_my_training_shows_all(client, org):
+    titles = [f"往月{i}" for i in range(1, 6)]
+    for i, title in enumerate(titles, 1):
+        month = add_months(this_month(), -i)
+        prog, _ = cf.monthly(month, title=title)
+        enrolment_assign(staff_ids=[org.agent_a1.pk], programme=prog, assigned_on=month)
+    client.force_login(org.agent_a1)
+    panel = client.get("/portal/").content.decode()
+    assert all(t in panel for t in titles[:3]) and not any(t in panel for t in titles[3:])
+    page = client.get("/courses/").content.decode()
+    assert all(t in page for t in titles)
