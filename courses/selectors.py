@@ -99,38 +99,62 @@ def _prefix_filter(pages) -> Q:
     return condition
 
 
+def _live_lessons_of(programmes):
+    return LessonPage.objects.live().filter(_prefix_filter(programmes)).order_by("path")
+
+
+def _group_by_programme(programmes, items, path_of) -> dict[int, list]:
+    """`items` (in tree order) grouped by the programme whose tree path prefixes theirs."""
+    result: dict[int, list] = {p.pk: [] for p in programmes}
+    by_prefix = {p.path: p.pk for p in programmes}
+    prefix_len = {len(p.path) for p in programmes}
+    for item in items:
+        path = path_of(item)
+        for length in prefix_len:
+            programme_id = by_prefix.get(path[:length])
+            if programme_id is not None:
+                result[programme_id].append(item)
+                break
+    return result
+
+
 def lessons_by_programme(programmes) -> dict[int, list[LessonPage]]:
     """The live lessons of each programme in curriculum (tree) order, in one query."""
     programmes = list(programmes)
-    result: dict[int, list[LessonPage]] = {p.pk: [] for p in programmes}
     if not programmes:
-        return result
-    by_prefix = {p.path: p.pk for p in programmes}
-    prefix_len = {len(p.path) for p in programmes}
-    lessons = (
-        LessonPage.objects.live()
-        .filter(_prefix_filter(programmes))
-        .order_by("path")
-        .only(
-            "id",
-            "title",
-            "slug",
-            "path",
-            "depth",
-            "url_path",
-            "delivery_mode",
-            "planned_hours",
-            "required",
-            "is_sop",
-        )
+        return {}
+    lessons = _live_lessons_of(programmes).only(
+        "id",
+        "title",
+        "slug",
+        "path",
+        "depth",
+        "url_path",
+        "delivery_mode",
+        "planned_hours",
+        "required",
+        "is_sop",
     )
-    for lesson in lessons:
-        for length in prefix_len:
-            programme_id = by_prefix.get(lesson.path[:length])
-            if programme_id is not None:
-                result[programme_id].append(lesson)
-                break
-    return result
+    return _group_by_programme(programmes, lessons, lambda lesson: lesson.path)
+
+
+def lesson_rows_by_programme(programmes) -> dict[int, list[dict]]:
+    """The same lessons as rows with what progress needs (pk, delivery_mode, planned_hours, required), in one
+    query: building page objects (tens of microseconds each) is the larger cost where only hours are shown."""
+    programmes = list(programmes)
+    if not programmes:
+        return {}
+    rows = _live_lessons_of(programmes).values_list(
+        "id", "path", "delivery_mode", "planned_hours", "required"
+    )
+    grouped = _group_by_programme(programmes, rows, lambda row: row[1])
+    return {
+        programme_id: [
+            {"pk": pk, "delivery_mode": mode, "planned_hours": Decimal(str(hours)), "required": required}
+            for pk, _path, mode, hours, required in items
+        ]
+        for programme_id, items in grouped.items()
+    }
 
 
 def _lesson_dicts(lessons) -> list[dict]:
@@ -162,14 +186,13 @@ def completions_by_staff(*, staff_ids, lesson_ids) -> dict[int, dict[int, Decima
 
 def progress_by_staff(*, staff_ids, programmes) -> dict[tuple[int, int], Progress]:
     """Progress of each (staff id, programme id): two queries whatever the number of people and lessons."""
-    lessons = lessons_by_programme(programmes)
-    all_lesson_ids = [lesson.pk for items in lessons.values() for lesson in items]
+    rows = lesson_rows_by_programme(programmes)
+    all_lesson_ids = [lesson["pk"] for items in rows.values() for lesson in items]
     done = completions_by_staff(staff_ids=staff_ids, lesson_ids=all_lesson_ids)
-    as_dicts = {pid: _lesson_dicts(items) for pid, items in lessons.items()}
     return {
-        (staff_id, pid): progress_of(as_dicts[pid], done.get(staff_id, {}))
+        (staff_id, pid): progress_of(items, done.get(staff_id, {}))
         for staff_id in staff_ids
-        for pid in as_dicts
+        for pid, items in rows.items()
     }
 
 
@@ -233,18 +256,20 @@ class ProgrammeProgress:
     programme: ProgrammePage
     enrolment: Enrolment | None
     progress: Progress
-    lessons: list
+    lessons: list  # rows of `lesson_rows_by_programme`
     done_ids: set
     overdue: bool = False
+    # The pages of the next and the required lessons left, which the learner's pages link to: read for an
+    # onboarding not yet complete only (the one programme whose lessons they list).
+    lesson_pages: dict = field(default_factory=dict)
 
     @property
     def next_lesson(self):
-        return next((x for x in self.lessons if x.pk == self.progress.next_lesson_id), None)
+        return self.lesson_pages.get(self.progress.next_lesson_id)
 
     @property
     def required_left(self) -> list:
-        left = set(self.progress.required_left)
-        return [x for x in self.lessons if x.pk in left]
+        return [self.lesson_pages[pk] for pk in self.progress.required_left if pk in self.lesson_pages]
 
     @property
     def complete(self) -> bool:
@@ -267,6 +292,20 @@ class LearnerOverview:
         return not (self.onboarding or self.this_month or self.upcoming or self.history or self.leadership)
 
 
+# What lists of programmes show and link to (the rest of a page object is its content).
+_PROGRAMME_LISTED_FIELDS = (
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "live",
+    "kind",
+    "month",
+    "quarter_start",
+)
+
+
 def learner_overview(*, user, today: date, history_limit: int | None = None) -> LearnerOverview:
     """Everything a learner's home panel and "My training" page show, in a fixed number of queries.
 
@@ -277,6 +316,10 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
     enrolments = list(
         Enrolment.objects.filter(staff=user, programme__live=True)
         .select_related("programme")
+        .only(
+            *("staff_id", "programme_id", "assigned_on", "due_on", "completed_on", "reason"),
+            *(f"programme__{name}" for name in _PROGRAMME_LISTED_FIELDS),
+        )
         .order_by("programme__path")
     )
     if history_limit is not None:
@@ -289,8 +332,8 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
         left_out = {e.pk for e in past[history_limit:]}
         enrolments = [e for e in enrolments if e.pk not in left_out]
     programmes = [e.programme for e in enrolments]
-    lessons = lessons_by_programme(programmes)
-    done = _completed_hours(user, [x for items in lessons.values() for x in items])
+    lessons = lesson_rows_by_programme(programmes)
+    done = _completed_hours(user, [x["pk"] for items in lessons.values() for x in items])
     overview = LearnerOverview()
     for enrolment in enrolments:
         programme = enrolment.programme
@@ -298,9 +341,9 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
         entry = ProgrammeProgress(
             programme=programme,
             enrolment=enrolment,
-            progress=progress_of(_lesson_dicts(items), done),
+            progress=progress_of(items, done),
             lessons=items,
-            done_ids={x.pk for x in items if x.pk in done},
+            done_ids={x["pk"] for x in items if x["pk"] in done},
         )
         entry.overdue = bool(enrolment.due_on and enrolment.due_on < today and not entry.complete)
         if programme.kind == ProgrammeKind.ONBOARDING:
@@ -318,6 +361,10 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
         else:
             overview.other.append(entry)
     overview.history.sort(key=lambda e: e.programme.month, reverse=True)
+    onboarding = overview.onboarding
+    if onboarding is not None and not onboarding.complete:
+        linked = {*onboarding.progress.required_left, onboarding.progress.next_lesson_id} - {None}
+        onboarding.lesson_pages = {x.pk: x for x in LessonPage.objects.filter(pk__in=linked)}
     overview.month_hours = credited_hours_by_staff(
         month=month, category=Category.IN_SERVICE, staff_ids=[user.pk]
     ).get(user.pk, Decimal(0))
@@ -326,11 +373,11 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
     return overview
 
 
-def _completed_hours(user, lessons) -> dict[int, Decimal]:
-    """Hours credited to `user` per completed lesson among `lessons`, in one query."""
-    if not user.is_authenticated or not lessons:
+def _completed_hours(user, lesson_ids) -> dict[int, Decimal]:
+    """Hours credited to `user` per completed lesson among `lesson_ids`, in one query."""
+    if not user.is_authenticated or not lesson_ids:
         return {}
-    rows = LessonCompletion.objects.filter(staff=user, lesson_id__in=[x.pk for x in lessons]).values_list(
+    rows = LessonCompletion.objects.filter(staff=user, lesson_id__in=lesson_ids).values_list(
         "lesson_id", "hours"
     )
     return {lesson_id: Decimal(str(hours)) for lesson_id, hours in rows}
@@ -354,7 +401,7 @@ def training_root_context(*, root, user) -> dict:
 def programme_page_context(*, programme: ProgrammePage, user) -> dict:
     modules = list(ModulePage.objects.child_of(programme).live().order_by("path"))
     lessons = lessons_by_programme([programme])[programme.pk]
-    done = _completed_hours(user, lessons)
+    done = _completed_hours(user, [x.pk for x in lessons])
     done_ids = set(done)
     progress = progress_of(_lesson_dicts(lessons), done)
     module_rows = []
@@ -379,7 +426,7 @@ def programme_page_context(*, programme: ProgrammePage, user) -> dict:
 
 def module_page_context(*, module: ModulePage, user) -> dict:
     lessons = list(LessonPage.objects.child_of(module).live().order_by("path"))
-    done_ids = set(_completed_hours(user, lessons))
+    done_ids = set(_completed_hours(user, [x.pk for x in lessons]))
     return {
         "programme": ProgrammePage.objects.ancestor_of(module).first(),
         "lesson_rows": [{"lesson": x, "done": x.pk in done_ids} for x in lessons],

@@ -359,3 +359,22 @@ def test_the_home_panel_shows_the_three_latest_past_modules_and_my_training_show
     assert all(t in panel for t in titles[:3]) and not any(t in panel for t in titles[3:])
     page = client.get("/courses/").content.decode()
     assert all(t in page for t in titles)
+
+
+def test_my_training_links_the_next_and_the_required_onboarding_lessons_left(client, new_hire):
+    prog, lessons = cf.onboarding(online=("4", "4"), offline=("6",), optional_online=("1",))
+    enrolment_assign(staff_ids=[new_hire.pk], programme=prog, assigned_on=this_month())
+    LessonCompletion.objects.create(
+        staff=new_hire,
+        lesson=lessons[0],
+        completed_on=this_month(),
+        hours=4,
+        category="onboarding",
+        via="learner",
+    )
+    client.force_login(new_hire)
+    onboarding = client.get("/courses/").context["overview"].onboarding
+    assert onboarding.next_lesson == lessons[1]
+    assert onboarding.required_left == [lessons[1], lessons[2]]  # not the optional lesson, not the done one
+    html = client.get("/courses/").content.decode()
+    assert lessons[1].url in html and lessons[2].url in html and lessons[3].url not in html
