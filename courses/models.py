@@ -72,11 +72,14 @@ class TrainingRootPage(Page):
         """
         if 0 < len(path_components) <= len(CURRICULUM_LEVELS):
             model = CURRICULUM_LEVELS[len(path_components) - 1]
-            page = model.objects.filter(
-                path__startswith=self.path,
-                depth=self.depth + len(path_components),
-                url_path=f"{self.url_path}{'/'.join(path_components)}/",
-            ).first()
+            try:
+                page = model.objects.get(
+                    path__startswith=self.path,
+                    depth=self.depth + len(path_components),
+                    url_path=f"{self.url_path}{'/'.join(path_components)}/",
+                )
+            except model.DoesNotExist:
+                page = None
             if page is not None and page.live and page.specific_class is model:
                 return RouteResult(page)
         return super().route(request, path_components)
