@@ -373,6 +373,14 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
     return overview
 
 
+def _one_or_none(queryset):
+    """The row a unique key selects, or None; unlike first(), no ordering to build."""
+    try:
+        return queryset.get()
+    except queryset.model.DoesNotExist:
+        return None
+
+
 def _completed_hours(user, lesson_ids) -> dict[int, Decimal]:
     """Hours credited to `user` per completed lesson among `lesson_ids`, in one query."""
     if not user.is_authenticated or not lesson_ids:
@@ -399,7 +407,12 @@ def training_root_context(*, root, user) -> dict:
 
 
 def programme_page_context(*, programme: ProgrammePage, user) -> dict:
-    modules = list(ModulePage.objects.child_of(programme).live().order_by("path"))
+    modules = list(
+        ModulePage.objects.child_of(programme)
+        .live()
+        .order_by("path")
+        .only("id", "title", "slug", "path", "depth", "url_path")
+    )
     lessons = lessons_by_programme([programme])[programme.pk]
     done = _completed_hours(user, [x.pk for x in lessons])
     done_ids = set(done)
@@ -414,7 +427,7 @@ def programme_page_context(*, programme: ProgrammePage, user) -> dict:
                 "hours": sum((Decimal(str(x.planned_hours)) for x in items), Decimal(0)),
             }
         )
-    enrolment = Enrolment.objects.filter(staff=user, programme=programme).first()
+    enrolment = _one_or_none(Enrolment.objects.filter(staff=user, programme=programme))
     return {
         "module_rows": module_rows,
         "progress": progress,
@@ -452,7 +465,7 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
 
     user = request.user
     programme, module = _lesson_ancestors(lesson, user)
-    completion = LessonCompletion.objects.filter(staff=user, lesson=lesson).first()
+    completion = _one_or_none(LessonCompletion.objects.filter(staff=user, lesson=lesson))
     enrolled = bool(programme and programme.enrolled)
     blockers = lesson_completion_blockers(user, lesson) if completion is None else []
     following = None
