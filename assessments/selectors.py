@@ -16,6 +16,7 @@ from assessments.models import (
     KpiCode,
     KpiRecord,
     MonthlyScore,
+    ScoreMonthState,
     ScoringPolicyVersion,
 )
 from courses.models import Category, LearningResult, LessonCompletion, LessonPage, ModulePage, TrainingRecord
@@ -199,6 +200,15 @@ def monthly_scores_for_month(*, month: date, staff_ids=None) -> dict[int, Monthl
     if staff_ids is not None:
         qs = qs.filter(staff_id__in=staff_ids)
     return {s.staff_id: s for s in qs}
+
+
+def score_month_marked_stale(month: date) -> bool:
+    """Whether the month's stored scores were never computed or an event marked them stale (one query).
+
+    Unlike `services.monthly_scores_refresh`, it does not look for changes that announced nothing.
+    """
+    dirty = ScoreMonthState.objects.filter(month=month.replace(day=1)).values_list("dirty", flat=True).first()
+    return dirty is None or dirty
 
 
 def score_inputs_fingerprint(month: date) -> str:

@@ -30,6 +30,7 @@ from assessments.selectors import (
     policies_for_months,
     policy_versions_frozen,
     score_lines,
+    score_month_marked_stale,
     scores_by_month_for_staff,
     scoring_policy_for_month,
     staff_month_inputs,
@@ -89,13 +90,13 @@ def _requested_month(request) -> date:
     return max(latest) if latest else timezone.localdate().replace(day=1)
 
 
-def _month_nav(month: date) -> dict:
+def _month_nav(month: date, locked: bool | None = None) -> dict:
     return {
         "month": month,
         "month_text": f"{month:%Y-%m}",
         "previous": f"{_add_months(month, -1):%Y-%m}",
         "next": f"{_add_months(month, 1):%Y-%m}",
-        "locked": month_is_locked(month),
+        "locked": month_is_locked(month) if locked is None else locked,
     }
 
 
@@ -122,8 +123,13 @@ def staff_scores(request, employee_no: str):
 
 
 def _person_scores(request, person):
+    """One person's month, explained from the month's data as it is now (a published month shows its stored,
+    final score). The month's stored scores are recomputed first only when an event marked them stale: looking
+    for unannounced changes scans the whole month, which the overview pages do, not every person's page."""
     month = _requested_month(request)
-    _fresh(month)
+    locked = month_is_locked(month)
+    if not locked and score_month_marked_stale(month):
+        monthly_scores_refresh(month=month)
     stored = MonthlyScore.objects.filter(staff=person, month=month).select_related("policy").first()
     version = stored.policy if stored else scoring_policy_for_month(month)
     inputs = staff_month_inputs(month=month, staff_ids=[person.pk])
@@ -142,6 +148,10 @@ def _person_scores(request, person):
             row["points_shown"] = rules.round2(row["points"])
     months = _last_months(month)
     trend = scores_by_month_for_staff(staff_ids=[person.pk], months=months)
+    if explanation is not None and not locked:
+        # The chart's point for this month is the score shown above, even before the stored one catches up.
+        composite = explanation["score"].composite
+        trend[(person.pk, month)] = rules.round2(composite) if composite is not None else None
     values = [trend.get((person.pk, m)) for m in months]
     chart = charts.line_chart(
         _("Score over 12 months"),
@@ -152,7 +162,7 @@ def _person_scores(request, person):
         request,
         "assessments/scores/person.html",
         {
-            **_month_nav(month),
+            **_month_nav(month, locked),
             "person": person,
             "is_self": person.pk == request.user.pk,
             "stored": stored,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.url_routing import RouteResult
 
 from courses.blocks import LessonBodyBlock
 from courses.panels import ProgrammePlanPanel
@@ -62,6 +63,26 @@ class TrainingRootPage(Page):
 
     class Meta:
         verbose_name = _("training root")
+
+    def route(self, request, path_components):
+        """A programme, module or lesson in one query by its URL path, where Wagtail's default takes two per level.
+
+        The tree's page types fix the type at each depth (programme → module → lesson); anything else (a page
+        that is not live, a path that matches nothing) goes through Wagtail's own routing, which decides.
+        """
+        if 0 < len(path_components) <= len(CURRICULUM_LEVELS):
+            model = CURRICULUM_LEVELS[len(path_components) - 1]
+            try:
+                page = model.objects.get(
+                    path__startswith=self.path,
+                    depth=self.depth + len(path_components),
+                    url_path=f"{self.url_path}{'/'.join(path_components)}/",
+                )
+            except model.DoesNotExist:
+                page = None
+            if page is not None and page.live and page.specific_class is model:
+                return RouteResult(page)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import training_root_context
@@ -190,15 +211,21 @@ class LessonPage(Page):
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_page_context
 
-        # Completing an online lesson requires having opened it (courses:lesson-complete checks this).
         context = super().get_context(request, *args, **kwargs)
         if not self.pk:  # a preview of a page not yet saved has no place in the tree
             return context
-        viewed = request.session.get(VIEWED_LESSONS_KEY, [])
-        if self.pk not in viewed:
-            request.session[VIEWED_LESSONS_KEY] = [*viewed[-199:], self.pk]
         context.update(lesson_page_context(lesson=self, request=request))
+        # Completing an online lesson requires having opened it (courses:lesson-complete checks this). Only a
+        # lesson the learner may still complete is remembered: other views write no session.
+        if context["completion"] is None and self.delivery_mode == DeliveryMode.ONLINE:
+            viewed = request.session.get(VIEWED_LESSONS_KEY, [])
+            if self.pk not in viewed:
+                request.session[VIEWED_LESSONS_KEY] = [*viewed[-199:], self.pk]
         return context
+
+
+# The page type at each level below the training root (see each type's parent_page_types).
+CURRICULUM_LEVELS = (ProgrammePage, ModulePage, LessonPage)
 
 
 class Enrolment(models.Model):

@@ -5,8 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Left
+from django.db.models.lookups import In
 from django.utils.translation import gettext
+from wagtail.models import Page
 
 from courses.models import (
     Category,
@@ -122,45 +125,73 @@ def total_hours_for(staff_id: int, category: str) -> Decimal:
 
 
 def _prefix_filter(pages) -> Q:
-    """Pages below any of `pages` (tree paths), as one filter."""
-    condition = Q(pk__in=[])
+    """Pages below any of `pages` (tree paths), as one filter: one IN over the path prefix per tree depth
+    (programmes share one), which the database matches much faster than one LIKE per page."""
+    paths_by_depth: dict[int, list[str]] = defaultdict(list)
     for page in pages:
-        condition |= Q(path__startswith=page.path, depth__gt=page.depth)
+        paths_by_depth[page.depth].append(page.path)
+    condition = Q(pk__in=[])
+    for depth, paths in paths_by_depth.items():
+        condition |= Q(In(Left("path", len(paths[0])), paths), depth__gt=depth)
     return condition
+
+
+def _live_lessons_of(programmes):
+    return LessonPage.objects.live().filter(_prefix_filter(programmes)).order_by("path")
+
+
+def _group_by_programme(programmes, items, path_of) -> dict[int, list]:
+    """`items` (in tree order) grouped by the programme whose tree path prefixes theirs."""
+    result: dict[int, list] = {p.pk: [] for p in programmes}
+    by_prefix = {p.path: p.pk for p in programmes}
+    prefix_len = {len(p.path) for p in programmes}
+    for item in items:
+        path = path_of(item)
+        for length in prefix_len:
+            programme_id = by_prefix.get(path[:length])
+            if programme_id is not None:
+                result[programme_id].append(item)
+                break
+    return result
 
 
 def lessons_by_programme(programmes) -> dict[int, list[LessonPage]]:
     """The live lessons of each programme in curriculum (tree) order, in one query."""
     programmes = list(programmes)
-    result: dict[int, list[LessonPage]] = {p.pk: [] for p in programmes}
     if not programmes:
-        return result
-    by_prefix = {p.path: p.pk for p in programmes}
-    prefix_len = {len(p.path) for p in programmes}
-    lessons = (
-        LessonPage.objects.live()
-        .filter(_prefix_filter(programmes))
-        .order_by("path")
-        .only(
-            "id",
-            "title",
-            "slug",
-            "path",
-            "depth",
-            "url_path",
-            "delivery_mode",
-            "planned_hours",
-            "required",
-            "is_sop",
-        )
+        return {}
+    lessons = _live_lessons_of(programmes).only(
+        "id",
+        "title",
+        "slug",
+        "path",
+        "depth",
+        "url_path",
+        "delivery_mode",
+        "planned_hours",
+        "required",
+        "is_sop",
     )
-    for lesson in lessons:
-        for length in prefix_len:
-            programme_id = by_prefix.get(lesson.path[:length])
-            if programme_id is not None:
-                result[programme_id].append(lesson)
-                break
-    return result
+    return _group_by_programme(programmes, lessons, lambda lesson: lesson.path)
+
+
+def lesson_rows_by_programme(programmes) -> dict[int, list[dict]]:
+    """The same lessons as rows with what progress needs (pk, delivery_mode, planned_hours, required), in one
+    query: building page objects (tens of microseconds each) is the larger cost where only hours are shown."""
+    programmes = list(programmes)
+    if not programmes:
+        return {}
+    rows = _live_lessons_of(programmes).values_list(
+        "id", "path", "delivery_mode", "planned_hours", "required"
+    )
+    grouped = _group_by_programme(programmes, rows, lambda row: row[1])
+    return {
+        programme_id: [
+            {"pk": pk, "delivery_mode": mode, "planned_hours": Decimal(str(hours)), "required": required}
+            for pk, _path, mode, hours, required in items
+        ]
+        for programme_id, items in grouped.items()
+    }
 
 
 def _lesson_dicts(lessons) -> list[dict]:
@@ -192,14 +223,13 @@ def completions_by_staff(*, staff_ids, lesson_ids) -> dict[int, dict[int, Decima
 
 def progress_by_staff(*, staff_ids, programmes) -> dict[tuple[int, int], Progress]:
     """Progress of each (staff id, programme id): two queries whatever the number of people and lessons."""
-    lessons = lessons_by_programme(programmes)
-    all_lesson_ids = [lesson.pk for items in lessons.values() for lesson in items]
+    rows = lesson_rows_by_programme(programmes)
+    all_lesson_ids = [lesson["pk"] for items in rows.values() for lesson in items]
     done = completions_by_staff(staff_ids=staff_ids, lesson_ids=all_lesson_ids)
-    as_dicts = {pid: _lesson_dicts(items) for pid, items in lessons.items()}
     return {
-        (staff_id, pid): progress_of(as_dicts[pid], done.get(staff_id, {}))
+        (staff_id, pid): progress_of(items, done.get(staff_id, {}))
         for staff_id in staff_ids
-        for pid in as_dicts
+        for pid, items in rows.items()
     }
 
 
@@ -263,18 +293,20 @@ class ProgrammeProgress:
     programme: ProgrammePage
     enrolment: Enrolment | None
     progress: Progress
-    lessons: list
+    lessons: list  # rows of `lesson_rows_by_programme`
     done_ids: set
     overdue: bool = False
+    # The pages of the next and the required lessons left, which the learner's pages link to: read for an
+    # onboarding not yet complete only (the one programme whose lessons they list).
+    lesson_pages: dict = field(default_factory=dict)
 
     @property
     def next_lesson(self):
-        return next((x for x in self.lessons if x.pk == self.progress.next_lesson_id), None)
+        return self.lesson_pages.get(self.progress.next_lesson_id)
 
     @property
     def required_left(self) -> list:
-        left = set(self.progress.required_left)
-        return [x for x in self.lessons if x.pk in left]
+        return [self.lesson_pages[pk] for pk in self.progress.required_left if pk in self.lesson_pages]
 
     @property
     def complete(self) -> bool:
@@ -297,19 +329,48 @@ class LearnerOverview:
         return not (self.onboarding or self.this_month or self.upcoming or self.history or self.leadership)
 
 
-def learner_overview(*, user, today: date) -> LearnerOverview:
-    """Everything a learner's home panel and "My training" page show, in a fixed number of queries."""
+# What lists of programmes show and link to (the rest of a page object is its content).
+_PROGRAMME_LISTED_FIELDS = (
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "live",
+    "kind",
+    "month",
+    "quarter_start",
+)
+
+
+def learner_overview(*, user, today: date, history_limit: int | None = None) -> LearnerOverview:
+    """Everything a learner's home panel and "My training" page show, in a fixed number of queries.
+
+    `history_limit` keeps only the latest past monthly modules (the home panel shows three), so the panel's cost
+    does not grow with the months someone has worked here.
+    """
     month = today.replace(day=1)
     enrolments = list(
         Enrolment.objects.filter(staff=user, programme__live=True)
         .select_related("programme")
+        .only(
+            *("staff_id", "programme_id", "assigned_on", "due_on", "completed_on", "reason"),
+            *(f"programme__{name}" for name in _PROGRAMME_LISTED_FIELDS),
+        )
         .order_by("programme__path")
     )
+    if history_limit is not None:
+        past = [
+            e
+            for e in enrolments
+            if e.programme.kind == ProgrammeKind.MONTHLY and e.programme.month and e.programme.month < month
+        ]
+        past.sort(key=lambda e: e.programme.month, reverse=True)
+        left_out = {e.pk for e in past[history_limit:]}
+        enrolments = [e for e in enrolments if e.pk not in left_out]
     programmes = [e.programme for e in enrolments]
-    lessons = lessons_by_programme(programmes)
-    done = completions_by_staff(
-        staff_ids=[user.pk], lesson_ids=[x.pk for items in lessons.values() for x in items]
-    ).get(user.pk, {})
+    lessons = lesson_rows_by_programme(programmes)
+    done = _completed_hours(user, [x["pk"] for items in lessons.values() for x in items])
     overview = LearnerOverview()
     for enrolment in enrolments:
         programme = enrolment.programme
@@ -317,9 +378,9 @@ def learner_overview(*, user, today: date) -> LearnerOverview:
         entry = ProgrammeProgress(
             programme=programme,
             enrolment=enrolment,
-            progress=progress_of(_lesson_dicts(items), done),
+            progress=progress_of(items, done),
             lessons=items,
-            done_ids={x.pk for x in items if x.pk in done},
+            done_ids={x["pk"] for x in items if x["pk"] in done},
         )
         entry.overdue = bool(enrolment.due_on and enrolment.due_on < today and not entry.complete)
         if programme.kind == ProgrammeKind.ONBOARDING:
@@ -337,6 +398,10 @@ def learner_overview(*, user, today: date) -> LearnerOverview:
         else:
             overview.other.append(entry)
     overview.history.sort(key=lambda e: e.programme.month, reverse=True)
+    onboarding = overview.onboarding
+    if onboarding is not None and not onboarding.complete:
+        linked = {*onboarding.progress.required_left, onboarding.progress.next_lesson_id} - {None}
+        onboarding.lesson_pages = {x.pk: x for x in LessonPage.objects.filter(pk__in=linked)}
     overview.month_hours = credited_hours_by_staff(
         month=month, category=Category.IN_SERVICE, staff_ids=[user.pk]
     ).get(user.pk, Decimal(0))
@@ -345,18 +410,22 @@ def learner_overview(*, user, today: date) -> LearnerOverview:
     return overview
 
 
-def lesson_programme(lesson: LessonPage) -> ProgrammePage | None:
-    return ProgrammePage.objects.ancestor_of(lesson).first()
+def _one_or_none(queryset):
+    """The row a unique key selects, or None; unlike first(), no ordering to build."""
+    try:
+        return queryset.get()
+    except queryset.model.DoesNotExist:
+        return None
 
 
-def _done_lesson_ids(user, lessons) -> set[int]:
-    if not user.is_authenticated or not lessons:
-        return set()
-    return set(
-        LessonCompletion.objects.filter(staff=user, lesson_id__in=[x.pk for x in lessons]).values_list(
-            "lesson_id", flat=True
-        )
+def _completed_hours(user, lesson_ids) -> dict[int, Decimal]:
+    """Hours credited to `user` per completed lesson among `lesson_ids`, in one query."""
+    if not user.is_authenticated or not lesson_ids:
+        return {}
+    rows = LessonCompletion.objects.filter(staff=user, lesson_id__in=lesson_ids).values_list(
+        "lesson_id", "hours"
     )
+    return {lesson_id: Decimal(str(hours)) for lesson_id, hours in rows}
 
 
 def training_root_context(*, root, user) -> dict:
@@ -375,12 +444,15 @@ def training_root_context(*, root, user) -> dict:
 
 
 def programme_page_context(*, programme: ProgrammePage, user) -> dict:
-    modules = list(ModulePage.objects.child_of(programme).live().order_by("path"))
+    modules = list(
+        ModulePage.objects.child_of(programme)
+        .live()
+        .order_by("path")
+        .only("id", "title", "slug", "path", "depth", "url_path")
+    )
     lessons = lessons_by_programme([programme])[programme.pk]
-    done_ids = _done_lesson_ids(user, lessons)
-    done = {x.pk: Decimal(str(x.planned_hours)) for x in lessons if x.pk in done_ids}
-    hours = completions_by_staff(staff_ids=[user.pk], lesson_ids=list(done_ids)).get(user.pk, {})
-    done.update(hours)
+    done = _completed_hours(user, [x.pk for x in lessons])
+    done_ids = set(done)
     progress = progress_of(_lesson_dicts(lessons), done)
     module_rows = []
     for module in modules:
@@ -392,7 +464,7 @@ def programme_page_context(*, programme: ProgrammePage, user) -> dict:
                 "hours": sum((Decimal(str(x.planned_hours)) for x in items), Decimal(0)),
             }
         )
-    enrolment = Enrolment.objects.filter(staff=user, programme=programme).first()
+    enrolment = _one_or_none(Enrolment.objects.filter(staff=user, programme=programme))
     return {
         "module_rows": module_rows,
         "progress": progress,
@@ -404,30 +476,50 @@ def programme_page_context(*, programme: ProgrammePage, user) -> dict:
 
 def module_page_context(*, module: ModulePage, user) -> dict:
     lessons = list(LessonPage.objects.child_of(module).live().order_by("path"))
-    done_ids = _done_lesson_ids(user, lessons)
+    done_ids = set(_completed_hours(user, [x.pk for x in lessons]))
     return {
         "programme": ProgrammePage.objects.ancestor_of(module).first(),
         "lesson_rows": [{"lesson": x, "done": x.pk in done_ids} for x in lessons],
     }
 
 
+def _lesson_ancestors(lesson: LessonPage, user):
+    """The lesson's programme and module as plain pages (title, URL, tree position), in one query, each
+    annotated with whether `user` is enrolled in it (only the programme can be)."""
+    ancestors = list(
+        Page.objects.ancestor_of(lesson)
+        .filter(depth__gte=lesson.depth - 2)
+        .only("id", "title", "slug", "path", "depth", "url_path", "content_type_id")
+        .annotate(enrolled=Exists(Enrolment.objects.filter(staff_id=user.pk, programme_id=OuterRef("pk"))))
+    )
+    programme = next((p for p in ancestors if p.specific_class is ProgrammePage), None)
+    module = next((p for p in ancestors if p.depth == lesson.depth - 1), None)
+    return programme, module
+
+
 def lesson_page_context(*, lesson: LessonPage, request) -> dict:
     from courses.hooks import lesson_completion_blockers, lesson_panels
 
     user = request.user
-    programme = lesson_programme(lesson)
-    completion = LessonCompletion.objects.filter(staff=user, lesson=lesson).first()
-    enrolled = bool(programme) and Enrolment.objects.filter(staff=user, programme=programme).exists()
+    programme, module = _lesson_ancestors(lesson, user)
+    completion = _one_or_none(LessonCompletion.objects.filter(staff=user, lesson=lesson))
+    enrolled = bool(programme and programme.enrolled)
     blockers = lesson_completion_blockers(user, lesson) if completion is None else []
-    siblings = lessons_by_programme([programme])[programme.pk] if programme else []
-    position = next((i for i, x in enumerate(siblings) if x.pk == lesson.pk), None)
-    following = siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
+    following = None
+    if programme is not None and lesson.live:
+        following = (
+            LessonPage.objects.live()
+            .filter(path__startswith=programme.path, path__gt=lesson.path)
+            .order_by("path")
+            .only("id", "title", "slug", "path", "depth", "url_path")
+            .first()
+        )
     sop_revision = None
     if lesson.is_sop:
         sop_revision = SopRevision.objects.filter(lesson=lesson).order_by("-published_at", "-pk").first()
     return {
         "programme": programme,
-        "module": lesson.get_parent(),
+        "module": module,
         "completion": completion,
         "enrolled": enrolled,
         "blockers": blockers,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from courses import selectors, services
 from courses.forms import AttendanceForm, AttendanceUploadForm
-from courses.models import VIEWED_LESSONS_KEY, LessonCompletion, LessonPage, SopRevision
+from courses.models import VIEWED_LESSONS_KEY, DeliveryMode, LessonCompletion, LessonPage, SopRevision
 from courses.rules import add_months
 from portal.access import Scope, visibility_scope
 from portal.models import Team, User
@@ -42,10 +42,10 @@ def _month_param(request) -> date:
 
 def my_training_panel(request):
     """Home panel: onboarding progress for new hires, this month's module and history for in-service staff."""
-    overview = selectors.learner_overview(user=request.user, today=timezone.localdate())
+    overview = selectors.learner_overview(user=request.user, today=timezone.localdate(), history_limit=3)
     if overview.empty and not overview.sop_pending:
         return None
-    return {"overview": overview, "history": overview.history[:3]}
+    return {"overview": overview, "history": overview.history}
 
 
 @login_required
@@ -59,7 +59,8 @@ def my_training(request):
 def lesson_complete(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     viewed = request.session.get(VIEWED_LESSONS_KEY, [])
-    if lesson.pk not in viewed:
+    # Only online lessons are remembered as opened (the service refuses offline ones with its own reason).
+    if lesson.delivery_mode == DeliveryMode.ONLINE and lesson.pk not in viewed:
         messages.error(request, _("Open the lesson and read it before completing it."))
         return redirect(lesson.get_url(request) or "courses:my-training")
     try:

@@ -6,8 +6,10 @@ importing them (imports stay one-way).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,16 @@ def _allowed(user, roles, permission=None) -> bool:
 _PERSONAL_ROLES = frozenset({"new_hire", "agent"})
 
 
+@lru_cache(maxsize=256)
+def _menu_url(url_name: str, script_prefix: str, urlconf) -> str | None:
+    """A menu entry's URL, worked out once per process: it depends only on the URL configuration and the
+    prefix the site is served under, both in the key. None when this build has no such page."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def nav_for(user) -> list[dict]:
     """Menu entries the user may open. `section` is "me" for entries everyone has (own training, scores,
     awards) and "work" for entries tied to a role or permission (team, reports, HR tools), which the layout
@@ -70,9 +82,8 @@ def nav_for(user) -> list[dict]:
     for item in registry.nav:
         if not _allowed(user, item.roles, item.permission):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = _menu_url(item.url_name, get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+        if url is None:
             continue
         personal = item.permission is None and (item.roles is None or bool(item.roles & _PERSONAL_ROLES))
         items.append(

@@ -168,8 +168,9 @@ class ScoreMonthState(models.Model):
     """Whether a month's stored scores may be behind its data.
 
     `dirty` is set by events from other apps (a lesson completed, a record imported); `fingerprint` summarises
-    the month's inputs as of the last computation, so a change that announced nothing is noticed too. Score
-    pages recompute a dirty or changed unlocked month before showing it; a locked month is never recomputed.
+    the month's inputs as of the last computation, so a change that announced nothing is noticed too. The
+    overview pages recompute a dirty or changed unlocked month before showing it (a person's page, which explains
+    the score from the data, only a dirty one); a locked month is never recomputed.
     """
 
     month = models.DateField(_("month"), unique=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from assessments.models import Evaluation, KpiRecord, MonthlyScore, ScoreMonthState
+from assessments.rules import round2
 from assessments.services import monthly_scores_compute, monthly_scores_refresh
 from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPage
 from courses.services import lesson_complete
@@ -154,3 +155,23 @@ def test_a_regraded_assessment_result_is_noticed(org):
     )
     assert monthly_scores_refresh(month=OCT)
     assert MonthlyScore.objects.get(staff=org.agent_a1).learning == Decimal("90.00")
+
+
+def test_my_scores_shows_an_unannounced_change_at_once_and_the_overview_stores_it(org, client):
+    kpi_record(org.agent_a1, OCT)
+    monthly_scores_compute(month=OCT)
+    before = MonthlyScore.objects.get(staff=org.agent_a1).composite
+    # An evaluation saved without any event: only the month's fingerprint notices it.
+    Evaluation.objects.create(
+        staff=org.agent_a1, date=date(2026, 10, 9), kind="spot_check", score=90, evaluator="q"
+    )
+    client.force_login(org.agent_a1)
+    page = client.get(reverse("assessments:my-scores"), {"month": "2026-10"})
+    shown = round2(page.context["explanation"]["score"].composite)
+    assert shown != before and page.context["explanation"]["score"].quality == Decimal(90)
+    # The person's page explains the data as it is; the month's stored scores are the overview's to refresh.
+    assert MonthlyScore.objects.get(staff=org.agent_a1).composite == before
+    assert str(shown) in str(page.context["chart"])  # the trend's point for October is the score shown
+    client.force_login(org.lead_a1)
+    client.get(reverse("assessments:scores-overview"), {"month": "2026-10"})
+    assert MonthlyScore.objects.get(staff=org.agent_a1).composite == shown

@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from courses.models import LessonCompletion
+from courses.models import LessonCompletion, LessonPage
 from courses.rules import add_months
 from courses.services import enrolment_assign
 from tests.conftest import give_totp
@@ -264,3 +264,117 @@ def test_editors_can_open_the_add_forms_of_every_curriculum_page(client):
         f"/admin/pages/{lessons[0].pk}/edit/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_curriculum_urls_serve_live_pages_and_refuse_the_rest(client, new_hire):
+    prog, lessons = cf.onboarding()
+    mod = prog.get_children().first()
+    client.force_login(new_hire)
+    for page in (prog, mod, lessons[0]):
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        assert (
+            type(response.context["page"]) is type(page.specific) and response.context["page"].pk == page.pk
+        )
+    draft = LessonPage(title="草稿", slug="draft", delivery_mode="online", planned_hours=1, live=False)
+    mod.add_child(instance=draft)
+    assert client.get(f"{mod.url}draft/").status_code == 404
+    assert client.get(f"{mod.url}no-such-lesson/").status_code == 404
+    assert client.get(f"{prog.url}no-such-module/{lessons[0].slug}/").status_code == 404
+    assert client.get(f"{lessons[0].url}deeper/").status_code == 404
+
+
+def test_the_lesson_page_links_its_programme_module_and_next_lesson(client, new_hire):
+    prog, lessons = cf.onboarding()
+    enrolment_assign(staff_ids=[new_hire.pk], programme=prog, assigned_on=this_month())
+    client.force_login(new_hire)
+    response = client.get(lessons[0].url)
+    context = response.context
+    assert context["programme"].pk == prog.pk and context["module"].pk == lessons[0].get_parent().pk
+    assert context["enrolled"] is True and context["next_lesson"].pk == lessons[1].pk
+    html = response.content.decode()
+    assert prog.url in html and lessons[0].get_parent().url in html and lessons[1].url in html
+    assert client.get(lessons[-1].url).context["next_lesson"] is None
+
+
+def test_a_lesson_is_remembered_as_opened_only_while_the_learner_can_still_complete_it(client, new_hire):
+    from courses.models import VIEWED_LESSONS_KEY
+
+    prog, lessons = cf.onboarding(online=("4", "4"), offline=("6",))
+    online, done, offline = lessons
+    enrolment_assign(staff_ids=[new_hire.pk], programme=prog, assigned_on=this_month())
+    LessonCompletion.objects.create(
+        staff=new_hire, lesson=done, completed_on=this_month(), hours=4, category="onboarding", via="learner"
+    )
+    client.force_login(new_hire)
+    for lesson in (done, offline):
+        client.get(lesson.url)
+    assert VIEWED_LESSONS_KEY not in client.session  # reading a completed or offline lesson writes no session
+    client.get(online.url)
+    assert client.session[VIEWED_LESSONS_KEY] == [online.pk]
+    response = client.post(f"/courses/lessons/{online.pk}/complete/")
+    assert response.status_code == 302 and LessonCompletion.objects.filter(lesson=online).exists()
+
+
+def test_programme_and_lesson_pages_need_the_same_queries_for_a_larger_curriculum(
+    client, new_hire, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    prog, lessons = cf.onboarding()
+    enrolment_assign(staff_ids=[new_hire.pk], programme=prog, assigned_on=this_month())
+    client.force_login(new_hire)
+    client.get(lessons[0].url)  # warm caches (site root paths, session)
+    with CaptureQueriesContext(connection) as lesson_small:
+        assert client.get(lessons[0].url).status_code == 200
+    with CaptureQueriesContext(connection) as programme_small:
+        assert client.get(prog.url).status_code == 200
+    mod = cf.module(prog, "更多")
+    more = [cf.lesson(mod, title=f"更多{i}") for i in range(6)]
+    for lesson in (*lessons[1:], *more[:3]):
+        LessonCompletion.objects.create(
+            staff=new_hire,
+            lesson=lesson,
+            completed_on=this_month(),
+            hours=1,
+            category="onboarding",
+            via="learner",
+        )
+    cf.monthly(this_month())
+    with django_assert_max_num_queries(len(lesson_small.captured_queries)):
+        assert client.get(lessons[0].url).status_code == 200
+    with django_assert_max_num_queries(len(programme_small.captured_queries)):
+        assert client.get(prog.url).status_code == 200
+
+
+def test_the_home_panel_shows_the_three_latest_past_modules_and_my_training_shows_all(client, org):
+    titles = [f"往月{i}" for i in range(1, 6)]
+    for i, title in enumerate(titles, 1):
+        month = add_months(this_month(), -i)
+        prog, _ = cf.monthly(month, title=title)
+        enrolment_assign(staff_ids=[org.agent_a1.pk], programme=prog, assigned_on=month)
+    client.force_login(org.agent_a1)
+    panel = client.get("/portal/").content.decode()
+    assert all(t in panel for t in titles[:3]) and not any(t in panel for t in titles[3:])
+    page = client.get("/courses/").content.decode()
+    assert all(t in page for t in titles)
+
+
+def test_my_training_links_the_next_and_the_required_onboarding_lessons_left(client, new_hire):
+    prog, lessons = cf.onboarding(online=("4", "4"), offline=("6",), optional_online=("1",))
+    enrolment_assign(staff_ids=[new_hire.pk], programme=prog, assigned_on=this_month())
+    LessonCompletion.objects.create(
+        staff=new_hire,
+        lesson=lessons[0],
+        completed_on=this_month(),
+        hours=4,
+        category="onboarding",
+        via="learner",
+    )
+    client.force_login(new_hire)
+    onboarding = client.get("/courses/").context["overview"].onboarding
+    assert onboarding.next_lesson == lessons[1]
+    assert onboarding.required_left == [lessons[1], lessons[2]]  # not the optional lesson, not the done one
+    html = client.get("/courses/").content.decode()
+    assert lessons[1].url in html and lessons[2].url in html and lessons[3].url not in html
