@@ -37,14 +37,14 @@ def _awards_panel(request):
     from django.db.models import Count
 
     from incentives.models import SuggestionStatus
-    from incentives.selectors import awards_for_staff, wall_months
+    from incentives.selectors import awards_for_staff, latest_published_stars
 
-    awards = awards_for_staff(request.user)[:3]
-    latest = wall_months(limit=1)
+    awards = awards_for_staff(request.user, limit=3)
+    latest = latest_published_stars()
     counts = dict(
         request.user.suggestions.values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     suggestions = [(label, counts[value]) for value, label in SuggestionStatus.choices if counts.get(value)]
     if not awards and not latest and not suggestions:
         return None
-    return {"awards": awards, "latest": latest[0] if latest else None, "suggestions": suggestions}
+    return {"awards": awards, "latest": latest, "suggestions": suggestions}

@@ -296,12 +296,39 @@ def wall_months(*, limit: int = 12) -> list[WallMonth]:
     return [by_month[m] for m in months]
 
 
-def awards_for_staff(staff) -> list[Award]:
-    return list(
+def awards_for_staff(staff, *, limit: int | None = None) -> list[Award]:
+    """A person's awards, newest first (the `limit` newest for a panel)."""
+    awards = (
         Award.objects.filter(staff=staff, revoked_at__isnull=True)
         .select_related("nomination", "suggestion")
         .order_by("-month", "kind")
     )
+    return list(awards[:limit] if limit is not None else awards)
+
+
+@dataclass(frozen=True)
+class LatestStars:
+    month: date
+    star_count: int
+
+
+def latest_published_stars() -> LatestStars | None:
+    """The latest published month and how many Service Stars it has (home panels): two small queries."""
+    month = (
+        ServiceStarPublication.objects.filter(undone_at__isnull=True)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    if month is None:
+        return None
+    count = Award.objects.filter(
+        month=month,
+        kind=AwardKind.SERVICE_STAR,
+        revoked_at__isnull=True,
+        publication__undone_at__isnull=True,
+    ).count()
+    return LatestStars(month=month, star_count=count)
 
 
 def award_get_for_user(user, award_id: int) -> Award:

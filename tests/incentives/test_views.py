@@ -192,3 +192,12 @@ def test_a_large_ineligible_list_comes_a_page_at_a_time_with_counts_and_every_ex
     assert 'id="excluded"' in first.content.decode()
     second = client.get(MONTH_URL, {"page": 2})
     assert [row.employee_no for row in second.context["ineligible"].object_list][-1] == "Z0119"
+
+
+def test_the_home_panel_counts_the_latest_published_stars_and_shows_my_award(agents, client):
+    publish_october(hr("HR1"))
+    winners = Award.objects.filter(month=OCTOBER).count()
+    client.force_login(agents.agent_a2)
+    body = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{winners} Service Stars published" in body
+    assert "My awards and letters" in body
