@@ -26,7 +26,7 @@ from courses.selectors import (
     month_bounds,
     training_totals_sql,
 )
-from portal.dbfunctions import Hundredths
+from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES, MonthLock, User
 
 
@@ -37,7 +37,7 @@ def evaluation_scores_by_staff(*, month: date, staff_ids=None) -> dict[int, list
     if staff_ids is not None:
         qs = qs.filter(staff_id__in=staff_ids)
     scores: dict[int, list[Decimal]] = defaultdict(list)
-    for staff_id, score in qs.values_list("staff_id", "score").iterator(chunk_size=5000):
+    for staff_id, score in rows_of(qs.values_list("staff_id", "score"), many=staff_ids is None):
         scores[staff_id].append(Decimal(str(score)))
     return dict(scores)
 
@@ -118,15 +118,9 @@ def staff_month_inputs(*, month: date, staff_ids=None) -> list[StaffMonthInput]:
             complaint=complaint,
             major_complaints=major,
         )
-        for staff_id, contacts, timeliness, resolution, satisfaction, complaint, major in kpis_qs.values_list(
-            "staff_id",
-            "contacts_handled",
-            "response_timeliness_rate",
-            "resolution_rate",
-            "satisfaction_rate",
-            "complaint_rate",
-            "major_complaints",
-        ).iterator(chunk_size=5000)
+        for staff_id, contacts, timeliness, resolution, satisfaction, complaint, major in rows_of(
+            kpis_qs.values_list(*KPI_VALUE_FIELDS), many=ids is None
+        )
     }
     return [
         StaffMonthInput(

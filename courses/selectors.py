@@ -27,7 +27,7 @@ from courses.models import (
 )
 from courses.rules import MONTHLY_HOURS, PlanCheck, Progress, check_plan, progress_of
 from portal.access import staff_visible_to
-from portal.dbfunctions import Hundredths
+from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES
 
 
@@ -53,7 +53,7 @@ def credited_hours_by_staff(*, month: date, category: str, staff_ids=None) -> di
         if staff_ids is not None:
             qs = qs.filter(staff_id__in=staff_ids)
         # Fetch rows rather than SUM: SQLite sums decimals as floats.
-        for staff_id, hours in qs.values_list("staff_id", "hours").iterator(chunk_size=5000):
+        for staff_id, hours in rows_of(qs.values_list("staff_id", "hours"), many=staff_ids is None):
             totals[staff_id] += Decimal(str(hours))
     return dict(totals)
 
@@ -69,7 +69,7 @@ def learning_results_by_staff(*, month: date, category: str, staff_ids=None) -> 
     for qs, column in ((records, "score"), (attempts, "percent")):
         if staff_ids is not None:
             qs = qs.filter(staff_id__in=staff_ids)
-        for staff_id, value in qs.values_list("staff_id", column).iterator(chunk_size=5000):
+        for staff_id, value in rows_of(qs.values_list("staff_id", column), many=staff_ids is None):
             results[staff_id].append(Decimal(str(value)))
     return dict(results)
 

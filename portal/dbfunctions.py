@@ -18,3 +18,10 @@ class Hundredths(Func):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, template="CAST(%(expressions)s * 100 AS INTEGER)")
+
+
+def rows_of(queryset, *, many: bool):
+    """The rows of `queryset`: streamed in chunks when there may be many (a whole month of a company), else
+    fetched at once, since on PostgreSQL a chunked server-side cursor costs round trips a one-person read
+    does not need."""
+    return queryset.iterator(chunk_size=5000) if many else queryset
