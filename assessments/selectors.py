@@ -109,19 +109,7 @@ def staff_month_inputs(*, month: date, staff_ids=None) -> list[StaffMonthInput]:
     kpis_qs = KpiRecord.objects.filter(month=first)
     if ids is not None:
         kpis_qs = kpis_qs.filter(staff_id__in=ids)
-    kpis = {
-        staff_id: rules.KpiValues(
-            contacts_handled=contacts,
-            timeliness=timeliness,
-            resolution=resolution,
-            satisfaction=satisfaction,
-            complaint=complaint,
-            major_complaints=major,
-        )
-        for staff_id, contacts, timeliness, resolution, satisfaction, complaint, major in rows_of(
-            kpis_qs.values_list(*KPI_VALUE_FIELDS), many=ids is None
-        )
-    }
+    kpis = kpi_values_by_staff(kpis_qs, many=ids is None)
     return [
         StaffMonthInput(
             staff_id=pk,
@@ -332,7 +320,7 @@ def score_lines(*, month: date, rows) -> list[ScoreLine]:
     kpis = KpiRecord.objects.filter(month=month.replace(day=1))
     if len(rows) <= 1000:  # a page: fetch just its people's rows
         kpis = kpis.filter(staff_id__in=[row[0] for row in rows])
-    kpi_by_staff = {values[0]: rules.KpiValues(*values[1:]) for values in kpis.values_list(*KPI_VALUE_FIELDS)}
+    kpi_by_staff = kpi_values_by_staff(kpis, many=False)
     return [
         ScoreLine(
             staff_id=sid,
@@ -388,19 +376,7 @@ def stored_month_with_inputs(*, month: date, staff_ids=None) -> list[StoredStaff
             month=first, staff__in=people_ids
         ).values_list("staff_id", "in_service_hours", "kpi", "quality", "learning", "composite", "partial")
     }
-    kpis = {
-        sid: rules.KpiValues(
-            contacts_handled=contacts,
-            timeliness=timeliness,
-            resolution=resolution,
-            satisfaction=satisfaction,
-            complaint=complaint,
-            major_complaints=major,
-        )
-        for sid, contacts, timeliness, resolution, satisfaction, complaint, major in KpiRecord.objects.filter(
-            month=first, staff__in=people_ids
-        ).values_list(*KPI_VALUE_FIELDS)
-    }
+    kpis = kpi_values_by_staff(KpiRecord.objects.filter(month=first, staff__in=people_ids))
     rows = list(
         people.values_list("pk", "employee_no", "name", "department__name", "team__name", "onboarded_on")
     )
@@ -543,6 +519,15 @@ KPI_VALUE_FIELDS = (
     "complaint_rate",
     "major_complaints",
 )
+
+
+def kpi_values_by_staff(kpi_records, *, many: bool = True) -> dict[int, rules.KpiValues]:
+    """The KPI rows of the `kpi_records` queryset as the rules' values, by staff id (one query)."""
+    return {
+        values[0]: rules.KpiValues(*values[1:])
+        for values in rows_of(kpi_records.values_list(*KPI_VALUE_FIELDS), many=many)
+    }
+
 
 # KpiRecord field of each KPI code of the rules.
 KPI_RECORD_FIELDS = {
