@@ -7,17 +7,24 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self):
-        from assessments import integration
+        from assessments.certificates import receivers as certificate_receivers
+        from assessments.quizzes import receivers as quiz_receivers
+        from assessments.quizzes.signals import final_exam_passed
         from courses import hooks
         from courses.signals import lesson_completed, onboarding_completed
         from portal.navigation import register_nav
 
-        hooks.register_completion_gate(integration.quiz_completion_gate)
-        hooks.register_lesson_panel(integration.quiz_lesson_panel)
+        hooks.register_completion_gate(quiz_receivers.quiz_completion_gate)
+        hooks.register_lesson_panel(quiz_receivers.quiz_lesson_panel)
         onboarding_completed.connect(
-            integration.on_onboarding_completed, dispatch_uid="assessments.onboarding"
+            certificate_receivers.on_onboarding_completed, dispatch_uid="assessments.onboarding"
         )
-        lesson_completed.connect(integration.on_lesson_completed, dispatch_uid="assessments.leadership")
+        final_exam_passed.connect(
+            certificate_receivers.on_final_exam_passed, dispatch_uid="assessments.final_exam"
+        )
+        lesson_completed.connect(
+            certificate_receivers.on_lesson_completed, dispatch_uid="assessments.leadership"
+        )
         register_nav(_("My quizzes"), "assessments:my-quizzes", order=20)
         register_nav(_("My evaluations"), "assessments:my-evaluations", order=22)
         register_nav(_("My certificates"), "assessments:my-certificates", order=24)
@@ -43,11 +50,9 @@ class AssessmentsConfig(AppConfig):
             permission="assessments.manage_certificates",
         )
 
-        # --- Monthly performance scores (issue 6): receivers, menu entries, home panel ---
-        from assessments.scoring_signals import connect_scoring
+        from assessments.scoring.receivers import connect_scoring
 
         connect_scoring()
-        # --- end of monthly performance scores ---
 
         # The default scoring policy comes from a data migration; keep it after a flush too.
         from portal.defaults import restore_after_flush

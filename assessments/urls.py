@@ -1,6 +1,9 @@
 from django.urls import path
 
-from assessments import certificate_views, quiz_views, scorecard_views, views
+from assessments.certificates import views as certificate_views
+from assessments.quizzes import views as quiz_views
+from assessments.scorecards import views as scorecard_views
+from assessments.scoring import views
 
 app_name = "assessments"
 

@@ -1,67 +1,16 @@
-"""Wagtail admin wiring only: question banks, questions, quizzes and rubrics; monthly scores in scoring_admin."""
+"""Wagtail admin wiring only: the assessments menu group and the score pages' menu entries."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
-import assessments.scoring_admin  # noqa: F401  (monthly performance scores: admin menu entries)
-from assessments.models import Question, QuestionBank, Quiz, Rubric
-from assessments.quiz_forms import QUIZ_FORM_FIELDS, QuestionAdminForm, QuizAdminForm
-
-
-class QuestionBankViewSet(ModelViewSet):
-    model = QuestionBank
-    icon = "folder-open-inverse"
-    form_fields = ["name", "description"]
-    list_display = ["name", "created_at"]
-    search_fields = ["name"]
-
-
-class QuestionViewSet(ModelViewSet):
-    model = Question
-    icon = "help"
-    form_fields = [
-        "bank",
-        "category",
-        "qtype",
-        "title",
-        "text",
-        "text_format",
-        "data",
-        "general_feedback",
-        "mark",
-        "is_active",
-    ]
-    list_display = ["__str__", "bank", "category", "qtype", "is_active"]
-
-    def get_form_class(self, for_update=False):
-        return QuestionAdminForm
-
-    list_filter = ["bank", "qtype", "is_active"]
-    search_fields = ["title", "text"]
-
-
-class QuizViewSet(ModelViewSet):
-    model = Quiz
-    icon = "form"
-    form_fields = QUIZ_FORM_FIELDS
-
-    def get_form_class(self, for_update=False):
-        return QuizAdminForm
-
-    list_display = ["title", "time_limit_minutes", "pass_percent", "is_final_exam", "is_active"]
-    list_filter = ["is_active", "is_final_exam"]
-    search_fields = ["title"]
-
-
-class RubricViewSet(ModelViewSet):
-    model = Rubric
-    icon = "list-ul"
-    list_display = ["name", "kind", "is_active"]
+from assessments.quizzes.admin import QuestionBankViewSet, QuestionViewSet, QuizViewSet
+from assessments.scorecards.admin import RubricViewSet
+from assessments.scoring.admin import policy_menu_item, scores_menu_item
 
 
 class AssessmentsViewSetGroup(ViewSetGroup):
-    menu_label = "Assessments"
+    menu_label = _("Assessments")
     menu_icon = "tasks"
     menu_order = 300
     items = (
@@ -75,3 +24,7 @@ class AssessmentsViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_assessments_viewsets():
     return AssessmentsViewSetGroup()
+
+
+hooks.register("register_admin_menu_item", scores_menu_item)
+hooks.register("register_admin_menu_item", policy_menu_item)

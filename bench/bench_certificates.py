@@ -24,8 +24,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from assessments.certificates.pdf import PAGE_CSS, certificate_html, certificates_pdf  # noqa: E402
 from assessments.models import Certificate  # noqa: E402
-from assessments.pdf import PAGE_CSS, certificate_html, certificates_pdf  # noqa: E402
 from portal.pdf import FONT_CSS  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"

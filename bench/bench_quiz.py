@@ -89,7 +89,7 @@ def main(argv=None):
     parser.add_argument("--attempts", type=int, default=20)
     args = parser.parse_args(argv)
     call_command("migrate", verbosity=0)
-    from assessments import quiz_services
+    from assessments.quizzes import services as quiz_services
 
     quiz, staff_create = setup(args.questions)
     timings = {"start": [], "autosave (each)": [], "submit + grade": []}

@@ -66,9 +66,9 @@ def main(argv=None) -> dict:
     settings.DEBUG = False  # no query log growing through the run
     call_command("migrate", verbosity=0)
 
-    from assessments.kpi_import import kpi_file_parse
     from assessments.models import KpiRecord, MonthlyScore
-    from assessments.services import kpi_month_import, kpi_rows_insert, monthly_scores_compute
+    from assessments.scoring.kpi_file import kpi_file_parse
+    from assessments.scoring.services import kpi_month_import, kpi_rows_insert, monthly_scores_compute
     from bench import synthetic
     from portal.models import User
 

@@ -148,8 +148,8 @@ def _actors(ctx: Context) -> Actors:
     from allauth.mfa.totp.internal.auth import TOTP
 
     from courses.models import Enrolment
+    from demo.scale.company import month_add, synthetic_staff
     from portal.models import Role
-    from portal.scale import month_add, synthetic_staff
 
     today = timezone.localdate()
     current = today.replace(day=1)

@@ -7,7 +7,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from assessments.kpi_import import KPI_COLUMNS
+from assessments.scoring.kpi_file import KPI_COLUMNS
 
 
 def staff_create_bulk(

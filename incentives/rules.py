@@ -2,7 +2,7 @@
 
 Pure functions: no ORM, no request, no clock; the month and every policy value come in as arguments. The policy
 is ``shared/domain.md`` (Incentives), made exact by issue 7; arithmetic follows ``shared/conventions.md``.
-Imports point one way: this module uses ``assessments.rules`` and is never imported by it.
+Imports point one way: this module uses ``assessments.scoring.rules`` and is never imported by it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from assessments.rules import (
+from assessments.scoring.rules import (
     KPI_CODES,
     KpiValues,
     MonthlyScore,

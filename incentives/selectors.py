@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.selectors import scoring_policy_for_month, stored_month_with_inputs
-from assessments.services import monthly_scores_refresh
+from assessments.scoring.selectors import scoring_policy_for_month, stored_month_with_inputs
+from assessments.scoring.services import monthly_scores_refresh
 from incentives import rules
 from incentives.models import (
     Award,

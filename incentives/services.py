@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.services import monthly_scores_compute
+from assessments.scoring.services import monthly_scores_compute
 from incentives import rules
 from incentives.models import (
     Award,

@@ -24,10 +24,10 @@ def prepare(users: int) -> dict:
     from django.contrib.auth.hashers import make_password
 
     from assessments.models import QuestionBank, Quiz, QuizQuestion
-    from assessments.quiz_services import question_bank_import
-    from assessments.scale import exam_gift
+    from assessments.quizzes.services import question_bank_import
+    from demo.scale.assessments import exam_gift
+    from demo.scale.company import synthetic_staff
     from portal.models import Role
-    from portal.scale import synthetic_staff
 
     learners = list(
         synthetic_staff()
@@ -71,7 +71,7 @@ class Post(dict):
 def check(saves_path: str) -> dict:
     """Compare the last acknowledged save of every (attempt, slot) with what the database holds."""
     from assessments.models import Attempt, AttemptItem
-    from assessments.quiz_services import response_from_post
+    from assessments.quizzes.services import response_from_post
 
     last: dict[tuple[int, int], dict] = {}
     acknowledged = 0

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "courses",
     "assessments",
     "incentives",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from assessments import certificate_views
+from assessments.certificates import views as certificate_views
 from portal import views
 
 portal_patterns = (

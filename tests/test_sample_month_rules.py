@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments.rules import DEFAULT_POLICY, KpiValues, MonthlyScore, round2, score_staff_month
+from assessments.scoring.rules import DEFAULT_POLICY, KpiValues, MonthlyScore, round2, score_staff_month
 from incentives.rules import REASON_CODES, Candidate, rank_service_star_candidates
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"

@@ -1,6 +1,6 @@
 """Question banks: banks → categories (GIFT `$CATEGORY` paths) → questions of seven types.
 
-A question's answer key lives in `data` (JSON), in the shape of `assessments.gift`'s dataclasses:
+A question's answer key lives in `data` (JSON), in the shape of `assessments.quizzes.gift`'s dataclasses:
 - choice and short answer: {"options": [{"text", "fraction", "feedback"}]} (fraction: percent as a string)
 - numerical: {"numeric": [{"value", "tolerance", "fraction", "feedback"}]}
 - matching: {"pairs": [[left, right], ...]}; true/false: {"correct", "true_feedback", "false_feedback"}

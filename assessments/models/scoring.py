@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments import rules
+from assessments.scoring import rules
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
@@ -137,7 +137,7 @@ class MonthlyScore(models.Model):
     """A staff member's stored score for a month, with the policy version used.
 
     Components are stored rounded half-up to 2 places for display; the composite was computed from the
-    unrounded components (assessments.rules) and then rounded once. Recomputed when the month's data changes;
+    unrounded components (assessments.scoring.rules) and then rounded once. Recomputed when the month's data changes;
     frozen once the month is published (portal MonthLock).
     """
 

@@ -7,10 +7,11 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from assessments import certificates as certificate_services
-from assessments import quiz_services
+from assessments.certificates import batches as certificate_batches
+from assessments.certificates import services as certificate_services
+from assessments.certificates.pdf import certificates_pdf, verification_url
 from assessments.models import Certificate, CertificateBatch
-from assessments.pdf import certificates_pdf, verification_url
+from assessments.quizzes import services as quiz_services
 from portal.models import AuditEvent
 from tests.assessments import factories as f
 from tests.factories import StaffFactory
@@ -138,7 +139,7 @@ def test_staff_download_their_own_certificate_and_get_404_for_anyone_elses(clien
 def test_hr_regenerates_a_batch_as_one_combined_document_in_the_background(
     hr_client, final_exam, django_capture_on_commit_callbacks, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(certificate_services, "BATCH_CHUNK", 2)  # two documents, merged into one file
+    monkeypatch.setattr(certificate_batches, "BATCH_CHUNK", 2)  # two documents, merged into one file
     certs = [issued(StaffFactory(name=f"员工{i}号")) for i in range(3)]
     certs[0].holder.name = "更正后姓名"
     certs[0].holder.save()

@@ -8,8 +8,8 @@ import pytest
 from wagtail.models import Page
 
 from assessments.models import CoachingAssignment
-from assessments.selectors import coaching_list
-from assessments.services import coaching_assign_for_month, coaching_module_set, kpi_month_import
+from assessments.scoring.selectors import coaching_list
+from assessments.scoring.services import coaching_assign_for_month, coaching_module_set, kpi_month_import
 from courses.models import Enrolment, LessonPage, ModulePage, ProgrammePage, TrainingRootPage
 from courses.services import lesson_complete
 from portal.access import staff_visible_to

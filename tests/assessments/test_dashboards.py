@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.services import monthly_scores_compute
+from assessments.scoring.services import monthly_scores_compute
 from tests.assessments.factories import kpi_record
 from tests.conftest import give_totp
 from tests.factories import StaffFactory

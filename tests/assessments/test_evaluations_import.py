@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from assessments.models import Evaluation
-from assessments.selectors import evaluation_scores_by_staff
+from assessments.scoring.selectors import evaluation_scores_by_staff
 from portal.services import month_lock_set, staff_import
 from tests.factories import StaffFactory
 

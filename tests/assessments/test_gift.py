@@ -1,4 +1,4 @@
-"""Tests for assessments.gift: the GIFT parser and exporter."""
+"""Tests for assessments.quizzes.gift: the GIFT parser and exporter."""
 
 from dataclasses import replace
 from decimal import Decimal
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from assessments.gift import (
+from assessments.quizzes.gift import (
     QUESTION_TYPES,
     GiftError,
     GiftNumeric,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from assessments.gift import parse_gift
 from assessments.models import Question, QuestionBank
-from assessments.quiz_services import question_bank_export, question_bank_import
+from assessments.quizzes.gift import parse_gift
+from assessments.quizzes.services import question_bank_export, question_bank_import
 from tests.factories import StaffFactory
 
 DATA = Path(__file__).parent / "data"

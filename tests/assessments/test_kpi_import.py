@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from assessments.kpi_import import kpi_file_parse
 from assessments.models import KpiRecord, MonthlyScore
-from assessments.services import kpi_month_import
+from assessments.scoring.kpi_file import kpi_file_parse
+from assessments.scoring.services import kpi_month_import
 from portal.models import AuditEvent, ImportRun
 from portal.services import month_lock_set
 from tests.assessments.scoring_helpers import KPI_HEADER, kpi_csv

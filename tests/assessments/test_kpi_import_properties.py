@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.kpi_import import kpi_file_parse
+from assessments.scoring.kpi_file import kpi_file_parse
 from tests.assessments.scoring_helpers import kpi_csv
 
 GOOD_RATE = st.decimals(min_value=0, max_value=100, places=2).map(str)

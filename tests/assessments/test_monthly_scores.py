@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from assessments.models import MonthlyScore
-from assessments.selectors import scoring_policy_for_month
-from assessments.services import monthly_scores_compute
+from assessments.scoring.selectors import scoring_policy_for_month
+from assessments.scoring.services import monthly_scores_compute
 from portal.services import MonthLockedError, month_lock_set
 from tests.sample_month import OCTOBER, SAMPLES, load_sample_month
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import rules
 from assessments.models import Evaluation, KpiRecord, MonthlyScore, ScoringPolicyVersion
-from assessments.selectors import score_totals_for_month, staff_month_inputs
-from assessments.services import POLICY_FIELDS, monthly_scores_compute, scoring_policy_create
+from assessments.scoring import rules
+from assessments.scoring.selectors import score_totals_for_month, staff_month_inputs
+from assessments.scoring.services import POLICY_FIELDS, monthly_scores_compute, scoring_policy_create
 from courses.models import LearningResult, LessonCompletion, TrainingRecord
 from tests.assessments.factories import make_lesson
 from tests.factories import StaffFactory

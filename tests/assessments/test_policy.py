@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.models import MonthlyScore, ScoringPolicyVersion
-from assessments.selectors import policy_versions_frozen, scoring_policy_for_month
-from assessments.services import (
+from assessments.scoring.selectors import policy_versions_frozen, scoring_policy_for_month
+from assessments.scoring.services import (
     POLICY_FIELDS,
     monthly_scores_compute,
     monthly_scores_refresh,

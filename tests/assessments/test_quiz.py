@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments import quiz_services
 from assessments.models import Attempt, AttemptItem, AttemptStatus, Question, QuestionCategory
+from assessments.quizzes import grading as quiz_grading
+from assessments.quizzes import services as quiz_services
 from courses.hooks import lesson_completion_blockers
 from courses.models import LearningResult, LessonCompletion
 from portal.models import AuditEvent
@@ -114,9 +115,9 @@ def test_a_passed_quiz_completes_its_lesson_and_records_one_result_even_if_submi
 def test_an_answer_after_the_time_limit_is_refused_and_the_attempt_closes_at_its_deadline(learner, quiz):
     start = timezone.now()
     attempt = quiz_services.attempt_start(quiz=quiz, staff=learner, now=start)
-    late = attempt.deadline + timedelta(seconds=quiz_services.grace_seconds() + 1)
+    late = attempt.deadline + timedelta(seconds=quiz_grading.grace_seconds() + 1)
     slot = attempt.items.get(snapshot__qtype="short_answer").slot
-    with pytest.raises(quiz_services.DeadlinePassed):
+    with pytest.raises(quiz_grading.DeadlinePassed):
         quiz_services.attempt_answer_save(
             attempt=attempt, slot=slot, post={f"q{slot}": "95588"}, version=0, now=late
         )
@@ -175,7 +176,7 @@ def test_a_stale_tab_cannot_overwrite_a_newer_answer(learner, quiz):
         quiz_services.attempt_answer_save(attempt=attempt, slot=slot, post={f"q{slot}": "new"}, version=1)
         == 1
     )
-    with pytest.raises(quiz_services.StaleAnswer):
+    with pytest.raises(quiz_grading.StaleAnswer):
         quiz_services.attempt_answer_save(attempt=attempt, slot=slot, post={f"q{slot}": "old tab"}, version=0)
     assert AttemptItem.objects.get(attempt=attempt, slot=slot).response == {"text": "new"}
     # The final submit from the old tab does not overwrite it either.
@@ -207,7 +208,7 @@ def test_editing_a_question_never_changes_a_finished_attempt_until_an_explicit_r
     question.save()
     attempt.refresh_from_db()
     assert attempt.percent == 0 and attempt.items.get().snapshot["text"] == "服务热线号码是多少？"
-    attempt = quiz_services.attempt_regrade(attempt=attempt, acting_user=hr_user, reason="答案有误")
+    attempt = quiz_grading.attempt_regrade(attempt=attempt, acting_user=hr_user, reason="答案有误")
     assert attempt.percent == 100 and attempt.regraded_at is not None
     event = AuditEvent.objects.get(action="quiz.regrade")
     assert event.reason == "答案有误" and event.data["old_percent"] == "0.00"
@@ -252,7 +253,7 @@ def test_the_attempt_limit_holds(learner):
     quiz = f.make_quiz([f.short_answer(f.make_bank())], max_attempts=1)
     attempt = quiz_services.attempt_start(quiz=quiz, staff=learner)
     quiz_services.attempt_submit(attempt=attempt, post={})
-    with pytest.raises(quiz_services.QuizError):
+    with pytest.raises(quiz_grading.QuizError):
         quiz_services.attempt_start(quiz=quiz, staff=learner)
     assert Attempt.objects.filter(staff=learner).count() == 1
 
@@ -337,7 +338,7 @@ def test_a_timed_attempt_schedules_its_own_closing_just_after_the_deadline(
         attempt = quiz_services.attempt_start(quiz=quiz, staff=learner)
     (result,) = default_task_backend.results
     assert result.task.name == "close_attempt_at_deadline" and result.args == [attempt.pk]
-    assert result.task.run_after == attempt.deadline + timedelta(seconds=quiz_services.grace_seconds() + 1)
+    assert result.task.run_after == attempt.deadline + timedelta(seconds=quiz_grading.grace_seconds() + 1)
     # Run by a worker after the deadline it closes and grades the attempt.
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     result.task.func(attempt.pk)

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from assessments import certificates as certificate_services
-from assessments import quiz_services
+from assessments.certificates import services as certificate_services
+from assessments.quizzes import services as quiz_services
 from tests.assessments import factories as f
 from tests.conftest import give_totp
 from tests.factories import StaffFactory

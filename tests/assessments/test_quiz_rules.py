@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import quiz_rules as rules
+from assessments.quizzes import rules
 
 CHOICE = {
     "options": [

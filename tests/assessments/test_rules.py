@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.rules import (
+from assessments.scoring.rules import (
     DEFAULT_POLICY,
     KPI_CODES,
     IntegerPolicy,

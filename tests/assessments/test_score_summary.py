@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import rules
 from assessments.models import MonthlyScore, ScoringPolicyVersion
-from assessments.selectors import (
+from assessments.scoring import rules
+from assessments.scoring.selectors import (
     mean_scores_by_month,
     month_score_summary,
     month_scores_stored,

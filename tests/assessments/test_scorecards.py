@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments.models import Evaluation, Rubric, RubricCriterion
-from assessments.scorecard_services import evaluation_dispute, evaluation_dispute_resolve, scorecard_evaluate
+from assessments.scorecards.services import evaluation_dispute, evaluation_dispute_resolve, scorecard_evaluate
 from portal.models import AuditEvent
 from tests.factories import StaffFactory
 

@@ -2,7 +2,13 @@
 
 from decimal import Decimal
 
-from assessments.rules import DEFAULT_POLICY, KpiValues, missed_targets, score_explanation, score_histogram
+from assessments.scoring.rules import (
+    DEFAULT_POLICY,
+    KpiValues,
+    missed_targets,
+    score_explanation,
+    score_histogram,
+)
 
 AT_TARGET = KpiValues(
     contacts_handled=120,

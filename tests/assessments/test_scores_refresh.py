@@ -12,8 +12,8 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from assessments.models import Evaluation, KpiRecord, MonthlyScore, ScoreMonthState
-from assessments.rules import round2
-from assessments.services import monthly_scores_compute, monthly_scores_refresh
+from assessments.scoring.rules import round2
+from assessments.scoring.services import monthly_scores_compute, monthly_scores_refresh
 from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPage
 from courses.services import lesson_complete
 from portal.services import month_lock_set

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from assessments.models import KpiRecord, MonthlyScore
-from assessments.services import monthly_scores_compute
+from assessments.scoring.services import monthly_scores_compute
 from portal.services import month_lock_set
 from tests.assessments.scoring_helpers import SAMPLES
 from tests.sample_month import load_sample_month

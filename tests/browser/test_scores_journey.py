@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from assessments.models import ScoringPolicyVersion
-from assessments.services import monthly_scores_compute
+from assessments.scoring.services import monthly_scores_compute
 from tests.assessments.factories import kpi_record
 from tests.browser.conftest import log_in
 from tests.factories import make_org

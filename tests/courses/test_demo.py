@@ -2,10 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from courses import demo as courses_demo
 from courses.models import Enrolment, LessonCompletion, LessonPage, ModulePage, ProgrammePage
 from courses.selectors import learner_overview, programme_plan
-from portal import demo as portal_demo
+from demo import curriculum as courses_demo
+from demo import people as portal_demo
 from portal.models import User
 
 pytestmark = pytest.mark.django_db

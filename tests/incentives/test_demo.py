@@ -2,9 +2,9 @@
 
 import pytest
 
-from incentives import demo
+from demo import awards as demo
+from demo import people as portal_demo
 from incentives.models import Award, CaseNomination, ServiceStarPublication, Suggestion, SuggestionStatus
-from portal import demo as portal_demo
 from portal.services import month_is_locked
 
 pytestmark = pytest.mark.django_db

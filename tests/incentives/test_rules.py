@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.rules import DEFAULT_POLICY, KpiValues, composite_score, score_staff_month
+from assessments.scoring.rules import DEFAULT_POLICY, KpiValues, composite_score, score_staff_month
 from incentives.rules import (
     DEFAULT_AWARD_TIERS,
     REASON_CODES,

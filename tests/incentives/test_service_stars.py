@@ -302,7 +302,7 @@ def test_a_tie_at_the_cut_goes_to_higher_satisfaction_before_employee_number():
 def test_the_proposal_follows_data_changed_after_scoring(db):
     """The proposal ranks stored scores, brought up to date first: a late evaluation moves the ranking."""
     from assessments.models import Evaluation
-    from assessments.services import monthly_scores_compute
+    from assessments.scoring.services import monthly_scores_compute
     from incentives.selectors import star_proposal
 
     first, second = StaffFactory(employee_no="S0001"), StaffFactory(employee_no="S0002")

@@ -10,10 +10,10 @@ from django.db import transaction
 
 from assessments.models import Attempt, Evaluation, KpiRecord, MonthlyScore
 from courses.models import Enrolment, LearningResult, LessonCompletion, ProgrammePage
+from demo.scale.company import synthetic_staff
 from incentives.models import ServiceStarPublication
 from portal.models import MonthLock, Role, User
 from portal.roles import group_name
-from portal.scale import synthetic_staff
 
 TODAY = date(2026, 11, 23)
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from assessments.quiz_services import attempts_close_expired
+from assessments.quizzes.grading import attempts_close_expired
+from assessments.quizzes.tasks import close_expired_attempts
 
 
 class Command(BaseCommand):
@@ -11,8 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["enqueue"]:
-            from assessments.tasks import close_expired_attempts
-
             close_expired_attempts.enqueue()
             self.stdout.write("Queued.")
             return

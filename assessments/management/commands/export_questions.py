@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import QuestionBank
-from assessments.quiz_services import question_bank_export
+from assessments.quizzes.services import question_bank_export
 
 
 class Command(BaseCommand):

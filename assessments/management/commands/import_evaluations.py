@@ -1,4 +1,4 @@
-from assessments.scorecard_services import EVALUATION_COUNT_KEYS, evaluation_import
+from assessments.scorecards.services import EVALUATION_COUNT_KEYS, evaluation_import
 from portal.management.base import ImportCommand
 
 

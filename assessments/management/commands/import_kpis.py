@@ -1,4 +1,4 @@
-from assessments.services import KPI_COUNT_KEYS, kpi_month_import
+from assessments.scoring.services import KPI_COUNT_KEYS, kpi_month_import
 from portal.management.base import ImportCommand
 from portal.tabular import FieldError, parse_month
 

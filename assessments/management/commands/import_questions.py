@@ -1,7 +1,7 @@
 import sys
 from pathlib import Path
 
-from assessments.quiz_services import question_bank_import
+from assessments.quizzes.services import question_bank_import
 from portal.management.base import JsonCommand, write_json
 
 

@@ -1,4 +1,4 @@
-from assessments.selectors import month_scores_fresh, month_scores_stored, scored_staff_for_month
+from assessments.scoring.selectors import month_scores_fresh, month_scores_stored, scored_staff_for_month
 from portal.management.base import MonthCommand, write_json
 from portal.services import month_is_locked
 

@@ -1,4 +1,4 @@
-from assessments.services import coaching_assign_for_month, monthly_scores_compute
+from assessments.scoring.services import coaching_assign_for_month, monthly_scores_compute
 from portal.management.base import MonthCommand, write_json
 from portal.services import MonthLockedError
 

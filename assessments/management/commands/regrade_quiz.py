@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Quiz
-from assessments.quiz_services import QuizError, quiz_regrade
+from assessments.quizzes.grading import QuizError, quiz_regrade
 from portal.models import User
 
 

@@ -1,0 +1,118 @@
+"""Certificate pages: a person's own certificates and PDFs, HR revocation and batches, public verification."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.certificates import services as certificate_services
+from assessments.certificates.pdf import certificates_pdf, chinese_date
+from assessments.models import Certificate, CertificateBatch
+from assessments.quizzes import rules as quiz_rules
+
+DOWNLOADS_PER_MINUTE = 10
+
+
+@login_required
+def my_certificates(request):
+    certificates = Certificate.objects.filter(holder=request.user).order_by("-issued_on")
+    return render(request, "assessments/certificates/my_certificates.html", {"certificates": certificates})
+
+
+@login_required
+def certificate_download(request, certificate_id):
+    certificate = certificate_services.certificate_get_for_holder(request.user, certificate_id)
+    # Rendering costs ~0.3 s of CPU: a few per minute per person is plenty (security checklist item 34).
+    key = f"cert-dl:{request.user.pk}"
+    if cache.get_or_set(key, 0, 60) >= DOWNLOADS_PER_MINUTE:
+        return HttpResponse(_("Too many downloads; try again in a minute."), status=429)
+    cache.incr(key)
+    response = HttpResponse(certificates_pdf([certificate]), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    return response
+
+
+def certificate_verify(request, token):
+    """Public (no login): validity, issue date and the holder's masked name."""
+    certificate = certificate_services.certificate_get_by_token(token)
+    response = render(
+        request,
+        "assessments/certificates/verify.html",
+        {
+            "certificate": certificate,
+            "masked_name": quiz_rules.mask_name(certificate.holder_name),
+            "issued_zh": chinese_date(certificate.issued_on),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@permission_required("assessments.manage_certificates", raise_exception=True)
+def certificate_admin(request):
+    query = request.GET.get("q", "").strip()
+    certificates = Certificate.objects.select_related("holder").order_by("-issued_on", "-pk")
+    if query:
+        certificates = certificates.filter(number__icontains=query) | certificates.filter(
+            holder__employee_no=query
+        )
+    page = Paginator(certificates, 50).get_page(request.GET.get("page"))
+    batches = CertificateBatch.objects.all()[:10]
+    return render(
+        request,
+        "assessments/certificates/admin.html",
+        {"page": page, "query": query, "batches": batches},
+    )
+
+
+@login_required
+@permission_required("assessments.manage_certificates", raise_exception=True)
+@require_POST
+def certificate_revoke(request, certificate_id):
+    certificate = get_object_or_404(Certificate, pk=certificate_id)
+    try:
+        certificate_services.certificate_revoke(
+            certificate=certificate, acting_user=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Certificate %(number)s revoked.") % {"number": certificate.number})
+    return redirect("assessments:certificate-admin")
+
+
+@login_required
+@permission_required("assessments.manage_certificates", raise_exception=True)
+@require_POST
+def batch_start(request):
+    ids = request.POST.getlist("certificate")
+    if request.POST.get("all") == "1":
+        ids = list(Certificate.objects.filter(revoked_at__isnull=True).values_list("pk", flat=True))
+    try:
+        batch = certificate_services.certificate_batch_request(
+            certificate_ids=[int(i) for i in ids if str(i).isdigit()], acting_user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("assessments:certificate-admin")
+    return redirect("assessments:certificate-batch", batch_id=batch.pk)
+
+
+@login_required
+@permission_required("assessments.manage_certificates", raise_exception=True)
+def batch_detail(request, batch_id):
+    batch = get_object_or_404(CertificateBatch, pk=batch_id)
+    return render(request, "assessments/certificates/batch.html", {"batch": batch})
+
+
+@login_required
+@permission_required("assessments.manage_certificates", raise_exception=True)
+def batch_download(request, batch_id):
+    batch = get_object_or_404(CertificateBatch, pk=batch_id, status=CertificateBatch.Status.DONE)
+    return FileResponse(batch.pdf.open("rb"), as_attachment=True, filename=f"certificates-{batch.pk}.pdf")

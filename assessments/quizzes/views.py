@@ -1,0 +1,230 @@
+"""Learner and trainer pages for quizzes: thin interfaces over quiz_services and quiz_selectors."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from assessments.models import AttemptItem, QuestionBank
+from assessments.quizzes import grading as quiz_grading
+from assessments.quizzes import rules as quiz_rules
+from assessments.quizzes import selectors as quiz_selectors
+from assessments.quizzes import services as quiz_services
+from portal.uploads import ImportUploadView
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def my_quizzes(request):
+    rows = quiz_selectors.active_quizzes_with_results(staff=request.user)
+    return _no_store(render(request, "assessments/quiz/my_quizzes.html", {"rows": rows}))
+
+
+@login_required
+def quiz_detail(request, quiz_id):
+    quiz = quiz_selectors.quiz_get_for_learner(quiz_id)
+    attempts = quiz_selectors.attempts_of(quiz=quiz, staff=request.user)
+    for attempt in attempts:
+        quiz_grading.attempt_close_if_expired(attempt)
+    left = quiz_rules.attempts_left(quiz.max_attempts, len(attempts))
+    return _no_store(
+        render(
+            request,
+            "assessments/quiz/quiz_detail.html",
+            {
+                "quiz": quiz,
+                "attempts": attempts,
+                "attempts_left": left,
+                "open_attempt": next((a for a in attempts if a.is_open), None),
+            },
+        )
+    )
+
+
+@login_required
+@require_POST
+def attempt_start(request, quiz_id):
+    quiz = quiz_selectors.quiz_get_for_learner(quiz_id)
+    try:
+        attempt = quiz_services.attempt_start(quiz=quiz, staff=request.user)
+    except quiz_grading.QuizError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessments:quiz-detail", quiz_id=quiz.pk)
+    return redirect("assessments:attempt", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_page(request, attempt_id):
+    attempt = quiz_selectors.attempt_get_for_user(request.user, attempt_id)
+    quiz_grading.attempt_close_if_expired(attempt)
+    if not attempt.is_open:
+        return redirect("assessments:attempt-result", attempt_id=attempt.pk)
+    items = [quiz_selectors.item_for_learner(item) for item in attempt.items.all()]
+    remaining = None
+    if attempt.deadline is not None:
+        remaining = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
+    return _no_store(
+        render(
+            request,
+            "assessments/quiz/attempt.html",
+            {"attempt": attempt, "quiz": attempt.quiz, "items": items, "remaining": remaining},
+        )
+    )
+
+
+@login_required
+@require_POST
+def attempt_answer(request, attempt_id):
+    """Autosave one answer: `slot`, `version` and the item's `q<slot>…` fields. JSON in, JSON out."""
+    attempt = quiz_selectors.attempt_get_for_user(request.user, attempt_id)
+    try:
+        slot = int(request.POST.get("slot", ""))
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return _no_store(JsonResponse({"ok": False, "error": _("Bad request.")}, status=400))
+    try:
+        new_version = quiz_services.attempt_answer_save(
+            attempt=attempt, slot=slot, post=request.POST, version=version
+        )
+    except quiz_grading.StaleAnswer as exc:
+        return _no_store(
+            JsonResponse({"ok": False, "error": exc.message, "version": exc.current_version}, status=409)
+        )
+    except quiz_grading.DeadlinePassed as exc:
+        return _no_store(JsonResponse({"ok": False, "error": exc.message, "closed": True}, status=403))
+    except quiz_grading.QuizError as exc:
+        return _no_store(JsonResponse({"ok": False, "error": exc.message, "closed": True}, status=403))
+    return _no_store(JsonResponse({"ok": True, "version": new_version}))
+
+
+@login_required
+@require_POST
+def attempt_submit(request, attempt_id):
+    attempt = quiz_selectors.attempt_get_for_user(request.user, attempt_id)
+    # Only answers are read from the post: a posted score or pass flag has no field to land in.
+    attempt, accepted = quiz_services.attempt_submit(attempt=attempt, post=request.POST)
+    if not accepted:
+        messages.error(
+            request, _("Time was up: your last answers arrived too late. What was saved in time was graded.")
+        )
+    return redirect("assessments:attempt-result", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_result(request, attempt_id):
+    attempt = quiz_selectors.attempt_get_for_user(request.user, attempt_id)
+    quiz_grading.attempt_close_if_expired(attempt)
+    if attempt.is_open:
+        return redirect("assessments:attempt", attempt_id=attempt.pk)
+    review = quiz_selectors.review_allowed_for(attempt)
+    items = [quiz_selectors.item_for_review(i) for i in attempt.items.all()] if review else []
+    return _no_store(
+        render(
+            request,
+            "assessments/quiz/result.html",
+            {"attempt": attempt, "quiz": attempt.quiz, "review": review, "items": items},
+        )
+    )
+
+
+# --- Trainers ------------------------------------------------------------------------------------------------
+
+
+class EssayGradeForm(forms.Form):
+    percent = forms.DecimalField(
+        label=gettext_lazy("Grade (percent of the mark)"), min_value=0, max_value=100, decimal_places=2
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@login_required
+@permission_required("assessments.manage_questions", raise_exception=True)
+def grading_queue(request):
+    items = quiz_selectors.essay_queue()
+    return _no_store(
+        render(request, "assessments/quiz/grading_queue.html", {"items": items, "form": EssayGradeForm()})
+    )
+
+
+@login_required
+@permission_required("assessments.manage_questions", raise_exception=True)
+@require_POST
+def essay_grade(request, item_id):
+    item = get_object_or_404(AttemptItem.objects.select_related("attempt"), pk=item_id)
+    form = EssayGradeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a grade from 0 to 100."))
+        return redirect("assessments:grading-queue")
+    try:
+        quiz_grading.essay_grade(
+            item=item,
+            percent=form.cleaned_data["percent"],
+            comment=form.cleaned_data["comment"],
+            acting_user=request.user,
+        )
+    except quiz_grading.QuizError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Grade saved."))
+    return redirect("assessments:grading-queue")
+
+
+class GiftFileForm(forms.Form):
+    bank = forms.CharField(label=gettext_lazy("Question bank"), max_length=100)
+    file = forms.FileField(label=gettext_lazy("GIFT file (.gift or .txt, UTF-8)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".gift", ".txt")):
+            raise forms.ValidationError(_("Choose a .gift or .txt file."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+class QuestionImportView(ImportUploadView):
+    kind = "questions"
+    permission_required = "assessments.manage_questions"
+    title = gettext_lazy("Import questions (GIFT)")
+    columns = ["GIFT"]
+    help_text = gettext_lazy(
+        "Moodle GIFT format: $CATEGORY lines, ::titles::, choice, true/false, short answer, numerical, matching "
+        "and essay questions. One malformed question rejects the whole file."
+    )
+    form_class = GiftFileForm
+    success_url = "assessments:bank-list"
+
+    def service_options(self, cleaned_data):
+        return {"bank_name": cleaned_data["bank"]}
+
+    def service(self, **kwargs):
+        return quiz_services.question_bank_import(**kwargs)
+
+
+@login_required
+@permission_required("assessments.manage_questions", raise_exception=True)
+def bank_list(request):
+    banks = QuestionBank.objects.annotate(n_questions=Count("questions"))
+    return _no_store(render(request, "assessments/quiz/bank_list.html", {"banks": banks}))
+
+
+@login_required
+@permission_required("assessments.manage_questions", raise_exception=True)
+def bank_export(request, bank_id):
+    bank = get_object_or_404(QuestionBank, pk=bank_id)
+    text = quiz_services.question_bank_export(bank=bank)
+    response = HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bank-{bank.pk}.gift"'
+    return _no_store(response)

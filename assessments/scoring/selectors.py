@@ -1,0 +1,632 @@
+"""Reads of assessment records that scoring and incentives use: set-based, one query per concern."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Max, Q, Sum
+
+from assessments.models import (
+    CoachingAssignment,
+    CoachingModule,
+    Evaluation,
+    KpiCode,
+    KpiRecord,
+    MonthlyScore,
+    ScoreMonthState,
+    ScoringPolicyVersion,
+)
+from assessments.scoring import rules
+from courses.models import Category, LearningResult, LessonCompletion, LessonPage, ModulePage, TrainingRecord
+from courses.selectors import (
+    credited_hours_by_staff,
+    learning_results_by_staff,
+    month_bounds,
+    training_totals_sql,
+)
+from portal.dbfunctions import Hundredths, rows_of
+from portal.models import IN_SERVICE_ROLES, MonthLock, User
+
+
+def evaluation_scores_by_staff(*, month: date, staff_ids=None) -> dict[int, list[Decimal]]:
+    """Scores of the QA evaluations (spot checks and role-plays) dated in `month`, per staff id."""
+    first, following = month_bounds(month)
+    qs = Evaluation.objects.filter(date__gte=first, date__lt=following)
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=staff_ids)
+    scores: dict[int, list[Decimal]] = defaultdict(list)
+    for staff_id, score in rows_of(qs.values_list("staff_id", "score"), many=staff_ids is None):
+        scores[staff_id].append(Decimal(str(score)))
+    return dict(scores)
+
+
+def policy_version_in_force(versions: list[ScoringPolicyVersion], month: date) -> ScoringPolicyVersion:
+    """Of `versions` (all of them), the one in force in `month`: no query."""
+    first = month.replace(day=1)
+    dated = [v for v in versions if v.effective_month is not None and v.effective_month <= first]
+    if dated:
+        return max(dated, key=lambda v: v.effective_month)
+    return next(v for v in versions if v.effective_month is None)
+
+
+def policy_versions_frozen() -> set[int]:
+    """Ids of the versions a published (locked) month used: those are never edited."""
+    versions = list(ScoringPolicyVersion.objects.all())
+    locked = list(MonthLock.objects.values_list("month", flat=True))
+    used = {policy_version_in_force(versions, m).pk for m in locked}
+    used.update(MonthlyScore.objects.filter(month__in=locked).values_list("policy_id", flat=True).distinct())
+    return used
+
+
+def scoring_policy_for_month(month: date) -> ScoringPolicyVersion:
+    """The policy version in force in `month`: the latest whose effective month is on or before it.
+
+    The default version (no effective month) applies when no dated version has started yet.
+    """
+    first = month.replace(day=1)
+    dated = (
+        ScoringPolicyVersion.objects.filter(effective_month__lte=first).order_by("-effective_month").first()
+    )
+    return dated or ScoringPolicyVersion.objects.get(effective_month__isnull=True)
+
+
+def scored_staff_for_month(month: date):
+    """Who is scored for a month: active in-service front-line staff (agents and team leads)."""
+    return User.objects.filter(is_active=True, role__in=IN_SERVICE_ROLES)
+
+
+@dataclass(frozen=True)
+class StaffMonthInput:
+    """Everything the score rules and the Service Star rules need about one person for one month."""
+
+    staff_id: int
+    employee_no: str
+    name: str
+    department: str
+    team: str
+    onboarded_on: date | None
+    in_service_hours: Decimal
+    kpis: rules.KpiValues | None
+    quality_scores: list[Decimal]
+    learning_results: list[Decimal]
+
+
+def staff_month_inputs(*, month: date, staff_ids=None) -> list[StaffMonthInput]:
+    """Inputs of every scored staff member for `month`, fetched set-based (a handful of queries in all)."""
+    first = month.replace(day=1)
+    people = scored_staff_for_month(first)
+    if staff_ids is not None:
+        people = people.filter(pk__in=staff_ids)
+    people = list(
+        people.values_list("pk", "employee_no", "name", "department__name", "team__name", "onboarded_on")
+    )
+    ids = None if staff_ids is None else [p[0] for p in people]
+    hours = credited_hours_by_staff(month=first, category=Category.IN_SERVICE, staff_ids=ids)
+    results = learning_results_by_staff(month=first, category=Category.IN_SERVICE, staff_ids=ids)
+    quality = evaluation_scores_by_staff(month=first, staff_ids=ids)
+    kpis_qs = KpiRecord.objects.filter(month=first)
+    if ids is not None:
+        kpis_qs = kpis_qs.filter(staff_id__in=ids)
+    kpis = kpi_values_by_staff(kpis_qs, many=ids is None)
+    return [
+        StaffMonthInput(
+            staff_id=pk,
+            employee_no=employee_no,
+            name=name,
+            department=dept or "",
+            team=team or "",
+            onboarded_on=onboarded_on,
+            in_service_hours=hours.get(pk, Decimal(0)),
+            kpis=kpis.get(pk),
+            quality_scores=quality.get(pk, []),
+            learning_results=results.get(pk, []),
+        )
+        for pk, employee_no, name, dept, team, onboarded_on in people
+    ]
+
+
+def score_totals_for_month(*, month: date, staff_ids=None) -> list[tuple]:
+    """Every scored staff member's score inputs for `month` as whole-number totals, in one statement.
+
+    One row per person, ready for `rules.score_in_hundredths`: `(staff_id, kpis, quality_total, quality_count,
+    in_service_hours, results_total, results_count)`, where `kpis` is the four rates in `rules.KPI_CODES`
+    order (None without a KPI row) and every value but the counts is in hundredths. The same inputs as
+    `staff_month_inputs`, summed by the database: exact (integers) on SQLite too, and no object per record.
+    """
+    first, following = month_bounds(month)
+    people = scored_staff_for_month(first).order_by().values("id")
+    kpis = (
+        KpiRecord.objects.filter(month=first)
+        .order_by()
+        .values("staff_id", **{code: Hundredths(field) for code, field in KPI_RECORD_FIELDS.items()})
+    )
+    quality = (
+        Evaluation.objects.filter(date__gte=first, date__lt=following)
+        .order_by()
+        .values("staff_id")
+        .annotate(total=Sum(Hundredths("score")), n=Count("pk"))
+    )
+    if staff_ids is not None:
+        people = people.filter(pk__in=staff_ids)
+        kpis = kpis.filter(staff_id__in=staff_ids)
+        quality = quality.filter(staff_id__in=staff_ids)
+    people_sql, people_params = people.query.sql_with_params()
+    kpis_sql, kpis_params = kpis.query.sql_with_params()
+    quality_sql, quality_params = quality.query.sql_with_params()
+    training_sql, training_params = training_totals_sql(
+        month=first, category=Category.IN_SERVICE, staff_ids=staff_ids
+    )
+    codes = ", ".join(f"k.{code}" for code in rules.KPI_CODES)
+    sql = f"""
+        SELECT p.id, {codes}, COALESCE(q.total, 0), COALESCE(q.n, 0), COALESCE(t.hours, 0),
+               COALESCE(t.results_total, 0), COALESCE(t.results_count, 0)
+        FROM ({people_sql}) AS p
+        LEFT JOIN ({kpis_sql}) AS k ON k.staff_id = p.id
+        LEFT JOIN ({quality_sql}) AS q ON q.staff_id = p.id
+        LEFT JOIN ({training_sql}) AS t ON t.staff_id = p.id
+    """  # noqa: S608 (built from querysets)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*people_params, *kpis_params, *quality_params, *training_params])
+        rows = cursor.fetchall()
+    return [
+        (staff_id, None if timeliness is None else (timeliness, resolution, satisfaction, complaint), *rest)
+        for staff_id, timeliness, resolution, satisfaction, complaint, *rest in rows
+    ]
+
+
+def monthly_scores_for_month(*, month: date, staff_ids=None) -> dict[int, MonthlyScore]:
+    """Stored scores of a month by staff id."""
+    qs = MonthlyScore.objects.filter(month=month.replace(day=1))
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=staff_ids)
+    return {s.staff_id: s for s in qs}
+
+
+def score_month_marked_stale(month: date) -> bool:
+    """Whether the month's stored scores were never computed or an event marked them stale (one query).
+
+    Unlike `services.monthly_scores_refresh`, it does not look for changes that announced nothing.
+    """
+    dirty = ScoreMonthState.objects.filter(month=month.replace(day=1)).values_list("dirty", flat=True).first()
+    return dirty is None or dirty
+
+
+def score_inputs_fingerprint(month: date) -> str:
+    """A short summary of everything a month's scores depend on (counts and latest changes per source).
+
+    When it moves, stored scores may be stale even if no event said so. One aggregate query per source.
+    """
+    first, following = month_bounds(month)
+    sources = (
+        (Evaluation.objects.filter(date__gte=first, date__lt=following), "updated_at"),
+        (TrainingRecord.objects.filter(date__gte=first, date__lt=following), "imported_at"),
+        (LessonCompletion.objects.filter(completed_on__gte=first, completed_on__lt=following), "recorded_at"),
+        (LearningResult.objects.filter(date__gte=first, date__lt=following), "pk"),
+        (KpiRecord.objects.filter(month=first), "pk"),
+        (User.objects.filter(is_active=True, role__in=IN_SERVICE_ROLES), "pk"),
+    )
+    parts = []
+    for qs, stamp in sources:
+        summary = qs.aggregate(n=Count("pk"), last=Max(stamp))
+        parts.append(f"{summary['n']}@{summary['last']}")
+    # Assessment results carry no timestamp and a regrade changes them in place: their total notices it.
+    results = LearningResult.objects.filter(date__gte=first, date__lt=following)
+    parts.append(f"r{results.aggregate(s=Sum('percent'))['s']}")
+    parts.append(f"p{scoring_policy_for_month(first).pk}")
+    return "|".join(parts)[:400]
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One person's score of a month with what it was computed from (for tables, explanations and exports)."""
+
+    staff_id: int
+    employee_no: str
+    name: str
+    department: str
+    team: str
+    kpi: Decimal | None
+    quality: Decimal | None
+    learning: Decimal | None
+    composite: Decimal | None
+    partial: bool
+    kpis: rules.KpiValues | None
+
+
+def scores_for_month(
+    *, month: date, staff_ids=None, scored_only: bool = True
+) -> tuple[ScoringPolicyVersion, list[tuple[StaffMonthInput, rules.MonthlyScore]]]:
+    """The policy version in force in `month` and each scored staff member's score computed now (not stored).
+
+    With `scored_only` (the default) people whose composite is None (no data at all) are left out.
+    """
+    version = scoring_policy_for_month(month)
+    policy = rules.IntegerPolicy.of(version.as_rules())
+    scores = []
+    for person in staff_month_inputs(month=month, staff_ids=staff_ids):
+        score = rules.score_staff_month_fast(
+            kpis=person.kpis,
+            quality_scores=person.quality_scores,
+            in_service_hours=person.in_service_hours,
+            learning_results=person.learning_results,
+            policy=policy,
+        )
+        if scored_only and score.composite is None:
+            continue
+        scores.append((person, score))
+    return version, scores
+
+
+def month_scores_fresh(*, month: date, staff_ids=None) -> tuple[ScoringPolicyVersion, list[ScoreLine]]:
+    """Scores computed now from the month's data (not stored), rounded as printed; people without a score left out."""
+    version, scores = scores_for_month(month=month, staff_ids=staff_ids)
+    lines = []
+    for person, score in scores:
+        lines.append(
+            ScoreLine(
+                staff_id=person.staff_id,
+                employee_no=person.employee_no,
+                name=person.name,
+                department=person.department,
+                team=person.team,
+                kpi=_round(score.kpi),
+                quality=_round(score.quality),
+                learning=_round(score.learning),
+                composite=score.composite,
+                partial=score.partial,
+                kpis=person.kpis,
+            )
+        )
+    return version, lines
+
+
+def _round(value):
+    return None if value is None else rules.round2(value)
+
+
+def month_scores_stored(*, month: date, staff_qs=None) -> list[ScoreLine]:
+    """Stored scores of a month for the people in `staff_qs` (default: everyone), with their KPI rows.
+
+    Two queries whatever the number of people.
+    """
+    return score_lines(month=month, rows=month_score_rows(month=month, staff_qs=staff_qs))
+
+
+def month_score_rows(*, month: date, staff_qs=None):
+    """The stored score rows of a month (people in `staff_qs`, default everyone) by employee number, as a lazy
+    queryset of tuples: paginate it, then turn a page into lines with `score_lines`."""
+    scores = MonthlyScore.objects.filter(month=month.replace(day=1))
+    if staff_qs is not None:
+        scores = scores.filter(staff__in=staff_qs.values("pk"))
+    return scores.values_list(
+        "staff_id",
+        "staff__employee_no",
+        "staff__name",
+        "staff__department__name",
+        "staff__team__name",
+        "kpi",
+        "quality",
+        "learning",
+        "composite",
+        "partial",
+    ).order_by("staff__employee_no")
+
+
+def score_lines(*, month: date, rows) -> list[ScoreLine]:
+    """`month_score_rows` tuples as ScoreLines with the people's KPI rows of the month (one more query)."""
+    rows = list(rows)
+    kpis = KpiRecord.objects.filter(month=month.replace(day=1))
+    if len(rows) <= 1000:  # a page: fetch just its people's rows
+        kpis = kpis.filter(staff_id__in=[row[0] for row in rows])
+    kpi_by_staff = kpi_values_by_staff(kpis, many=False)
+    return [
+        ScoreLine(
+            staff_id=sid,
+            employee_no=no,
+            name=name,
+            department=dept or "",
+            team=team or "",
+            kpi=_decimal(kpi),
+            quality=_decimal(quality),
+            learning=_decimal(learning),
+            composite=_decimal(composite),
+            partial=partial,
+            kpis=kpi_by_staff.get(sid),
+        )
+        for sid, no, name, dept, team, kpi, quality, learning, composite, partial in rows
+    ]
+
+
+def _decimal(value):
+    return None if value is None else rules.round2(Decimal(str(value)))
+
+
+@dataclass(frozen=True)
+class StoredStaffMonth:
+    """A scored person's stored score of a month with what the Service Star rules read beside it."""
+
+    staff_id: int
+    employee_no: str
+    name: str
+    department: str
+    team: str
+    onboarded_on: date | None
+    in_service_hours: Decimal
+    kpis: rules.KpiValues | None
+    score: rules.MonthlyScore | None  # None: no stored score (no data at all)
+
+
+def stored_month_with_inputs(*, month: date, staff_ids=None) -> list[StoredStaffMonth]:
+    """Every scored person of `month` with their stored score, KPI row, hours and onboarding date.
+
+    Reads what `monthly_scores_compute` stored instead of recomputing: the caller brings an unlocked month up to
+    date first (`assessments.services.monthly_scores_refresh`). Stored components and composite are the rounded
+    ones, which is what ranking and display use. Four queries whatever the number of staff.
+    """
+    first = month.replace(day=1)
+    people = scored_staff_for_month(first)
+    if staff_ids is not None:
+        people = people.filter(pk__in=staff_ids)
+    people_ids = people.values("pk")
+    stored = {
+        sid: (hours, rules.MonthlyScore(kpi=kpi, quality=quality, learning=learning, composite=c, partial=p))
+        for sid, hours, kpi, quality, learning, c, p in MonthlyScore.objects.filter(
+            month=first, staff__in=people_ids
+        ).values_list("staff_id", "in_service_hours", "kpi", "quality", "learning", "composite", "partial")
+    }
+    kpis = kpi_values_by_staff(KpiRecord.objects.filter(month=first, staff__in=people_ids))
+    rows = list(
+        people.values_list("pk", "employee_no", "name", "department__name", "team__name", "onboarded_on")
+    )
+    # People without a stored score had no data at all, but may still have credited hours (no results).
+    unscored = [row[0] for row in rows if row[0] not in stored]
+    hours = (
+        credited_hours_by_staff(month=first, category=Category.IN_SERVICE, staff_ids=unscored)
+        if unscored
+        else {}
+    )
+    result = []
+    for pk, employee_no, name, dept, team, onboarded_on in rows:
+        in_service_hours, score = stored.get(pk, (hours.get(pk, Decimal(0)), None))
+        result.append(
+            StoredStaffMonth(
+                staff_id=pk,
+                employee_no=employee_no,
+                name=name,
+                department=dept or "",
+                team=team or "",
+                onboarded_on=onboarded_on,
+                in_service_hours=in_service_hours,
+                kpis=kpis.get(pk),
+                score=score,
+            )
+        )
+    return result
+
+
+def scores_by_month_for_staff(*, staff_ids, months) -> dict[tuple[int, date], Decimal | None]:
+    """Stored composites of `months` for `staff_ids`, keyed (staff id, month): one query (trend charts)."""
+    rows = MonthlyScore.objects.filter(staff_id__in=staff_ids, month__in=months).values_list(
+        "staff_id", "month", "composite"
+    )
+    return {(sid, m): _decimal(c) for sid, m, c in rows}
+
+
+def _cents_total(field: str):
+    """The exact sum of a 2-place decimal column in whole hundredths (SQLite sums its decimals as floats)."""
+    return Sum(Hundredths(field))
+
+
+def mean_scores_by_month(*, months, staff_qs) -> dict[date, Decimal]:
+    """Mean stored composite per month of the people in `staff_qs` (Decimal, unrounded): one aggregate query."""
+    rows = (
+        MonthlyScore.objects.filter(
+            month__in=months, staff__in=staff_qs.values("pk"), composite__isnull=False
+        )
+        .values("month")
+        .annotate(cents=_cents_total("composite"), n=Count("pk"))
+    )
+    return {row["month"]: Decimal(row["cents"]) / 100 / row["n"] for row in rows if row["n"]}
+
+
+@dataclass(frozen=True)
+class MonthScoreSummary:
+    """The figures above a month's score table, for the people in view."""
+
+    count: int
+    partial: int
+    mean: Decimal | None  # unrounded
+    histogram: list[int]  # as rules.score_histogram: [0, 10), [10, 20) … [90, 100]
+    with_kpis: int
+    missed_any: int  # people with a KPI row who missed at least one target
+
+
+def month_score_summary(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> MonthScoreSummary:
+    """Count, mean, partial scores, histogram and missed targets of a month: two aggregate queries in the
+    database, whatever the number of people (the score table itself is paginated)."""
+    first = month.replace(day=1)
+    people = staff_qs.values("pk")
+    bands = {}
+    for index in range(10):
+        low, high = Q(composite__gte=10 * index), Q(composite__lt=10 * (index + 1))
+        bands[f"band{index}"] = Count(
+            "pk", filter=high if index == 0 else (low if index == 9 else low & high)
+        )
+    scores = MonthlyScore.objects.filter(month=first, staff__in=people, composite__isnull=False).aggregate(
+        count=Count("pk"),
+        partial=Count("pk", filter=Q(partial=True)),
+        cents=_cents_total("composite"),
+        **bands,
+    )
+    met_all = Q()
+    for condition in kpi_met_conditions(policy).values():
+        met_all &= condition
+    kpis = KpiRecord.objects.filter(month=first, staff__in=people).aggregate(
+        total=Count("pk"), missed=Count("pk", filter=~met_all)
+    )
+    count = scores["count"]
+    return MonthScoreSummary(
+        count=count,
+        partial=scores["partial"],
+        mean=Decimal(scores["cents"]) / 100 / count if count else None,
+        histogram=[scores[f"band{index}"] for index in range(10)],
+        with_kpis=kpis["total"],
+        missed_any=kpis["missed"],
+    )
+
+
+def team_kpi_compliance(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> list[dict]:
+    """Per team (by name), how many of its people in view have a KPI row in `month` and how many met each
+    target: one grouped query."""
+    met = {
+        f"met_{code}": Count("pk", filter=condition) for code, condition in kpi_met_conditions(policy).items()
+    }
+    rows = (
+        KpiRecord.objects.filter(month=month.replace(day=1), staff__in=staff_qs.values("pk"))
+        .values("staff__team__name")
+        .annotate(people=Count("pk"), **met)
+        .order_by("staff__team__name")
+    )
+    return [
+        {
+            "team": row["staff__team__name"] or "—",
+            "people": row["people"],
+            "met": {code: row[f"met_{code}"] for code in rules.KPI_CODES},
+        }
+        for row in rows
+    ]
+
+
+def kpi_met_conditions(policy: rules.ScoringPolicy) -> dict[str, Q]:
+    """Per KPI code, the KpiRecord condition of meeting its target (exactly at the target meets it)."""
+    conditions = {}
+    for code, field in KPI_RECORD_FIELDS.items():
+        band = policy.band(code)
+        lookup = "lte" if band.lower_is_better else "gte"
+        conditions[code] = Q(**{f"{field}__{lookup}": band.target})
+    return conditions
+
+
+# KpiRecord columns in the order rules.KpiValues takes them, after the staff id.
+KPI_VALUE_FIELDS = (
+    "staff_id",
+    "contacts_handled",
+    "response_timeliness_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+    "complaint_rate",
+    "major_complaints",
+)
+
+
+def kpi_values_by_staff(kpi_records, *, many: bool = True) -> dict[int, rules.KpiValues]:
+    """The KPI rows of the `kpi_records` queryset as the rules' values, by staff id (one query)."""
+    return {
+        values[0]: rules.KpiValues(*values[1:])
+        for values in rows_of(kpi_records.values_list(*KPI_VALUE_FIELDS), many=many)
+    }
+
+
+# KpiRecord field of each KPI code of the rules.
+KPI_RECORD_FIELDS = {
+    "timeliness": "response_timeliness_rate",
+    "resolution": "resolution_rate",
+    "satisfaction": "satisfaction_rate",
+    "complaint": "complaint_rate",
+}
+
+
+def kpi_compliance_counts(*, months, staff_qs) -> dict[date, tuple[int, dict[str, int]]]:
+    """Per month: (people with a KPI row, {KPI code: how many met its target}) under that month's policy.
+
+    Counted in the database (comparisons only, no arithmetic, so exact on SQLite too): one query per policy
+    version in force over `months`, whatever the number of staff.
+    """
+    by_version: dict[int, tuple[rules.ScoringPolicy, list[date]]] = {}
+    for month, version in policies_for_months(months).items():
+        by_version.setdefault(version.pk, (version.as_rules(), []))[1].append(month)
+    counts = {}
+    for policy, version_months in by_version.values():
+        met = {code: Count("pk", filter=condition) for code, condition in kpi_met_conditions(policy).items()}
+        rows = (
+            KpiRecord.objects.filter(month__in=version_months, staff__in=staff_qs.values("pk"))
+            .values("month")
+            .annotate(total=Count("pk"), **{f"met_{code}": expr for code, expr in met.items()})
+        )
+        for row in rows:
+            counts[row["month"]] = (row["total"], {code: row[f"met_{code}"] for code in KPI_RECORD_FIELDS})
+    return counts
+
+
+def policies_for_months(months) -> dict[date, ScoringPolicyVersion]:
+    """The version in force in each of `months`: one query."""
+    versions = list(ScoringPolicyVersion.objects.all())
+    return {m: policy_version_in_force(versions, m) for m in months}
+
+
+@dataclass(frozen=True)
+class CoachingItem:
+    staff_id: int
+    employee_no: str
+    name: str
+    month: date
+    kpi: str
+    kpi_label: str
+    module_title: str
+    module_url: str
+    completed: bool
+
+
+def coaching_list(*, staff_qs, include_completed: bool = False) -> list[CoachingItem]:
+    """Remedial modules assigned to the people in `staff_qs`, outstanding first (or only outstanding).
+
+    A module is completed when each of its live required lessons has a completion by that person. Three
+    queries plus one per mapped module (at most four): never one per person.
+    """
+    assignments = list(
+        CoachingAssignment.objects.filter(staff__in=staff_qs.values("pk"))
+        .values_list("staff_id", "staff__employee_no", "staff__name", "month", "kpi", "module_id")
+        .order_by("-month", "staff__employee_no", "kpi")
+    )
+    if not assignments:
+        return []
+    module_ids = {a[5] for a in assignments}
+    modules = {m.pk: m for m in ModulePage.objects.filter(pk__in=module_ids)}
+    required: dict[int, set[int]] = {}
+    for module_id, module in modules.items():
+        required[module_id] = set(
+            LessonPage.objects.descendant_of(module).live().filter(required=True).values_list("pk", flat=True)
+        )
+    all_lessons = set().union(*required.values()) if required else set()
+    done = set(
+        LessonCompletion.objects.filter(
+            staff_id__in={a[0] for a in assignments}, lesson_id__in=all_lessons
+        ).values_list("staff_id", "lesson_id")
+    )
+    items = []
+    for staff_id, employee_no, name, month, kpi, module_id in assignments:
+        module = modules.get(module_id)
+        lessons = required.get(module_id, set())
+        completed = all((staff_id, lesson) in done for lesson in lessons)
+        if completed and not include_completed:
+            continue
+        items.append(
+            CoachingItem(
+                staff_id=staff_id,
+                employee_no=employee_no,
+                name=name,
+                month=month,
+                kpi=kpi,
+                kpi_label=str(KpiCode(kpi).label),
+                module_title=module.title if module else "",
+                module_url=module.url if module else "",
+                completed=completed,
+            )
+        )
+    return items
+
+
+def coaching_modules() -> dict[str, CoachingModule]:
+    return {m.kpi: m for m in CoachingModule.objects.select_related("module")}

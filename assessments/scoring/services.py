@@ -1,0 +1,567 @@
+"""Writes of the scoring part of assessments: KPI import, monthly scores, policy versions, the coaching loop."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    CoachingAssignment,
+    CoachingModule,
+    KpiRecord,
+    MonthlyScore,
+    ScoreMonthState,
+    ScoringPolicyVersion,
+)
+from assessments.scoring import rules
+from assessments.scoring.kpi_file import kpi_file_parse
+from assessments.scoring.selectors import (
+    policy_versions_frozen,
+    score_inputs_fingerprint,
+    score_totals_for_month,
+    scoring_policy_for_month,
+)
+from portal.dbfunctions import Hundredths
+from portal.importing import ImportResult, import_run_record, refused
+from portal.models import MonthLock, User
+from portal.services import MonthLockedError, audit_record, month_is_locked
+from portal.tabular import WHOLE_FILE, RowError
+
+# --- Monthly scores ------------------------------------------------------------------------------------------
+
+
+def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> int:
+    """Recompute and store the month's scores of every scored staff member (or of `staff_ids`).
+
+    Set-based: the inputs summed per person in one statement, exact whole-number arithmetic
+    (assessments.rules.score_in_hundredths, the same results as score_staff_month), and only the rows that
+    changed are written. A person with no data at all gets no score row. Refuses a published (locked) month:
+    its scores are frozen. A full recomputation also records the month as clean (ScoreMonthState). Returns
+    the number of scores stored.
+    """
+    first = month.replace(day=1)
+    if month_is_locked(first):
+        raise MonthLockedError(first)
+    fingerprint = score_inputs_fingerprint(first) if staff_ids is None else None
+    return _scores_compute(first, staff_ids=staff_ids, fingerprint=fingerprint, acting_user=acting_user)
+
+
+def _scores_compute(first: date, *, staff_ids, fingerprint: str | None, acting_user) -> int:
+    """monthly_scores_compute for an unlocked month whose inputs' `fingerprint` was taken before this reads them.
+
+    Taken before, a change made meanwhile leaves the stored fingerprint behind, so the next refresh recomputes.
+    """
+    version = scoring_policy_for_month(first)
+    policy = rules.IntegerPolicy.of(version.as_rules())
+    rows = []
+    totals = score_totals_for_month(month=first, staff_ids=staff_ids)
+    for staff_id, kpis, quality_total, quality_count, hours, results_total, results_count in totals:
+        kpi, quality, learning, composite, partial = rules.score_in_hundredths(
+            policy, kpis, quality_total, quality_count, hours, results_total, results_count
+        )
+        if composite is not None:
+            rows.append((staff_id, version.pk, kpi, quality, learning, composite, partial, hours))
+    with transaction.atomic():
+        # One writer per month at a time (concurrent lazy refreshes on PostgreSQL); SQLite serialises anyway.
+        state, _created = ScoreMonthState.objects.get_or_create(month=first)
+        ScoreMonthState.objects.select_for_update().filter(pk=state.pk).first()
+        _scores_replace(first, rows, staff_ids)
+        if staff_ids is None:
+            ScoreMonthState.objects.update_or_create(
+                month=first,
+                defaults={"dirty": False, "fingerprint": fingerprint, "computed_at": timezone.now()},
+            )
+            audit_record(
+                action="scores.compute",
+                acting_user=acting_user,
+                month=f"{first:%Y-%m}",
+                policy=version.pk,
+                scored=len(rows),
+            )
+    return len(rows)
+
+
+def _scores_replace(first: date, rows: list[tuple], staff_ids) -> None:
+    """Make the month's stored scores (of `staff_ids`, or all) equal `rows`, writing only what changed.
+
+    `rows` are `(staff_id, policy_id, kpi, quality, learning, composite, partial, in_service_hours)` with the
+    numbers in hundredths; the stored rows are read the same way, so comparing them is exact and cheap. A lazy
+    refresh after one lesson or one evaluation then rewrites one row, not the whole month.
+    """
+    stored = MonthlyScore.objects.filter(month=first)
+    if staff_ids is not None:
+        stored = stored.filter(staff_id__in=staff_ids)
+    stored_sql, params = stored.values_list(
+        "staff_id",
+        "policy_id",
+        Hundredths("kpi"),
+        Hundredths("quality"),
+        Hundredths("learning"),
+        Hundredths("composite"),
+        "partial",
+        Hundredths("in_service_hours"),
+    ).query.sql_with_params()
+    # Raw rows: Django's per-value conversions would cost more than the query. `partial` may read as 0/1,
+    # which compares equal to False/True.
+    with connection.cursor() as cursor:
+        cursor.execute(stored_sql, params)
+        old = {values[0]: values for values in cursor.fetchall()}
+    new = {row[0]: row for row in rows}
+    stale = [sid for sid, values in old.items() if new.get(sid) != values]
+    fresh = [row for sid, row in new.items() if old.get(sid) != row]
+    if not stale and not fresh:
+        return
+    if len(stale) > len(old) // 2:
+        stored.delete()
+        fresh = rows
+    else:
+        for start in range(0, len(stale), 5000):
+            MonthlyScore.objects.filter(month=first, staff_id__in=stale[start : start + 5000]).delete()
+    now = timezone.now()
+    rows_insert(
+        MonthlyScore,
+        _SCORE_FIELDS,
+        [
+            (
+                sid,
+                first,
+                policy_id,
+                *map(_decimal, (kpi, quality, learning, composite)),
+                partial,
+                _decimal(hours),
+                now,
+            )
+            for sid, policy_id, kpi, quality, learning, composite, partial, hours in fresh
+        ],
+    )
+
+
+_SCORE_FIELDS = [
+    "staff_id",
+    "month",
+    "policy_id",
+    "kpi",
+    "quality",
+    "learning",
+    "composite",
+    "partial",
+    "in_service_hours",
+    "computed_at",
+]
+
+
+def _decimal(hundredths: int | None):
+    return None if hundredths is None else rules.hundredths_decimal(hundredths)
+
+
+def score_months_mark_dirty(*, months) -> None:
+    """Note that the data of `months` changed (called by receivers of other apps' events); cheap, no compute."""
+    firsts = {m.replace(day=1) for m in months}
+    if not firsts:
+        return
+    existing = set(ScoreMonthState.objects.filter(month__in=firsts).values_list("month", flat=True))
+    ScoreMonthState.objects.filter(month__in=existing).update(dirty=True)
+    ScoreMonthState.objects.bulk_create(
+        [ScoreMonthState(month=m, dirty=True) for m in sorted(firsts - existing)], ignore_conflicts=True
+    )
+
+
+def score_unlocked_months_mark_dirty() -> None:
+    """Every unlocked month with stored scores may be stale (e.g. people changed role or left)."""
+    locked = MonthLock.objects.values("month")
+    ScoreMonthState.objects.exclude(month__in=locked).update(dirty=True)
+
+
+def monthly_scores_refresh(*, month: date) -> bool:
+    """Recompute an unlocked month's stored scores if its data changed since they were computed.
+
+    A month is stale when an event marked it dirty or when its inputs' fingerprint moved (a change that
+    announced nothing). A locked month is never recomputed. Returns whether it recomputed.
+    """
+    first = month.replace(day=1)
+    if month_is_locked(first):
+        return False
+    fingerprint = score_inputs_fingerprint(first)
+    state = ScoreMonthState.objects.filter(month=first).first()
+    if state is not None and not state.dirty and state.fingerprint == fingerprint:
+        return False
+    _scores_compute(first, staff_ids=None, fingerprint=fingerprint, acting_user=None)
+    return True
+
+
+# --- KPI import ----------------------------------------------------------------------------------------------
+
+KPI_COUNT_KEYS = ["imported", "replaced", "scored"]
+_KPI_FIELDS = [
+    "staff_id",
+    "month",
+    "contacts_handled",
+    "response_timeliness_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+    "complaint_rate",
+    "major_complaints",
+]
+
+
+def kpi_month_import(
+    *,
+    data: bytes,
+    file_name: str,
+    month: date,
+    replace: bool = False,
+    dry_run: bool = False,
+    acting_user=None,
+    recompute: bool = True,
+) -> ImportResult:
+    """Import a month's KPI file, all or nothing, then recompute the month's scores.
+
+    Refused (nothing written, every error by line): any bad row, an unknown employee number, a published
+    (locked) month, or a month that already has KPI rows unless `replace`. A replacement deletes the month's
+    rows and writes the file's; it is recorded (who, when, old and new row counts) in the import run and the
+    audit trail. Importing the same file again with `replace` leaves the same rows. Counts: `imported` (rows
+    of the file), `replaced` (rows the month had before), `scored` (scores stored after recomputation).
+    """
+    first = month.replace(day=1)
+    if month_is_locked(first):
+        return refused(KPI_COUNT_KEYS, [RowError(line=WHOLE_FILE, message=str(MonthLockedError(first)))])
+    rows, errors = kpi_file_parse(data, file_name)
+    staff_by_no = dict(User.objects.values_list("employee_no", "pk"))
+    for row in rows:
+        if row.employee_no not in staff_by_no:
+            errors.append(
+                RowError(
+                    line=row.line,
+                    column="employee_no",
+                    message=_("employee_no: there is no staff member %(no)s.") % {"no": row.employee_no},
+                )
+            )
+    existing = KpiRecord.objects.filter(month=first).count()
+    if existing and not replace:
+        errors.append(
+            RowError(
+                line=WHOLE_FILE,
+                message=_(
+                    "%(month)s already has KPI data (%(count)s rows); import again with replace to replace it."
+                )
+                % {"month": f"{first:%Y-%m}", "count": existing},
+            )
+        )
+    if errors:
+        return refused(KPI_COUNT_KEYS, errors)
+
+    result = ImportResult(
+        counts={"imported": len(rows), "replaced": existing, "scored": 0},
+        dry_run=dry_run,
+        preview=[
+            {
+                "line": r.line,
+                "employee_no": r.employee_no,
+                "contacts_handled": r.contacts_handled,
+                "response_timeliness_rate": r.response_timeliness_rate,
+                "resolution_rate": r.resolution_rate,
+                "satisfaction_rate": r.satisfaction_rate,
+                "complaint_rate": r.complaint_rate,
+                "major_complaints": r.major_complaints,
+            }
+            for r in rows[:20]
+        ],
+    )
+    if dry_run:
+        return result
+    records = [
+        (
+            staff_by_no[r.employee_no],
+            first,
+            r.contacts_handled,
+            r.response_timeliness_rate,
+            r.resolution_rate,
+            r.satisfaction_rate,
+            r.complaint_rate,
+            r.major_complaints,
+        )
+        for r in rows
+    ]
+    with transaction.atomic():
+        if existing:
+            KpiRecord.objects.filter(month=first).delete()
+        kpi_rows_insert(records)
+        import_run_record(
+            kind="kpis",
+            file_name=file_name,
+            data=data,
+            result=result,
+            acting_user=acting_user,
+            month=first,
+            replaced=existing,
+        )
+        if existing:
+            audit_record(
+                action="kpis.replace",
+                acting_user=acting_user,
+                month=f"{first:%Y-%m}",
+                old_rows=existing,
+                new_rows=len(rows),
+                file=file_name[:255],
+            )
+        if recompute:
+            result.counts["scored"] = monthly_scores_compute(month=first, acting_user=acting_user)
+            coaching_assign_for_month(month=first)
+    return result
+
+
+def kpi_rows_insert(records: list[tuple]) -> None:
+    """Insert KPI rows given as tuples in `_KPI_FIELDS` order (validated by the import). Call inside a transaction."""
+    rows_insert(KpiRecord, _KPI_FIELDS, records)
+
+
+def rows_insert(model, fields: list[str], records: list[tuple]) -> None:
+    """Insert validated rows as tuples of `fields` (attnames): COPY on PostgreSQL, executemany elsewhere.
+
+    Skips model instances and per-value preparation, which cost more than the insert itself at 10,000+ rows;
+    the database's constraints still hold. Values must already be what the column stores (ints, Decimals,
+    dates, aware datetimes). Call inside a transaction.
+    """
+    if not records:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+            return
+        by_name = {f.attname: f for f in model._meta.concrete_fields}
+        adapters = [_adapter(by_name[name]) for name in fields]
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names from the model)
+        if any(adapters):
+            records = [tuple(map(_apply, adapters, record)) for record in records]
+        cursor.executemany(sql, records)
+
+
+def _apply(adapt, value):
+    return value if adapt is None or value is None else adapt(value)
+
+
+def _adapter(field):
+    """How a value of `field` goes to the SQLite driver outside the ORM (None: as it is).
+
+    Django registers driver adapters for Decimal and date; aware date-times need Django's own conversion
+    (memoised: a month's rows share one timestamp).
+    """
+    if field.get_internal_type() != "DateTimeField":
+        return None
+    adapt = connection.ops.adapt_datetimefield_value
+    cache: dict = {}
+
+    def adapted(value):
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = result = adapt(value)
+            return result
+
+    return adapted
+
+
+# --- Policy versions -----------------------------------------------------------------------------------------
+
+POLICY_FIELDS = [
+    "name",
+    "timeliness_floor",
+    "timeliness_target",
+    "timeliness_excellence",
+    "resolution_floor",
+    "resolution_target",
+    "resolution_excellence",
+    "satisfaction_floor",
+    "satisfaction_target",
+    "satisfaction_excellence",
+    "complaint_floor",
+    "complaint_target",
+    "complaint_excellence",
+    "weight_kpi",
+    "weight_quality",
+    "weight_learning",
+    "required_hours",
+    "min_contacts",
+    "winners",
+]
+
+
+def policy_values_check(values: dict) -> None:
+    """Raise ValidationError (per field) unless the values make a valid policy (rules.ScoringPolicy's checks)."""
+    errors = {}
+    for code in rules.KPI_CODES:
+        floor, target, excellence = (
+            values.get(f"{code}_{part}") for part in ("floor", "target", "excellence")
+        )
+        if None in (floor, target, excellence):
+            continue
+        if not (floor < target < excellence or floor > target > excellence):
+            errors[f"{code}_target"] = _(
+                "Floor, target and excellence must be strictly increasing (higher is better) or strictly "
+                "decreasing (lower is better)."
+            )
+    weights = [values.get(f"weight_{c}") for c in ("kpi", "quality", "learning")]
+    if None not in weights and (any(w < 0 for w in weights) or sum(weights) <= 0):
+        errors["weight_kpi"] = _("Weights must be 0 or more, and at least one must be above 0.")
+    elif weights[0] is not None and weights[0] <= 0:
+        # Everyone with a KPI row must get a score: Service Star eligibility and ranking rest on it.
+        errors["weight_kpi"] = _("The KPI weight must be above 0.")
+    if values.get("required_hours") is not None and values["required_hours"] < 0:
+        errors["required_hours"] = _("Required hours must be 0 or more.")
+    if values.get("winners") is not None and values["winners"] < 1:
+        errors["winners"] = _("There must be at least one winner.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def scoring_policy_create(*, effective_month: date, values: dict, acting_user) -> ScoringPolicyVersion:
+    """Add a policy version in force from `effective_month` (a month after every published month).
+
+    Months from then on are recomputed lazily (marked dirty). Audited.
+    """
+    first = effective_month.replace(day=1)
+    policy_values_check(values)
+    latest_locked = MonthLock.objects.order_by("-month").values_list("month", flat=True).first()
+    if latest_locked is not None and first <= latest_locked:
+        raise ValidationError(
+            {
+                "effective_month": _(
+                    "%(month)s is published; a new version can start only after the last published month."
+                )
+                % {"month": f"{latest_locked:%Y-%m}"}
+            }
+        )
+    if ScoringPolicyVersion.objects.filter(effective_month=first).exists():
+        raise ValidationError(
+            {"effective_month": _("A version already starts in that month; edit it instead.")}
+        )
+    with transaction.atomic():
+        version = ScoringPolicyVersion(
+            effective_month=first, created_by=acting_user, **{k: values[k] for k in POLICY_FIELDS}
+        )
+        version.full_clean()
+        version.save()
+        audit_record(
+            action="policy.create",
+            acting_user=acting_user,
+            target=version,
+            effective_month=f"{first:%Y-%m}",
+            **{k: str(values[k]) for k in POLICY_FIELDS},
+        )
+        ScoreMonthState.objects.filter(month__gte=first).update(dirty=True)
+    return version
+
+
+def scoring_policy_update(
+    *, version: ScoringPolicyVersion, values: dict, acting_user
+) -> ScoringPolicyVersion:
+    """Change a version that no published month used; one that a published month used is frozen. Audited."""
+    if version.pk in policy_versions_frozen():
+        raise ValidationError(_("A published month used this version; add a new version instead."))
+    policy_values_check(values)
+    old = {k: str(getattr(version, k)) for k in POLICY_FIELDS}
+    with transaction.atomic():
+        for key in POLICY_FIELDS:
+            setattr(version, key, values[key])
+        version.full_clean()
+        version.save()
+        audit_record(
+            action="policy.update",
+            acting_user=acting_user,
+            target=version,
+            old=old,
+            new={k: str(values[k]) for k in POLICY_FIELDS},
+        )
+        months = ScoreMonthState.objects.all()
+        if version.effective_month:
+            months = months.filter(month__gte=version.effective_month)
+        months.update(dirty=True)
+    return version
+
+
+# --- Coaching loop -------------------------------------------------------------------------------------------
+
+
+def coaching_module_set(*, kpi: str, module, acting_user) -> CoachingModule:
+    """Map a KPI to its remedial module (None removes the mapping). Audited."""
+    if kpi not in rules.KPI_CODES:
+        raise ValidationError(_("Unknown KPI."))
+    with transaction.atomic():
+        if module is None:
+            CoachingModule.objects.filter(kpi=kpi).delete()
+            audit_record(action="coaching.module_clear", acting_user=acting_user, kpi=kpi)
+            return None
+        mapping, _created = CoachingModule.objects.update_or_create(
+            kpi=kpi, defaults={"module": module, "updated_by": acting_user}
+        )
+        audit_record(action="coaching.module_set", acting_user=acting_user, target=mapping, module=module.pk)
+    return mapping
+
+
+@dataclass(frozen=True)
+class CoachingRun:
+    assigned: int
+    enrolled: int
+
+
+def coaching_assign_for_month(*, month: date) -> CoachingRun:
+    """Assign each mapped KPI's remedial module to every scored person below that KPI's target in `month`.
+
+    Once per (person, month, KPI): running again assigns nothing new. The module's programme is assigned too
+    (courses.services.enrolment_assign), so the learner finds it in their training.
+    """
+    from courses.models import ProgrammePage
+    from courses.services import enrolment_assign
+
+    first = month.replace(day=1)
+    mappings = {m.kpi: m.module for m in CoachingModule.objects.select_related("module")}
+    if not mappings:
+        return CoachingRun(0, 0)
+    policy = scoring_policy_for_month(first).as_rules()
+    records = KpiRecord.objects.filter(
+        month=first, staff__is_active=True, staff__role__in=("agent", "team_lead")
+    ).iterator(chunk_size=5000)
+    wanted = []
+    for record in records:
+        values = record.as_rules()
+        for code, module in mappings.items():
+            if not rules.kpi_meets_target(values.value(code), policy.band(code)):
+                wanted.append((record.staff_id, code, module))
+    existing = set(CoachingAssignment.objects.filter(month=first).values_list("staff_id", "kpi"))
+    new = [
+        CoachingAssignment(staff_id=staff_id, month=first, kpi=code, module=module)
+        for staff_id, code, module in wanted
+        if (staff_id, code) not in existing
+    ]
+    enrolled = 0
+    with transaction.atomic():
+        CoachingAssignment.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        by_module: dict[int, set[int]] = {}
+        for assignment in new:
+            by_module.setdefault(assignment.module_id, set()).add(assignment.staff_id)
+        for module_id, staff_ids in by_module.items():
+            programme = ProgrammePage.objects.ancestor_of(mappings_module(mappings, module_id)).first()
+            if programme is not None:
+                enrolled += enrolment_assign(
+                    staff_ids=staff_ids,
+                    programme=programme,
+                    assigned_on=timezone.localdate(),
+                    reason="coaching",
+                )
+        if new:
+            audit_record(
+                action="coaching.assign", month=f"{first:%Y-%m}", assigned=len(new), enrolled=enrolled
+            )
+    return CoachingRun(len(new), enrolled)
+
+
+def mappings_module(mappings: dict, module_id: int):
+    return next(module for module in mappings.values() if module.pk == module_id)

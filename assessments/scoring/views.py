@@ -1,0 +1,483 @@
+"""Score pages: my explained score, the scoped overview (team / department / everyone), exports, KPI upload,
+recompute, policy versions and remedial modules. Thin: each view checks access, calls selectors or one service."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from assessments.models import KpiRecord, MonthlyScore, ScoringPolicyVersion
+from assessments.scoring import charts, rules
+from assessments.scoring.forms import CoachingModulesForm, KpiImportForm, PolicyVersionForm
+from assessments.scoring.selectors import (
+    coaching_list,
+    coaching_modules,
+    kpi_compliance_counts,
+    mean_scores_by_month,
+    month_score_rows,
+    month_score_summary,
+    month_scores_stored,
+    policies_for_months,
+    policy_versions_frozen,
+    score_lines,
+    score_month_marked_stale,
+    scores_by_month_for_staff,
+    scoring_policy_for_month,
+    staff_month_inputs,
+    team_kpi_compliance,
+)
+from assessments.scoring.services import (
+    KPI_COUNT_KEYS,
+    coaching_assign_for_month,
+    coaching_module_set,
+    kpi_month_import,
+    monthly_scores_compute,
+    monthly_scores_refresh,
+    scoring_policy_create,
+    scoring_policy_update,
+)
+from courses.models import ModulePage
+from courses.selectors import month_bounds
+from portal.access import Scope, staff_get_for_user, staff_visible_to, visibility_scope
+from portal.models import IN_SERVICE_ROLES, Department, Team
+from portal.services import MonthLockedError, month_is_locked
+from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+from portal.uploads import ImportUploadView
+
+KPI_LABELS = {
+    "timeliness": gettext_lazy("Response timeliness rate"),
+    "resolution": gettext_lazy("Resolution rate"),
+    "satisfaction": gettext_lazy("Customer satisfaction"),
+    "complaint": gettext_lazy("Complaint rate"),
+}
+
+
+# --- Months --------------------------------------------------------------------------------------------------
+
+
+def _add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _last_months(month: date, count: int = 12) -> list[date]:
+    return [_add_months(month, -offset) for offset in range(count - 1, -1, -1)]
+
+
+def _requested_month(request) -> date:
+    """?month=YYYY-MM, else the latest month with scores or KPI data, else this month."""
+    text = request.GET.get("month", "").strip()
+    if text:
+        try:
+            return parse_month(text)
+        except FieldError:
+            raise Http404 from None
+    latest = [
+        MonthlyScore.objects.aggregate(m=Max("month"))["m"],
+        KpiRecord.objects.aggregate(m=Max("month"))["m"],
+    ]
+    latest = [m for m in latest if m is not None]
+    return max(latest) if latest else timezone.localdate().replace(day=1)
+
+
+def _month_nav(month: date, locked: bool | None = None) -> dict:
+    return {
+        "month": month,
+        "month_text": f"{month:%Y-%m}",
+        "previous": f"{_add_months(month, -1):%Y-%m}",
+        "next": f"{_add_months(month, 1):%Y-%m}",
+        "locked": month_is_locked(month) if locked is None else locked,
+    }
+
+
+def _fresh(month: date) -> None:
+    """Bring an unlocked month's stored scores up to date before showing them (cheap when nothing changed)."""
+    if not month_is_locked(month):
+        monthly_scores_refresh(month=month)
+
+
+# --- A person's explained score ------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def my_scores(request):
+    return _person_scores(request, request.user)
+
+
+@never_cache
+@login_required
+def staff_scores(request, employee_no: str):
+    person = staff_get_for_user(request.user, employee_no=employee_no)
+    return _person_scores(request, person)
+
+
+def _person_scores(request, person):
+    """One person's month, explained from the month's data as it is now (a published month shows its stored,
+    final score). The month's stored scores are recomputed first only when an event marked them stale: looking
+    for unannounced changes scans the whole month, which the overview pages do, not every person's page."""
+    month = _requested_month(request)
+    locked = month_is_locked(month)
+    if not locked and score_month_marked_stale(month):
+        monthly_scores_refresh(month=month)
+    stored = MonthlyScore.objects.filter(staff=person, month=month).select_related("policy").first()
+    version = stored.policy if stored else scoring_policy_for_month(month)
+    inputs = staff_month_inputs(month=month, staff_ids=[person.pk])
+    explanation = None
+    if inputs:
+        data = inputs[0]
+        explanation = rules.score_explanation(
+            kpis=data.kpis,
+            quality_scores=data.quality_scores,
+            in_service_hours=data.in_service_hours,
+            learning_results=data.learning_results,
+            policy=version.as_rules(),
+        )
+        for row in explanation["kpis"]:
+            row["name"] = KPI_LABELS[row["code"]]
+            row["points_shown"] = rules.round2(row["points"])
+    months = _last_months(month)
+    trend = scores_by_month_for_staff(staff_ids=[person.pk], months=months)
+    if explanation is not None and not locked:
+        # The chart's point for this month is the score shown above, even before the stored one catches up.
+        composite = explanation["score"].composite
+        trend[(person.pk, month)] = rules.round2(composite) if composite is not None else None
+    values = [trend.get((person.pk, m)) for m in months]
+    chart = charts.line_chart(
+        _("Score over 12 months"),
+        [f"{m:%m}" if m.month != 1 else f"{m:%Y-%m}" for m in months],
+        [("", values)],
+    )
+    return render(
+        request,
+        "assessments/scores/person.html",
+        {
+            **_month_nav(month, locked),
+            "person": person,
+            "is_self": person.pk == request.user.pk,
+            "stored": stored,
+            "version": version,
+            "explanation": explanation,
+            "chart": chart,
+            "coaching": coaching_list(staff_qs=staff_visible_to(request.user).filter(pk=person.pk)),
+            "kpi_labels": KPI_LABELS,
+        },
+    )
+
+
+# --- The scoped overview: team lead (team), manager (department), HR (everyone) ------------------------------
+
+
+def _scored_staff(request):
+    """The scored people the viewer may see, narrowed by the department / team filters (never widened)."""
+    if visibility_scope(request.user) == Scope.SELF:
+        raise PermissionDenied
+    people = staff_visible_to(request.user).filter(is_active=True, role__in=IN_SERVICE_ROLES)
+    filters = {}
+    for key in ("department", "team"):
+        value = request.GET.get(key, "")
+        if value.isdigit():
+            people = people.filter(**{f"{key}_id": int(value)})
+            filters[key] = int(value)
+    return people, filters
+
+
+@never_cache
+@login_required
+def overview(request):
+    people, filters = _scored_staff(request)
+    month = _requested_month(request)
+    _fresh(month)
+    policy = scoring_policy_for_month(month).as_rules()
+    # Figures over everyone in view are aggregated in the database; only the table's page is loaded.
+    summary = month_score_summary(month=month, staff_qs=people, policy=policy)
+    page = Paginator(month_score_rows(month=month, staff_qs=people), 100).get_page(request.GET.get("page"))
+    lines = score_lines(month=month, rows=page.object_list)
+    page.object_list = [
+        {"line": line, "missed": [KPI_LABELS[c] for c in rules.missed_targets(line.kpis, policy)]}
+        for line in lines
+    ]
+    labels = [f"{low}–{low + 10}" for low in range(0, 100, 10)]
+    months = _last_months(month)
+    compliance = _compliance(months, people)
+    means = mean_scores_by_month(months=months, staff_qs=people)
+    scope = visibility_scope(request.user)
+    departments = Department.objects.all() if scope == Scope.ALL else Department.objects.none()
+    teams = staff_visible_to(request.user).values("team")
+    teams = Team.objects.filter(pk__in=teams).select_related("department") if scope != Scope.TEAM else []
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessments/scores/overview.html",
+        {
+            **_month_nav(month),
+            "scope": scope,
+            "page": page,
+            "count": summary.count,
+            "partial_count": summary.partial,
+            "mean": rules.round2(summary.mean) if summary.mean is not None else None,
+            "missed_any": summary.missed_any,
+            "distribution": charts.bar_chart(_("Score distribution"), labels, summary.histogram),
+            "compliance_chart": charts.line_chart(
+                _("Share of people meeting each KPI target"),
+                [f"{m:%Y-%m}" for m in months],
+                [(str(KPI_LABELS[code]), compliance[code]) for code in rules.KPI_CODES],
+                suffix="%",
+            ),
+            "trend_chart": charts.line_chart(
+                _("Mean score over 12 months"),
+                [f"{m:%Y-%m}" for m in months],
+                [("", [rules.round2(means[m]) if m in means else None for m in months])],
+            ),
+            "compliance_rows": [
+                {"month": m, "values": [compliance[code][i] for code in rules.KPI_CODES]}
+                for i, m in enumerate(months)
+            ],
+            "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
+            "coaching": coaching_list(staff_qs=people),
+            "team_compliance": _team_compliance(month, people, policy),
+            "departments": departments,
+            "teams": teams,
+            "filters": filters,
+            "query": query.urlencode(),
+            "can_import": request.user.has_perm("assessments.import_kpis"),
+        },
+    )
+
+
+def _team_compliance(month, people, policy) -> list[dict]:
+    """Per team, the percentage of its people with KPI data who met each KPI target this month."""
+    return [
+        {
+            "team": team["team"],
+            "people": team["people"],
+            "values": [round(100 * team["met"][code] / team["people"], 1) for code in rules.KPI_CODES],
+        }
+        for team in team_kpi_compliance(month=month, staff_qs=people, policy=policy)
+    ]
+
+
+def _compliance(months, people) -> dict[str, list]:
+    """Per KPI, the percentage (1 decimal) of people with a KPI row who met its target, month by month."""
+    counts = kpi_compliance_counts(months=months, staff_qs=people)
+    return {
+        code: [
+            round(100 * counts[m][1][code] / counts[m][0], 1) if counts.get(m, (0,))[0] else None
+            for m in months
+        ]
+        for code in rules.KPI_CODES
+    }
+
+
+EXPORT_HEADER = [
+    "month",
+    "employee_no",
+    "name",
+    "department",
+    "team",
+    "score",
+    "kpi",
+    "quality",
+    "learning",
+    "partial",
+    "missed_targets",
+]
+
+
+@never_cache
+@login_required
+def export(request):
+    people, _filters = _scored_staff(request)
+    month = _requested_month(request)
+    _fresh(month)
+    policy = scoring_policy_for_month(month).as_rules()
+    lines = month_scores_stored(month=month, staff_qs=people)
+    rows = [
+        [
+            f"{month:%Y-%m}",
+            line.employee_no,
+            line.name,
+            line.department,
+            line.team,
+            line.composite,
+            line.kpi,
+            line.quality,
+            line.learning,
+            line.partial,
+            " ".join(rules.missed_targets(line.kpis, policy)),
+        ]
+        for line in lines
+    ]
+    name = f"scores-{month:%Y-%m}"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            xlsx_bytes(EXPORT_HEADER, rows, sheet_title=name),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        response = HttpResponse(csv_bytes(EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+# --- HR: KPI upload, recompute, policy versions, remedial modules --------------------------------------------
+
+
+class KpiImportView(ImportUploadView):
+    kind = "kpis"
+    permission_required = "assessments.import_kpis"
+    title = gettext_lazy("Import monthly KPIs")
+    columns = [
+        "employee_no",
+        "contacts_handled",
+        "response_timeliness_rate",
+        "resolution_rate",
+        "satisfaction_rate",
+        "complaint_rate",
+        "major_complaints",
+    ]
+    help_text = gettext_lazy(
+        "Rates in percent (0–100, at most 2 decimals); counts as whole numbers. After the import the month's "
+        "scores are recomputed."
+    )
+    form_class = KpiImportForm
+    success_url = "assessments:scores-overview"
+    count_keys = KPI_COUNT_KEYS
+
+    def service(self, **kwargs):
+        return kpi_month_import(**kwargs)
+
+    def service_options(self, cleaned_data):
+        return {"month": cleaned_data["month"], "replace": bool(cleaned_data.get("replace"))}
+
+    def decode_options(self, stored):
+        return {"month": date.fromisoformat(stored["month"]), "replace": stored.get("replace") == "True"}
+
+
+@require_POST
+@login_required
+@permission_required("assessments.import_kpis", raise_exception=True)
+def recompute(request):
+    try:
+        month = parse_month(request.POST.get("month", ""))
+    except FieldError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:scores-overview")
+    try:
+        count = monthly_scores_compute(month=month, acting_user=request.user)
+        coaching_assign_for_month(month=month)
+    except MonthLockedError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Recomputed %(month)s: %(count)s scores.") % {"month": f"{month:%Y-%m}", "count": count},
+        )
+    return redirect(f"{_url('assessments:scores-overview')}?month={month:%Y-%m}")
+
+
+def _url(name):
+    from django.urls import reverse
+
+    return reverse(name)
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_policy", raise_exception=True)
+def policy_list(request):
+    versions = list(ScoringPolicyVersion.objects.all())
+    frozen = policy_versions_frozen()
+    today = timezone.localdate().replace(day=1)
+    months = [_add_months(today, offset) for offset in range(-12, 4)]
+    in_force = policies_for_months(months)
+    return render(
+        request,
+        "assessments/scores/policy_list.html",
+        {
+            "versions": [{"version": v, "frozen": v.pk in frozen} for v in versions],
+            "months": [{"month": m, "version": in_force[m], "locked": False} for m in reversed(months)],
+        },
+    )
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_policy", raise_exception=True)
+def policy_edit(request, pk: int | None = None):
+    version = get_object_or_404(ScoringPolicyVersion, pk=pk) if pk else None
+    if version is not None and version.pk in policy_versions_frozen():
+        messages.error(request, _("A published month used this version; add a new version instead."))
+        return redirect("assessments:policy-list")
+    base = version or scoring_policy_for_month(timezone.localdate())
+    form = PolicyVersionForm(request.POST or None, instance=base if version else None, new=version is None)
+    if version is None and not request.POST:
+        form.initial.update({k: getattr(base, k) for k in form.fields if k != "effective_month"})
+        form.initial["name"] = ""
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            if version is None:
+                scoring_policy_create(
+                    effective_month=form.cleaned_data["effective_month"],
+                    values=values,
+                    acting_user=request.user,
+                )
+            else:
+                scoring_policy_update(version=version, values=values, acting_user=request.user)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("The scoring policy was saved."))
+            return redirect("assessments:policy-list")
+    return render(request, "assessments/scores/policy_form.html", {"form": form, "version": version})
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_policy", raise_exception=True)
+def coaching_modules_edit(request):
+    current = {code: mapping.module for code, mapping in coaching_modules().items()}
+    form = CoachingModulesForm(
+        request.POST or None,
+        modules_qs=ModulePage.objects.live().order_by("path"),
+        current=current,
+        labels=KPI_LABELS,
+    )
+    if request.method == "POST" and form.is_valid():
+        for code in rules.KPI_CODES:
+            module = form.cleaned_data.get(code)
+            if module != current.get(code):
+                coaching_module_set(kpi=code, module=module, acting_user=request.user)
+        messages.success(request, _("Remedial modules saved."))
+        return redirect("assessments:coaching-modules")
+    return render(request, "assessments/scores/coaching_modules.html", {"form": form})
+
+
+# --- Home panel ----------------------------------------------------------------------------------------------
+
+
+def my_score_panel(request):
+    """ "My score this month" on an agent's or team lead's home page: the latest stored score, if any."""
+    user = request.user
+    if user.role not in IN_SERVICE_ROLES:
+        return None
+    latest = MonthlyScore.objects.filter(staff=user).order_by("-month").first()
+    return {"score": latest, "month_bounds": month_bounds(latest.month) if latest else None}

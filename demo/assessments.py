@@ -1,0 +1,96 @@
+"""Demo data for quizzes and scorecards: a question bank, a timed monthly quiz and two rubrics. Idempotent."""
+
+from decimal import Decimal
+
+from assessments.models import QuestionBank, Quiz, QuizQuestion, Rubric, RubricCriterion
+from assessments.quizzes.services import question_bank_import
+from demo import scores as scoring_demo
+
+DEMO_GIFT = """
+$CATEGORY: 服务基础/沟通技巧
+
+::首要动作:: 客户来电投诉时，坐席首先应该做什么？ {
+    =耐心倾听并表示歉意 #正确：先安抚情绪，再解决问题。
+    ~立即解释公司政策 #先解释容易让客户觉得被推脱。
+    ~转给组长处理 #能自己处理的先自己处理。
+}
+
+::开场白:: 标准开场白应包含哪些内容？ {
+    ~%50%问候语
+    ~%50%工号或姓名
+    ~%-100%个人手机号 #不得透露个人联系方式。
+}
+
+::服务热线:: 公司客服热线号码是多少？ {=95588 =９５５８８}
+
+::满意度目标:: 客户满意度的目标值是多少（%）？ {#90:0}
+
+::判断:: 客户情绪激动时，可以打断客户说话以节省时间。 {F#不应打断客户。#正确。}
+
+$CATEGORY: 服务基础/SOP流程
+
+::SOP:: 将SOP环节与其关键动作配对。 {
+    =需求确认 -> 复述客户问题
+    =方案说明 -> 给出可选方案
+    =结果反馈 -> 约定回访时间
+}
+
+::复盘:: 请简述一次你成功化解客户不满的经历。 {}
+"""
+
+LEVELS = [
+    {"percent": 0, "label": "未达到", "descriptor": "未做到"},
+    {"percent": 60, "label": "基本达到", "descriptor": "部分做到"},
+    {"percent": 100, "label": "优秀", "descriptor": "完整、自然地做到"},
+]
+
+
+def _seed_quizzes(stdout=None):
+    question_bank_import(data=DEMO_GIFT.encode("utf-8"), file_name="demo.gift", bank_name="服务基础题库")
+    bank = QuestionBank.objects.get(name="服务基础题库")
+    lesson = None
+    try:
+        from courses.models import LessonPage, ProgrammePage
+
+        monthly = ProgrammePage.objects.filter(kind="monthly").first()
+        if monthly is not None:
+            lesson = LessonPage.objects.descendant_of(monthly).first()
+    except ImportError:
+        lesson = None
+    quiz, created = Quiz.objects.get_or_create(
+        title="沟通技巧月度测验",
+        defaults={"lesson": lesson, "time_limit_minutes": 15, "pass_percent": Decimal(60), "max_attempts": 3},
+    )
+    if created:
+        QuizQuestion.objects.bulk_create(
+            [
+                QuizQuestion(quiz=quiz, question=q, order=i)
+                for i, q in enumerate(bank.questions.order_by("pk"))
+            ]
+        )
+    for name, kind, criteria in (
+        (
+            "录音抽查评分表",
+            "spot_check",
+            [("需求确认", 3), ("礼貌用语", 1), ("问题解决", 3), ("结果反馈", 1)],
+        ),
+        ("角色扮演评分表", "role_play", [("情绪安抚", 2), ("话术规范", 1), ("方案说明", 2)]),
+    ):
+        rubric, created = Rubric.objects.get_or_create(name=name, defaults={"kind": kind})
+        if created:
+            RubricCriterion.objects.bulk_create(
+                [
+                    RubricCriterion(rubric=rubric, name=c, weight=Decimal(w), levels=LEVELS, order=i)
+                    for i, (c, w) in enumerate(criteria)
+                ]
+            )
+    if stdout is not None:
+        stdout.write("Assessments: question bank, monthly quiz and rubrics ready.")
+    return []
+
+
+def seed(stdout=None):
+    """seed_demo calls this: quizzes and scorecards, then the months of KPIs, evaluations and scores."""
+    logins = list(_seed_quizzes(stdout=stdout) or [])
+    logins.extend(scoring_demo.seed(stdout=stdout) or [])
+    return logins
