@@ -13,8 +13,8 @@ class CoursesConfig(AppConfig):
 
         wagtail_setup.connect(self)
 
-        from courses import receivers
-        from courses.models import LessonPage, ProgrammePage
+        from courses import hooks, receivers, selectors
+        from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPage
         from courses.views import my_training_panel, team_training_panel
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
@@ -27,6 +27,22 @@ class CoursesConfig(AppConfig):
         page_published.connect(
             receivers.on_lesson_published, sender=LessonPage, dispatch_uid="courses.sop_on_publish"
         )
+
+        hooks.register_page_context(
+            TrainingRootPage,
+            lambda page, request: selectors.training_root_context(root=page, user=request.user),
+        )
+        hooks.register_page_context(
+            ProgrammePage,
+            lambda page, request: selectors.programme_page_context(programme=page, user=request.user),
+        )
+        hooks.register_page_context(
+            ModulePage, lambda page, request: selectors.module_page_context(module=page, user=request.user)
+        )
+        hooks.register_page_context(
+            LessonPage, lambda page, request: selectors.lesson_page_context(lesson=page, request=request)
+        )
+        hooks.register_panel_context("programme_plan", selectors.programme_plan_panel_context)
 
         learners = [Role.NEW_HIRE, Role.AGENT, Role.TEAM_LEAD, Role.MANAGER]
         register_nav(_("My training"), "courses:my-training", roles=learners, order=10)

@@ -19,6 +19,7 @@ from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
 from courses.blocks import LessonBodyBlock
+from courses.hooks import page_context
 from courses.panels import ProgrammePlanPanel
 from courses.rules import quarter_start
 
@@ -85,11 +86,9 @@ class TrainingRootPage(Page):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import training_root_context
-
         context = super().get_context(request, *args, **kwargs)
         if self.pk:  # a preview of a page not yet saved has no place in the tree
-            context.update(training_root_context(root=self, user=request.user))
+            context.update(page_context(self, request))
         return context
 
 
@@ -146,11 +145,9 @@ class ProgrammePage(Page):
             self.quarter_start = quarter_start(self.quarter_start)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import programme_page_context
-
         context = super().get_context(request, *args, **kwargs)
         if self.pk:  # a preview of a page not yet saved has no place in the tree
-            context.update(programme_page_context(programme=self, user=request.user))
+            context.update(page_context(self, request))
         return context
 
 
@@ -166,11 +163,9 @@ class ModulePage(Page):
         verbose_name = _("module")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import module_page_context
-
         context = super().get_context(request, *args, **kwargs)
         if self.pk:  # a preview of a page not yet saved has no place in the tree
-            context.update(module_page_context(module=self, user=request.user))
+            context.update(page_context(self, request))
         return context
 
 
@@ -209,12 +204,10 @@ class LessonPage(Page):
         verbose_name = _("lesson")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import lesson_page_context
-
         context = super().get_context(request, *args, **kwargs)
         if not self.pk:  # a preview of a page not yet saved has no place in the tree
             return context
-        context.update(lesson_page_context(lesson=self, request=request))
+        context.update(page_context(self, request))
         # Completing an online lesson requires having opened it (courses:lesson-complete checks this). Only a
         # lesson the learner may still complete is remembered: other views write no session.
         if context["completion"] is None and self.delivery_mode == DeliveryMode.ONLINE:

@@ -2,6 +2,8 @@
 
 from wagtail.admin.panels import Panel
 
+from courses.hooks import panel_context
+
 
 class ProgrammePlanPanel(Panel):
     """Read-only panel on the programme edit form: totals of its live and draft lessons, and policy warnings."""
@@ -10,13 +12,11 @@ class ProgrammePlanPanel(Panel):
         template_name = "courses/admin/programme_plan_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from courses.selectors import programme_plan, programme_plan_messages
-
             context = super().get_context_data(parent_context)
             instance = self.instance
             kind = self.form["kind"].value() if self.form is not None and "kind" in self.form.fields else None
             kind = kind or getattr(instance, "kind", "") or ""
-            plan = programme_plan(programme=instance if instance.pk else None, kind=kind)
-            context["plan"] = plan
-            context["plan_messages"] = programme_plan_messages(plan)
+            context.update(
+                panel_context("programme_plan", programme=instance if instance.pk else None, kind=kind)
+            )
             return context

@@ -247,6 +247,12 @@ def programme_plan(*, programme: ProgrammePage | None, kind: str) -> PlanCheck:
     return check_plan(kind, online, offline)
 
 
+def programme_plan_panel_context(*, programme: ProgrammePage | None, kind: str) -> dict:
+    """The editor guidance panel of the programme form: the plan and its policy warnings."""
+    plan = programme_plan(programme=programme, kind=kind)
+    return {"plan": plan, "plan_messages": programme_plan_messages(plan)}
+
+
 def programme_plan_messages(plan: PlanCheck) -> list[str]:
     messages = []
     for code, values in plan.warnings:
