@@ -1,15 +1,20 @@
-"""django-allauth adapters: no public sign-up, and single sign-on only for people already on the roster."""
+"""django-allauth hooks: no public sign-up, single sign-on only for people already on the roster, and a
+CAPTCHA on the login form for addresses with many failed logins."""
 
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from captcha.fields import CaptchaField
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal.login_throttle import login_captcha_required, login_failure_record
 from portal.models import User
 
 auth_log = logging.getLogger("portal.auth")
@@ -20,6 +25,37 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def authentication_failed(self, request, **credentials):
+        # allauth calls this once per failed password check, after its own per-account limit has let the
+        # attempt through. A signed-in person failing reauthentication is not a login from the address.
+        if request is not None and not request.user.is_authenticated:
+            login_failure_record(request)
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form, plus a CAPTCHA while the client's address is flagged for failed logins.
+
+    A wrong or missing CAPTCHA is a field error, so allauth's `clean()` never checks the password (and the
+    attempt counts against neither the account nor the address). Each challenge can be answered once.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None and login_captcha_required(self.request):
+            self.fields["captcha"] = CaptchaField(
+                label=gettext_lazy("Verification code"),
+                help_text=gettext_lazy(
+                    "Several sign-ins from your network have failed recently: "
+                    "type the characters shown in the picture."
+                ),
+                error_messages={
+                    "required": gettext_lazy("Type the characters shown in the picture."),
+                    "invalid": gettext_lazy(
+                        "The characters did not match the picture. Try again with the new picture."
+                    ),
+                },
+            )
 
 
 class RosterOnlySocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.usersessions",
+    "captcha",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -206,12 +207,19 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_FORMS = {"login": "portal.accounts.LoginForm"}
+# Login throttling (README "Login throttling"): a per-address limit would refuse a whole office behind one NAT
+# address, so addresses get no login limit at all. Five wrong passwords lock that one account for five
+# minutes (allauth, per key), and repeated failures from one address make the login form there ask for a
+# CAPTCHA (portal.login_throttle), which slows an attacker without refusing anyone's correct password.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "5/5m/key,20/5m/ip",
+    "login": "",
+    "login_failed": "5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+PORTAL_LOGIN_CAPTCHA_AFTER_FAILURES = int(os.environ.get("PORTAL_LOGIN_CAPTCHA_AFTER_FAILURES", "10"))
+PORTAL_LOGIN_CAPTCHA_WINDOW = int(os.environ.get("PORTAL_LOGIN_CAPTCHA_WINDOW", str(15 * 60)))  # seconds
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[客服培训门户] "
 # Every session is tracked so that deactivating a leaver (or "sign out everywhere") ends all of them at once.
 USERSESSIONS_TRACK_ACTIVITY = False
