@@ -9,7 +9,7 @@ app_name = "assessments"
 
 urlpatterns: list = []
 
-# --- Quizzes, question banks, certificates, scorecards (issue 5) ---------------------------------------------
+# Quizzes, question banks, certificates, scorecards
 urlpatterns += [
     path("quizzes/", quiz_views.my_quizzes, name="my-quizzes"),
     path("quizzes/<int:quiz_id>/", quiz_views.quiz_detail, name="quiz-detail"),
@@ -58,7 +58,7 @@ urlpatterns += [
     path("scorecards/new/", scorecard_views.scorecard_new, name="scorecard-new"),
     path("evaluations/import/", scorecard_views.EvaluationImportView.as_view(), name="evaluation-import"),
 ]
-# --- Monthly performance scores (issue 6) --------------------------------------------------------------------
+# Monthly performance scores
 urlpatterns += [
     path("scores/", views.overview, name="scores-overview"),
     path("scores/me/", views.my_scores, name="my-scores"),
@@ -71,4 +71,3 @@ urlpatterns += [
     path("scores/policy/<int:pk>/", views.policy_edit, name="policy-edit"),
     path("scores/coaching/modules/", views.coaching_modules_edit, name="coaching-modules"),
 ]
-# --- end of monthly performance scores -----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Benchmark of issue 6: KPI import (10,000 and 100,000 rows) and one month's scores for 10,000 staff.
+"""Benchmark of the KPI import (10,000 and 100,000 rows) and one month's scores for 10,000 staff.
 
     DJANGO_DEBUG=1 .venv/bin/python -m bench.bench_scores [--quick]
 

@@ -1,7 +1,7 @@
 """Incentive rules: Service Star eligibility and ranking, suggestion value scores and award sizing.
 
 Pure functions: no ORM, no request, no clock; the month and every policy value come in as arguments. The policy
-is ``shared/domain.md`` (Incentives), made exact by issue 7; arithmetic follows ``shared/conventions.md``.
+is ``shared/domain.md`` (Incentives), made exact; arithmetic follows ``shared/conventions.md``.
 Imports point one way: this module uses ``assessments.scoring.rules`` and is never imported by it.
 """
 

@@ -1,6 +1,6 @@
 """Monthly performance score rules: pure functions, no ORM, no request, no clock.
 
-The policy is ``shared/domain.md`` (Assessment and performance scores), made exact by issue 6. Arithmetic follows
+The policy is ``shared/domain.md`` (Assessment and performance scores), made exact. Arithmetic follows
 ``shared/conventions.md``: inputs are ``Decimal``; KPI points, component means and composites are exact fractions
 (``Fraction``: a mean of three scores or a band spanning 1.5 points has no finite decimal, and a 28-digit
 ``Decimal`` approximation would round some x.xx5 composites down), and only the composite is rounded (half-up,
@@ -197,7 +197,7 @@ def quality_component(scores: Sequence[Decimal]) -> Fraction | None:
 def learning_component(
     in_service_hours: Decimal, results: Sequence[Decimal], policy: ScoringPolicy
 ) -> Fraction | None:
-    """The learning component, by issue 6's rules applied in order.
+    """The learning component, by the policy's rules applied in order.
 
     (a) credited in-service hours of the month below ``policy.required_hours`` → ``0``, present even with no
     results; (b) otherwise the exact mean of the month's in-service assessment results; (c) otherwise

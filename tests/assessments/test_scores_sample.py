@@ -1,4 +1,4 @@
-"""performance_scores on the sample month with rows created directly (runs before the other imports merge)."""
+"""performance_scores on the sample month with rows created directly (independent of the import commands)."""
 
 import io
 import json
