@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -325,6 +325,19 @@ def attempt_start(*, quiz: Quiz, staff, now: datetime | None = None, rng=None) -
         raise QuizError(_("This quiz is not open yet."))
     if quiz.closes_at and now >= quiz.closes_at:
         raise QuizError(_("This quiz has closed."))
+    try:
+        attempt = _attempt_create(quiz=quiz, staff=staff, now=now, rng=rng)
+    except IntegrityError:
+        # A concurrent start (a double click, a second tab) opened the attempt first: that one is the learner's.
+        current = Attempt.objects.filter(quiz=quiz, staff=staff, status=AttemptStatus.IN_PROGRESS).first()
+        if current is None:
+            raise
+        return current
+    return attempt
+
+
+def _attempt_create(*, quiz: Quiz, staff, now: datetime, rng) -> Attempt:
+    """A new attempt with its questions drawn, in its own savepoint (the open-attempt constraint may refuse it)."""
     with transaction.atomic():
         used = Attempt.objects.filter(quiz=quiz, staff=staff).count()
         if quiz_rules.attempts_left(quiz.max_attempts, used) == 0:

@@ -1,11 +1,15 @@
 """Quizzes and attempts: drawing, hiding the key, server-side time limit, grading, access, results."""
 
 import random
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Attempt, AttemptItem, AttemptStatus, Question, QuestionCategory
@@ -344,3 +348,32 @@ def test_a_timed_attempt_schedules_its_own_closing_just_after_the_deadline(
     result.task.func(attempt.pk)
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.GRADED and attempt.closed_by == "deadline"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_six_parallel_start_clicks_all_land_on_the_one_open_attempt(learner, quiz):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers by itself")
+    barrier = threading.Barrier(6)
+    answers = []
+
+    def click():
+        from django.db import connection as thread_connection
+
+        client = Client()
+        client.force_login(learner)
+        try:
+            barrier.wait()
+            answers.append(client.post(reverse("assessments:quiz-start", args=[quiz.pk])))
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    attempt = Attempt.objects.get(quiz=quiz, staff=learner)
+    assert [a.status_code for a in answers] == [302] * 6
+    assert {a["Location"] for a in answers} == {reverse("assessments:attempt", args=[attempt.pk])}
