@@ -1,7 +1,9 @@
-"""Cross-cutting request rules: security headers, and two-factor authentication for HR and admin roles."""
+"""Cross-cutting request rules: security headers, two-factor authentication for HR and admin roles, and a plain
+refusal of the Wagtail admin for signed-in people without access to it."""
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -54,3 +56,28 @@ class SecurityHeadersMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class AdminAccessMiddleware:
+    """A signed-in person without admin access gets one 403 for the Wagtail admin.
+
+    Wagtail sends them to the login page, which sends a signed-in person back to where they came from: a
+    redirect loop. People not signed in still go to the login page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = None
+
+    def __call__(self, request):
+        if self.prefix is None:
+            self.prefix = reverse("wagtailadmin_home")
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith(self.prefix)
+            and user is not None
+            and user.is_authenticated
+            and not user.has_perm("wagtailadmin.access_admin")
+        ):
+            raise PermissionDenied
+        return self.get_response(request)

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
     "portal.middleware.RequireMFAMiddleware",
+    "portal.middleware.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -51,6 +51,16 @@ def test_only_trainers_hr_and_admins_reach_the_wagtail_admin(client, org):
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_signed_in_person_without_admin_access_gets_one_403_not_a_redirect_loop(client, org):
+    client.force_login(org.agent_a1)
+    for path in ("/admin/", "/admin/pages/"):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert "403.html" in [template.name for template in response.templates]
+    client.logout()
+    assert client.get("/admin/")["Location"].startswith("/accounts/login/")
+
+
 PUBLIC_PREFIXES = (
     "/accounts/",
     "/i18n/",
