@@ -38,6 +38,12 @@ def test_nobody_can_sign_themselves_up(client):
     assert response.status_code in (200, 403)
 
 
+def test_the_login_page_offers_no_sign_up_link_while_sign_up_is_closed(client):
+    body = client.get("/accounts/login/").content.decode()
+    assert "/accounts/signup/" not in body
+    assert 'name="password"' in body
+
+
 def test_login_failure_answers_the_same_for_known_and_unknown_people(client):
     StaffFactory(employee_no="A123", password="correct-horse-battery")
     known = login(client, "A123", "wrong-password-1")
