@@ -16,6 +16,7 @@ class CoursesConfig(AppConfig):
         from courses import hooks, receivers, selectors
         from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPage
         from courses.views import my_training_panel, team_training_panel
+        from portal.audit import register_action_labels
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
         from portal.signals import staff_changed
@@ -43,6 +44,8 @@ class CoursesConfig(AppConfig):
             LessonPage, lambda page, request: selectors.lesson_page_context(lesson=page, request=request)
         )
         hooks.register_panel_context("programme_plan", selectors.programme_plan_panel_context)
+
+        register_action_labels({"courses.attendance": _("Attendance recorded")})
 
         learners = [Role.NEW_HIRE, Role.AGENT, Role.TEAM_LEAD, Role.MANAGER]
         register_nav(_("My training"), "courses:my-training", roles=learners, order=10)

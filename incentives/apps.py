@@ -7,9 +7,26 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentives")
 
     def ready(self):
+        from portal.audit import register_action_labels
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
 
+        register_action_labels(
+            {
+                "incentives.case.approve": _("Case award decided"),
+                "incentives.case.nominate": _("Case nominated"),
+                "incentives.star.approve": _("Service Stars approved"),
+                "incentives.star.exclude": _("Service Star candidate excluded"),
+                "incentives.star.exclusion_withdraw": _("Service Star exclusion withdrawn"),
+                "incentives.star.publish": _("Service Stars published"),
+                "incentives.star.undo": _("Service Star publication undone"),
+                "incentives.suggestion.adopt": _("Suggestion adopted"),
+                "incentives.suggestion.award_approve": _("Suggestion award approved"),
+                "incentives.suggestion.implemented": _("Suggestion implemented"),
+                "incentives.suggestion.review": _("Suggestion reviewed"),
+                "incentives.suggestion.submit": _("Suggestion submitted"),
+            }
+        )
         register_nav(_("Recognition wall"), "incentives:wall", order=60)
         register_nav(_("My awards"), "incentives:my-awards", order=61)
         register_nav(_("Suggestions"), "incentives:suggestions", order=62)

@@ -183,6 +183,12 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from portal.audit import action_label
+
+        return action_label(self.action)
+
 
 class ImportRun(models.Model):
     """One committed import of a file: which file (by hash), what it did, who ran it."""
