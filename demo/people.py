@@ -12,7 +12,7 @@ from portal.services import staff_create
 DEMO_PASSWORD = "Demo-2026-portal"  # noqa: S105 (published demo password)
 # Demo HR/admin accounts need two-factor codes; their shared secret is public on purpose (demo only).
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
-DEMO_TOTP_USERS = ("hr01", "admin01")
+DEMO_TOTP_USERS = ("hr01", "hr02", "admin01")
 
 DEPARTMENTS = {
     "客户服务部": ["热线一组", "热线二组", "在线客服组"],
@@ -67,7 +67,7 @@ NAMED_ACCOUNTS = [
     ("agent01", "安小客", Role.AGENT, 0, 0),
     ("newhire01", "牛新人", Role.NEW_HIRE, 0, 0),
 ]
-LOGIN_ROLES_SHOWN = ("admin01", "hr01", "trainer01", "manager01", "lead01", "agent01", "newhire01")
+LOGIN_ROLES_SHOWN = ("admin01", "hr01", "hr02", "trainer01", "manager01", "lead01", "agent01", "newhire01")
 
 
 def _name(i: int) -> str:

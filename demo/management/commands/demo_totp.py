@@ -7,7 +7,7 @@ from demo.people import DEMO_TOTP_SECRET, DEMO_TOTP_USERS
 
 
 class Command(BaseCommand):
-    help = "Show the current TOTP code for a demo account (hr01 or admin01)."
+    help = "Show the current TOTP code for a demo account (hr01, hr02 or admin01)."
 
     def add_arguments(self, parser):
         parser.add_argument("employee_no", nargs="?", default="hr01")
