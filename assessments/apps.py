@@ -66,6 +66,9 @@ class AssessmentsConfig(AppConfig):
             _("Disputes"), "assessments:dispute-queue", order=62, permission="assessments.evaluate_staff"
         )
         register_nav(
+            _("Scoring policy"), "assessments:policy-list", order=66, permission="assessments.manage_policy"
+        )
+        register_nav(
             _("Certificates"),
             "assessments:certificate-admin",
             order=64,

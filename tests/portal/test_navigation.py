@@ -21,6 +21,7 @@ def test_each_role_sees_its_own_entries_and_urls():
     assert not {"courses:attendance", "portal:staff-directory", "incentives:spend"} & agent
     assert "courses:attendance" in trainer and "courses:attendance" not in _names(StaffFactory(role="agent"))
     assert {"portal:staff-directory", "incentives:spend"} <= hr
+    assert "assessments:policy-list" in hr and "assessments:policy-list" not in agent | trainer
     urls = {item["name"]: item["url"] for item in nav_for(StaffFactory(role="agent"))}
     assert urls["courses:my-training"] == reverse("courses:my-training")
 
