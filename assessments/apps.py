@@ -25,6 +25,8 @@ class AssessmentsConfig(AppConfig):
                 "coaching.module_clear": _("Remedial module cleared"),
                 "coaching.module_set": _("Remedial module set"),
                 "evaluation.dispute": _("Evaluation disputed"),
+                "evaluation.dispute_upheld": _("Dispute decided: score upheld"),
+                "evaluation.dispute_revised": _("Dispute decided: score revised"),
                 "evaluation.score": _("Evaluation scored"),
                 "kpis.replace": _("Month's KPIs replaced"),
                 "policy.create": _("Scoring policy version added"),

@@ -23,6 +23,12 @@ class PortalConfig(AppConfig):
                 "month.unlock": _("Month unlocked"),
                 "wagtail.publish": _("Page published"),
                 "scale.generate": _("Synthetic company generated"),
+                "import.staff": _("Roster imported"),
+                "import.attendance": _("Attendance imported"),
+                "import.training_records": _("Training records imported"),
+                "import.questions": _("Questions imported"),
+                "import.evaluations": _("Evaluations imported"),
+                "import.kpis": _("KPIs imported"),
             }
         )
 

@@ -31,6 +31,12 @@ def _recorded_actions() -> set[str]:
 def test_every_action_recorded_in_the_code_has_a_label():
     recorded = _recorded_actions()
     assert "incentives.star.exclude" in recorded
+    # Codes built from a value: the imports' kinds and the dispute decisions.
+    kinds = ("staff", "attendance", "training_records", "questions", "evaluations", "kpis")
+    recorded |= {f"import.{kind}" for kind in kinds} | {
+        "evaluation.dispute_upheld",
+        "evaluation.dispute_revised",
+    }
     assert recorded - registered_actions() == set()
 
 
