@@ -68,6 +68,7 @@ def _seed_quizzes(stdout=None):
                 for i, q in enumerate(bank.questions.order_by("pk"))
             ]
         )
+    _seed_final_exam(bank)
     for name, kind, criteria in (
         (
             "录音抽查评分表",
@@ -89,8 +90,60 @@ def _seed_quizzes(stdout=None):
     return []
 
 
+def _seed_final_exam(bank: QuestionBank) -> None:
+    """The onboarding programme's final exam, on its last lesson: passing it completes that lesson, and with all
+    72 hours done the new hire earns the onboarding certificate."""
+    from courses.models import LessonPage, ProgrammeKind, ProgrammePage
+    from demo.curriculum import FINAL_EXAM_SLUG
+
+    onboarding = ProgrammePage.objects.filter(kind=ProgrammeKind.ONBOARDING).first()
+    if onboarding is None:
+        return
+    lesson = LessonPage.objects.descendant_of(onboarding).filter(slug=FINAL_EXAM_SLUG).first()
+    quiz, created = Quiz.objects.get_or_create(
+        title="入职培训结业考试",
+        defaults={
+            "lesson": lesson,
+            "time_limit_minutes": 30,
+            "pass_percent": Decimal(60),
+            "max_attempts": 3,
+            "is_final_exam": True,
+        },
+    )
+    if created:
+        questions = bank.questions.exclude(qtype="essay").order_by("pk")
+        QuizQuestion.objects.bulk_create(
+            [QuizQuestion(quiz=quiz, question=q, order=i) for i, q in enumerate(questions)]
+        )
+
+
+def _seed_certificates(stdout=None) -> None:
+    """Staff onboarded before the portal hold their onboarding certificate (issued through the service, once)."""
+    from assessments.certificates.services import certificate_issue
+    from assessments.models import CertificateKind
+    from courses.models import ProgrammeKind, ProgrammePage
+    from portal.models import IN_SERVICE_ROLES, User
+
+    onboarding = ProgrammePage.objects.filter(kind=ProgrammeKind.ONBOARDING).first()
+    if onboarding is None:
+        return
+    holders = User.objects.filter(role__in=IN_SERVICE_ROLES, onboarded_on__isnull=False, is_active=True)
+    named = list(holders.filter(employee_no__in=("agent01", "lead01")))
+    for holder in [
+        *named,
+        *holders.exclude(employee_no__in=("agent01", "lead01")).order_by("employee_no")[:6],
+    ]:
+        certificate_issue(
+            holder=holder,
+            programme=onboarding,
+            kind=CertificateKind.ONBOARDING,
+            issued_on=holder.onboarded_on,
+        )
+
+
 def seed(stdout=None):
     """seed_demo calls this: quizzes and scorecards, then the months of KPIs, evaluations and scores."""
     logins = list(_seed_quizzes(stdout=stdout) or [])
+    _seed_certificates(stdout=stdout)
     logins.extend(scoring_demo.seed(stdout=stdout) or [])
     return logins

@@ -102,6 +102,9 @@ COMPLAINT_TIERS = bullet(
     "三级投诉：客户对流程或规定不满，经解释后可化解。",
 )
 
+# The onboarding programme ends with its final exam (the quiz is attached to this lesson by the assessments demo).
+FINAL_EXAM_SLUG = "final-exam"
+
 # (slug, title, subtitle, lessons: (slug, title, mode, hours, extra, body))
 ONBOARDING_MODULES = [
     (
@@ -202,7 +205,7 @@ ONBOARDING_MODULES = [
                 "products",
                 "产品与资费体系 Products and tariffs",
                 ON,
-                "5",
+                "4",
                 {},
                 [text("宽带、固话、移动套餐的构成与资费规则；常见套餐变更的办理条件。")],
             ),
@@ -299,6 +302,21 @@ ONBOARDING_MODULES = [
                 "6",
                 {},
                 [text("在老员工身边旁听真实来电，记录并复盘三通典型通话。")],
+            ),
+        ],
+    ),
+    (
+        "final",
+        "结业考核",
+        "Final assessment",
+        [
+            (
+                FINAL_EXAM_SLUG,
+                "结业考试 Final exam",
+                ON,
+                "1",
+                {},
+                [text("入职培训的结业考试：通过后，完成全部72学时即可获得入职证书。")],
             ),
         ],
     ),

@@ -167,7 +167,7 @@ def seed(stdout=None):
     for employee_no in LOGIN_ROLES_SHOWN:
         user = User.objects.get(employee_no=employee_no)
         note = (
-            " (two-factor code: `make totp` or `python manage.py demo_totp`)"
+            f" (two-factor code: `python manage.py demo_totp {employee_no}`)"
             if employee_no in DEMO_TOTP_USERS
             else ""
         )
