@@ -249,3 +249,80 @@ def suggestion_award_amount(value_score: Decimal, tiers: Sequence[AwardTier] = D
         if published >= tier.min_score:
             return tier.amount_yuan
     raise ValueError(f"no award tier covers value score {published}; the lowest tier should start at 0")
+
+
+# --- The month close ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenDispute:
+    """A disputed evaluation of the month that feeds a candidate's quality score."""
+
+    employee_no: str
+    name: str
+    evaluation_id: int
+    disputed_on: date
+
+
+@dataclass(frozen=True)
+class LateImport:
+    """An import of training records or evaluations committed after the month's scores were last computed."""
+
+    kind: str
+    file_name: str
+    imported_at: object  # an aware datetime; shown, never compared here
+
+
+@dataclass(frozen=True)
+class CloseFacts:
+    """What the close checklist judges, gathered by ``incentives.selectors.month_close_facts``."""
+
+    month: date
+    today: date
+    kpi_imported: bool
+    scored_staff: int
+    missing_kpis: tuple[str, ...]  # "employee_no name" of scored staff without a KPI row
+    scores_fresh: bool
+    open_disputes: tuple[OpenDispute, ...]
+    late_imports: tuple[LateImport, ...]
+
+
+@dataclass(frozen=True)
+class CloseItem:
+    """One line of the close checklist. A blocking item refuses approval and publication until it is ``ok``; a
+    warning that is not ``ok`` needs HR's written acknowledgement, kept with the approval."""
+
+    code: str
+    ok: bool
+    blocking: bool
+    details: tuple = ()
+
+
+def month_has_ended(month: date, today: date) -> bool:
+    """A month ends at midnight after its last day (``today`` is the Asia/Shanghai date)."""
+    return today.replace(day=1) > month
+
+
+def month_close_checklist(facts: CloseFacts) -> list[CloseItem]:
+    """The checks before a month's Service Stars are approved or published, in the order HR reads them."""
+    return [
+        CloseItem("month_ended", month_has_ended(facts.month, facts.today), blocking=True),
+        CloseItem("kpis_imported", facts.kpi_imported, blocking=True),
+        CloseItem(
+            "kpis_complete",
+            not facts.missing_kpis,
+            blocking=False,
+            details=(facts.scored_staff - len(facts.missing_kpis), facts.scored_staff, facts.missing_kpis),
+        ),
+        CloseItem("scores_fresh", facts.scores_fresh, blocking=True),
+        CloseItem("no_open_disputes", not facts.open_disputes, blocking=True, details=facts.open_disputes),
+        CloseItem("no_late_imports", not facts.late_imports, blocking=False, details=facts.late_imports),
+    ]
+
+
+def close_blockers(items: Sequence[CloseItem]) -> list[CloseItem]:
+    return [item for item in items if item.blocking and not item.ok]
+
+
+def close_warnings(items: Sequence[CloseItem]) -> list[CloseItem]:
+    return [item for item in items if not item.blocking and not item.ok]

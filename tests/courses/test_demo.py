@@ -34,7 +34,13 @@ def test_the_demo_curriculum_follows_the_policy_and_seeding_twice_changes_nothin
     assert plan.total == Decimal("72.00") and plan.warnings == []
     assert Decimal("0.35") <= plan.online / plan.total <= Decimal("0.45")
     modules = [m.title for m in ModulePage.objects.child_of(onboarding).order_by("path")]
-    assert [t.split(" ")[0] for t in modules] == ["企业文化", "服务理念", "基础业务知识", "SOP流程", "结业考核"]
+    assert [t.split(" ")[0] for t in modules] == [
+        "企业文化",
+        "服务理念",
+        "基础业务知识",
+        "SOP流程",
+        "结业考核",
+    ]
     monthly = ProgrammePage.objects.filter(kind="monthly").order_by("month")
     assert monthly.count() == 3
     assert all(programme_plan(programme=p, kind="monthly").total == Decimal("4.00") for p in monthly)
