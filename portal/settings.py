@@ -219,6 +219,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Money and policy decisions ask for the password again when this session signed in longer ago than this.
+PORTAL_STEP_UP_SECONDS = int(os.environ.get("PORTAL_STEP_UP_SECONDS", str(15 * 60)))
 PORTAL_LOGIN_CAPTCHA_AFTER_FAILURES = int(os.environ.get("PORTAL_LOGIN_CAPTCHA_AFTER_FAILURES", "10"))
 PORTAL_LOGIN_CAPTCHA_WINDOW = int(os.environ.get("PORTAL_LOGIN_CAPTCHA_WINDOW", str(15 * 60)))  # seconds
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[客服培训门户] "

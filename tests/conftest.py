@@ -49,7 +49,22 @@ def hr_user(db):
     return give_totp(factories.StaffFactory(role="hr", employee_no="HR001"))
 
 
+def sign_in(client, user, *, seconds_ago: float = 0):
+    """Sign `user` in as allauth's login does, including this session's authentication record (what the step-up
+    before money decisions judges), made `seconds_ago`."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": time.time() - seconds_ago}]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client
+
+
 @pytest.fixture
 def hr_client(client, hr_user):
-    client.force_login(hr_user)
-    return client
+    return sign_in(client, hr_user)
