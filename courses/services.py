@@ -41,14 +41,8 @@ from portal.services import (
     months_locked,
     staff_update,
 )
-from portal.tabular import (
-    RowError,
-    parse_choice,
-    parse_date,
-    parse_decimal,
-    parse_employee_no,
-    parse_text,
-)
+from portal.tabular.errors import RowError
+from portal.tabular.fields import parse_choice, parse_date, parse_decimal, parse_employee_no, parse_text
 
 
 def learning_result_record(

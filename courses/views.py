@@ -20,7 +20,9 @@ from courses.models import VIEWED_LESSONS_KEY, DeliveryMode, LessonCompletion, L
 from courses.rules import add_months
 from portal.access import Scope, visibility_scope
 from portal.models import Team, User
-from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+from portal.months import parse_month
+from portal.tabular.errors import FieldError
+from portal.tabular.export import csv_bytes, xlsx_bytes
 from portal.uploads import ImportUploadView
 
 MATRIX_PAGE_SIZE = 100

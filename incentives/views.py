@@ -28,7 +28,9 @@ from incentives.models import AwardKind, NominationStatus, SuggestionStatus
 from incentives.pdf import award_letters_pdf
 from portal.access import staff_get_for_user
 from portal.models import AuditEvent, User
-from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+from portal.months import parse_month
+from portal.tabular.errors import FieldError
+from portal.tabular.export import csv_bytes, xlsx_bytes
 
 # Per-user limits of costly or spammable endpoints (security checklist item 34): (requests, seconds).
 LIMITS = {"suggestion_submit": (10, 3600), "export": (30, 600), "letter": (30, 600)}

@@ -1,6 +1,6 @@
 """What every import shares: its result, the `--json` shape, and the record of a committed import.
 
-An import service reads a file with `portal.tabular.read_table`, validates every row (collecting every error),
+An import service reads a file with `portal.tabular.reading.read_table`, validates every row (collecting every error),
 and writes nothing unless the whole file is valid. It returns an `ImportResult` that the management command and
 the upload page both present.
 """
@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from portal.models import AuditEvent, ImportRun
-from portal.tabular import FieldError, ImportFileError, RowError, Table, read_table
+from portal.tabular.errors import FieldError, ImportFileError, RowError
+from portal.tabular.reading import Table, read_table
 
 
 @dataclass
@@ -62,7 +63,7 @@ def read_import_table(
 class RowParser:
     """One row of an import file, parsed cell by cell; every problem is kept in `errors` with the row's line.
 
-    `row.take(parse_decimal, "score", places=2)` calls a `portal.tabular` parser on the cell (blank when the
+    `row.take(parse_decimal, "score", places=2)` calls a `portal.tabular.fields` parser on the cell (blank when the
     row has no such column) and returns its value, or None after recording the `FieldError` for that column.
     """
 

@@ -12,13 +12,8 @@ from portal.importing import ImportResult, RowParser, import_run_record, read_im
 from portal.models import AuditEvent, Department, MonthLock, Role, Team, User
 from portal.roles import group_name
 from portal.signals import staff_changed
-from portal.tabular import (
-    RowError,
-    parse_choice,
-    parse_date,
-    parse_employee_no,
-    parse_text,
-)
+from portal.tabular.errors import RowError
+from portal.tabular.fields import parse_choice, parse_date, parse_employee_no, parse_text
 
 
 def audit_record(*, action: str, acting_user=None, target=None, reason: str = "", **data) -> AuditEvent:

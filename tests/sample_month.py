@@ -8,7 +8,7 @@ from assessments.models import Evaluation, KpiRecord
 from courses.models import TrainingRecord
 from portal.models import User
 from portal.services import staff_import
-from portal.tabular import read_table
+from portal.tabular.reading import read_table
 from tests.assessments.scoring_helpers import SAMPLES
 
 OCTOBER = date(2026, 10, 1)

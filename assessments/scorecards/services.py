@@ -22,14 +22,8 @@ from assessments.quizzes import rules as quiz_rules
 from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
 from portal.models import User
 from portal.services import audit_record, month_is_locked, months_locked
-from portal.tabular import (
-    RowError,
-    parse_choice,
-    parse_date,
-    parse_decimal,
-    parse_employee_no,
-    parse_text,
-)
+from portal.tabular.errors import RowError
+from portal.tabular.fields import parse_choice, parse_date, parse_decimal, parse_employee_no, parse_text
 
 DISPUTE_DAYS = 7
 

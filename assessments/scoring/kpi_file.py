@@ -12,7 +12,9 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from portal.importing import RowParser
-from portal.tabular import FieldError, RowError, parse_decimal, parse_employee_no, parse_int, read_table
+from portal.tabular.errors import FieldError, RowError
+from portal.tabular.fields import parse_decimal, parse_employee_no, parse_int
+from portal.tabular.reading import read_table
 
 KPI_COLUMNS = [
     "employee_no",

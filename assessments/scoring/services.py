@@ -28,7 +28,7 @@ from portal.dbfunctions import Hundredths
 from portal.importing import ImportResult, import_run_record, refused
 from portal.models import MonthLock, User
 from portal.services import MonthLockedError, audit_record, month_is_locked
-from portal.tabular import WHOLE_FILE, RowError
+from portal.tabular.errors import WHOLE_FILE, RowError
 
 # --- Monthly scores ------------------------------------------------------------------------------------------
 

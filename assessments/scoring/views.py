@@ -50,8 +50,10 @@ from courses.models import ModulePage
 from courses.selectors import month_bounds
 from portal.access import Scope, staff_get_for_user, staff_visible_to, visibility_scope
 from portal.models import IN_SERVICE_ROLES, Department, Team
+from portal.months import parse_month
 from portal.services import MonthLockedError, month_is_locked
-from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+from portal.tabular.errors import FieldError
+from portal.tabular.export import csv_bytes, xlsx_bytes
 from portal.uploads import ImportUploadView
 
 KPI_LABELS = {

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from portal.models import Department, Role, Team, User
 from portal.services import staff_import
-from portal.tabular import csv_bytes
+from portal.tabular.export import csv_bytes
 
 EMPLOYEE_PREFIX = "S"
 EMAIL_DOMAIN = "scale.example.com"
