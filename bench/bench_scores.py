@@ -197,8 +197,8 @@ def _aggregate_sql(connection, month: date):
     """The floor for scoring: every input of every scored person in one SQL statement (floats, no rules)."""
     from assessments.models import Evaluation, KpiRecord
     from courses.models import LearningResult, LessonCompletion, TrainingRecord
-    from courses.selectors import month_bounds
     from portal.models import User
+    from portal.months import month_bounds
 
     first, following = month_bounds(month)
     t = {

@@ -21,6 +21,7 @@ from wagtail.url_routing import RouteResult
 from courses.blocks import LessonBodyBlock
 from courses.panels import ProgrammePlanPanel
 from courses.rules import quarter_start
+from portal.months import first_of_month
 
 
 class Category(models.TextChoices):
@@ -141,7 +142,7 @@ class ProgrammePage(Page):
         if errors:
             raise ValidationError(errors)
         if self.month:
-            self.month = self.month.replace(day=1)
+            self.month = first_of_month(self.month)
         if self.quarter_start:
             self.quarter_start = quarter_start(self.quarter_start)
 

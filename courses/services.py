@@ -34,6 +34,7 @@ from courses.rules import due_date, quarter_start, text_diff
 from courses.signals import lesson_completed, onboarding_completed
 from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
 from portal.models import IN_SERVICE_ROLES, Role, User
+from portal.months import first_of_month
 from portal.services import (
     MonthLockedError,
     audit_record,
@@ -60,7 +61,7 @@ def learning_result_record(
     Refuses a result dated in a published (locked) month.
     """
     if month_is_locked(on_date):
-        raise MonthLockedError(on_date.replace(day=1))
+        raise MonthLockedError(first_of_month(on_date))
     with transaction.atomic():
         result, _ = LearningResult.objects.update_or_create(
             source=source,
@@ -89,7 +90,7 @@ def lesson_complete(
     complete the person's onboarding (see `onboarding_check`).
     """
     if month_is_locked(on_date):
-        raise MonthLockedError(on_date.replace(day=1))
+        raise MonthLockedError(first_of_month(on_date))
     programme = _programme_of(lesson)
     if programme is None:
         raise ValueError("lesson is not inside a programme")
@@ -247,7 +248,7 @@ def enrolments_for_staff(*, staff_ids, today: date) -> int:
     in_service = [pk for role in IN_SERVICE_ROLES for pk in by_role.get(role, [])]
     if in_service:
         for programme in ProgrammePage.objects.live().filter(
-            kind=ProgrammeKind.MONTHLY, month__gte=today.replace(day=1)
+            kind=ProgrammeKind.MONTHLY, month__gte=first_of_month(today)
         ):
             created += enrolment_assign(
                 staff_ids=in_service,
@@ -280,7 +281,7 @@ def enrolments_for_programme(*, programme: ProgrammePage, today: date) -> int:
         return 0
     people = User.objects.filter(is_active=True)
     if programme.kind == ProgrammeKind.MONTHLY:
-        if not programme.month or programme.month < today.replace(day=1):
+        if not programme.month or programme.month < first_of_month(today):
             return 0
         people = people.filter(role__in=IN_SERVICE_ROLES)
     elif programme.kind == ProgrammeKind.LEADERSHIP:
@@ -332,7 +333,7 @@ def attendance_record(*, lesson: LessonPage, on_date: date, staff_ids, acting_us
     if lesson.delivery_mode != DeliveryMode.OFFLINE:
         raise ValidationError(_("Attendance is recorded for offline lessons only."))
     if month_is_locked(on_date):
-        raise ValidationError(str(MonthLockedError(on_date.replace(day=1))))
+        raise ValidationError(str(MonthLockedError(first_of_month(on_date))))
     programme = _programme_of(lesson)
     if programme is None:
         raise ValidationError(_("This lesson is not inside a programme."))
@@ -543,7 +544,7 @@ def training_records_import(
                     message=_("employee_no: nobody has the number %(no)s.") % {"no": row.employee_no},
                 )
             )
-        if row.date.replace(day=1) in locked:
+        if first_of_month(row.date) in locked:
             errors.append(
                 RowError(
                     line=row.line,

@@ -17,10 +17,9 @@ from django.views.decorators.http import require_POST
 from courses import selectors, services
 from courses.forms import AttendanceForm, AttendanceUploadForm
 from courses.models import VIEWED_LESSONS_KEY, DeliveryMode, LessonCompletion, LessonPage, SopRevision
-from courses.rules import add_months
 from portal.access import Scope, visibility_scope
 from portal.models import Team, User
-from portal.months import parse_month
+from portal.months import add_months, first_of_month, parse_month
 from portal.tabular.errors import FieldError
 from portal.tabular.export import csv_bytes, xlsx_bytes
 from portal.uploads import ImportUploadView
@@ -32,11 +31,11 @@ def _month_param(request) -> date:
     today = timezone.localdate()
     text = request.GET.get("month", "").strip()
     if not text:
-        return today.replace(day=1)
+        return first_of_month(today)
     try:
         return parse_month(text)
     except FieldError:
-        return today.replace(day=1)
+        return first_of_month(today)
 
 
 # --- Learner ------------------------------------------------------------------------------------------------
@@ -115,7 +114,7 @@ def team_training_panel(request):
     """Team lead's home panel: how the team stands on this month's modules."""
     today = timezone.localdate()
     staff = list(selectors.in_service_staff_visible_to(request.user))
-    matrix = selectors.team_matrix(staff=staff, month=today.replace(day=1), today=today)
+    matrix = selectors.team_matrix(staff=staff, month=first_of_month(today), today=today)
     if not matrix["programmes"]:
         return None
     rows = matrix["rows"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
 from portal.models import AuditEvent, Department, MonthLock, Role, Team, User
+from portal.months import first_of_month
 from portal.roles import group_name
 from portal.signals import staff_changed
 from portal.tabular.errors import RowError
@@ -42,12 +43,12 @@ class MonthLockedError(Exception):
 
 
 def month_is_locked(month: date) -> bool:
-    return MonthLock.objects.filter(month=month.replace(day=1)).exists()
+    return MonthLock.objects.filter(month=first_of_month(month)).exists()
 
 
 def months_locked(months) -> set[date]:
     """Which of `months` (any dates; their first-of-month is checked) are locked."""
-    firsts = {m.replace(day=1) for m in months}
+    firsts = {first_of_month(m) for m in months}
     return (
         set(MonthLock.objects.filter(month__in=firsts).values_list("month", flat=True)) if firsts else set()
     )
@@ -55,7 +56,7 @@ def months_locked(months) -> set[date]:
 
 def month_lock_set(*, month: date, acting_user, reason: str = "") -> MonthLock:
     lock, created = MonthLock.objects.get_or_create(
-        month=month.replace(day=1), defaults={"locked_by": acting_user, "reason": reason}
+        month=first_of_month(month), defaults={"locked_by": acting_user, "reason": reason}
     )
     if created:
         audit_record(action="month.lock", acting_user=acting_user, target=lock, reason=reason)
@@ -63,7 +64,7 @@ def month_lock_set(*, month: date, acting_user, reason: str = "") -> MonthLock:
 
 
 def month_lock_release(*, month: date, acting_user, reason: str) -> None:
-    deleted, _ = MonthLock.objects.filter(month=month.replace(day=1)).delete()
+    deleted, _ = MonthLock.objects.filter(month=first_of_month(month)).delete()
     if deleted:
         audit_record(action="month.unlock", acting_user=acting_user, reason=reason, month=f"{month:%Y-%m}")
 

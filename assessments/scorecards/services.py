@@ -21,6 +21,7 @@ from assessments.models import DisputeStatus, Evaluation, EvaluationKind, Rubric
 from assessments.quizzes import rules as quiz_rules
 from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
 from portal.models import User
+from portal.months import first_of_month
 from portal.services import audit_record, month_is_locked, months_locked
 from portal.tabular.errors import RowError
 from portal.tabular.fields import parse_choice, parse_date, parse_decimal, parse_employee_no, parse_text
@@ -247,7 +248,7 @@ def evaluation_import(
                     "employee_no",
                 )
             )
-        if row.date.replace(day=1) in locked:
+        if first_of_month(row.date) in locked:
             errors.append(
                 RowError(
                     row.line,

@@ -27,6 +27,7 @@ from assessments.scoring.selectors import (
 from portal.dbfunctions import Hundredths
 from portal.importing import ImportResult, import_run_record, refused
 from portal.models import MonthLock, User
+from portal.months import first_of_month
 from portal.services import MonthLockedError, audit_record, month_is_locked
 from portal.tabular.errors import WHOLE_FILE, RowError
 
@@ -42,7 +43,7 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
     its scores are frozen. A full recomputation also records the month as clean (ScoreMonthState). Returns
     the number of scores stored.
     """
-    first = month.replace(day=1)
+    first = first_of_month(month)
     if month_is_locked(first):
         raise MonthLockedError(first)
     fingerprint = score_inputs_fingerprint(first) if staff_ids is None else None
@@ -159,7 +160,7 @@ def _decimal(hundredths: int | None):
 
 def score_months_mark_dirty(*, months) -> None:
     """Note that the data of `months` changed (called by receivers of other apps' events); cheap, no compute."""
-    firsts = {m.replace(day=1) for m in months}
+    firsts = {first_of_month(m) for m in months}
     if not firsts:
         return
     existing = set(ScoreMonthState.objects.filter(month__in=firsts).values_list("month", flat=True))
@@ -181,7 +182,7 @@ def monthly_scores_refresh(*, month: date) -> bool:
     A month is stale when an event marked it dirty or when its inputs' fingerprint moved (a change that
     announced nothing). A locked month is never recomputed. Returns whether it recomputed.
     """
-    first = month.replace(day=1)
+    first = first_of_month(month)
     if month_is_locked(first):
         return False
     fingerprint = score_inputs_fingerprint(first)
@@ -225,7 +226,7 @@ def kpi_month_import(
     audit trail. Importing the same file again with `replace` leaves the same rows. Counts: `imported` (rows
     of the file), `replaced` (rows the month had before), `scored` (scores stored after recomputation).
     """
-    first = month.replace(day=1)
+    first = first_of_month(month)
     if month_is_locked(first):
         return refused(KPI_COUNT_KEYS, [RowError(line=WHOLE_FILE, message=str(MonthLockedError(first)))])
     rows, errors = kpi_file_parse(data, file_name)
@@ -427,7 +428,7 @@ def scoring_policy_create(*, effective_month: date, values: dict, acting_user) -
 
     Months from then on are recomputed lazily (marked dirty). Audited.
     """
-    first = effective_month.replace(day=1)
+    first = first_of_month(effective_month)
     policy_values_check(values)
     latest_locked = MonthLock.objects.order_by("-month").values_list("month", flat=True).first()
     if latest_locked is not None and first <= latest_locked:
@@ -521,7 +522,7 @@ def coaching_assign_for_month(*, month: date) -> CoachingRun:
     from courses.models import ProgrammePage
     from courses.services import enrolment_assign
 
-    first = month.replace(day=1)
+    first = first_of_month(month)
     mappings = {m.kpi: m.module for m in CoachingModule.objects.select_related("module")}
     if not mappings:
         return CoachingRun(0, 0)
