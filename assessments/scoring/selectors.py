@@ -19,6 +19,7 @@ from assessments.models import (
     ScoringPolicyVersion,
 )
 from assessments.scoring import rules
+from assessments.scoring.kpi_file import KPI_VALUE_COLUMNS
 from courses.models import Category, LearningResult, LessonCompletion, LessonPage, ModulePage, TrainingRecord
 from courses.selectors import (
     credited_hours_by_staff,
@@ -511,16 +512,8 @@ def kpi_met_conditions(policy: rules.ScoringPolicy) -> dict[str, Q]:
     return conditions
 
 
-# KpiRecord columns in the order rules.KpiValues takes them, after the staff id.
-KPI_VALUE_FIELDS = (
-    "staff_id",
-    "contacts_handled",
-    "response_timeliness_rate",
-    "resolution_rate",
-    "satisfaction_rate",
-    "complaint_rate",
-    "major_complaints",
-)
+# KpiRecord columns in the order rules.KpiValues takes them (the KPI file's order), after the staff id.
+KPI_VALUE_FIELDS = ("staff_id", *KPI_VALUE_COLUMNS)
 
 
 def kpi_values_by_staff(kpi_records, *, many: bool = True) -> dict[int, rules.KpiValues]:

@@ -17,7 +17,7 @@ from assessments.models import (
     ScoringPolicyVersion,
 )
 from assessments.scoring import rules
-from assessments.scoring.kpi_file import kpi_file_parse
+from assessments.scoring.kpi_file import KPI_VALUE_COLUMNS, kpi_file_parse
 from assessments.scoring.selectors import (
     policy_versions_frozen,
     score_inputs_fingerprint,
@@ -196,16 +196,7 @@ def monthly_scores_refresh(*, month: date) -> bool:
 # --- KPI import ----------------------------------------------------------------------------------------------
 
 KPI_COUNT_KEYS = ["imported", "replaced", "scored"]
-_KPI_FIELDS = [
-    "staff_id",
-    "month",
-    "contacts_handled",
-    "response_timeliness_rate",
-    "resolution_rate",
-    "satisfaction_rate",
-    "complaint_rate",
-    "major_complaints",
-]
+_KPI_FIELDS = ["staff_id", "month", *KPI_VALUE_COLUMNS]
 
 
 def kpi_month_import(
@@ -261,31 +252,14 @@ def kpi_month_import(
             {
                 "line": r.line,
                 "employee_no": r.employee_no,
-                "contacts_handled": r.contacts_handled,
-                "response_timeliness_rate": r.response_timeliness_rate,
-                "resolution_rate": r.resolution_rate,
-                "satisfaction_rate": r.satisfaction_rate,
-                "complaint_rate": r.complaint_rate,
-                "major_complaints": r.major_complaints,
+                **dict(zip(KPI_VALUE_COLUMNS, r.kpi_values(), strict=True)),
             }
             for r in rows[:20]
         ],
     )
     if dry_run:
         return result
-    records = [
-        (
-            staff_by_no[r.employee_no],
-            first,
-            r.contacts_handled,
-            r.response_timeliness_rate,
-            r.resolution_rate,
-            r.satisfaction_rate,
-            r.complaint_rate,
-            r.major_complaints,
-        )
-        for r in rows
-    ]
+    records = [(staff_by_no[r.employee_no], first, *r.kpi_values()) for r in rows]
     with transaction.atomic():
         if existing:
             KpiRecord.objects.filter(month=first).delete()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from assessments.models import KpiRecord, MonthlyScore, ScoringPolicyVersion
 from assessments.scoring import charts, rules
 from assessments.scoring.forms import CoachingModulesForm, KpiImportForm, PolicyVersionForm
+from assessments.scoring.kpi_file import KPI_COLUMNS
 from assessments.scoring.selectors import (
     coaching_list,
     coaching_modules,
@@ -331,15 +332,7 @@ class KpiImportView(ImportUploadView):
     kind = "kpis"
     permission_required = "assessments.import_kpis"
     title = gettext_lazy("Import monthly KPIs")
-    columns = [
-        "employee_no",
-        "contacts_handled",
-        "response_timeliness_rate",
-        "resolution_rate",
-        "satisfaction_rate",
-        "complaint_rate",
-        "major_complaints",
-    ]
+    columns = KPI_COLUMNS
     help_text = gettext_lazy(
         "Rates in percent (0–100, at most 2 decimals); counts as whole numbers. After the import the month's "
         "scores are recomputed."
