@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses import selectors, services
+from courses.attendance_file import ATTENDANCE_COLUMNS
 from courses.forms import AttendanceForm, AttendanceUploadForm
 from courses.models import VIEWED_LESSONS_KEY, DeliveryMode, LessonCompletion, LessonPage, SopRevision
+from courses.training_file import TRAINING_COLUMNS
 from portal.access import Scope, visibility_scope
 from portal.models import Team, User
 from portal.months import add_months, first_of_month, parse_month
@@ -290,7 +292,7 @@ class AttendanceUploadView(ImportUploadView):
     kind = "attendance"
     permission_required = "courses.record_attendance"
     title = gettext_lazy("Upload a paper attendance sheet")
-    columns = ["employee_no"]
+    columns = ATTENDANCE_COLUMNS
     help_text = gettext_lazy("One attendee per row. Choose the offline lesson and the session date below.")
     form_class = AttendanceUploadForm
     success_url = "courses:attendance"
@@ -309,7 +311,7 @@ class TrainingRecordImportView(ImportUploadView):
     kind = "training_records"
     permission_required = "courses.import_training_records"
     title = gettext_lazy("Import training records")
-    columns = services.TRAINING_COLUMNS
+    columns = TRAINING_COLUMNS
     help_text = gettext_lazy(
         "Category: onboarding, in_service or leadership. Hours ≥ 0 and score 0–100 with up to 2 decimals; "
         "score may be blank (a blank score keeps a stored one). A record is identified by employee, date, "

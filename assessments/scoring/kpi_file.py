@@ -10,9 +10,7 @@ exist is checked by the import service, which has the database.
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils.translation import gettext as _
-
-from portal.importing import RowParser
+from portal.importing import DuplicateKeys, RowParser
 from portal.tabular.errors import FieldError, RowError
 from portal.tabular.fields import parse_decimal, parse_employee_no, parse_int
 from portal.tabular.reading import read_table
@@ -86,7 +84,7 @@ def kpi_file_parse(data: bytes, file_name: str) -> tuple[list[KpiRow], list[RowE
         return [], table.errors
     rows: list[KpiRow] = []
     errors: list[RowError] = []
-    first_line: dict[str, int] = {}
+    repeated = DuplicateKeys.of_employee_numbers()
     for line, cells in table.rows:
         try:
             # The common case: one pass, no per-cell exception handling.
@@ -106,18 +104,9 @@ def kpi_file_parse(data: bytes, file_name: str) -> tuple[list[KpiRow], list[RowE
             employee_no = _employee_no_or_none(cells["employee_no"])
         else:
             employee_no = row.employee_no
-        if employee_no is not None:
-            if employee_no in first_line:
-                errors.append(
-                    RowError(
-                        line=line,
-                        column="employee_no",
-                        message=_("employee_no: %(no)s appears again (first on line %(first)s).")
-                        % {"no": employee_no, "first": first_line[employee_no]},
-                    )
-                )
-                continue
-            first_line[employee_no] = line
+        if employee_no is not None and (repeat := repeated.check(employee_no, line)):
+            errors.append(repeat)
+            continue
         if row is not None:
             rows.append(row)
     errors.sort(key=lambda error: error.line)

@@ -26,8 +26,9 @@ from assessments.scoring.selectors import (
 )
 from portal.dbfunctions import Hundredths
 from portal.importing import ImportResult, import_run_record, refused
-from portal.models import MonthLock, User
+from portal.models import MonthLock
 from portal.months import first_of_month
+from portal.selectors import staff_ids_by_employee_no
 from portal.services import MonthLockedError, audit_record, month_is_locked
 from portal.tabular.errors import WHOLE_FILE, RowError
 
@@ -221,7 +222,7 @@ def kpi_month_import(
     if month_is_locked(first):
         return refused(KPI_COUNT_KEYS, [RowError(line=WHOLE_FILE, message=str(MonthLockedError(first)))])
     rows, errors = kpi_file_parse(data, file_name)
-    staff_by_no = dict(User.objects.values_list("employee_no", "pk"))
+    staff_by_no = staff_ids_by_employee_no()
     for row in rows:
         if row.employee_no not in staff_by_no:
             errors.append(
