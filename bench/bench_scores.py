@@ -67,7 +67,7 @@ def main(argv=None) -> dict:
     call_command("migrate", verbosity=0)
 
     from assessments.models import KpiRecord, MonthlyScore
-    from assessments.scoring.kpi_file import kpi_file_parse
+    from assessments.scoring.kpi_file import KPI_VALUE_COLUMNS, kpi_file_parse
     from assessments.scoring.services import kpi_month_import, kpi_rows_insert, monthly_scores_compute
     from bench import synthetic
     from portal.models import User
@@ -100,38 +100,15 @@ def main(argv=None) -> dict:
 
     def bare_insert(data, month):
         parsed, _errors = kpi_file_parse(data, "k.csv")
-        tuples = [
-            (
-                staff_by_no[r.employee_no],
-                month,
-                r.contacts_handled,
-                r.response_timeliness_rate,
-                r.resolution_rate,
-                r.satisfaction_rate,
-                r.complaint_rate,
-                r.major_complaints,
-            )
-            for r in parsed
-        ]
+        tuples = [(staff_by_no[r.employee_no], month, *r.kpi_values()) for r in parsed]
         start = time.perf_counter()
         with transaction.atomic():
             if vendor == "postgresql":
                 kpi_rows_insert(tuples)  # COPY
             else:
+                fields = ("staff_id", "month", *KPI_VALUE_COLUMNS)
                 KpiRecord.objects.bulk_create(
-                    [
-                        KpiRecord(
-                            staff_id=s,
-                            month=m,
-                            contacts_handled=c,
-                            response_timeliness_rate=t,
-                            resolution_rate=r,
-                            satisfaction_rate=sa,
-                            complaint_rate=co,
-                            major_complaints=mc,
-                        )
-                        for s, m, c, t, r, sa, co, mc in tuples
-                    ]
+                    [KpiRecord(**dict(zip(fields, values, strict=True))) for values in tuples]
                 )
         elapsed = time.perf_counter() - start
         KpiRecord.objects.filter(month=month).delete()
@@ -197,8 +174,8 @@ def _aggregate_sql(connection, month: date):
     """The floor for scoring: every input of every scored person in one SQL statement (floats, no rules)."""
     from assessments.models import Evaluation, KpiRecord
     from courses.models import LearningResult, LessonCompletion, TrainingRecord
-    from courses.selectors import month_bounds
     from portal.models import User
+    from portal.months import month_bounds
 
     first, following = month_bounds(month)
     t = {

@@ -22,6 +22,7 @@ from django.utils import timezone
 from bench import Context, Figure, fmt, percentile
 from bench._http import Gunicorn, drain, fetch, wrk, wrk_available
 from bench.baseline_site import prepare_wagtail_site
+from portal.months import add_months, first_of_month
 
 CONTENT, DASHBOARD = "content", "dashboard"
 TARGETS = {CONTENT: 0.50, DASHBOARD: 0.30}
@@ -148,15 +149,15 @@ def _actors(ctx: Context) -> Actors:
     from allauth.mfa.totp.internal.auth import TOTP
 
     from courses.models import Enrolment
-    from demo.scale.company import month_add, synthetic_staff
+    from demo.scale.company import synthetic_staff
     from portal.models import Role
 
     today = timezone.localdate()
-    current = today.replace(day=1)
+    current = first_of_month(today)
     staff = synthetic_staff().filter(is_active=True)
     enrolled = Enrolment.objects.filter(programme__month=current).values("staff_id")
     agent = (
-        staff.filter(role=Role.AGENT, pk__in=enrolled, hire_date__lt=month_add(current, -ctx.months))
+        staff.filter(role=Role.AGENT, pk__in=enrolled, hire_date__lt=add_months(current, -ctx.months))
         .order_by("employee_no")
         .first()
     )
@@ -167,7 +168,7 @@ def _actors(ctx: Context) -> Actors:
     hr = staff.filter(role=Role.HR).order_by("employee_no").first()
     if not Authenticator.objects.filter(user=hr, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(hr, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return Actors(agent, lead, manager, hr, month_add(current, -1), current)
+    return Actors(agent, lead, manager, hr, add_months(current, -1), current)
 
 
 def _client_for(user) -> Client:

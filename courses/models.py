@@ -22,6 +22,7 @@ from courses.blocks import LessonBodyBlock
 from courses.hooks import page_context
 from courses.panels import ProgrammePlanPanel
 from courses.rules import quarter_start
+from portal.months import first_of_month
 
 
 class Category(models.TextChoices):
@@ -140,7 +141,7 @@ class ProgrammePage(Page):
         if errors:
             raise ValidationError(errors)
         if self.month:
-            self.month = self.month.replace(day=1)
+            self.month = first_of_month(self.month)
         if self.quarter_start:
             self.quarter_start = quarter_start(self.quarter_start)
 

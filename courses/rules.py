@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from portal.months import add_months, first_of_month, last_of_month
+
 # Default policy (domain brief, 培训): the 72-hour onboarding at 40% online theory / 60% offline practice,
 # and the 4-hour monthly module. The leadership course has no hour target.
 ONBOARDING_HOURS = Decimal("72")
@@ -76,27 +78,12 @@ def check_plan(kind: str, online_hours: Decimal, offline_hours: Decimal) -> Plan
     return PlanCheck(total, online_hours, offline_hours, target_hours, target_share, warnings)
 
 
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def last_of_month(day: date) -> date:
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
 def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 def quarter_end(day: date) -> date:
-    start = quarter_start(day)
-    return last_of_month(date(start.year, start.month + 2, 1))
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
+    return last_of_month(add_months(quarter_start(day), 2))
 
 
 def due_date(

@@ -29,13 +29,7 @@ from courses.rules import MONTHLY_HOURS, PlanCheck, Progress, check_plan, progre
 from portal.access import staff_visible_to
 from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES
-
-
-def month_bounds(month: date) -> tuple[date, date]:
-    """First day of `month` and first day of the next month (half-open range)."""
-    first = month.replace(day=1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, following
+from portal.months import first_of_month, month_bounds
 
 
 def credited_hours_by_staff(*, month: date, category: str, staff_ids=None) -> dict[int, Decimal]:
@@ -286,7 +280,7 @@ def current_onboarding_programme() -> ProgrammePage | None:
 def monthly_programmes(*, month: date) -> list[ProgrammePage]:
     return list(
         ProgrammePage.objects.live()
-        .filter(kind=ProgrammeKind.MONTHLY, month=month.replace(day=1))
+        .filter(kind=ProgrammeKind.MONTHLY, month=first_of_month(month))
         .order_by("path")
     )
 
@@ -355,7 +349,7 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
     `history_limit` keeps only the latest past monthly modules (the home panel shows three), so the panel's cost
     does not grow with the months someone has worked here.
     """
-    month = today.replace(day=1)
+    month = first_of_month(today)
     enrolments = list(
         Enrolment.objects.filter(staff=user, programme__live=True)
         .select_related("programme")

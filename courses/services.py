@@ -2,7 +2,6 @@
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from html import unescape
@@ -16,8 +15,8 @@ from wagtail.blocks.struct_block import StructValue
 from wagtail.models import Page, PageLogEntry, Site
 from wagtail.rich_text import RichText
 
+from courses.attendance_file import attendance_file_parse
 from courses.models import (
-    Category,
     DeliveryMode,
     Enrolment,
     LearningResult,
@@ -32,8 +31,11 @@ from courses.models import (
 )
 from courses.rules import due_date, quarter_start, text_diff
 from courses.signals import lesson_completed, onboarding_completed
-from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
+from courses.training_file import training_file_parse
+from portal.importing import ImportResult, import_run_record, refused
 from portal.models import IN_SERVICE_ROLES, Role, User
+from portal.months import first_of_month
+from portal.selectors import staff_ids_by_employee_no
 from portal.services import (
     MonthLockedError,
     audit_record,
@@ -41,14 +43,7 @@ from portal.services import (
     months_locked,
     staff_update,
 )
-from portal.tabular import (
-    RowError,
-    parse_choice,
-    parse_date,
-    parse_decimal,
-    parse_employee_no,
-    parse_text,
-)
+from portal.tabular.errors import RowError
 
 
 def learning_result_record(
@@ -66,7 +61,7 @@ def learning_result_record(
     Refuses a result dated in a published (locked) month.
     """
     if month_is_locked(on_date):
-        raise MonthLockedError(on_date.replace(day=1))
+        raise MonthLockedError(first_of_month(on_date))
     with transaction.atomic():
         result, _ = LearningResult.objects.update_or_create(
             source=source,
@@ -95,7 +90,7 @@ def lesson_complete(
     complete the person's onboarding (see `onboarding_check`).
     """
     if month_is_locked(on_date):
-        raise MonthLockedError(on_date.replace(day=1))
+        raise MonthLockedError(first_of_month(on_date))
     programme = _programme_of(lesson)
     if programme is None:
         raise ValueError("lesson is not inside a programme")
@@ -253,7 +248,7 @@ def enrolments_for_staff(*, staff_ids, today: date) -> int:
     in_service = [pk for role in IN_SERVICE_ROLES for pk in by_role.get(role, [])]
     if in_service:
         for programme in ProgrammePage.objects.live().filter(
-            kind=ProgrammeKind.MONTHLY, month__gte=today.replace(day=1)
+            kind=ProgrammeKind.MONTHLY, month__gte=first_of_month(today)
         ):
             created += enrolment_assign(
                 staff_ids=in_service,
@@ -286,7 +281,7 @@ def enrolments_for_programme(*, programme: ProgrammePage, today: date) -> int:
         return 0
     people = User.objects.filter(is_active=True)
     if programme.kind == ProgrammeKind.MONTHLY:
-        if not programme.month or programme.month < today.replace(day=1):
+        if not programme.month or programme.month < first_of_month(today):
             return 0
         people = people.filter(role__in=IN_SERVICE_ROLES)
     elif programme.kind == ProgrammeKind.LEADERSHIP:
@@ -338,7 +333,7 @@ def attendance_record(*, lesson: LessonPage, on_date: date, staff_ids, acting_us
     if lesson.delivery_mode != DeliveryMode.OFFLINE:
         raise ValidationError(_("Attendance is recorded for offline lessons only."))
     if month_is_locked(on_date):
-        raise ValidationError(str(MonthLockedError(on_date.replace(day=1))))
+        raise ValidationError(str(MonthLockedError(first_of_month(on_date))))
     programme = _programme_of(lesson)
     if programme is None:
         raise ValidationError(_("This lesson is not inside a programme."))
@@ -406,33 +401,8 @@ def attendance_import(
         return refused(ATTENDANCE_COUNT_KEYS, [RowError(line=0, message=_("Choose an offline lesson."))])
     if month_is_locked(on_date):
         return refused(ATTENDANCE_COUNT_KEYS, [RowError(line=0, message=str(MonthLockedError(on_date)))])
-    table, refusal = read_import_table(
-        data, file_name, required=["employee_no"], count_keys=ATTENDANCE_COUNT_KEYS
-    )
-    if refusal is not None:
-        return refusal
-    errors: list[RowError] = []
-    wanted: dict[str, int] = {}
-    for line, cells in table.rows:
-        row = RowParser(line, cells)
-        employee_no = row.take(parse_employee_no, "employee_no")
-        if row.errors:
-            errors.extend(row.errors)
-            continue
-        if employee_no in wanted:
-            errors.append(
-                RowError(
-                    line=line,
-                    column="employee_no",
-                    message=_("employee_no: %(no)s appears again (first on line %(first)s).")
-                    % {"no": employee_no, "first": wanted[employee_no]},
-                )
-            )
-            continue
-        wanted[employee_no] = line
-    found = dict(
-        User.objects.filter(employee_no__in=list(wanted), is_active=True).values_list("employee_no", "pk")
-    )
+    wanted, errors = attendance_file_parse(data, file_name)
+    found = staff_ids_by_employee_no(wanted, active_only=True)
     for employee_no, line in wanted.items():
         if employee_no not in found:
             errors.append(
@@ -474,33 +444,7 @@ def attendance_import(
 
 # --- Training records import --------------------------------------------------------------------------------
 
-TRAINING_COLUMNS = ["employee_no", "date", "category", "title", "hours", "score"]
 TRAINING_COUNT_KEYS = ["created", "updated", "unchanged"]
-
-
-@dataclass
-class _RecordRow:
-    line: int
-    employee_no: str
-    date: date
-    category: str
-    title: str
-    hours: Decimal
-    score: Decimal | None
-
-
-def _parse_record_row(line: int, cells: dict[str, str], errors: list[RowError]) -> _RecordRow | None:
-    row = RowParser(line, cells)
-    employee_no = row.take(parse_employee_no, "employee_no")
-    on_date = row.take(parse_date, "date")
-    category = row.take(parse_choice, "category", choices=Category.values)
-    title = row.take(parse_text, "title", max_length=200)
-    hours = row.take(parse_decimal, "hours", min_value=Decimal(0), max_value=Decimal("9999.99"))
-    score = row.take(parse_decimal, "score", min_value=Decimal(0), max_value=Decimal(100), allow_blank=True)
-    if row.errors:
-        errors.extend(row.errors)
-        return None
-    return _RecordRow(line, employee_no, on_date, category, title, hours, score)
 
 
 def training_records_import(
@@ -512,33 +456,8 @@ def training_records_import(
     stored one; a row dated in a published (locked) month is refused with its line. Re-importing the same
     file changes nothing (everything counts as unchanged).
     """
-    table, refusal = read_import_table(
-        data, file_name, required=TRAINING_COLUMNS, count_keys=TRAINING_COUNT_KEYS
-    )
-    if refusal is not None:
-        return refusal
-    errors: list[RowError] = []
-    rows: list[_RecordRow] = []
-    first_line: dict[tuple, int] = {}
-    for line, cells in table.rows:
-        row = _parse_record_row(line, cells, errors)
-        if row is None:
-            continue
-        key = (row.employee_no, row.date, row.category, row.title)
-        if key in first_line:
-            errors.append(
-                RowError(
-                    line=line,
-                    message=_("This record (employee, date, category, title) is also on line %(first)s.")
-                    % {"first": first_line[key]},
-                )
-            )
-            continue
-        first_line[key] = line
-        rows.append(row)
-    staff = dict(
-        User.objects.filter(employee_no__in={r.employee_no for r in rows}).values_list("employee_no", "pk")
-    )
+    rows, errors = training_file_parse(data, file_name)
+    staff = staff_ids_by_employee_no({r.employee_no for r in rows})
     locked = months_locked({r.date for r in rows})
     for row in rows:
         if row.employee_no not in staff:
@@ -549,7 +468,7 @@ def training_records_import(
                     message=_("employee_no: nobody has the number %(no)s.") % {"no": row.employee_no},
                 )
             )
-        if row.date.replace(day=1) in locked:
+        if first_of_month(row.date) in locked:
             errors.append(
                 RowError(
                     line=row.line,

@@ -15,12 +15,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses import selectors, services
+from courses.attendance_file import ATTENDANCE_COLUMNS
 from courses.forms import AttendanceForm, AttendanceUploadForm
 from courses.models import VIEWED_LESSONS_KEY, DeliveryMode, LessonCompletion, LessonPage, SopRevision
-from courses.rules import add_months
+from courses.training_file import TRAINING_COLUMNS
 from portal.access import Scope, visibility_scope
 from portal.models import Team, User
-from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+from portal.months import add_months, first_of_month, parse_month
+from portal.tabular.errors import FieldError
+from portal.tabular.export import csv_bytes, xlsx_bytes
 from portal.uploads import ImportUploadView
 
 MATRIX_PAGE_SIZE = 100
@@ -30,11 +33,11 @@ def _month_param(request) -> date:
     today = timezone.localdate()
     text = request.GET.get("month", "").strip()
     if not text:
-        return today.replace(day=1)
+        return first_of_month(today)
     try:
         return parse_month(text)
     except FieldError:
-        return today.replace(day=1)
+        return first_of_month(today)
 
 
 # --- Learner ------------------------------------------------------------------------------------------------
@@ -113,7 +116,7 @@ def team_training_panel(request):
     """Team lead's home panel: how the team stands on this month's modules."""
     today = timezone.localdate()
     staff = list(selectors.in_service_staff_visible_to(request.user))
-    matrix = selectors.team_matrix(staff=staff, month=today.replace(day=1), today=today)
+    matrix = selectors.team_matrix(staff=staff, month=first_of_month(today), today=today)
     if not matrix["programmes"]:
         return None
     rows = matrix["rows"]
@@ -289,7 +292,7 @@ class AttendanceUploadView(ImportUploadView):
     kind = "attendance"
     permission_required = "courses.record_attendance"
     title = gettext_lazy("Upload a paper attendance sheet")
-    columns = ["employee_no"]
+    columns = ATTENDANCE_COLUMNS
     help_text = gettext_lazy("One attendee per row. Choose the offline lesson and the session date below.")
     form_class = AttendanceUploadForm
     success_url = "courses:attendance"
@@ -308,7 +311,7 @@ class TrainingRecordImportView(ImportUploadView):
     kind = "training_records"
     permission_required = "courses.import_training_records"
     title = gettext_lazy("Import training records")
-    columns = services.TRAINING_COLUMNS
+    columns = TRAINING_COLUMNS
     help_text = gettext_lazy(
         "Category: onboarding, in_service or leadership. Hours ≥ 0 and score 0–100 with up to 2 decimals; "
         "score may be blank (a blank score keeps a stored one). A record is identified by employee, date, "

@@ -3,14 +3,13 @@ various states. Idempotent. Builds last month's KPI, training and QA rows (set-b
 that it works with or without the other apps' demo data."""
 
 import random
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
 
 from assessments.models import Evaluation, KpiRecord
 from courses.models import TrainingRecord
-from courses.selectors import month_bounds
 from incentives.models import CaseNomination, ServiceStarPublication, Suggestion
 from incentives.services import (
     case_decide,
@@ -24,13 +23,10 @@ from incentives.services import (
     suggestion_submit,
 )
 from portal.models import IN_SERVICE_ROLES, User
+from portal.months import add_months, month_bounds
 from portal.services import month_is_locked
 
 D = Decimal
-
-
-def _previous_month(today: date) -> date:
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def _month_rows(month: date) -> None:
@@ -98,7 +94,7 @@ def seed(stdout=None):
     if len(people) < 5:
         return []
     hr01, hr02, manager, lead, agent = (people[k] for k in ("hr01", "hr02", "manager01", "lead01", "agent01"))
-    month = _previous_month(timezone.localdate())
+    month = add_months(timezone.localdate(), -1)
 
     if not ServiceStarPublication.objects.filter(month=month).exists() and not month_is_locked(month):
         _month_rows(month)

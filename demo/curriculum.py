@@ -19,7 +19,7 @@ from courses.models import (
     ProgrammeKind,
     ProgrammePage,
 )
-from courses.rules import add_months, last_of_month, quarter_start
+from courses.rules import quarter_start
 from courses.selectors import lessons_by_programme
 from courses.services import (
     enrolment_assign,
@@ -28,6 +28,7 @@ from courses.services import (
     training_root_ensure,
 )
 from portal.models import IN_SERVICE_ROLES, Role, User
+from portal.months import add_months, first_of_month, last_of_month, month_label
 from portal.services import months_locked
 
 ON, OFF = DeliveryMode.ONLINE, DeliveryMode.OFFLINE
@@ -385,7 +386,7 @@ def _curriculum(today: date):
             lesson, created = _lesson(module, slug, title, mode, hours, extra, body)
             if created and extra.get("must_reread"):
                 _revise_sop(lesson)
-    month = today.replace(day=1)
+    month = first_of_month(today)
     monthly = []
     for offset, (topic, english, summary) in zip((-2, -1, 0), MONTHLY_TOPICS, strict=True):
         first = add_months(month, offset)
@@ -393,7 +394,7 @@ def _curriculum(today: date):
             root,
             ProgrammePage,
             f"monthly-{first:%Y-%m}",
-            title=f"{first.year}年{first.month}月专题：{topic}",
+            title=f"{month_label(first, 'zh-hans')}专题：{topic}",
             subtitle=f"Monthly module {first:%Y-%m}: {english}",
             kind=ProgrammeKind.MONTHLY,
             month=first,
@@ -456,7 +457,7 @@ def seed(stdout=None):
     rows: list[LessonCompletion] = []
 
     def done(person, lesson, on_date, category):
-        if on_date.replace(day=1) in locked or on_date > today:
+        if first_of_month(on_date) in locked or on_date > today:
             return
         via = LessonCompletion.Via.LEARNER if lesson.delivery_mode == ON else LessonCompletion.Via.ATTENDANCE
         rows.append(

@@ -13,16 +13,8 @@ from assessments.scoring.services import (
     monthly_scores_compute,
 )
 from portal.models import IN_SERVICE_ROLES, User
+from portal.months import months_up_to
 from portal.services import month_is_locked
-
-
-def _months(count: int):
-    first = timezone.localdate().replace(day=1)
-    months = []
-    for _ in range(count):
-        months.append(first)
-        first = (first - timedelta(days=1)).replace(day=1)
-    return list(reversed(months))
 
 
 def _rate(rng, low, high):
@@ -33,7 +25,7 @@ def seed(stdout=None):
     people = list(
         User.objects.filter(is_active=True, role__in=IN_SERVICE_ROLES).values_list("pk", "employee_no")
     )
-    for month in _months(4):
+    for month in months_up_to(timezone.localdate(), 4):
         if month_is_locked(month) or KpiRecord.objects.filter(month=month).exists():
             continue
         kpis, evaluations = [], []

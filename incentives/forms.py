@@ -98,7 +98,8 @@ class NominationForm(forms.ModelForm):
         self.fields["nominee"].queryset = team_members
 
     def clean_case_month(self):
-        from portal.tabular import FieldError, parse_month
+        from portal.months import parse_month
+        from portal.tabular.errors import FieldError
 
         try:
             return parse_month(self.cleaned_data["case_month"])

@@ -20,6 +20,7 @@ from assessments.scoring.rules import (
     kpi_meets_target,
     round2,
 )
+from portal.months import first_of_month
 
 # Every code a staff member may be ineligible for, in the order reasons are listed.
 REASON_CODES = (
@@ -54,11 +55,6 @@ class Candidate:
     @property
     def composite(self) -> Decimal | None:
         return self.score.composite if self.score is not None else None
-
-
-def first_of_month(d: date) -> date:
-    """The first day of ``d``'s month: the form in which a month is passed and stored."""
-    return d.replace(day=1)
 
 
 def eligibility_reasons(candidate: Candidate, *, month: date, policy: ScoringPolicy) -> list[str]:

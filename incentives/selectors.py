@@ -27,6 +27,7 @@ from incentives.models import (
     ServiceStarRound,
     Suggestion,
 )
+from portal.months import first_of_month, month_bounds
 
 # Plain-word explanations of the reason codes, for HR and for the staff member concerned.
 REASON_TEXT = {
@@ -38,10 +39,6 @@ REASON_TEXT = {
     "major_complaint": _("An upheld major complaint in the month."),
     "excluded_by_hr": _("Excluded by HR with a written reason."),
 }
-
-
-def first_of_month(month: date) -> date:
-    return month.replace(day=1)
 
 
 def award_policy_for_month(month: date) -> AwardPolicy:
@@ -458,8 +455,6 @@ def suggestion_get_for_user(user, suggestion_id: int) -> Suggestion:
 
 def suggestion_month_summary(month: date) -> dict[int, list[Suggestion]]:
     """Per submitter id, their suggestions that were open during `month` or decided in it (for the monthly mail)."""
-    from courses.selectors import month_bounds
-
     first, following = month_bounds(month)
     qs = (
         Suggestion.objects.filter(submitted_at__date__lt=following)

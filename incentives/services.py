@@ -38,10 +38,10 @@ from incentives.models import (
 )
 from incentives.selectors import (
     award_policy_for_month,
-    first_of_month,
     star_exclusions,
     star_proposal,
 )
+from portal.months import first_of_month
 from portal.services import audit_record, month_is_locked, month_lock_release, month_lock_set
 
 

@@ -28,7 +28,9 @@ from incentives.models import AwardKind, NominationStatus, SuggestionStatus
 from incentives.pdf import award_letters_pdf
 from portal.access import staff_get_for_user
 from portal.models import AuditEvent, User
-from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+from portal.months import add_months, first_of_month, parse_month
+from portal.tabular.errors import FieldError
+from portal.tabular.export import csv_bytes, xlsx_bytes
 
 # Per-user limits of costly or spammable endpoints (security checklist item 34): (requests, seconds).
 LIMITS = {"suggestion_submit": (10, 3600), "export": (30, 600), "letter": (30, 600)}
@@ -57,11 +59,6 @@ def _month(text: str) -> date:
         raise Http404 from None
 
 
-def _previous_month(today: date) -> date:
-    first = today.replace(day=1)
-    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
-
-
 def _error_text(exc) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
@@ -88,7 +85,7 @@ def star_rounds(request):
         {
             "rounds": selectors.star_rounds_list(),
             "form": form,
-            "suggested": _previous_month(timezone.localdate()),
+            "suggested": add_months(timezone.localdate(), -1),
         },
     )
 
@@ -214,7 +211,7 @@ def payroll_export(request, month, fmt):
 @login_required
 @permission_required("incentives.manage_awards", raise_exception=True)
 def spend(request):
-    month = _month(request.GET["month"]) if request.GET.get("month") else timezone.localdate().replace(day=1)
+    month = _month(request.GET["month"]) if request.GET.get("month") else first_of_month(timezone.localdate())
     return render(
         request,
         "incentives/spend.html",
@@ -246,9 +243,7 @@ def wall(request):
 @login_required
 def my_awards(request, employee_no=None):
     person = staff_get_for_user(request.user, employee_no=employee_no or request.user.employee_no)
-    month = (
-        _month(request.GET["month"]) if request.GET.get("month") else _previous_month(timezone.localdate())
-    )
+    month = _month(request.GET["month"]) if request.GET.get("month") else add_months(timezone.localdate(), -1)
     row = None
     if person.is_in_service:
         row = selectors.star_month(month=month, staff_ids=[person.pk]).row_for(person.pk)

@@ -1,16 +1,25 @@
-"""What every import shares: its result, the `--json` shape, and the record of a committed import.
+"""What every import shares: its result, the `--json` shape, the duplicate-key check and the record of a
+committed import.
 
-An import service reads a file with `portal.tabular.read_table`, validates every row (collecting every error),
-and writes nothing unless the whole file is valid. It returns an `ImportResult` that the management command and
-the upload page both present.
+Each import has a pure file parser (`<what>_file.py`: bytes in, rows and line-numbered errors out, no database),
+mostly `file_rows_parse` given the file's columns, a row parser (`RowParser` over `portal.tabular.fields`) and
+its `DuplicateKeys`. Its service checks the rows against the database (another app's people through that app's
+selectors), writes nothing unless the whole file is valid, and returns an `ImportResult` that the management
+command and the upload page both present.
 """
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.utils.translation import gettext as _
 
 from portal.models import AuditEvent, ImportRun
-from portal.tabular import FieldError, ImportFileError, RowError, Table, read_table
+from portal.tabular.errors import FieldError, RowError
+from portal.tabular.reading import read_table
+
+Row = TypeVar("Row")
 
 
 @dataclass
@@ -38,31 +47,10 @@ def refused(counts: list[str], errors: list[RowError]) -> ImportResult:
     return ImportResult(counts=dict.fromkeys(counts, 0), errors=sorted(errors, key=lambda e: e.line))
 
 
-def read_import_table(
-    data: bytes,
-    file_name: str,
-    *,
-    required: Sequence[str],
-    optional: Sequence[str] = (),
-    count_keys: list[str],
-) -> tuple[Table | None, ImportResult | None]:
-    """The opening of every import: read the file, or refuse it with every error and `count_keys` at 0.
-
-    Returns `(table, None)` when the file was read, else `(None, refused_result)` for the service to return.
-    """
-    try:
-        table = read_table(data, file_name, required=required, optional=optional)
-    except ImportFileError as exc:
-        return None, refused(count_keys, exc.errors)
-    if table.errors:
-        return None, refused(count_keys, table.errors)
-    return table, None
-
-
 class RowParser:
     """One row of an import file, parsed cell by cell; every problem is kept in `errors` with the row's line.
 
-    `row.take(parse_decimal, "score", places=2)` calls a `portal.tabular` parser on the cell (blank when the
+    `row.take(parse_decimal, "score", places=2)` calls a `portal.tabular.fields` parser on the cell (blank when the
     row has no such column) and returns its value, or None after recording the `FieldError` for that column.
     """
 
@@ -81,6 +69,72 @@ class RowParser:
     def error(self, message: str, column: str | None = None) -> None:
         """Record a problem found by the import's own checks, on this row's line."""
         self.errors.append(RowError(line=self.line, message=message, column=column))
+
+
+class DuplicateKeys:
+    """The same record twice in one file is an error: remembers the line on which each key first appears.
+
+    `check(key, line)` records a new key and returns None; for a key an earlier line had, it returns the error
+    for this line: `message` formatted with `first` (that earlier line) and, when `key_name` is given, the key
+    under that name. A None key (a blank optional column) is never a repeat.
+    """
+
+    def __init__(self, message: str, *, column: str | None = None, key_name: str | None = None):
+        self.message = message
+        self.column = column
+        self.key_name = key_name
+        self.first_line: dict[Hashable, int] = {}
+
+    @classmethod
+    def of_employee_numbers(cls) -> "DuplicateKeys":
+        """The check of a file keyed by its `employee_no` column."""
+        return cls(
+            _("employee_no: %(no)s appears again (first on line %(first)s)."),
+            column="employee_no",
+            key_name="no",
+        )
+
+    def check(self, key: Hashable | None, line: int) -> RowError | None:
+        if key is None:
+            return None
+        first = self.first_line.setdefault(key, line)
+        if first == line:
+            return None
+        values = {"first": first, self.key_name: key} if self.key_name else {"first": first}
+        return RowError(line=line, column=self.column, message=self.message % values)
+
+
+def file_rows_parse(
+    data: bytes,
+    file_name: str,
+    *,
+    columns: Sequence[str],
+    parse_row: Callable[[RowParser], Row],
+    unique: Sequence[tuple[DuplicateKeys, Callable[[Row], Hashable | None]]] = (),
+) -> tuple[list[Row], list[RowError]]:
+    """The shape of an import file parser: every valid row of the file and every error found, by line.
+
+    Reads the file with its required `columns`; `parse_row` turns each row into a value, taking its cells through
+    the `RowParser` (a row with any cell error is left out); then each `unique` check in turn refuses a row whose
+    key an earlier line had (the later checks do not see that row).
+    """
+    table = read_table(data, file_name, required=columns)
+    if table.errors:
+        return [], table.errors
+    rows: list[Row] = []
+    errors: list[RowError] = []
+    for line, cells in table.rows:
+        cells_parser = RowParser(line, cells)
+        row = parse_row(cells_parser)
+        if cells_parser.errors:
+            errors.extend(cells_parser.errors)
+            continue
+        repeat = next(filter(None, (keys.check(key_of(row), line) for keys, key_of in unique)), None)
+        if repeat is not None:
+            errors.append(repeat)
+        else:
+            rows.append(row)
+    return rows, errors
 
 
 def file_sha256(data: bytes) -> str:

@@ -1,6 +1,5 @@
 """Every write of the people app: staff, roles, roster import, month locks, audit events."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
@@ -8,17 +7,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
+from portal.importing import ImportResult, import_run_record, refused
 from portal.models import AuditEvent, Department, MonthLock, Role, Team, User
+from portal.months import first_of_month
 from portal.roles import group_name
 from portal.signals import staff_changed
-from portal.tabular import (
-    RowError,
-    parse_choice,
-    parse_date,
-    parse_employee_no,
-    parse_text,
-)
+from portal.staff_file import staff_file_parse
+from portal.tabular.errors import RowError
 
 
 def audit_record(*, action: str, acting_user=None, target=None, reason: str = "", **data) -> AuditEvent:
@@ -47,12 +42,12 @@ class MonthLockedError(Exception):
 
 
 def month_is_locked(month: date) -> bool:
-    return MonthLock.objects.filter(month=month.replace(day=1)).exists()
+    return MonthLock.objects.filter(month=first_of_month(month)).exists()
 
 
 def months_locked(months) -> set[date]:
     """Which of `months` (any dates; their first-of-month is checked) are locked."""
-    firsts = {m.replace(day=1) for m in months}
+    firsts = {first_of_month(m) for m in months}
     return (
         set(MonthLock.objects.filter(month__in=firsts).values_list("month", flat=True)) if firsts else set()
     )
@@ -60,7 +55,7 @@ def months_locked(months) -> set[date]:
 
 def month_lock_set(*, month: date, acting_user, reason: str = "") -> MonthLock:
     lock, created = MonthLock.objects.get_or_create(
-        month=month.replace(day=1), defaults={"locked_by": acting_user, "reason": reason}
+        month=first_of_month(month), defaults={"locked_by": acting_user, "reason": reason}
     )
     if created:
         audit_record(action="month.lock", acting_user=acting_user, target=lock, reason=reason)
@@ -68,7 +63,7 @@ def month_lock_set(*, month: date, acting_user, reason: str = "") -> MonthLock:
 
 
 def month_lock_release(*, month: date, acting_user, reason: str) -> None:
-    deleted, _ = MonthLock.objects.filter(month=month.replace(day=1)).delete()
+    deleted, _ = MonthLock.objects.filter(month=first_of_month(month)).delete()
     if deleted:
         audit_record(action="month.unlock", acting_user=acting_user, reason=reason, month=f"{month:%Y-%m}")
 
@@ -149,52 +144,8 @@ def staff_update(*, user: User, acting_user, **changes) -> User:
     return user
 
 
-STAFF_COLUMNS = ["employee_no", "name", "email", "department", "team", "role", "hire_date", "onboarded_on"]
 STAFF_COUNT_KEYS = ["created", "updated", "unchanged"]
 _PROFILE_FIELDS = ("name", "email", "department_id", "team_id", "role", "hire_date", "onboarded_on")
-
-
-@dataclass
-class _StaffRow:
-    line: int
-    employee_no: str
-    name: str
-    email: str | None
-    department: str | None
-    team: str | None
-    role: str
-    hire_date: date | None
-    onboarded_on: date | None
-
-
-def _parse_staff_row(line: int, cells: dict[str, str], errors: list[RowError]) -> _StaffRow | None:
-    row = RowParser(line, cells)
-    employee_no = row.take(parse_employee_no, "employee_no")
-    name = row.take(parse_text, "name", max_length=100)
-    email = row.take(parse_text, "email", max_length=254, allow_blank=True)
-    if email and ("@" not in email or " " in email):
-        row.error(_("email: %(value)s is not an e-mail address.") % {"value": email}, column="email")
-    department = row.take(parse_text, "department", max_length=100, allow_blank=True)
-    team = row.take(parse_text, "team", max_length=100, allow_blank=True)
-    if team and not department:
-        row.error(_("team: a team needs its department."), column="team")
-    role = row.take(parse_choice, "role", choices=Role.values)
-    hire_date = row.take(parse_date, "hire_date", allow_blank=True)
-    onboarded_on = row.take(parse_date, "onboarded_on", allow_blank=True)
-    if row.errors:
-        errors.extend(row.errors)
-        return None
-    return _StaffRow(
-        line,
-        employee_no,
-        name,
-        (email or "").lower() or None,
-        department,
-        team,
-        role,
-        hire_date,
-        onboarded_on,
-    )
 
 
 def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_user=None) -> ImportResult:
@@ -204,53 +155,18 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
     the stored value; in particular a blank `onboarded_on` never erases a recorded completion. New accounts get
     no usable password: people set one through the invitation / password-reset e-mail.
     """
-    table, refusal = read_import_table(data, file_name, required=STAFF_COLUMNS, count_keys=STAFF_COUNT_KEYS)
-    if refusal is not None:
-        return refusal
-
-    errors: list[RowError] = []
-    rows: list[_StaffRow] = []
-    first_line_of: dict[str, int] = {}
-    email_line: dict[str, tuple[int, str]] = {}
-    for line, cells in table.rows:
-        row = _parse_staff_row(line, cells, errors)
-        if row is None:
-            continue
-        if row.employee_no in first_line_of:
-            errors.append(
-                RowError(
-                    line=line,
-                    column="employee_no",
-                    message=_("employee_no: %(no)s appears again (first on line %(first)s).")
-                    % {"no": row.employee_no, "first": first_line_of[row.employee_no]},
-                )
-            )
-            continue
-        first_line_of[row.employee_no] = line
-        if row.email:
-            if row.email in email_line:
-                errors.append(
-                    RowError(
-                        line=line,
-                        column="email",
-                        message=_("email: %(email)s is also given on line %(first)s.")
-                        % {"email": row.email, "first": email_line[row.email][0]},
-                    )
-                )
-                continue
-            email_line[row.email] = (line, row.employee_no)
-        rows.append(row)
-
-    existing = {u.employee_no: u for u in User.objects.filter(employee_no__in=first_line_of)}
-    if email_line:
-        for email, employee_no in User.objects.filter(email__in=list(email_line)).values_list(
+    rows, errors = staff_file_parse(data, file_name)
+    existing = {u.employee_no: u for u in User.objects.filter(employee_no__in=[r.employee_no for r in rows])}
+    row_of_email = {r.email: r for r in rows if r.email}
+    if row_of_email:
+        for email, employee_no in User.objects.filter(email__in=list(row_of_email)).values_list(
             "email", "employee_no"
         ):
-            line, importing_no = email_line[email]
-            if employee_no != importing_no:
+            row = row_of_email[email]
+            if employee_no != row.employee_no:
                 errors.append(
                     RowError(
-                        line=line,
+                        line=row.line,
                         column="email",
                         message=_("email: %(email)s already belongs to %(other)s.")
                         % {"email": email, "other": employee_no},

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from portal.access import can_manage_people, staff_get_for_user, staff_visible_to, visibility_scope
 from portal.navigation import home_panels_for
 from portal.services import audit_record, staff_import
+from portal.staff_file import STAFF_COLUMNS
 from portal.uploads import ImportUploadView
 
 
@@ -76,7 +77,7 @@ class StaffImportView(ImportUploadView):
     kind = "staff"
     permission_required = "portal.import_staff"
     title = _("Import staff roster")
-    columns = ["employee_no", "name", "email", "department", "team", "role", "hire_date", "onboarded_on"]
+    columns = STAFF_COLUMNS
     help_text = _(
         "Roles: new_hire, agent, team_lead, manager, trainer, hr, admin. Dates as YYYY-MM-DD. "
         "A blank onboarded_on keeps a recorded completion."

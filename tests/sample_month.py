@@ -5,22 +5,14 @@ from datetime import date
 from decimal import Decimal
 
 from assessments.models import Evaluation, KpiRecord
+from assessments.scoring.kpi_file import KPI_COLUMNS
 from courses.models import TrainingRecord
 from portal.models import User
 from portal.services import staff_import
-from portal.tabular import read_table
+from portal.tabular.reading import read_table
 from tests.assessments.scoring_helpers import SAMPLES
 
 OCTOBER = date(2026, 10, 1)
-KPI_COLUMNS = [
-    "employee_no",
-    "contacts_handled",
-    "response_timeliness_rate",
-    "resolution_rate",
-    "satisfaction_rate",
-    "complaint_rate",
-    "major_complaints",
-]
 
 
 def _rows(name, columns):

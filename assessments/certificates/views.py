@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from assessments.certificates import services as certificate_services
 from assessments.certificates.pdf import certificates_pdf, chinese_date
 from assessments.models import Certificate, CertificateBatch
-from assessments.quizzes import rules as quiz_rules
+from portal.verification import mask_name, verification_page
 
 DOWNLOADS_PER_MINUTE = 10
 
@@ -40,17 +40,15 @@ def certificate_download(request, certificate_id):
 def certificate_verify(request, token):
     """Public (no login): validity, issue date and the holder's masked name."""
     certificate = certificate_services.certificate_get_by_token(token)
-    response = render(
+    return verification_page(
         request,
         "assessments/certificates/verify.html",
         {
             "certificate": certificate,
-            "masked_name": quiz_rules.mask_name(certificate.holder_name),
+            "masked_name": mask_name(certificate.holder_name),
             "issued_zh": chinese_date(certificate.issued_on),
         },
     )
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 @login_required

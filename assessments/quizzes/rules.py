@@ -224,13 +224,3 @@ def scorecard_score(criteria: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
     if total <= 0:
         raise ValueError("a scorecard needs at least one criterion with a positive weight")
     return round2(sum((Decimal(w) * Decimal(p) for w, p in criteria), ZERO) / total)
-
-
-def mask_name(name: str) -> str:
-    """张三明 → 张*明, 欧阳明华 → 欧**华, 张三 → 张*; one character stays as it is."""
-    chars = list(name.strip())
-    if len(chars) <= 1:
-        return "".join(chars)
-    if len(chars) == 2:
-        return chars[0] + "*"
-    return chars[0] + "*" * (len(chars) - 2) + chars[-1]

@@ -38,7 +38,8 @@ from assessments.quizzes.grading import (
     grace_seconds,
 )
 from portal.importing import ImportResult, import_run_record
-from portal.tabular import ImportFileError, RowError, decode_csv_bytes
+from portal.tabular.errors import ImportFileError, RowError
+from portal.tabular.reading import decode_csv_bytes
 
 IMPORT_COUNT_KEYS = ["imported"]
 _SYSTEM_RANDOM = random.SystemRandom()

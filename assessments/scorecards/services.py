@@ -8,7 +8,6 @@ audited. Evaluations dated in a published (locked) month cannot be created or ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -17,19 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import DisputeStatus, Evaluation, EvaluationKind, Rubric
+from assessments.models import DisputeStatus, Evaluation, Rubric
 from assessments.quizzes import rules as quiz_rules
-from portal.importing import ImportResult, RowParser, import_run_record, read_import_table, refused
+from assessments.scorecards.evaluations_file import evaluations_file_parse
+from portal.importing import ImportResult, import_run_record, refused
 from portal.models import User
+from portal.months import first_of_month
+from portal.selectors import staff_ids_by_employee_no
 from portal.services import audit_record, month_is_locked, months_locked
-from portal.tabular import (
-    RowError,
-    parse_choice,
-    parse_date,
-    parse_decimal,
-    parse_employee_no,
-    parse_text,
-)
+from portal.tabular.errors import RowError
 
 DISPUTE_DAYS = 7
 
@@ -194,18 +189,7 @@ def evaluation_dispute_resolve(
 
 # --- Import --------------------------------------------------------------------------------------------------
 
-EVALUATION_COLUMNS = ["employee_no", "date", "kind", "score", "evaluator"]
 EVALUATION_COUNT_KEYS = ["created", "updated", "unchanged"]
-
-
-@dataclass
-class _Row:
-    line: int
-    employee_no: str
-    date: date
-    kind: str
-    score: Decimal
-    evaluator: str
 
 
 def evaluation_import(
@@ -216,34 +200,10 @@ def evaluation_import(
     `evaluator` is stored as given and linked to a person when it equals an employee number. The same key twice
     in a file, an unknown employee or a date in a published month rejects the file.
     """
-    table, refusal = read_import_table(
-        data, file_name, required=EVALUATION_COLUMNS, count_keys=EVALUATION_COUNT_KEYS
-    )
-    if refusal is not None:
-        return refusal
-    errors: list[RowError] = []
-    rows: list[_Row] = []
-    for line, cells in table.rows:
-        parsed = RowParser(line, cells)
-        employee_no = parsed.take(parse_employee_no, "employee_no")
-        on_date = parsed.take(parse_date, "date")
-        kind = parsed.take(parse_choice, "kind", choices=EvaluationKind.values)
-        score = parsed.take(parse_decimal, "score", places=2, min_value=Decimal(0), max_value=Decimal(100))
-        # Free text stored as given; even a blank evaluator is no reason to refuse the row.
-        evaluator = parsed.take(parse_text, "evaluator", max_length=100, allow_blank=True) or ""
-        if parsed.errors:
-            errors.extend(parsed.errors)
-            continue
-        rows.append(_Row(line, employee_no, on_date, kind, score, evaluator))
-
-    staff_ids = dict(
-        User.objects.filter(employee_no__in={r.employee_no for r in rows}).values_list("employee_no", "pk")
-    )
-    evaluator_ids = dict(
-        User.objects.filter(employee_no__in={r.evaluator for r in rows}).values_list("employee_no", "pk")
-    )
+    rows, errors = evaluations_file_parse(data, file_name)
+    staff_ids = staff_ids_by_employee_no({r.employee_no for r in rows})
+    evaluator_ids = staff_ids_by_employee_no({r.evaluator for r in rows})
     locked = months_locked({r.date for r in rows})
-    first_line: dict[tuple, int] = {}
     for row in rows:
         if row.employee_no not in staff_ids:
             errors.append(
@@ -253,7 +213,7 @@ def evaluation_import(
                     "employee_no",
                 )
             )
-        if row.date.replace(day=1) in locked:
+        if first_of_month(row.date) in locked:
             errors.append(
                 RowError(
                     row.line,
@@ -261,19 +221,6 @@ def evaluation_import(
                     "date",
                 )
             )
-        key = (row.employee_no, row.date, row.kind, row.evaluator)
-        if key in first_line:
-            errors.append(
-                RowError(
-                    row.line,
-                    _(
-                        "This evaluation (employee, date, kind, evaluator) appears again (first on line %(first)s)."
-                    )
-                    % {"first": first_line[key]},
-                )
-            )
-        else:
-            first_line[key] = row.line
     if errors:
         return refused(EVALUATION_COUNT_KEYS, errors)
 

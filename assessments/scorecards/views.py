@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import DisputeStatus, Evaluation, Rubric
 from assessments.scorecards import services as scorecard_services
+from assessments.scorecards.evaluations_file import EVALUATION_COLUMNS
 from portal.access import filter_by_staff_visibility
 from portal.models import User
 from portal.uploads import ImportUploadView
@@ -170,7 +171,7 @@ class EvaluationImportView(ImportUploadView):
     kind = "evaluations"
     permission_required = "assessments.import_evaluations"
     title = gettext_lazy("Import QA evaluations")
-    columns = scorecard_services.EVALUATION_COLUMNS
+    columns = EVALUATION_COLUMNS
     help_text = gettext_lazy(
         "kind: spot_check or role_play; score 0–100 with up to 2 decimals; evaluator as free text. "
         "A record is identified by employee, date, kind and evaluator."

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import KpiRecord, ScoringPolicyVersion
 from assessments.scoring.services import POLICY_FIELDS, policy_values_check
-from portal.tabular import FieldError, parse_month
+from portal.months import parse_month
+from portal.tabular.errors import FieldError
 from portal.uploads import ImportFileForm
 
 

@@ -1,7 +1,8 @@
 """The monthly KPI file: bytes in, validated rows and line-numbered errors out. Touches no database.
 
-Columns (issue 6): employee_no, contacts_handled, response_timeliness_rate, resolution_rate, satisfaction_rate,
-complaint_rate, major_complaints. Rates are percent 0–100 with at most 2 decimals; counts are whole numbers ≥ 0.
+Columns (`KPI_COLUMNS`): employee_no, contacts_handled, response_timeliness_rate, resolution_rate,
+satisfaction_rate, complaint_rate, major_complaints. Rates are percent 0–100 with at most 2 decimals; counts are
+whole numbers ≥ 0.
 The key is the employee number: the same person twice in one file is an error. Whether the employee numbers
 exist is checked by the import service, which has the database.
 """
@@ -9,22 +10,24 @@ exist is checked by the import service, which has the database.
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils.translation import gettext as _
+from portal.importing import DuplicateKeys, RowParser
+from portal.tabular.errors import FieldError, RowError
+from portal.tabular.fields import parse_decimal, parse_employee_no, parse_int
+from portal.tabular.reading import read_table
 
-from portal.importing import RowParser
-from portal.tabular import FieldError, RowError, parse_decimal, parse_employee_no, parse_int, read_table
-
-KPI_COLUMNS = [
-    "employee_no",
+# The KPI values of a row in file order, each also the name of the KpiRecord field that stores it: the one list
+# that the parser, the upload page, the import service, the selectors and the bench use.
+KPI_VALUE_COLUMNS = (
     "contacts_handled",
     "response_timeliness_rate",
     "resolution_rate",
     "satisfaction_rate",
     "complaint_rate",
     "major_complaints",
-]
-RATE_COLUMNS = ("response_timeliness_rate", "resolution_rate", "satisfaction_rate", "complaint_rate")
-COUNT_COLUMNS = ("contacts_handled", "major_complaints")
+)
+KPI_COLUMNS = ["employee_no", *KPI_VALUE_COLUMNS]
+RATE_COLUMNS = tuple(column for column in KPI_VALUE_COLUMNS if column.endswith("_rate"))
+COUNT_COLUMNS = tuple(column for column in KPI_VALUE_COLUMNS if column not in RATE_COLUMNS)
 # PositiveIntegerField's ceiling on every database Django supports.
 MAX_COUNT = 2_147_483_647
 _ZERO = Decimal(0)
@@ -40,6 +43,10 @@ class KpiRow(NamedTuple):
     satisfaction_rate: Decimal
     complaint_rate: Decimal
     major_complaints: int
+
+    def kpi_values(self) -> tuple:
+        """The row's values in `KPI_VALUE_COLUMNS` order."""
+        return self[2:]
 
 
 def _employee_no(text: str, column: str = "employee_no") -> str:
@@ -77,7 +84,7 @@ def kpi_file_parse(data: bytes, file_name: str) -> tuple[list[KpiRow], list[RowE
         return [], table.errors
     rows: list[KpiRow] = []
     errors: list[RowError] = []
-    first_line: dict[str, int] = {}
+    repeated = DuplicateKeys.of_employee_numbers()
     for line, cells in table.rows:
         try:
             # The common case: one pass, no per-cell exception handling.
@@ -97,18 +104,9 @@ def kpi_file_parse(data: bytes, file_name: str) -> tuple[list[KpiRow], list[RowE
             employee_no = _employee_no_or_none(cells["employee_no"])
         else:
             employee_no = row.employee_no
-        if employee_no is not None:
-            if employee_no in first_line:
-                errors.append(
-                    RowError(
-                        line=line,
-                        column="employee_no",
-                        message=_("employee_no: %(no)s appears again (first on line %(first)s).")
-                        % {"no": employee_no, "first": first_line[employee_no]},
-                    )
-                )
-                continue
-            first_line[employee_no] = line
+        if employee_no is not None and (repeat := repeated.check(employee_no, line)):
+            errors.append(repeat)
+            continue
         if row is not None:
             rows.append(row)
     errors.sort(key=lambda error: error.line)
@@ -126,10 +124,6 @@ def _row_errors(line: int, cells: dict[str, str]) -> list[RowError]:
     """Every error of a bad row, column by column in file order."""
     row = RowParser(line, cells)
     row.take(_employee_no, "employee_no")
-    for column in COUNT_COLUMNS[:1]:
-        row.take(_count, column)
-    for column in RATE_COLUMNS:
-        row.take(_rate, column)
-    for column in COUNT_COLUMNS[1:]:
-        row.take(_count, column)
+    for column in KPI_VALUE_COLUMNS:
+        row.take(_rate if column in RATE_COLUMNS else _count, column)
     return row.errors

@@ -19,15 +19,16 @@ from assessments.models import (
     ScoringPolicyVersion,
 )
 from assessments.scoring import rules
+from assessments.scoring.kpi_file import KPI_VALUE_COLUMNS
 from courses.models import Category, LearningResult, LessonCompletion, LessonPage, ModulePage, TrainingRecord
 from courses.selectors import (
     credited_hours_by_staff,
     learning_results_by_staff,
-    month_bounds,
     training_totals_sql,
 )
 from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES, MonthLock, User
+from portal.months import first_of_month, month_bounds
 
 
 def evaluation_scores_by_staff(*, month: date, staff_ids=None) -> dict[int, list[Decimal]]:
@@ -44,7 +45,7 @@ def evaluation_scores_by_staff(*, month: date, staff_ids=None) -> dict[int, list
 
 def policy_version_in_force(versions: list[ScoringPolicyVersion], month: date) -> ScoringPolicyVersion:
     """Of `versions` (all of them), the one in force in `month`: no query."""
-    first = month.replace(day=1)
+    first = first_of_month(month)
     dated = [v for v in versions if v.effective_month is not None and v.effective_month <= first]
     if dated:
         return max(dated, key=lambda v: v.effective_month)
@@ -65,7 +66,7 @@ def scoring_policy_for_month(month: date) -> ScoringPolicyVersion:
 
     The default version (no effective month) applies when no dated version has started yet.
     """
-    first = month.replace(day=1)
+    first = first_of_month(month)
     dated = (
         ScoringPolicyVersion.objects.filter(effective_month__lte=first).order_by("-effective_month").first()
     )
@@ -95,7 +96,7 @@ class StaffMonthInput:
 
 def staff_month_inputs(*, month: date, staff_ids=None) -> list[StaffMonthInput]:
     """Inputs of every scored staff member for `month`, fetched set-based (a handful of queries in all)."""
-    first = month.replace(day=1)
+    first = first_of_month(month)
     people = scored_staff_for_month(first)
     if staff_ids is not None:
         people = people.filter(pk__in=staff_ids)
@@ -178,7 +179,7 @@ def score_totals_for_month(*, month: date, staff_ids=None) -> list[tuple]:
 
 def monthly_scores_for_month(*, month: date, staff_ids=None) -> dict[int, MonthlyScore]:
     """Stored scores of a month by staff id."""
-    qs = MonthlyScore.objects.filter(month=month.replace(day=1))
+    qs = MonthlyScore.objects.filter(month=first_of_month(month))
     if staff_ids is not None:
         qs = qs.filter(staff_id__in=staff_ids)
     return {s.staff_id: s for s in qs}
@@ -189,7 +190,9 @@ def score_month_marked_stale(month: date) -> bool:
 
     Unlike `services.monthly_scores_refresh`, it does not look for changes that announced nothing.
     """
-    dirty = ScoreMonthState.objects.filter(month=month.replace(day=1)).values_list("dirty", flat=True).first()
+    dirty = (
+        ScoreMonthState.objects.filter(month=first_of_month(month)).values_list("dirty", flat=True).first()
+    )
     return dirty is None or dirty
 
 
@@ -297,7 +300,7 @@ def month_scores_stored(*, month: date, staff_qs=None) -> list[ScoreLine]:
 def month_score_rows(*, month: date, staff_qs=None):
     """The stored score rows of a month (people in `staff_qs`, default everyone) by employee number, as a lazy
     queryset of tuples: paginate it, then turn a page into lines with `score_lines`."""
-    scores = MonthlyScore.objects.filter(month=month.replace(day=1))
+    scores = MonthlyScore.objects.filter(month=first_of_month(month))
     if staff_qs is not None:
         scores = scores.filter(staff__in=staff_qs.values("pk"))
     return scores.values_list(
@@ -317,7 +320,7 @@ def month_score_rows(*, month: date, staff_qs=None):
 def score_lines(*, month: date, rows) -> list[ScoreLine]:
     """`month_score_rows` tuples as ScoreLines with the people's KPI rows of the month (one more query)."""
     rows = list(rows)
-    kpis = KpiRecord.objects.filter(month=month.replace(day=1))
+    kpis = KpiRecord.objects.filter(month=first_of_month(month))
     if len(rows) <= 1000:  # a page: fetch just its people's rows
         kpis = kpis.filter(staff_id__in=[row[0] for row in rows])
     kpi_by_staff = kpi_values_by_staff(kpis, many=False)
@@ -365,7 +368,7 @@ def stored_month_with_inputs(*, month: date, staff_ids=None) -> list[StoredStaff
     date first (`assessments.services.monthly_scores_refresh`). Stored components and composite are the rounded
     ones, which is what ranking and display use. Four queries whatever the number of staff.
     """
-    first = month.replace(day=1)
+    first = first_of_month(month)
     people = scored_staff_for_month(first)
     if staff_ids is not None:
         people = people.filter(pk__in=staff_ids)
@@ -446,7 +449,7 @@ class MonthScoreSummary:
 def month_score_summary(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> MonthScoreSummary:
     """Count, mean, partial scores, histogram and missed targets of a month: two aggregate queries in the
     database, whatever the number of people (the score table itself is paginated)."""
-    first = month.replace(day=1)
+    first = first_of_month(month)
     people = staff_qs.values("pk")
     bands = {}
     for index in range(10):
@@ -484,7 +487,7 @@ def team_kpi_compliance(*, month: date, staff_qs, policy: rules.ScoringPolicy) -
         f"met_{code}": Count("pk", filter=condition) for code, condition in kpi_met_conditions(policy).items()
     }
     rows = (
-        KpiRecord.objects.filter(month=month.replace(day=1), staff__in=staff_qs.values("pk"))
+        KpiRecord.objects.filter(month=first_of_month(month), staff__in=staff_qs.values("pk"))
         .values("staff__team__name")
         .annotate(people=Count("pk"), **met)
         .order_by("staff__team__name")
@@ -509,16 +512,8 @@ def kpi_met_conditions(policy: rules.ScoringPolicy) -> dict[str, Q]:
     return conditions
 
 
-# KpiRecord columns in the order rules.KpiValues takes them, after the staff id.
-KPI_VALUE_FIELDS = (
-    "staff_id",
-    "contacts_handled",
-    "response_timeliness_rate",
-    "resolution_rate",
-    "satisfaction_rate",
-    "complaint_rate",
-    "major_complaints",
-)
+# KpiRecord columns in the order rules.KpiValues takes them (the KPI file's order), after the staff id.
+KPI_VALUE_FIELDS = ("staff_id", *KPI_VALUE_COLUMNS)
 
 
 def kpi_values_by_staff(kpi_records, *, many: bool = True) -> dict[int, rules.KpiValues]:

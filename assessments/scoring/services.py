@@ -17,7 +17,7 @@ from assessments.models import (
     ScoringPolicyVersion,
 )
 from assessments.scoring import rules
-from assessments.scoring.kpi_file import kpi_file_parse
+from assessments.scoring.kpi_file import KPI_VALUE_COLUMNS, kpi_file_parse
 from assessments.scoring.selectors import (
     policy_versions_frozen,
     score_inputs_fingerprint,
@@ -26,9 +26,11 @@ from assessments.scoring.selectors import (
 )
 from portal.dbfunctions import Hundredths
 from portal.importing import ImportResult, import_run_record, refused
-from portal.models import MonthLock, User
+from portal.models import MonthLock
+from portal.months import first_of_month
+from portal.selectors import staff_ids_by_employee_no
 from portal.services import MonthLockedError, audit_record, month_is_locked
-from portal.tabular import WHOLE_FILE, RowError
+from portal.tabular.errors import WHOLE_FILE, RowError
 
 # --- Monthly scores ------------------------------------------------------------------------------------------
 
@@ -42,7 +44,7 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
     its scores are frozen. A full recomputation also records the month as clean (ScoreMonthState). Returns
     the number of scores stored.
     """
-    first = month.replace(day=1)
+    first = first_of_month(month)
     if month_is_locked(first):
         raise MonthLockedError(first)
     fingerprint = score_inputs_fingerprint(first) if staff_ids is None else None
@@ -159,7 +161,7 @@ def _decimal(hundredths: int | None):
 
 def score_months_mark_dirty(*, months) -> None:
     """Note that the data of `months` changed (called by receivers of other apps' events); cheap, no compute."""
-    firsts = {m.replace(day=1) for m in months}
+    firsts = {first_of_month(m) for m in months}
     if not firsts:
         return
     existing = set(ScoreMonthState.objects.filter(month__in=firsts).values_list("month", flat=True))
@@ -181,7 +183,7 @@ def monthly_scores_refresh(*, month: date) -> bool:
     A month is stale when an event marked it dirty or when its inputs' fingerprint moved (a change that
     announced nothing). A locked month is never recomputed. Returns whether it recomputed.
     """
-    first = month.replace(day=1)
+    first = first_of_month(month)
     if month_is_locked(first):
         return False
     fingerprint = score_inputs_fingerprint(first)
@@ -195,16 +197,7 @@ def monthly_scores_refresh(*, month: date) -> bool:
 # --- KPI import ----------------------------------------------------------------------------------------------
 
 KPI_COUNT_KEYS = ["imported", "replaced", "scored"]
-_KPI_FIELDS = [
-    "staff_id",
-    "month",
-    "contacts_handled",
-    "response_timeliness_rate",
-    "resolution_rate",
-    "satisfaction_rate",
-    "complaint_rate",
-    "major_complaints",
-]
+_KPI_FIELDS = ["staff_id", "month", *KPI_VALUE_COLUMNS]
 
 
 def kpi_month_import(
@@ -225,11 +218,11 @@ def kpi_month_import(
     audit trail. Importing the same file again with `replace` leaves the same rows. Counts: `imported` (rows
     of the file), `replaced` (rows the month had before), `scored` (scores stored after recomputation).
     """
-    first = month.replace(day=1)
+    first = first_of_month(month)
     if month_is_locked(first):
         return refused(KPI_COUNT_KEYS, [RowError(line=WHOLE_FILE, message=str(MonthLockedError(first)))])
     rows, errors = kpi_file_parse(data, file_name)
-    staff_by_no = dict(User.objects.values_list("employee_no", "pk"))
+    staff_by_no = staff_ids_by_employee_no()
     for row in rows:
         if row.employee_no not in staff_by_no:
             errors.append(
@@ -260,31 +253,14 @@ def kpi_month_import(
             {
                 "line": r.line,
                 "employee_no": r.employee_no,
-                "contacts_handled": r.contacts_handled,
-                "response_timeliness_rate": r.response_timeliness_rate,
-                "resolution_rate": r.resolution_rate,
-                "satisfaction_rate": r.satisfaction_rate,
-                "complaint_rate": r.complaint_rate,
-                "major_complaints": r.major_complaints,
+                **dict(zip(KPI_VALUE_COLUMNS, r.kpi_values(), strict=True)),
             }
             for r in rows[:20]
         ],
     )
     if dry_run:
         return result
-    records = [
-        (
-            staff_by_no[r.employee_no],
-            first,
-            r.contacts_handled,
-            r.response_timeliness_rate,
-            r.resolution_rate,
-            r.satisfaction_rate,
-            r.complaint_rate,
-            r.major_complaints,
-        )
-        for r in rows
-    ]
+    records = [(staff_by_no[r.employee_no], first, *r.kpi_values()) for r in rows]
     with transaction.atomic():
         if existing:
             KpiRecord.objects.filter(month=first).delete()
@@ -427,7 +403,7 @@ def scoring_policy_create(*, effective_month: date, values: dict, acting_user) -
 
     Months from then on are recomputed lazily (marked dirty). Audited.
     """
-    first = effective_month.replace(day=1)
+    first = first_of_month(effective_month)
     policy_values_check(values)
     latest_locked = MonthLock.objects.order_by("-month").values_list("month", flat=True).first()
     if latest_locked is not None and first <= latest_locked:
@@ -521,7 +497,7 @@ def coaching_assign_for_month(*, month: date) -> CoachingRun:
     from courses.models import ProgrammePage
     from courses.services import enrolment_assign
 
-    first = month.replace(day=1)
+    first = first_of_month(month)
     mappings = {m.kpi: m.module for m in CoachingModule.objects.select_related("module")}
     if not mappings:
         return CoachingRun(0, 0)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from assessments.models import KpiRecord, MonthlyScore, ScoringPolicyVersion
 from assessments.scoring import charts, rules
 from assessments.scoring.forms import CoachingModulesForm, KpiImportForm, PolicyVersionForm
+from assessments.scoring.kpi_file import KPI_COLUMNS
 from assessments.scoring.selectors import (
     coaching_list,
     coaching_modules,
@@ -47,11 +48,12 @@ from assessments.scoring.services import (
     scoring_policy_update,
 )
 from courses.models import ModulePage
-from courses.selectors import month_bounds
 from portal.access import Scope, staff_get_for_user, staff_visible_to, visibility_scope
 from portal.models import IN_SERVICE_ROLES, Department, Team
+from portal.months import add_months, first_of_month, month_bounds, months_up_to, parse_month
 from portal.services import MonthLockedError, month_is_locked
-from portal.tabular import FieldError, csv_bytes, parse_month, xlsx_bytes
+from portal.tabular.errors import FieldError
+from portal.tabular.export import csv_bytes, xlsx_bytes
 from portal.uploads import ImportUploadView
 
 KPI_LABELS = {
@@ -63,15 +65,6 @@ KPI_LABELS = {
 
 
 # --- Months --------------------------------------------------------------------------------------------------
-
-
-def _add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _last_months(month: date, count: int = 12) -> list[date]:
-    return [_add_months(month, -offset) for offset in range(count - 1, -1, -1)]
 
 
 def _requested_month(request) -> date:
@@ -87,15 +80,15 @@ def _requested_month(request) -> date:
         KpiRecord.objects.aggregate(m=Max("month"))["m"],
     ]
     latest = [m for m in latest if m is not None]
-    return max(latest) if latest else timezone.localdate().replace(day=1)
+    return max(latest) if latest else first_of_month(timezone.localdate())
 
 
 def _month_nav(month: date, locked: bool | None = None) -> dict:
     return {
         "month": month,
         "month_text": f"{month:%Y-%m}",
-        "previous": f"{_add_months(month, -1):%Y-%m}",
-        "next": f"{_add_months(month, 1):%Y-%m}",
+        "previous": f"{add_months(month, -1):%Y-%m}",
+        "next": f"{add_months(month, 1):%Y-%m}",
         "locked": month_is_locked(month) if locked is None else locked,
     }
 
@@ -146,7 +139,7 @@ def _person_scores(request, person):
         for row in explanation["kpis"]:
             row["name"] = KPI_LABELS[row["code"]]
             row["points_shown"] = rules.round2(row["points"])
-    months = _last_months(month)
+    months = months_up_to(month, 12)
     trend = scores_by_month_for_staff(staff_ids=[person.pk], months=months)
     if explanation is not None and not locked:
         # The chart's point for this month is the score shown above, even before the stored one catches up.
@@ -208,7 +201,7 @@ def overview(request):
         for line in lines
     ]
     labels = [f"{low}–{low + 10}" for low in range(0, 100, 10)]
-    months = _last_months(month)
+    months = months_up_to(month, 12)
     compliance = _compliance(months, people)
     means = mean_scores_by_month(months=months, staff_qs=people)
     scope = visibility_scope(request.user)
@@ -339,15 +332,7 @@ class KpiImportView(ImportUploadView):
     kind = "kpis"
     permission_required = "assessments.import_kpis"
     title = gettext_lazy("Import monthly KPIs")
-    columns = [
-        "employee_no",
-        "contacts_handled",
-        "response_timeliness_rate",
-        "resolution_rate",
-        "satisfaction_rate",
-        "complaint_rate",
-        "major_complaints",
-    ]
+    columns = KPI_COLUMNS
     help_text = gettext_lazy(
         "Rates in percent (0–100, at most 2 decimals); counts as whole numbers. After the import the month's "
         "scores are recomputed."
@@ -400,8 +385,8 @@ def _url(name):
 def policy_list(request):
     versions = list(ScoringPolicyVersion.objects.all())
     frozen = policy_versions_frozen()
-    today = timezone.localdate().replace(day=1)
-    months = [_add_months(today, offset) for offset in range(-12, 4)]
+    today = first_of_month(timezone.localdate())
+    months = [add_months(today, offset) for offset in range(-12, 4)]
     in_force = policies_for_months(months)
     return render(
         request,

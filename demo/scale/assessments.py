@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from assessments import models as assessment_models
 from assessments.models import Evaluation, EvaluationKind, KpiRecord
 from assessments.scoring.services import monthly_scores_compute
-from demo.scale.company import BATCH, Company, month_end, random_date
+from demo.scale.company import BATCH, Company, random_date
 from portal.models import Role
+from portal.months import last_of_month, month_label
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONTHLY_QUIZ_QUESTIONS = 5
@@ -110,7 +111,7 @@ def _monthly_quizzes(
         if module is None:
             continue
         quiz = Quiz.objects.create(
-            title=f"{month.year}年{month.month}月专题测验", module=module, time_limit_minutes=20
+            title=f"{month_label(month, 'zh-hans')}专题测验", module=module, time_limit_minutes=20
         )
         QuizQuestion.objects.bulk_create(
             [QuizQuestion(quiz=quiz, question=q, order=i) for i, q in enumerate(questions)]
@@ -189,7 +190,7 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
     trainers = company.with_roles(Role.TRAINER)
     kpis = evaluations = scored = 0
     for month in months:
-        last = month_end(month)
+        last = last_of_month(month)
         days = (last - month).days + 1
         kpi_rows, evaluation_rows = [], []
         for person in people:

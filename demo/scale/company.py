@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from portal.models import Department, Role, Team, User
+from portal.months import first_of_month
 from portal.services import staff_import
-from portal.tabular import csv_bytes
+from portal.tabular.export import csv_bytes
 
 EMPLOYEE_PREFIX = "S"
 EMAIL_DOMAIN = "scale.example.com"
@@ -56,16 +57,6 @@ class Person:
     onboarded_on: date | None
 
 
-def month_add(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: date) -> date:
-    """The last day of `month`."""
-    return month_add(month, 1) - timedelta(days=1)
-
-
 @dataclass
 class Company:
     """What the people part generated, for the other parts to build on.
@@ -84,7 +75,7 @@ class Company:
 
     @property
     def current_month(self) -> date:
-        return self.today.replace(day=1)
+        return first_of_month(self.today)
 
     def with_roles(self, *roles) -> list[Person]:
         return [p for p in self.people if p.role in roles]

@@ -26,9 +26,11 @@ from courses.models import (
     ProgrammePage,
     TrainingRecord,
 )
+from courses.rules import quarter_end, quarter_start
 from courses.services import training_root_ensure
-from demo.scale.company import BATCH, Company, Person, month_add, month_end, random_date
+from demo.scale.company import BATCH, Company, Person, random_date
 from portal.models import Role
+from portal.months import last_of_month, month_label
 
 ONBOARDING_DAYS = 14
 ONBOARDING_MODULES = [
@@ -152,10 +154,6 @@ def _programme(root, *, title, slug, kind, lessons_by_module, month=None, quarte
     return Programme(page=page, lessons=lessons)
 
 
-def _quarter(month: date) -> date:
-    return date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
-
-
 def _completions(staff: Person, programme: Programme, dates: list[date], category: str, trainers) -> list:
     rows = []
     for lesson, on in zip(programme.lessons, dates, strict=False):
@@ -222,7 +220,7 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
     monthly = {
         m: _programme(
             root,
-            title=f"{m.year}年{m.month}月在岗专题培训",
+            title=f"{month_label(m, 'zh-hans')}在岗专题培训",
             slug=f"monthly-{m:%Y-%m}",
             kind=ProgrammeKind.MONTHLY,
             month=m,
@@ -230,7 +228,7 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
         )
         for m in all_months
     }
-    quarters = sorted({_quarter(m) for m in all_months})
+    quarters = sorted({quarter_start(m) for m in all_months})
     leadership = {
         q: _programme(
             root,
@@ -293,7 +291,7 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
     # Monthly modules: every in-service person onboarded before the month ends; most finish all four lessons.
     in_service = company.in_service
     for month, programme in monthly.items():
-        last = month_end(month)
+        last = last_of_month(month)
         enrolments, completions = [], []
         for person in in_service:
             if person.onboarded_on is None or person.onboarded_on >= last:
@@ -322,7 +320,7 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
     managers = company.with_roles(Role.MANAGER)
     enrolments, completions = [], []
     for quarter, programme in leadership.items():
-        last = month_end(month_add(quarter, 2))
+        last = quarter_end(quarter)
         for person in managers:
             enrolments.append(
                 Enrolment(

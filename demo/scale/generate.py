@@ -7,7 +7,8 @@ from datetime import date
 from django.db import connection, transaction
 
 from demo.scale import assessments, awards, company, curriculum
-from demo.scale.company import Company, month_add, synthetic_staff
+from demo.scale.company import Company, synthetic_staff
+from portal.months import add_months
 from portal.services import audit_record
 
 # Each part's random stream is named by the app it fills, so changing one part leaves the others' data as it was.
@@ -21,7 +22,7 @@ def generate_company(*, size: int, months: int, seed: int, today: date, stdout) 
             "This database already holds a synthetic company; generate into a fresh database "
             "(e.g. another DATABASE_URL or a new SQLite file)."
         )
-    full_months = [month_add(today.replace(day=1), -k) for k in range(months, 0, -1)]
+    full_months = [add_months(today, -k) for k in range(months, 0, -1)]
     company = Company(size=size, seed=seed, today=today, months=full_months)
     for label, module in PARTS:
         part_rng = random.Random(f"{seed}:{label}")

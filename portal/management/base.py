@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from portal.importing import ImportResult
-from portal.tabular import FieldError, parse_month
+from portal.months import parse_month
+from portal.tabular.errors import FieldError
 
 
 def write_json(stdout, payload: dict) -> None:

@@ -10,6 +10,7 @@ from wagtail.models import Locale, Page
 
 from assessments.models import KpiRecord, Question, QuestionBank, Quiz, QuizQuestion
 from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPage
+from portal.months import first_of_month
 
 
 def training_root() -> TrainingRootPage:
@@ -26,7 +27,7 @@ def training_root() -> TrainingRootPage:
 
 def make_lesson(*, kind="monthly", hours="2", title="沟通技巧", required=True, programme=None) -> LessonPage:
     if programme is None:
-        this_month = timezone.localdate().replace(day=1)
+        this_month = first_of_month(timezone.localdate())
         quarter = this_month.replace(month=(this_month.month - 1) // 3 * 3 + 1)
         programme = training_root().add_child(
             instance=ProgrammePage(

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from assessments.scoring.kpi_file import KPI_COLUMNS
+
 
 def find_samples() -> Path:
     """The shared sample month: $PORTAL_SAMPLES, else the nearest `shared/samples` above this checkout."""
@@ -17,10 +19,7 @@ def find_samples() -> Path:
 
 SAMPLES = find_samples()
 
-KPI_HEADER = (
-    "employee_no,contacts_handled,response_timeliness_rate,resolution_rate,satisfaction_rate,"
-    "complaint_rate,major_complaints"
-)
+KPI_HEADER = ",".join(KPI_COLUMNS)
 
 
 def kpi_csv(*rows: str, header: str = KPI_HEADER, encoding: str = "utf-8") -> bytes:

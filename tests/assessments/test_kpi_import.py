@@ -10,7 +10,7 @@ from django.core.management import call_command
 from openpyxl import Workbook
 
 from assessments.models import KpiRecord, MonthlyScore
-from assessments.scoring.kpi_file import kpi_file_parse
+from assessments.scoring.kpi_file import KPI_VALUE_COLUMNS, kpi_file_parse
 from assessments.scoring.services import kpi_month_import
 from portal.models import AuditEvent, ImportRun
 from portal.services import month_lock_set
@@ -117,16 +117,7 @@ def test_reimporting_the_same_file_with_replace_leaves_the_same_rows(two_agents)
     )
 
 
-_VALUES = (
-    "staff_id",
-    "month",
-    "contacts_handled",
-    "response_timeliness_rate",
-    "resolution_rate",
-    "satisfaction_rate",
-    "complaint_rate",
-    "major_complaints",
-)
+_VALUES = ("staff_id", "month", *KPI_VALUE_COLUMNS)
 
 
 def test_a_locked_month_refuses_new_data(two_agents):

@@ -110,14 +110,6 @@ def test_shuffled_order_is_a_permutation_and_positions_map_back():
     assert rules.display_to_index(order, "9") is None and rules.display_to_index(order, "x") is None
 
 
-@pytest.mark.parametrize(
-    ("name", "masked"),
-    [("张三明", "张*明"), ("张三", "张*"), ("欧阳明华", "欧**华"), ("张", "张"), ("𠀀二三", "𠀀*三")],
-)
-def test_mask_name_keeps_first_and_last_character(name, masked):
-    assert rules.mask_name(name) == masked
-
-
 def test_scorecard_score_is_the_weighted_mean_of_level_percents():
     assert rules.scorecard_score([(Decimal(3), Decimal(100)), (Decimal(1), Decimal(50))]) == Decimal("87.50")
     with pytest.raises(ValueError):

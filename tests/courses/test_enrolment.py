@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.models import Enrolment
-from courses.rules import add_months, last_of_month, quarter_start
+from courses.rules import quarter_start
 from courses.services import enrolments_for_programme
+from portal.months import add_months, first_of_month, last_of_month
 from portal.services import staff_update
 from tests.courses import factories as cf
 from tests.factories import StaffFactory
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 def this_month():
-    return timezone.localdate().replace(day=1)
+    return first_of_month(timezone.localdate())
 
 
 def enrolled(programme):

@@ -16,6 +16,7 @@ from courses.services import (
     onboarding_check,
 )
 from portal.models import User
+from portal.months import first_of_month
 from portal.services import month_lock_set
 from tests.courses import factories as cf
 from tests.factories import StaffFactory
@@ -175,7 +176,7 @@ def test_a_paper_attendance_sheet_is_all_or_nothing_with_line_errors(new_hire, o
 
 
 def test_monthly_module_enrolment_is_completed_when_all_its_lessons_are_done():
-    month = timezone.localdate().replace(day=1)
+    month = first_of_month(timezone.localdate())
     prog, lessons = cf.monthly(month)
     agent = StaffFactory(employee_no="A0001")
     enrolment_assign(staff_ids=[agent.pk], programme=prog, assigned_on=month)

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from courses.models import LessonCompletion, LessonPage
-from courses.rules import add_months
 from courses.services import enrolment_assign
+from portal.months import add_months, first_of_month
 from tests.conftest import give_totp
 from tests.courses import factories as cf
 from tests.factories import StaffFactory, TeamFactory
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def this_month():
-    return timezone.localdate().replace(day=1)
+    return first_of_month(timezone.localdate())
 
 
 @pytest.fixture

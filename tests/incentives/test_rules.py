@@ -16,7 +16,6 @@ from incentives.rules import (
     AwardTier,
     Candidate,
     eligibility_reasons,
-    first_of_month,
     rank_service_star_candidates,
     ranking_key,
     suggestion_award_amount,
@@ -82,14 +81,6 @@ def candidate(
 
 def reasons_of(c, month=OCTOBER, policy=DEFAULT_POLICY):
     return eligibility_reasons(c, month=month, policy=policy)
-
-
-# Months
-
-
-@pytest.mark.parametrize("day", [date(2026, 10, 1), date(2026, 10, 17), date(2026, 10, 31)])
-def test_first_of_month_gives_the_first_day(day):
-    assert first_of_month(day) == OCTOBER
 
 
 # Eligibility

@@ -26,6 +26,7 @@ from incentives.services import (
     suggestion_submit,
 )
 from portal.models import AuditEvent
+from portal.months import first_of_month
 from tests.factories import StaffFactory
 from tests.incentives.factories import hr, month_data
 
@@ -98,7 +99,7 @@ def test_award_approval_is_by_another_hr_user_and_books_award_ledger_and_audit(p
     assert AuditEvent.objects.filter(
         action="incentives.suggestion.award_approve", actor=people["hr2"]
     ).exists()
-    month = timezone.localdate().replace(day=1)
+    month = first_of_month(timezone.localdate())
     assert month_spend(month).by_kind["suggestion"] == 2000
     assert [row[0] for row in payroll_rows(month)] == [people["agent"].employee_no]
     with pytest.raises(ValidationError):

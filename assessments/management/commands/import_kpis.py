@@ -1,6 +1,7 @@
 from assessments.scoring.services import KPI_COUNT_KEYS, kpi_month_import
 from portal.management.base import ImportCommand
-from portal.tabular import FieldError, parse_month
+from portal.months import parse_month
+from portal.tabular.errors import FieldError
 
 
 class Command(ImportCommand):

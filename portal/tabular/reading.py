@@ -1,14 +1,8 @@
-"""Import files in, export files out: bytes to rows and rows to bytes, with no database and no disk.
+"""Import files in: CSV (UTF-8 with BOM, UTF-8, then GB18030) or XLSX (first sheet) bytes to rows of text.
 
-Reading (`read_table`): CSV (UTF-8 with BOM, UTF-8, then GB18030) or XLSX (first sheet), header row first.
-Every problem carries the file's own 1-based line number, the header being line 1 (XLSX: the sheet's row
-number); problems with the file as a whole use line `WHOLE_FILE` (0).
-
-Field parsers (`parse_*`) turn one cell's text into a value or raise `FieldError` with a short message that
-names the column; the caller adds the line.
-
-Writing (`csv_bytes`, `xlsx_bytes`): exports for HR to open in Excel, with every text cell that Excel could take
-for a formula neutralised.
+`read_table` reads the header row first and returns the requested columns of every row, each with the file's own
+line number; it touches no database and no disk. `cell_text` is the text Excel shows for a cell's value (also
+used by the exports).
 """
 
 import csv
@@ -18,14 +12,14 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-WHOLE_FILE = 0  # the line of errors about the file as a whole (too big, not XLSX, undecodable without a line)
+from portal.tabular.errors import WHOLE_FILE, ImportFileError, RowError
 
 XLSX_MAX_MEMBERS = 1000
 XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -39,29 +33,9 @@ EXCEL_MAX_ROWS = 1_048_576
 _ZIP_MAGIC = b"PK\x03\x04"
 _UTF8_BOM = b"\xef\xbb\xbf"
 
-# Full-width ASCII (U+FF01..U+FF5E) to ASCII, and the ideographic space to a space: what Chinese IMEs type.
-# Not NFKC, which would also turn superscripts and circled digits ("²", "①") into digits.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # Invisible characters that survive str.strip() and turn up at the start of a header cell.
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot carry
 _XML_SAFE_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem found in an import file, at the file's own line (header = 1; `WHOLE_FILE` = the file)."""
-
-    line: int
-    message: str
-    column: str | None = None
-
-    def as_dict(self) -> dict:
-        data = {"line": self.line, "message": self.message}
-        if self.column is not None:
-            data["column"] = self.column
-        return data
 
 
 @dataclass
@@ -80,31 +54,8 @@ class Table:
     errors: list[RowError] = field(default_factory=list)
 
 
-class ImportFileError(Exception):
-    """A problem that stops reading the file at all; `errors` says what and, when known, on which line."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(error.message for error in errors))
-        self.errors = errors
-
-
-class FieldError(ValueError):
-    """A cell that does not hold what its column needs; `str(exc)` is the message for the user."""
-
-    def __init__(self, message: str, column: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.column = column
-
-    def row_error(self, line: int) -> RowError:
-        return RowError(line=line, message=self.message, column=self.column)
-
-
 def _file_error(message: str, line: int = WHOLE_FILE, column: str | None = None) -> ImportFileError:
     return ImportFileError([RowError(line=line, message=message, column=column)])
-
-
-# --- Reading ---------------------------------------------------------------------------------------------------
 
 
 def read_table(
@@ -453,7 +404,7 @@ def cell_text(value) -> str:
             if text.endswith(".0"):
                 text = text[:-2]
             return "0" if text == "-0" else text
-        return _float_text(value)
+        return float_text(value)
     if kind is int:
         return str(value)
     if kind is bool:
@@ -467,358 +418,16 @@ def cell_text(value) -> str:
     if isinstance(value, time):
         return value.isoformat(timespec="seconds")
     if isinstance(value, Decimal):
-        return _decimal_text(value)
+        return decimal_text(value)
     return str(value)
 
 
-def _float_text(value: float) -> str:
+def float_text(value: float) -> str:
     if value != value or value in (float("inf"), float("-inf")):
         return repr(value)
-    return _decimal_text(Decimal(format(value, ".15g")))
+    return decimal_text(Decimal(format(value, ".15g")))
 
 
-def _decimal_text(value: Decimal) -> str:
+def decimal_text(value: Decimal) -> str:
     text = format(value, "f")
     return text[1:] if text.startswith("-") and value == 0 else text
-
-
-# --- Field parsers ---------------------------------------------------------------------------------------------
-
-
-def _half_width(text: str) -> str:
-    text = text.strip()
-    return text if text.isascii() else text.translate(_HALF_WIDTH).strip()
-
-
-def _blank(column: str, allow_blank: bool) -> None:
-    if not allow_blank:
-        raise FieldError(_("%(column)s is required.") % {"column": column}, column)
-
-
-def _split_number(text: str) -> tuple[str, str, str] | None:
-    """(sign, whole digits, fraction digits) of a plain ASCII decimal like "-12.50", else None."""
-    if not text.isascii():
-        return None
-    sign = text[0] if text.startswith(("+", "-")) else ""
-    whole, dot, fraction = (text[1:] if sign else text).partition(".")
-    if whole.isdigit() or (not whole and fraction):
-        if not dot or fraction.isdigit():
-            return sign, whole, fraction
-    return None
-
-
-def _not_a_number(text: str, column: str) -> FieldError:
-    """The most helpful message for text that is not a plain decimal number."""
-    values = {"column": column, "value": text}
-    if text.endswith("%"):
-        number = text[:-1].strip()
-        if _split_number(number):
-            return FieldError(
-                _(
-                    "%(column)s: write %(number)s, not %(value)s (percentages are plain numbers from 0 to 100)."
-                )
-                % {**values, "number": number},
-                column,
-            )
-    if "," in text and _split_number(text.replace(",", "")):
-        return FieldError(
-            _("%(column)s: %(value)r has a thousands separator; write the number without commas.") % values,
-            column,
-        )
-    if text.isascii() and "e" in text.lower() and "_" not in text:
-        try:
-            finite = Decimal(text).is_finite()
-        except ArithmeticError:
-            finite = False
-        if finite:
-            return FieldError(
-                _(
-                    "%(column)s: %(value)r is in scientific notation; format the column as a number and export again."
-                )
-                % values,
-                column,
-            )
-    return FieldError(_("%(column)s: %(value)r is not a number.") % values, column)
-
-
-def _number_parts(text: str, column: str) -> tuple[str, str, str]:
-    parts = _split_number(text)
-    if parts is None:
-        raise _not_a_number(text, column)
-    return parts
-
-
-def _check_range(value: Decimal | int, text: str, column: str, min_value, max_value) -> None:
-    if min_value is not None and value < min_value:
-        raise FieldError(
-            _("%(column)s: %(value)s is below the minimum %(limit)s.")
-            % {"column": column, "value": text, "limit": min_value},
-            column,
-        )
-    if max_value is not None and value > max_value:
-        raise FieldError(
-            _("%(column)s: %(value)s is above the maximum %(limit)s.")
-            % {"column": column, "value": text, "limit": max_value},
-            column,
-        )
-
-
-def parse_decimal(
-    text: str,
-    *,
-    column: str,
-    places: int = 2,
-    min_value: Decimal | None = None,
-    max_value: Decimal | None = None,
-    allow_blank: bool = False,
-) -> Decimal | None:
-    """A plain decimal number with at most `places` decimals, quantized to `places` ("95.5" → 95.50).
-
-    Full-width digits, point and signs (from Chinese IMEs) count as their ASCII forms. Trailing zeros beyond
-    `places` are fine ("95.500"); a "%" sign, thousands separators, exponents, NaN and Infinity are errors, with
-    a hint when the intent is clear. Blank → None when `allow_blank`, else an error.
-    """
-    text = text.strip()
-    if text.isascii():  # the common case, "95" or "95.5": straight to a Decimal written at `places` decimals
-        whole, dot, fraction = text.partition(".")
-        if whole.isdigit() and len(fraction) <= places and (fraction.isdigit() or not dot):
-            value = Decimal(text if len(fraction) == places else f"{whole}.{fraction.ljust(places, '0')}")
-            if (min_value is None or value >= min_value) and (max_value is None or value <= max_value):
-                return value
-    text = _half_width(text)
-    if not text:
-        return _blank(column, allow_blank)
-    sign, whole, fraction = _number_parts(text, column)
-    if len(fraction) > places:
-        if fraction[places:].strip("0"):
-            raise FieldError(
-                _("%(column)s: %(value)s has more than %(places)s decimal places.")
-                % {"column": column, "value": text, "places": places},
-                column,
-            )
-        fraction = fraction[:places]
-    if sign == "-" and not (whole.strip("0") or fraction.strip("0")):
-        sign = ""  # no negative zero
-    # Written out at exactly `places` decimals, so the Decimal needs no rounding and no context.
-    fraction = f".{fraction.ljust(places, '0')}" if places else ""
-    value = Decimal(f"{sign}{whole or '0'}{fraction}")
-    _check_range(value, text, column, min_value, max_value)
-    return value
-
-
-def parse_int(
-    text: str,
-    *,
-    column: str,
-    min_value: int | None = None,
-    max_value: int | None = None,
-    allow_blank: bool = False,
-) -> int | None:
-    """A whole number; "12.0" and "12.00" (as Excel users type them) are 12, "12.5" is an error.
-
-    Full-width digits count as ASCII. Blank → None when `allow_blank`, else an error.
-    """
-    text = text.strip()
-    if text.isdigit() and text.isascii():  # the common case
-        number = int(text)
-        if (min_value is None or number >= min_value) and (max_value is None or number <= max_value):
-            return number
-    text = _half_width(text)
-    if not text:
-        return _blank(column, allow_blank)
-    sign, whole, fraction = _number_parts(text, column)
-    if fraction.strip("0"):
-        raise FieldError(
-            _("%(column)s: %(value)s is not a whole number.") % {"column": column, "value": text}, column
-        )
-    number = int(f"{sign}{whole or '0'}")
-    _check_range(number, text, column, min_value, max_value)
-    return number
-
-
-def _iso_date(text: str) -> date | None:
-    """YYYY-MM-DD as a date, or None when the text has another shape; ValueError for an impossible date."""
-    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
-        return None
-    year, month, day = text[:4], text[5:7], text[8:]
-    if not (year.isdigit() and month.isdigit() and day.isdigit()):
-        return None
-    return date(int(year), int(month), int(day))
-
-
-def parse_date(text: str, *, column: str, allow_blank: bool = False) -> date | None:
-    """A date written YYYY-MM-DD (XLSX date cells arrive in that form); impossible dates are errors."""
-    text = _half_width(text)
-    if not text:
-        return _blank(column, allow_blank)
-    values = {"column": column, "value": text}
-    try:
-        value = _iso_date(text)
-    except ValueError:
-        raise FieldError(_("%(column)s: %(value)s is not a real date.") % values, column) from None
-    if value is None:
-        raise FieldError(
-            _("%(column)s: %(value)r is not a date; write YYYY-MM-DD, e.g. 2026-10-01.") % values, column
-        )
-    return value
-
-
-def parse_month(text: str) -> date:
-    """A month written YYYY-MM, as its first day."""
-    text = _half_width(text)
-    try:
-        value = _iso_date(f"{text}-01") if len(text) == 7 else None
-    except ValueError:
-        value = None
-    if value is None:
-        raise FieldError(_("%(value)r is not a month; write YYYY-MM, e.g. 2026-10.") % {"value": text})
-    return value
-
-
-def parse_choice(text: str, *, column: str, choices: Sequence[str], allow_blank: bool = False) -> str | None:
-    """One of `choices`, returned as spelled there; matching ignores case and full-width forms."""
-    text = _half_width(text)
-    if not text:
-        return _blank(column, allow_blank)
-    if text in choices:
-        return text
-    folded = text.casefold()
-    for choice in choices:
-        if choice.casefold() == folded:
-            return choice
-    raise FieldError(
-        _("%(column)s: %(value)r is not one of: %(choices)s.")
-        % {"column": column, "value": text, "choices": ", ".join(choices)},
-        column,
-    )
-
-
-def parse_text(text: str, *, column: str, max_length: int, allow_blank: bool = False) -> str | None:
-    """Free text, stripped and otherwise stored as given; at most `max_length` characters."""
-    text = text.strip()
-    if not text:
-        return _blank(column, allow_blank)
-    if len(text) > max_length:
-        raise FieldError(
-            _("%(column)s: the text is longer than %(max)s characters.")
-            % {"column": column, "max": max_length},
-            column,
-        )
-    return text
-
-
-def parse_employee_no(text: str, *, column: str = "employee_no") -> str:
-    """An employee number, kept as text ("00123" stays "00123"): stripped, full-width ASCII made half-width.
-
-    Required, at most 32 characters, and only printable characters (no control, format or invisible
-    characters, which would make two numbers look the same).
-    """
-    text = _half_width(text)
-    if not text:
-        return _blank(column, False)
-    if len(text) > 32:
-        raise FieldError(
-            _("%(column)s: an employee number has at most 32 characters.") % {"column": column}, column
-        )
-    if not text.isprintable():
-        raise FieldError(
-            _("%(column)s: %(value)r contains invisible or control characters.")
-            % {"column": column, "value": text},
-            column,
-        )
-    return text
-
-
-# --- Exports ---------------------------------------------------------------------------------------------------
-
-
-def neutralise_cell(value):
-    """Text that Excel would take for a formula (starting = + - @ tab CR, or full-width ＝ ＋ － ＠) gets a
-    leading "'"; anything else is returned unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _local_naive(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value
-    from django.utils import timezone
-
-    return timezone.localtime(value).replace(tzinfo=None)
-
-
-def _export_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return neutralise_cell(value)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        return _decimal_text(value)
-    if isinstance(value, float):
-        return _float_text(value)
-    if isinstance(value, datetime):
-        return _local_naive(value).isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return neutralise_cell(str(value))
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """A CSV export: UTF-8 with BOM (so Excel shows Chinese), CRLF, formulas neutralised.
-
-    Decimals are plain strings ("87.25"), None is "", dates YYYY-MM-DD, date-times local YYYY-MM-DD HH:MM:SS.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_export_text(name) for name in header])
-    writer.writerows([_export_text(value) for value in row] for row in rows)
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8", errors="replace")
-
-
-def _sheet_title(title: str) -> str:
-    cleaned = re.sub(r"[\[\]:*?/\\]", "_", title).strip("'")[:31]
-    return cleaned or "Sheet1"
-
-
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "Sheet1") -> bytes:
-    """An XLSX export (one sheet, written streaming) for Excel.
-
-    Text stays text (employee numbers like "00123" keep their zeros) and is formula-neutralised; characters XML
-    cannot carry are dropped. Decimals are numbers shown with 2 decimals ("0.00"), so Excel can sum them; ints and
-    floats are numbers; dates and date-times are Excel dates (aware date-times in local time).
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
-
-    def cell(value):
-        if value is None or isinstance(value, bool | int | float):
-            return value
-        if isinstance(value, Decimal):
-            decimal_cell = WriteOnlyCell(sheet, value=value)
-            decimal_cell.number_format = "0.00"
-            return decimal_cell
-        if isinstance(value, datetime):
-            datetime_cell = WriteOnlyCell(sheet, value=_local_naive(value))
-            datetime_cell.number_format = "yyyy-mm-dd hh:mm:ss"
-            return datetime_cell
-        if isinstance(value, date):
-            date_cell = WriteOnlyCell(sheet, value=value)
-            date_cell.number_format = "yyyy-mm-dd"
-            return date_cell
-        text = neutralise_cell(value if isinstance(value, str) else str(value))
-        return text if text.isprintable() else _XLSX_ILLEGAL.sub("", text)
-
-    sheet.append([cell(name) for name in header])
-    for row in rows:
-        sheet.append([cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

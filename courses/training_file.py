@@ -1,0 +1,57 @@
+"""The training records file (offline sessions, external training, paper exams): bytes in, validated rows and
+line-numbered errors out. Touches no database.
+
+Columns (`TRAINING_COLUMNS`): employee_no, date, category, title, hours, score; score may be blank. The key is
+(employee, date, category, title): the same record twice in one file is an error. Whether the people exist and
+the months are open is checked by the import service, which has the database.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from courses.models import Category
+from portal.importing import DuplicateKeys, RowParser, file_rows_parse
+from portal.tabular.errors import RowError
+from portal.tabular.fields import parse_choice, parse_date, parse_decimal, parse_employee_no, parse_text
+
+TRAINING_COLUMNS = ["employee_no", "date", "category", "title", "hours", "score"]
+
+
+@dataclass
+class TrainingRecordRow:
+    line: int
+    employee_no: str
+    date: date
+    category: str
+    title: str
+    hours: Decimal
+    score: Decimal | None
+
+
+def training_file_parse(data: bytes, file_name: str) -> tuple[list[TrainingRecordRow], list[RowError]]:
+    """Every valid row of a training records file and every error found (by line). Any error refuses the file."""
+    repeated = DuplicateKeys(_("This record (employee, date, category, title) is also on line %(first)s."))
+    return file_rows_parse(
+        data,
+        file_name,
+        columns=TRAINING_COLUMNS,
+        parse_row=_parse_row,
+        unique=[(repeated, lambda row: (row.employee_no, row.date, row.category, row.title))],
+    )
+
+
+def _parse_row(row: RowParser) -> TrainingRecordRow:
+    return TrainingRecordRow(
+        line=row.line,
+        employee_no=row.take(parse_employee_no, "employee_no"),
+        date=row.take(parse_date, "date"),
+        category=row.take(parse_choice, "category", choices=Category.values),
+        title=row.take(parse_text, "title", max_length=200),
+        hours=row.take(parse_decimal, "hours", min_value=Decimal(0), max_value=Decimal("9999.99")),
+        score=row.take(
+            parse_decimal, "score", min_value=Decimal(0), max_value=Decimal(100), allow_blank=True
+        ),
+    )

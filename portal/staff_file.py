@@ -1,0 +1,74 @@
+"""The staff roster file: bytes in, validated rows and line-numbered errors out. Touches no database.
+
+Columns (`STAFF_COLUMNS`): employee_no, name, email, department, team, role, hire_date, onboarded_on; email,
+department, team and the dates may be blank. The key is the employee number: the same person twice in one file
+is an error, and so is one e-mail address given on two lines. Whether an address already belongs to someone
+else is checked by the import service, which has the database.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from portal.importing import DuplicateKeys, RowParser, file_rows_parse
+from portal.models import Role
+from portal.tabular.errors import RowError
+from portal.tabular.fields import parse_choice, parse_date, parse_employee_no, parse_text
+
+STAFF_COLUMNS = ["employee_no", "name", "email", "department", "team", "role", "hire_date", "onboarded_on"]
+
+
+@dataclass
+class StaffRow:
+    line: int
+    employee_no: str
+    name: str
+    email: str | None  # lower case; None when blank
+    department: str | None
+    team: str | None
+    role: str
+    hire_date: date | None
+    onboarded_on: date | None
+
+
+def staff_file_parse(data: bytes, file_name: str) -> tuple[list[StaffRow], list[RowError]]:
+    """Every valid row of a roster file and every error found (by line). Any error refuses the whole file."""
+    return file_rows_parse(
+        data,
+        file_name,
+        columns=STAFF_COLUMNS,
+        parse_row=_parse_row,
+        unique=[
+            (DuplicateKeys.of_employee_numbers(), lambda row: row.employee_no),
+            (
+                DuplicateKeys(
+                    _("email: %(email)s is also given on line %(first)s."), column="email", key_name="email"
+                ),
+                lambda row: row.email,
+            ),
+        ],
+    )
+
+
+def _parse_row(row: RowParser) -> StaffRow:
+    employee_no = row.take(parse_employee_no, "employee_no")
+    name = row.take(parse_text, "name", max_length=100)
+    email = row.take(parse_text, "email", max_length=254, allow_blank=True)
+    if email and ("@" not in email or " " in email):
+        row.error(_("email: %(value)s is not an e-mail address.") % {"value": email}, column="email")
+    department = row.take(parse_text, "department", max_length=100, allow_blank=True)
+    team = row.take(parse_text, "team", max_length=100, allow_blank=True)
+    if team and not department:
+        row.error(_("team: a team needs its department."), column="team")
+    return StaffRow(
+        line=row.line,
+        employee_no=employee_no,
+        name=name,
+        email=(email or "").lower() or None,
+        department=department,
+        team=team,
+        role=row.take(parse_choice, "role", choices=Role.values),
+        hire_date=row.take(parse_date, "hire_date", allow_blank=True),
+        onboarded_on=row.take(parse_date, "onboarded_on", allow_blank=True),
+    )
