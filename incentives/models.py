@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from incentives import rules
+from portal.verification import verification_token
 
 USER = settings.AUTH_USER_MODEL
 SCORE_100 = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -230,10 +231,6 @@ class AwardKind(models.TextChoices):
     SUGGESTION = "suggestion", _("Improvement suggestion award")
 
 
-def _letter_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class Award(models.Model):
     """An award granted to a staff member for a month. Revoked (never deleted) when its publication is undone."""
 
@@ -257,6 +254,10 @@ class Award(models.Model):
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     granted_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The letter's public verification address carries this token (printed on the letter and as its QR code).
+    verification_token = models.CharField(
+        max_length=64, unique=True, default=verification_token, editable=False
+    )
 
     class Meta:
         ordering = ["-month", "kind", "rank", "id"]

@@ -4,6 +4,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from portal.pdf import render_pdf
+from portal.qr import qr_svg
+from portal.verification import verification_url
 
 LETTER_CSS = """
 @page { size: A4; margin: 22mm 20mm; }
@@ -15,11 +17,22 @@ p { font-size: 12pt; line-height: 1.7; }
 .en { color: #444; font-size: 10.5pt; }
 .facts td { padding: 1mm 4mm 1mm 0; font-size: 11.5pt; }
 .sign { margin-top: 18mm; text-align: right; }
+.verify { margin-top: 12mm; font-size: 9pt; color: #555; display: flex; align-items: center; gap: 4mm; }
+.verify svg { width: 28mm; height: 28mm; }
 """
 
 
-def award_letters_pdf(awards) -> bytes:
-    """One PDF with a page per award; names and citations are escaped text (never markup)."""
+def award_letters_html(awards, request=None) -> str:
+    """A page per award; names and citations are escaped text (never markup). Each letter prints its public
+    verification address and a QR code of it."""
+    letters = []
+    for award in awards:
+        url = verification_url("letter-verify", award.verification_token, request)
+        letters.append({"award": award, "url": url, "qr": qr_svg(url)})
     with translation.override("zh-hans"):
-        html = render_to_string("incentives/award_letter.html", {"awards": list(awards)})
-    return render_pdf(html, extra_css=LETTER_CSS)
+        return render_to_string("incentives/award_letter.html", {"letters": letters})
+
+
+def award_letters_pdf(awards, request=None) -> bytes:
+    """One PDF with a page per award."""
+    return render_pdf(award_letters_html(awards, request), extra_css=LETTER_CSS)

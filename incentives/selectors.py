@@ -328,6 +328,16 @@ def latest_published_stars() -> LatestStars | None:
     return LatestStars(month=month, star_count=count)
 
 
+def award_get_by_token(token: str) -> Award:
+    """The award whose letter carries `token` (revoked ones too: the public page says so); otherwise 404."""
+    from django.http import Http404
+
+    award = Award.objects.select_related("staff", "publication").filter(verification_token=token).first()
+    if award is None:
+        raise Http404
+    return award
+
+
 def award_get_for_user(user, award_id: int) -> Award:
     """One award: the winner's own, or any for HR with the awards permission; otherwise 404."""
     from django.http import Http404

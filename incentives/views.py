@@ -31,6 +31,7 @@ from portal.models import AuditEvent, User
 from portal.months import add_months, first_of_month, parse_month
 from portal.tabular.errors import FieldError
 from portal.tabular.export import csv_bytes, xlsx_bytes
+from portal.verification import mask_name, verification_page
 
 # Per-user limits of costly or spammable endpoints (security checklist item 34): (requests, seconds).
 LIMITS = {"suggestion_submit": (10, 3600), "export": (30, 600), "letter": (30, 600)}
@@ -183,7 +184,7 @@ def star_letters(request, month):
         raise Http404
     if _throttled(request, "export"):
         return _too_many()
-    response = HttpResponse(award_letters_pdf(awards), content_type="application/pdf")
+    response = HttpResponse(award_letters_pdf(awards, request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="service-stars-{month}.pdf"'
     return response
 
@@ -269,9 +270,17 @@ def award_letter(request, award_id):
     award = selectors.award_get_for_user(request.user, award_id)
     if _throttled(request, "letter"):
         return _too_many()
-    response = HttpResponse(award_letters_pdf([award]), content_type="application/pdf")
+    response = HttpResponse(award_letters_pdf([award], request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="award-{award.pk}.pdf"'
     return response
+
+
+def letter_verify(request, token):
+    """Public (no login): the award a letter states, its month and whether it still stands, the holder masked."""
+    award = selectors.award_get_by_token(token)
+    return verification_page(
+        request, "incentives/letter_verify.html", {"award": award, "masked_name": mask_name(award.staff.name)}
+    )
 
 
 # --- Innovative Service Case Award ------------------------------------------------------------------------

@@ -271,6 +271,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "客服培训与激励门户"
 WAGTAILADMIN_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_BASE_URL = WAGTAILADMIN_BASE_URL
+# Without PORTAL_BASE_URL, in development, printed verification addresses follow the address the page was asked on
+# (runserver on any port); a background job, with no request, uses the default above.
+PORTAL_BASE_URL_FROM_REQUEST = DEBUG and "PORTAL_BASE_URL" not in os.environ
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

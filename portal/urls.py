@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from assessments.certificates import views as certificate_views
+from incentives import views as incentive_views
 from portal import views
 
 portal_patterns = (
@@ -40,8 +41,9 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),
-    # Public certificate verification (no login; the MFA middleware exempts /verify/).
+    # Public verification of certificates and award letters (no login; the MFA middleware exempts /verify/).
     path("verify/<str:token>/", certificate_views.certificate_verify, name="certificate-verify"),
+    path("verify/letter/<str:token>/", incentive_views.letter_verify, name="letter-verify"),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False), name="root"),
     # Curriculum pages (Wagtail) live under /learn/.
     path("learn/", include(wagtail_urls)),

@@ -1,4 +1,4 @@
-"""Public verification of what the portal issues (certificates today; award letters may follow).
+"""Public verification of what the portal issues: certificates and award letters.
 
 A verifiable document carries a random token; its public page (no login: the MFA middleware exempts /verify/)
 looks the token up, shows whether the document is valid and masks the holder's name. The document itself prints
@@ -20,9 +20,16 @@ def verification_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def verification_url(url_name: str, token: str) -> str:
+def base_url(request=None) -> str:
+    """The portal's public address: `PORTAL_BASE_URL`, or in development without it the address of `request`."""
+    if request is not None and settings.PORTAL_BASE_URL_FROM_REQUEST:
+        return request.build_absolute_uri("/").rstrip("/")
+    return settings.PORTAL_BASE_URL.rstrip("/")
+
+
+def verification_url(url_name: str, token: str, request=None) -> str:
     """The absolute public address of the verification page named `url_name` (a URL taking the token) for `token`."""
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(url_name, args=[token])
+    return base_url(request) + reverse(url_name, args=[token])
 
 
 def mask_name(name: str) -> str:

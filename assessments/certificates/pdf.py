@@ -17,9 +17,9 @@ from portal.qr import qr_svg
 PAGE_CSS = "@page { size: A4 landscape; margin: 0; }"
 
 
-def verification_url(certificate) -> str:
+def verification_url(certificate, request=None) -> str:
     """The certificate's public verification address, printed on it and in its QR code."""
-    return verification.verification_url("certificate-verify", certificate.token)
+    return verification.verification_url("certificate-verify", certificate.token, request)
 
 
 def chinese_date(day: date) -> str:
@@ -30,20 +30,22 @@ def english_date(day: date) -> str:
     return f"{day.day} {day:%B} {day.year}"
 
 
-def certificate_html(certificates) -> str:
-    pages = [
-        {
-            "certificate": c,
-            "issued_zh": chinese_date(c.issued_on),
-            "issued_en": english_date(c.issued_on),
-            "url": verification_url(c),
-            "qr": qr_svg(verification_url(c)),
-        }
-        for c in certificates
-    ]
+def certificate_html(certificates, request=None) -> str:
+    pages = []
+    for c in certificates:
+        url = verification_url(c, request)
+        pages.append(
+            {
+                "certificate": c,
+                "issued_zh": chinese_date(c.issued_on),
+                "issued_en": english_date(c.issued_on),
+                "url": url,
+                "qr": qr_svg(url),
+            }
+        )
     return render_to_string("assessments/certificates/certificate_pdf.html", {"pages": pages})
 
 
-def certificates_pdf(certificates) -> bytes:
+def certificates_pdf(certificates, request=None) -> bytes:
     """One PDF with one page per certificate."""
-    return render_pdf(certificate_html(list(certificates)), extra_css=PAGE_CSS)
+    return render_pdf(certificate_html(list(certificates), request), extra_css=PAGE_CSS)

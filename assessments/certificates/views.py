@@ -32,7 +32,7 @@ def certificate_download(request, certificate_id):
     if cache.get_or_set(key, 0, 60) >= DOWNLOADS_PER_MINUTE:
         return HttpResponse(_("Too many downloads; try again in a minute."), status=429)
     cache.incr(key)
-    response = HttpResponse(certificates_pdf([certificate]), content_type="application/pdf")
+    response = HttpResponse(certificates_pdf([certificate], request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     return response
 

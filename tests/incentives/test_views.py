@@ -127,12 +127,12 @@ def test_spend_page_shows_total_against_budget(agents, client):
 
 
 def test_a_name_with_markup_is_escaped_in_the_letter_html(agents):
-    from django.template.loader import render_to_string
+    from incentives.pdf import award_letters_html
 
     evil = StaffFactory(employee_no="EVIL1", name="<img src=x onerror=alert(1)>")
     month_data(evil, quality="100")
     publish_october(hr("HR1"))
-    html = render_to_string("incentives/award_letter.html", {"awards": Award.objects.filter(staff=evil)})
+    html = award_letters_html(Award.objects.filter(staff=evil))
     assert "<img" not in html and "&lt;img" in html
 
 
