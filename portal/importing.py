@@ -14,12 +14,30 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.models import AuditEvent, ImportRun
-from portal.tabular.errors import FieldError, RowError
+from portal.tabular.errors import WHOLE_FILE, FieldError, RowError
 from portal.tabular.reading import read_table
 
 Row = TypeVar("Row")
+
+# What each count of an import result means, as the pages and messages say it (the `--json` keys stay as they are).
+COUNT_LABELS = {
+    "created": gettext_lazy("new"),
+    "updated": gettext_lazy("changed"),
+    "unchanged": gettext_lazy("unchanged"),
+    "imported": gettext_lazy("rows imported"),
+    "replaced": gettext_lazy("stored rows replaced"),
+    "scored": gettext_lazy("scores stored"),
+    "recorded": gettext_lazy("attendances recorded"),
+    "already": gettext_lazy("already recorded"),
+}
+
+
+def no_data_rows() -> RowError:
+    """The refusal of a file that has its header but no data row (it would import nothing, or erase a month)."""
+    return RowError(line=WHOLE_FILE, message=_("The file has no data rows."))
 
 
 @dataclass
@@ -33,9 +51,20 @@ class ImportResult:
         default_factory=list
     )  # a few rows as they would be written, for the upload page
 
+    # People whose stored rows the import removes (a KPI replacement that leaves them out): "employee_no name".
+    removals: list[str] = field(default_factory=list)
+
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def count_items(self) -> list[tuple[str, int]]:
+        """The counts in words, for the pages."""
+        return [(str(COUNT_LABELS.get(key, key)), value) for key, value in self.counts.items()]
+
+    def summary(self) -> str:
+        return "; ".join(f"{label} {value}" for label, value in self.count_items)
 
     def as_json(self) -> dict:
         """The `--json` object: counts at 0 when the file was refused, as the conventions require."""
@@ -121,6 +150,8 @@ def file_rows_parse(
     table = read_table(data, file_name, required=columns)
     if table.errors:
         return [], table.errors
+    if not table.rows:
+        return [], [no_data_rows()]
     rows: list[Row] = []
     errors: list[RowError] = []
     for line, cells in table.rows:

@@ -72,6 +72,7 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
         )
         pending = None
         if result.ok:
+            options = {**options, "removals": len(result.removals)}
             PendingUpload.objects.filter(owner=request.user, kind=self.kind).delete()
             PendingUpload.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
             pending = PendingUpload.objects.create(
@@ -87,6 +88,10 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def decode_options(self, stored: dict) -> dict:
         return stored
 
+    @staticmethod
+    def _removals(stored: dict) -> int:
+        return int(stored.get("removals") or 0)
+
     def _confirm(self, request):
         pending = PendingUpload.objects.filter(
             token=request.POST["token"], owner=request.user, kind=self.kind
@@ -94,19 +99,29 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if pending is None:
             messages.error(request, _("That preview has expired; upload the file again."))
             return redirect(request.path)
+        stored = dict(pending.options)
+        removals = self._removals(stored)
+        stored.pop("removals", None)
+        if removals and request.POST.get("acknowledge") != "yes":
+            messages.error(
+                request,
+                _("Tick the box to confirm that %(n)s people's stored rows will be removed.")
+                % {"n": removals},
+            )
+            return redirect(request.path)
         result = self.service(
             data=bytes(pending.data),
             file_name=pending.file_name,
             dry_run=False,
             acting_user=request.user,
-            **self.decode_options(pending.options),
+            **self.decode_options(stored),
         )
         pending.delete()
         if not result.ok:
             return self._render(request, self.form_class(), result=result)
-        summary = ", ".join(f"{key}: {value}" for key, value in result.counts.items())
         messages.success(
-            request, _("Imported %(file)s (%(summary)s).") % {"file": pending.file_name, "summary": summary}
+            request,
+            _("Imported %(file)s (%(summary)s).") % {"file": pending.file_name, "summary": result.summary()},
         )
         return redirect(self.success_url)
 

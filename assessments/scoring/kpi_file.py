@@ -10,7 +10,7 @@ exist is checked by the import service, which has the database.
 from decimal import Decimal
 from typing import NamedTuple
 
-from portal.importing import DuplicateKeys, RowParser
+from portal.importing import DuplicateKeys, RowParser, no_data_rows
 from portal.tabular.errors import FieldError, RowError
 from portal.tabular.fields import parse_decimal, parse_employee_no, parse_int
 from portal.tabular.reading import read_table
@@ -82,6 +82,8 @@ def kpi_file_parse(data: bytes, file_name: str) -> tuple[list[KpiRow], list[RowE
     table = read_table(data, file_name, required=KPI_COLUMNS)
     if table.errors:
         return [], table.errors
+    if not table.rows:
+        return [], [no_data_rows()]
     rows: list[KpiRow] = []
     errors: list[RowError] = []
     repeated = DuplicateKeys.of_employee_numbers()

@@ -233,6 +233,7 @@ def kpi_month_import(
                 )
             )
     existing = KpiRecord.objects.filter(month=first).count()
+    removals = _kpi_removals(first, {row.employee_no for row in rows}) if existing and replace else []
     if existing and not replace:
         errors.append(
             RowError(
@@ -249,6 +250,7 @@ def kpi_month_import(
     result = ImportResult(
         counts={"imported": len(rows), "replaced": existing, "scored": 0},
         dry_run=dry_run,
+        removals=removals,
         preview=[
             {
                 "line": r.line,
@@ -287,6 +289,12 @@ def kpi_month_import(
             result.counts["scored"] = monthly_scores_compute(month=first, acting_user=acting_user)
             coaching_assign_for_month(month=first)
     return result
+
+
+def _kpi_removals(month: date, kept: set[str]) -> list[str]:
+    """Everyone with a stored KPI row of `month` whom the replacing file leaves out ("employee_no name")."""
+    stored = KpiRecord.objects.filter(month=month).values_list("staff__employee_no", "staff__name")
+    return [f"{no} {name}" for no, name in stored.order_by("staff__employee_no") if no not in kept]
 
 
 def kpi_rows_insert(records: list[tuple]) -> None:
