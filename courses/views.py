@@ -27,14 +27,14 @@ MATRIX_PAGE_SIZE = 100
 
 
 def _month_param(request) -> date:
-    today = timezone.localdate()
+    """?month=YYYY-MM, else this month; a value that is not a month is the portal's 404."""
     text = request.GET.get("month", "").strip()
     if not text:
-        return today.replace(day=1)
+        return timezone.localdate().replace(day=1)
     try:
         return parse_month(text)
     except FieldError:
-        return today.replace(day=1)
+        raise Http404 from None
 
 
 # --- Learner ------------------------------------------------------------------------------------------------
