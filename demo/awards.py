@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from assessments.models import Evaluation, KpiRecord
+from assessments.scoring.services import monthly_scores_compute
 from courses.models import TrainingRecord
 from courses.selectors import month_bounds
 from incentives.models import CaseNomination, ServiceStarPublication, Suggestion
@@ -34,7 +35,8 @@ def _previous_month(today: date) -> date:
 
 
 def _month_rows(month: date) -> None:
-    """KPI, in-service training and QA rows for every active in-service person, per table only if it is empty."""
+    """KPI, in-service training and QA rows for every active in-service person, per table only if it is empty;
+    then the month's scores, stored as the importing services store them."""
     first, following = month_bounds(month)
     people = list(
         User.objects.filter(is_active=True, role__in=IN_SERVICE_ROLES)
@@ -88,6 +90,7 @@ def _month_rows(month: date) -> None:
             ],
             batch_size=500,
         )
+    monthly_scores_compute(month=first)
 
 
 def seed(stdout=None):
