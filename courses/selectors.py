@@ -104,6 +104,35 @@ def training_totals_sql(*, month: date, category: str, staff_ids=None) -> tuple[
     return sql, list(params)
 
 
+def assessment_results_exist(*, month: date, category: str, staff_qs) -> bool:
+    """Whether anyone of `staff_qs` has an assessment result of the category dated in `month`: a graded quiz or
+    an imported record with a score (two EXISTS queries at most)."""
+    first, following = month_bounds(month)
+    people = staff_qs.values("pk")
+    sources = (
+        LearningResult.objects.filter(category=category, date__gte=first, date__lt=following),
+        TrainingRecord.objects.filter(
+            category=category, date__gte=first, date__lt=following, score__isnull=False
+        ),
+    )
+    return any(qs.filter(staff__in=people).exists() for qs in sources)
+
+
+def assessment_result_months(*, category: str, since: date | None = None) -> set[date]:
+    """The months (first days), from `since` on, in which anyone has an assessment result of the category: two
+    grouped queries."""
+    months: set[date] = set()
+    sources = (
+        LearningResult.objects.filter(category=category),
+        TrainingRecord.objects.filter(category=category, score__isnull=False),
+    )
+    for qs in sources:
+        if since is not None:
+            qs = qs.filter(date__gte=first_of_month(since))
+        months.update(qs.dates("date", "month"))
+    return months
+
+
 def total_hours_for(staff_id: int, category: str) -> Decimal:
     """All hours a person has been credited in a category (onboarding progress)."""
     total = Decimal(0)

@@ -30,7 +30,7 @@ from courses.models import (
     TrainingRootPage,
 )
 from courses.rules import due_date, quarter_start, text_diff
-from courses.signals import lesson_completed, onboarding_completed
+from courses.signals import learning_records_changed, lesson_completed, onboarding_completed
 from courses.training_file import training_file_parse
 from portal.importing import ImportResult, import_run_record, refused
 from portal.models import IN_SERVICE_ROLES, Role, User
@@ -74,7 +74,17 @@ def learning_result_record(
                 "title": title[:200],
             },
         )
+        _announce_records(staff_ids={staff_id}, dates={on_date}, categories={category})
     return result
+
+
+def _announce_records(*, staff_ids, dates, categories) -> None:
+    """Tell higher apps, inside the current transaction, which people's learning records of which dates changed
+    (the monthly scores count in-service hours and results)."""
+    if staff_ids and dates:
+        learning_records_changed.send(
+            sender=None, staff_ids=sorted(staff_ids), dates=sorted(dates), categories=sorted(categories)
+        )
 
 
 def _programme_of(lesson: LessonPage) -> ProgrammePage | None:
@@ -107,6 +117,7 @@ def lesson_complete(
             },
         )
         if created:
+            _announce_records(staff_ids={staff.pk}, dates={on_date}, categories={programme.category})
             transaction.on_commit(
                 lambda: lesson_completed.send(
                     sender=None, staff_id=staff.pk, lesson_id=lesson.pk, completed_on=on_date
@@ -378,6 +389,7 @@ def attendance_record(*, lesson: LessonPage, on_date: date, staff_ids, acting_us
                 onboarding_check(staff=person, programme=programme, on_date=on_date, acting_user=acting_user)
         else:
             enrolments_complete_check(staff_ids=new_ids, programme=programme, on_date=on_date)
+        _announce_records(staff_ids=set(new_ids), dates={on_date}, categories={programme.category})
 
         def announce():
             for sid in new_ids:
@@ -542,6 +554,12 @@ def training_records_import(
         TrainingRecord.objects.bulk_update(to_update, ["hours", "score", "imported_at"], batch_size=500)
         import_run_record(
             kind="training_records", file_name=file_name, data=data, result=result, acting_user=acting_user
+        )
+        changed = [*to_create, *to_update]
+        _announce_records(
+            staff_ids={r.staff_id for r in changed},
+            dates={r.date for r in changed},
+            categories={r.category for r in changed},
         )
     return result
 

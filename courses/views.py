@@ -30,14 +30,14 @@ MATRIX_PAGE_SIZE = 100
 
 
 def _month_param(request) -> date:
-    today = timezone.localdate()
+    """?month=YYYY-MM, else this month; a value that is not a month is the portal's 404."""
     text = request.GET.get("month", "").strip()
     if not text:
-        return first_of_month(today)
+        return first_of_month(timezone.localdate())
     try:
         return parse_month(text)
     except FieldError:
-        return first_of_month(today)
+        raise Http404 from None
 
 
 # --- Learner ------------------------------------------------------------------------------------------------

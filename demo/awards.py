@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from assessments.models import Evaluation, KpiRecord
+from assessments.scoring.services import monthly_scores_compute
 from courses.models import TrainingRecord
 from incentives.models import CaseNomination, ServiceStarPublication, Suggestion
 from incentives.services import (
@@ -30,7 +31,8 @@ D = Decimal
 
 
 def _month_rows(month: date) -> None:
-    """KPI, in-service training and QA rows for every active in-service person, per table only if it is empty."""
+    """KPI, in-service training and QA rows for every active in-service person, per table only if it is empty;
+    then the month's scores, stored as the importing services store them."""
     first, following = month_bounds(month)
     people = list(
         User.objects.filter(is_active=True, role__in=IN_SERVICE_ROLES)
@@ -84,6 +86,7 @@ def _month_rows(month: date) -> None:
             ],
             batch_size=500,
         )
+    monthly_scores_compute(month=first)
 
 
 def seed(stdout=None):

@@ -11,8 +11,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.scoring.selectors import scoring_policy_for_month, stored_month_with_inputs
-from assessments.scoring.services import monthly_scores_refresh
+from assessments.scoring.selectors import month_scores_with_inputs, scoring_policy_for_month
 from incentives import rules
 from incentives.models import (
     Award,
@@ -84,6 +83,7 @@ class StarMonth:
     runners_up: list[StarRow] = field(default_factory=list)  # eligible but beyond the winners
     ineligible: list[StarRow] = field(default_factory=list)
     policy_version_id: int | None = None
+    has_data: bool = True  # False: nobody has data this month (no scores, nobody to propose)
 
     @property
     def winner_ids(self) -> list[int]:
@@ -97,19 +97,19 @@ class StarMonth:
 
 
 def star_proposal(*, month: date, exclusions: dict[int, str] | None = None, staff_ids=None) -> StarMonth:
-    """The live proposal for `month` from current data, with HR's `exclusions` ({staff_id: reason}).
+    """The live proposal for `month` from current data, with HR's `exclusions` ({staff_id: reason}). Writes
+    nothing.
 
-    Ranks the month's stored scores, first brought up to date when the month is unlocked (a cheap check when
-    nothing changed, a recomputation when something did), so the proposal always reflects the current data and
-    agrees with the score pages. With `staff_ids`, only those people are considered (for "why not me": the
-    reasons are exact, the rank is not).
+    Ranks the month's stored scores (every write that changes a month's data stores them again), or for an
+    open month with data but no stored scores, the scores computed now; so it agrees with the score pages. A
+    month without data proposes nobody (`has_data` false). With `staff_ids`, only those people are considered
+    (for "why not me": the reasons are exact, the rank is not).
     """
     first = first_of_month(month)
     exclusions = exclusions or {}
-    monthly_scores_refresh(month=first)
     version = scoring_policy_for_month(first)
     people = {
-        person.staff_id: person for person in stored_month_with_inputs(month=first, staff_ids=staff_ids)
+        person.staff_id: person for person in month_scores_with_inputs(month=first, staff_ids=staff_ids)
     }
     candidates = [
         rules.Candidate(
@@ -157,6 +157,7 @@ def star_proposal(*, month: date, exclusions: dict[int, str] | None = None, staf
         runners_up=ranked[winners:],
         ineligible=[row(c, reasons=reasons) for c, reasons in proposal.ineligible],
         policy_version_id=version.pk,
+        has_data=bool(people),
     )
 
 

@@ -303,6 +303,8 @@ def service_star_publication_undo(*, month: date, reason: str, acting_user) -> S
         round_.published_by = None
         round_.save()
         month_lock_release(month=first, acting_user=acting_user, reason=reason)
+        # Open again: people may have changed while it was locked, so its scores are stored up to date.
+        monthly_scores_compute(month=first, acting_user=acting_user)
         audit_record(
             action="incentives.star.undo",
             acting_user=acting_user,

@@ -11,7 +11,7 @@ from portal.importing import ImportResult, import_run_record, refused
 from portal.models import AuditEvent, Department, MonthLock, Role, Team, User
 from portal.months import first_of_month
 from portal.roles import group_name
-from portal.signals import staff_changed
+from portal.signals import staff_changed, staff_roles_changed
 from portal.staff_file import staff_file_parse
 from portal.tabular.errors import RowError
 
@@ -105,6 +105,7 @@ def staff_create(
         user.save()
         staff_set_groups([user])
         audit_record(action="staff.create", acting_user=acting_user, target=user, role=role)
+        staff_roles_changed.send(sender=User, staff_ids=[user.pk])
         transaction.on_commit(
             lambda: staff_changed.send(sender=User, staff_ids=[user.pk], created_ids=[user.pk])
         )
@@ -123,7 +124,7 @@ def staff_end_sessions(*, user: User) -> int:
 
 def staff_update(*, user: User, acting_user, **changes) -> User:
     """Change a staff member's profile; role changes update groups and are audited."""
-    old_role = user.role
+    old_role, was_active = user.role, user.is_active
     with transaction.atomic():
         for key, value in changes.items():
             setattr(user, key, value)
@@ -140,6 +141,8 @@ def staff_update(*, user: User, acting_user, **changes) -> User:
             audit_record(
                 action="staff.role_change", acting_user=acting_user, target=user, old=old_role, new=user.role
             )
+        if user.role != old_role or user.is_active != was_active:
+            staff_roles_changed.send(sender=User, staff_ids=[user.pk])
         transaction.on_commit(lambda: staff_changed.send(sender=User, staff_ids=[user.pk], created_ids=[]))
     return user
 
@@ -261,6 +264,8 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
             acting_user=acting_user,
             extra={"departments_created": len(new_departments), "teams_created": len(new_teams)},
         )
+        if created_users or role_changed:
+            staff_roles_changed.send(sender=User, staff_ids=[u.pk for u in created_users + role_changed])
         changed_ids = [u.pk for u in created_users] + [u.pk for u in to_update]
         created_ids = [u.pk for u in created_users]
         if changed_ids:

@@ -6,7 +6,7 @@ from assessments.models.coaching import CoachingAssignment, CoachingModule, KpiC
 from assessments.models.evaluation import DisputeStatus, Evaluation, EvaluationKind
 from assessments.models.quiz import Attempt, AttemptItem, AttemptStatus, Quiz, QuizQuestion, ReviewPolicy
 from assessments.models.scorecard import Rubric, RubricCriterion
-from assessments.models.scoring import KpiRecord, MonthlyScore, ScoreMonthState, ScoringPolicyVersion
+from assessments.models.scoring import KpiRecord, MonthlyScore, ScoringPolicyVersion
 
 __all__ = [
     "Attempt",
@@ -32,6 +32,5 @@ __all__ = [
     "ReviewPolicy",
     "Rubric",
     "RubricCriterion",
-    "ScoreMonthState",
     "ScoringPolicyVersion",
 ]

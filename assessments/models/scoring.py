@@ -162,26 +162,3 @@ class MonthlyScore(models.Model):
             models.CheckConstraint(condition=Q(month__day=1), name="score_month_first_day"),
         ]
         indexes = [models.Index(fields=["month", "composite"], name="score_month_composite_idx")]
-
-
-class ScoreMonthState(models.Model):
-    """Whether a month's stored scores may be behind its data.
-
-    `dirty` is set by events from other apps (a lesson completed, a record imported); `fingerprint` summarises
-    the month's inputs as of the last computation, so a change that announced nothing is noticed too. The
-    overview pages recompute a dirty or changed unlocked month before showing it (a person's page, which explains
-    the score from the data, only a dirty one); a locked month is never recomputed.
-    """
-
-    month = models.DateField(_("month"), unique=True)
-    dirty = models.BooleanField(_("needs recomputing"), default=True)
-    fingerprint = models.CharField(max_length=400, blank=True)
-    computed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("score month state")
-        verbose_name_plural = _("score month states")
-        constraints = [models.CheckConstraint(condition=Q(month__day=1), name="score_state_month_first_day")]
-
-    def __str__(self):
-        return f"{self.month:%Y-%m}"

@@ -3,7 +3,8 @@
 A scorecard scores one person on a rubric: each criterion gets a level (a percent), the score is the weighted
 mean (0–100, 2 decimals). The evaluated person may dispute it once, within 7 days, with a reason; a second
 evaluator (not the first, not the person) upholds or revises it, and that decision is final. Every step is
-audited. Evaluations dated in a published (locked) month cannot be created or changed.
+audited. Evaluations dated in a published (locked) month cannot be created or changed; every change stores the
+month's scores again in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from assessments.models import DisputeStatus, Evaluation, Rubric
 from assessments.quizzes import rules as quiz_rules
 from assessments.scorecards.evaluations_file import evaluations_file_parse
+from assessments.scoring.services import monthly_scores_update
 from portal.importing import ImportResult, import_run_record, refused
 from portal.models import User
 from portal.months import first_of_month
@@ -108,6 +110,7 @@ def scorecard_evaluate(
             score=str(score),
             rubric=rubric.name,
         )
+        monthly_scores_update(months=[on_date], staff_ids=[staff.pk], acting_user=acting_user)
     return evaluation
 
 
@@ -184,6 +187,10 @@ def evaluation_dispute_resolve(
             old_score=str(old_score),
             new_score=str(evaluation.score),
         )
+        if evaluation.score != old_score:
+            monthly_scores_update(
+                months=[evaluation.date], staff_ids=[evaluation.staff_id], acting_user=acting_user
+            )
     return evaluation
 
 
@@ -276,5 +283,9 @@ def evaluation_import(
             Evaluation.objects.bulk_update(to_update, ["score", "updated_at"], batch_size=500)
         import_run_record(
             kind="evaluations", file_name=file_name, data=data, result=result, acting_user=acting_user
+        )
+        changed = [*to_create, *to_update]
+        monthly_scores_update(
+            months={e.date for e in changed}, staff_ids={e.staff_id for e in changed}, acting_user=acting_user
         )
     return result

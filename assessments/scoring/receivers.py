@@ -1,7 +1,8 @@
-"""Receivers of lower apps' events that make a month's stored scores stale, and the score menu entries.
+"""Receivers of lower apps' events that change a month's score inputs, and the score menu entries.
 
-The handlers only mark months dirty (cheap, inside the sender's request); score pages recompute a dirty unlocked
-month before showing it (assessments.services.monthly_scores_refresh).
+Each handler stores the affected months' scores again inside the sender's transaction (only the people concerned
+where it can), so a month's stored scores are up to date whenever a write commits and no read ever writes them.
+Published (locked) months keep their frozen scores.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -12,38 +13,30 @@ SCORED = (Role.AGENT, Role.TEAM_LEAD)
 LEADERS = (Role.TEAM_LEAD, Role.MANAGER, Role.HR, Role.ADMIN)
 
 
-def _lesson_completed(sender, staff_id=None, lesson_id=None, completed_on=None, **kwargs):
-    from assessments.scoring.services import score_months_mark_dirty
+def _learning_records_changed(sender, staff_ids=(), dates=(), categories=None, **kwargs):
+    """Lesson completions, training records or assessment results: in-service ones count in the scores."""
+    from assessments.scoring.services import monthly_scores_update
+    from courses.models import Category
 
-    if completed_on is not None:
-        score_months_mark_dirty(months=[completed_on])
-
-
-def _dated_records_changed(sender, months=None, dates=None, **kwargs):
-    """For import signals of other apps that announce the months (or dates) they touched."""
-    from assessments.scoring.services import score_months_mark_dirty
-
-    score_months_mark_dirty(months=[*(months or []), *(dates or [])])
+    if categories is not None and Category.IN_SERVICE not in categories:
+        return
+    monthly_scores_update(months=dates, staff_ids=staff_ids)
 
 
-def _staff_changed(sender, staff_ids=None, **kwargs):
-    from assessments.scoring.services import score_unlocked_months_mark_dirty
+def _staff_roles_changed(sender, staff_ids=(), **kwargs):
+    """People created, given another role or (de)activated: who is scored changed in every open month."""
+    from assessments.scoring.services import monthly_scores_update_from
 
-    score_unlocked_months_mark_dirty()
+    monthly_scores_update_from(staff_ids=staff_ids)
 
 
 def connect_scoring() -> None:
-    from courses import signals as course_signals
+    from courses.signals import learning_records_changed
     from portal.navigation import register_home_panel, register_nav
-    from portal.signals import staff_changed
+    from portal.signals import staff_roles_changed
 
-    course_signals.lesson_completed.connect(_lesson_completed, dispatch_uid="assessments.scores.lesson")
-    staff_changed.connect(_staff_changed, dispatch_uid="assessments.scores.staff")
-    # Signals that other branches may add (training-record or evaluation imports, quiz grading).
-    for name in ("training_records_imported", "learning_result_recorded", "evaluations_imported"):
-        signal = getattr(course_signals, name, None)
-        if signal is not None:
-            signal.connect(_dated_records_changed, dispatch_uid=f"assessments.scores.{name}")
+    learning_records_changed.connect(_learning_records_changed, dispatch_uid="assessments.scores.learning")
+    staff_roles_changed.connect(_staff_roles_changed, dispatch_uid="assessments.scores.staff")
 
     from assessments.scoring.views import my_score_panel
 

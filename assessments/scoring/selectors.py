@@ -4,9 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db import connection
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from assessments.models import (
     CoachingAssignment,
@@ -15,13 +16,14 @@ from assessments.models import (
     KpiCode,
     KpiRecord,
     MonthlyScore,
-    ScoreMonthState,
     ScoringPolicyVersion,
 )
 from assessments.scoring import rules
 from assessments.scoring.kpi_file import KPI_VALUE_COLUMNS
-from courses.models import Category, LearningResult, LessonCompletion, LessonPage, ModulePage, TrainingRecord
+from courses.models import Category, LessonCompletion, LessonPage, ModulePage
 from courses.selectors import (
+    assessment_result_months,
+    assessment_results_exist,
     credited_hours_by_staff,
     learning_results_by_staff,
     training_totals_sql,
@@ -177,48 +179,95 @@ def score_totals_for_month(*, month: date, staff_ids=None) -> list[tuple]:
     ]
 
 
+def month_has_data(month: date) -> bool:
+    """Whether any scored staff member has data of `month` that scores build on: a KPI row, a QA evaluation or
+    an in-service assessment result (a few EXISTS queries).
+
+    A month without any has no scores: with no data every component but learning is absent and learning counts
+    0 below the required hours, which would give everyone a meaningless 0.00. In-service hours alone are not
+    data for that reason (they only decide whether results count).
+    """
+    first, following = month_bounds(month)
+    people = scored_staff_for_month(first)
+    ids = people.values("pk")
+    return (
+        KpiRecord.objects.filter(month=first, staff__in=ids).exists()
+        or Evaluation.objects.filter(date__gte=first, date__lt=following, staff__in=ids).exists()
+        or assessment_results_exist(month=first, category=Category.IN_SERVICE, staff_qs=people)
+    )
+
+
+def _has_data(total: tuple) -> bool:
+    """Whether a `score_totals_for_month` row holds data in the sense of `month_has_data`."""
+    _staff_id, kpis, _quality_total, quality_count, _hours, _results_total, results_count = total
+    return kpis is not None or quality_count > 0 or results_count > 0
+
+
+def month_scores_computed(*, month: date, staff_ids=None) -> tuple[ScoringPolicyVersion, list[tuple]]:
+    """The policy in force in `month` and the month's scores computed now from its data, without storing them:
+    what `services.monthly_scores_compute` stores.
+
+    Rows `(staff_id, policy_id, kpi, quality, learning, composite, partial, in_service_hours)`, numbers in
+    hundredths (exact whole-number arithmetic, rounded half-up once), of every scored person (or of
+    `staff_ids`) who has a score. None at all for a month without data (`month_has_data`).
+    """
+    first = first_of_month(month)
+    version = scoring_policy_for_month(first)
+    totals = score_totals_for_month(month=first, staff_ids=staff_ids)
+    if not any(_has_data(total) for total in totals) and (staff_ids is None or not month_has_data(first)):
+        return version, []
+    policy = rules.IntegerPolicy.of(version.as_rules())
+    rows = []
+    for staff_id, kpis, quality_total, quality_count, hours, results_total, results_count in totals:
+        kpi, quality, learning, composite, partial = rules.score_in_hundredths(
+            policy, kpis, quality_total, quality_count, hours, results_total, results_count
+        )
+        if composite is not None:
+            rows.append((staff_id, version.pk, kpi, quality, learning, composite, partial, hours))
+    return version, rows
+
+
+def score_months_with_data(*, since: date | None = None) -> set[date]:
+    """Months (first days), from `since` on, that have stored scores or data of anyone (KPI rows, QA evaluations,
+    in-service assessment results): the months a change of people or policy may rescore. Grouped queries."""
+    kpis = KpiRecord.objects.all()
+    scores = MonthlyScore.objects.all()
+    evaluations = Evaluation.objects.all()
+    if since is not None:
+        first = first_of_month(since)
+        kpis, scores = kpis.filter(month__gte=first), scores.filter(month__gte=first)
+        evaluations = evaluations.filter(date__gte=first)
+    months = set(kpis.order_by().values_list("month", flat=True).distinct())
+    months.update(scores.order_by().values_list("month", flat=True).distinct())
+    months.update(evaluations.dates("date", "month"))
+    months.update(assessment_result_months(category=Category.IN_SERVICE, since=since))
+    return months
+
+
+class ScoreSource(StrEnum):
+    """Where a read takes a month's scores from."""
+
+    STORED = "stored"  # the stored scores
+    COMPUTED = "computed"  # an open month with data but no stored scores: computed now, not stored
+    NONE = "none"  # no data for this month
+
+
+def month_score_source(month: date) -> ScoreSource:
+    """Where the month's scores come from for a read (`ScoreSource`): two or three small queries, no write."""
+    first = first_of_month(month)
+    if MonthlyScore.objects.filter(month=first).exists():
+        return ScoreSource.STORED
+    if MonthLock.objects.filter(month=first).exists() or not month_has_data(first):
+        return ScoreSource.NONE
+    return ScoreSource.COMPUTED
+
+
 def monthly_scores_for_month(*, month: date, staff_ids=None) -> dict[int, MonthlyScore]:
     """Stored scores of a month by staff id."""
     qs = MonthlyScore.objects.filter(month=first_of_month(month))
     if staff_ids is not None:
         qs = qs.filter(staff_id__in=staff_ids)
     return {s.staff_id: s for s in qs}
-
-
-def score_month_marked_stale(month: date) -> bool:
-    """Whether the month's stored scores were never computed or an event marked them stale (one query).
-
-    Unlike `services.monthly_scores_refresh`, it does not look for changes that announced nothing.
-    """
-    dirty = (
-        ScoreMonthState.objects.filter(month=first_of_month(month)).values_list("dirty", flat=True).first()
-    )
-    return dirty is None or dirty
-
-
-def score_inputs_fingerprint(month: date) -> str:
-    """A short summary of everything a month's scores depend on (counts and latest changes per source).
-
-    When it moves, stored scores may be stale even if no event said so. One aggregate query per source.
-    """
-    first, following = month_bounds(month)
-    sources = (
-        (Evaluation.objects.filter(date__gte=first, date__lt=following), "updated_at"),
-        (TrainingRecord.objects.filter(date__gte=first, date__lt=following), "imported_at"),
-        (LessonCompletion.objects.filter(completed_on__gte=first, completed_on__lt=following), "recorded_at"),
-        (LearningResult.objects.filter(date__gte=first, date__lt=following), "pk"),
-        (KpiRecord.objects.filter(month=first), "pk"),
-        (User.objects.filter(is_active=True, role__in=IN_SERVICE_ROLES), "pk"),
-    )
-    parts = []
-    for qs, stamp in sources:
-        summary = qs.aggregate(n=Count("pk"), last=Max(stamp))
-        parts.append(f"{summary['n']}@{summary['last']}")
-    # Assessment results carry no timestamp and a regrade changes them in place: their total notices it.
-    results = LearningResult.objects.filter(date__gte=first, date__lt=following)
-    parts.append(f"r{results.aggregate(s=Sum('percent'))['s']}")
-    parts.append(f"p{scoring_policy_for_month(first).pk}")
-    return "|".join(parts)[:400]
 
 
 @dataclass(frozen=True)
@@ -238,63 +287,72 @@ class ScoreLine:
     kpis: rules.KpiValues | None
 
 
-def scores_for_month(
-    *, month: date, staff_ids=None, scored_only: bool = True
-) -> tuple[ScoringPolicyVersion, list[tuple[StaffMonthInput, rules.MonthlyScore]]]:
-    """The policy version in force in `month` and each scored staff member's score computed now (not stored).
-
-    With `scored_only` (the default) people whose composite is None (no data at all) are left out.
-    """
-    version = scoring_policy_for_month(month)
-    policy = rules.IntegerPolicy.of(version.as_rules())
-    scores = []
-    for person in staff_month_inputs(month=month, staff_ids=staff_ids):
-        score = rules.score_staff_month_fast(
-            kpis=person.kpis,
-            quality_scores=person.quality_scores,
-            in_service_hours=person.in_service_hours,
-            learning_results=person.learning_results,
-            policy=policy,
-        )
-        if scored_only and score.composite is None:
-            continue
-        scores.append((person, score))
-    return version, scores
-
-
-def month_scores_fresh(*, month: date, staff_ids=None) -> tuple[ScoringPolicyVersion, list[ScoreLine]]:
-    """Scores computed now from the month's data (not stored), rounded as printed; people without a score left out."""
-    version, scores = scores_for_month(month=month, staff_ids=staff_ids)
-    lines = []
-    for person, score in scores:
-        lines.append(
-            ScoreLine(
-                staff_id=person.staff_id,
-                employee_no=person.employee_no,
-                name=person.name,
-                department=person.department,
-                team=person.team,
-                kpi=_round(score.kpi),
-                quality=_round(score.quality),
-                learning=_round(score.learning),
-                composite=score.composite,
-                partial=score.partial,
-                kpis=person.kpis,
-            )
-        )
-    return version, lines
-
-
-def _round(value):
-    return None if value is None else rules.round2(value)
-
-
 def month_scores_stored(*, month: date, staff_qs=None) -> list[ScoreLine]:
     """Stored scores of a month for the people in `staff_qs` (default: everyone), with their KPI rows.
 
     Two queries whatever the number of people.
     """
     return score_lines(month=month, rows=month_score_rows(month=month, staff_qs=staff_qs))
+
+
+def month_scores_computed_lines(*, month: date, staff_qs=None) -> list[ScoreLine]:
+    """`month_scores_computed` as lines for the people in `staff_qs` (default: everyone scored), by employee
+    number, with their KPI rows: a month's scores as they would be stored, computed now and not stored."""
+    first = first_of_month(month)
+    _version, rows = month_scores_computed(month=first)
+    if not rows:
+        return []
+    by_staff = {row[0]: row for row in rows}
+    people = scored_staff_for_month(first) if staff_qs is None else staff_qs
+    kpis = kpi_values_by_staff(KpiRecord.objects.filter(month=first))
+    lines = []
+    for pk, employee_no, name, dept, team in people.values_list(
+        "pk", "employee_no", "name", "department__name", "team__name"
+    ).order_by("employee_no"):
+        row = by_staff.get(pk)
+        if row is None:
+            continue
+        _hours, score = _computed_score(row)
+        lines.append(
+            ScoreLine(
+                staff_id=pk,
+                employee_no=employee_no,
+                name=name,
+                department=dept or "",
+                team=team or "",
+                kpi=score.kpi,
+                quality=score.quality,
+                learning=score.learning,
+                composite=score.composite,
+                partial=score.partial,
+                kpis=kpis.get(pk),
+            )
+        )
+    return lines
+
+
+def _computed_score(row: tuple) -> tuple[Decimal, rules.MonthlyScore]:
+    """A `month_scores_computed` row as (in-service hours, score) in Decimals, as the stored row reads."""
+    _staff_id, _policy_id, kpi, quality, learning, composite, partial, hours = row
+    kpi, quality, learning, composite = (
+        None if value is None else rules.hundredths_decimal(value)
+        for value in (kpi, quality, learning, composite)
+    )
+    return rules.hundredths_decimal(hours), rules.MonthlyScore(
+        kpi=kpi, quality=quality, learning=learning, composite=composite, partial=bool(partial)
+    )
+
+
+def month_score_lines(*, month: date, staff_qs=None, source: ScoreSource | None = None) -> list[ScoreLine]:
+    """A month's scores of the people in `staff_qs` (default: everyone) by employee number, for reading: the
+    stored ones, or for an open month with data but none stored, computed now (not stored); none for a month
+    without data. Writes nothing."""
+    source = source or month_score_source(month)
+    if source == ScoreSource.STORED:
+        return month_scores_stored(month=month, staff_qs=staff_qs)
+    if source == ScoreSource.COMPUTED:
+        return month_scores_computed_lines(month=month, staff_qs=staff_qs)
+    return []
 
 
 def month_score_rows(*, month: date, staff_qs=None):
@@ -348,7 +406,8 @@ def _decimal(value):
 
 @dataclass(frozen=True)
 class StoredStaffMonth:
-    """A scored person's stored score of a month with what the Service Star rules read beside it."""
+    """A scored person's score of a month (stored, or computed for an open month without stored scores) with
+    what the Service Star rules read beside it."""
 
     staff_id: int
     employee_no: str
@@ -358,33 +417,46 @@ class StoredStaffMonth:
     onboarded_on: date | None
     in_service_hours: Decimal
     kpis: rules.KpiValues | None
-    score: rules.MonthlyScore | None  # None: no stored score (no data at all)
+    score: rules.MonthlyScore | None  # None: no score (no data at all)
 
 
-def stored_month_with_inputs(*, month: date, staff_ids=None) -> list[StoredStaffMonth]:
-    """Every scored person of `month` with their stored score, KPI row, hours and onboarding date.
+def month_scores_with_inputs(*, month: date, staff_ids=None) -> list[StoredStaffMonth]:
+    """Every scored person of `month` (or of `staff_ids`) with their score, KPI row, hours and onboarding date,
+    for ranking: the stored scores, or for an open month with data but none stored, computed now (not stored).
+    Empty for a month without data (`month_score_source`). Writes nothing.
 
-    Reads what `monthly_scores_compute` stored instead of recomputing: the caller brings an unlocked month up to
-    date first (`assessments.services.monthly_scores_refresh`). Stored components and composite are the rounded
-    ones, which is what ranking and display use. Four queries whatever the number of staff.
+    Scores are the rounded ones that `monthly_scores_compute` stores, which is what ranking and display use.
+    A handful of queries whatever the number of staff.
     """
     first = first_of_month(month)
+    source = month_score_source(first)
+    if source == ScoreSource.NONE:
+        return []
     people = scored_staff_for_month(first)
     if staff_ids is not None:
         people = people.filter(pk__in=staff_ids)
     people_ids = people.values("pk")
-    stored = {
-        sid: (hours, rules.MonthlyScore(kpi=kpi, quality=quality, learning=learning, composite=c, partial=p))
-        for sid, hours, kpi, quality, learning, c, p in MonthlyScore.objects.filter(
-            month=first, staff__in=people_ids
-        ).values_list("staff_id", "in_service_hours", "kpi", "quality", "learning", "composite", "partial")
-    }
+    if source == ScoreSource.STORED:
+        scores = {
+            sid: (
+                hours,
+                rules.MonthlyScore(kpi=kpi, quality=quality, learning=learning, composite=c, partial=p),
+            )
+            for sid, hours, kpi, quality, learning, c, p in MonthlyScore.objects.filter(
+                month=first, staff__in=people_ids
+            ).values_list(
+                "staff_id", "in_service_hours", "kpi", "quality", "learning", "composite", "partial"
+            )
+        }
+    else:
+        _version, rows = month_scores_computed(month=first, staff_ids=staff_ids)
+        scores = {row[0]: _computed_score(row) for row in rows}
     kpis = kpi_values_by_staff(KpiRecord.objects.filter(month=first, staff__in=people_ids))
     rows = list(
         people.values_list("pk", "employee_no", "name", "department__name", "team__name", "onboarded_on")
     )
-    # People without a stored score had no data at all, but may still have credited hours (no results).
-    unscored = [row[0] for row in rows if row[0] not in stored]
+    # People without a score had no data at all, but may still have credited hours (no results).
+    unscored = [row[0] for row in rows if row[0] not in scores]
     hours = (
         credited_hours_by_staff(month=first, category=Category.IN_SERVICE, staff_ids=unscored)
         if unscored
@@ -392,7 +464,7 @@ def stored_month_with_inputs(*, month: date, staff_ids=None) -> list[StoredStaff
     )
     result = []
     for pk, employee_no, name, dept, team, onboarded_on in rows:
-        in_service_hours, score = stored.get(pk, (hours.get(pk, Decimal(0)), None))
+        in_service_hours, score = scores.get(pk, (hours.get(pk, Decimal(0)), None))
         result.append(
             StoredStaffMonth(
                 staff_id=pk,
@@ -446,11 +518,30 @@ class MonthScoreSummary:
     missed_any: int  # people with a KPI row who missed at least one target
 
 
-def month_score_summary(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> MonthScoreSummary:
+def month_score_summary(
+    *, month: date, staff_qs, policy: rules.ScoringPolicy, lines: list[ScoreLine] | None = None
+) -> MonthScoreSummary:
     """Count, mean, partial scores, histogram and missed targets of a month: two aggregate queries in the
-    database, whatever the number of people (the score table itself is paginated)."""
+    database, whatever the number of people (the score table itself is paginated). With `lines` (scores computed
+    but not stored, `month_scores_computed_lines`), the score figures are taken from them instead."""
     first = first_of_month(month)
     people = staff_qs.values("pk")
+    met_all = Q()
+    for condition in kpi_met_conditions(policy).values():
+        met_all &= condition
+    kpis = KpiRecord.objects.filter(month=first, staff__in=people).aggregate(
+        total=Count("pk"), missed=Count("pk", filter=~met_all)
+    )
+    if lines is not None:
+        composites = [line.composite for line in lines if line.composite is not None]
+        return MonthScoreSummary(
+            count=len(composites),
+            partial=sum(1 for line in lines if line.composite is not None and line.partial),
+            mean=sum(composites, Decimal(0)) / len(composites) if composites else None,
+            histogram=rules.score_histogram(composites),
+            with_kpis=kpis["total"],
+            missed_any=kpis["missed"],
+        )
     bands = {}
     for index in range(10):
         low, high = Q(composite__gte=10 * index), Q(composite__lt=10 * (index + 1))
@@ -462,12 +553,6 @@ def month_score_summary(*, month: date, staff_qs, policy: rules.ScoringPolicy) -
         partial=Count("pk", filter=Q(partial=True)),
         cents=_cents_total("composite"),
         **bands,
-    )
-    met_all = Q()
-    for condition in kpi_met_conditions(policy).values():
-        met_all &= condition
-    kpis = KpiRecord.objects.filter(month=first, staff__in=people).aggregate(
-        total=Count("pk"), missed=Count("pk", filter=~met_all)
     )
     count = scores["count"]
     return MonthScoreSummary(

@@ -13,15 +13,15 @@ from assessments.models import (
     CoachingModule,
     KpiRecord,
     MonthlyScore,
-    ScoreMonthState,
     ScoringPolicyVersion,
 )
 from assessments.scoring import rules
 from assessments.scoring.kpi_file import KPI_VALUE_COLUMNS, kpi_file_parse
 from assessments.scoring.selectors import (
+    month_has_data,
+    month_scores_computed,
     policy_versions_frozen,
-    score_inputs_fingerprint,
-    score_totals_for_month,
+    score_months_with_data,
     scoring_policy_for_month,
 )
 from portal.dbfunctions import Hundredths
@@ -29,53 +29,46 @@ from portal.importing import ImportResult, import_run_record, refused
 from portal.models import MonthLock
 from portal.months import first_of_month
 from portal.selectors import staff_ids_by_employee_no
-from portal.services import MonthLockedError, audit_record, month_is_locked
+from portal.services import MonthLockedError, audit_record, month_is_locked, months_locked
 from portal.tabular.errors import WHOLE_FILE, RowError
 
 # --- Monthly scores ------------------------------------------------------------------------------------------
 
 
-def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> int:
-    """Recompute and store the month's scores of every scored staff member (or of `staff_ids`).
+# Above this many people a recomputation takes the whole month: one set-based statement is then cheaper than
+# thousands of ids in every subquery (and stays within SQLite's limit on query parameters).
+_SUBSET_LIMIT = 1000
+# First key of the PostgreSQL advisory lock a month's score writer holds (the second is the month).
+_SCORES_LOCK_KEY = 60601
 
-    Set-based: the inputs summed per person in one statement, exact whole-number arithmetic
-    (assessments.rules.score_in_hundredths, the same results as score_staff_month), and only the rows that
-    changed are written. A person with no data at all gets no score row. Refuses a published (locked) month:
-    its scores are frozen. A full recomputation also records the month as clean (ScoreMonthState). Returns
-    the number of scores stored.
+
+def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> int:
+    """Recompute and store the month's scores of every scored staff member, or of `staff_ids` when only their
+    inputs changed, in one transaction (the caller's, when there is one).
+
+    Set-based: the inputs summed per person in one statement, exact whole-number arithmetic, and only the rows
+    that changed are written (`selectors.month_scores_computed`). A person with no data at all gets no score
+    row, and a month with no data for anyone (`selectors.month_has_data`) has no stored scores at all. A change
+    that gives a month its first data or takes its last away changes everyone's score, so it recomputes the
+    whole month even when `staff_ids` is given. Refuses a published (locked) month: its scores are frozen. A
+    full recomputation is audited. Returns the number of scores stored for the people recomputed.
     """
     first = first_of_month(month)
     if month_is_locked(first):
         raise MonthLockedError(first)
-    fingerprint = score_inputs_fingerprint(first) if staff_ids is None else None
-    return _scores_compute(first, staff_ids=staff_ids, fingerprint=fingerprint, acting_user=acting_user)
-
-
-def _scores_compute(first: date, *, staff_ids, fingerprint: str | None, acting_user) -> int:
-    """monthly_scores_compute for an unlocked month whose inputs' `fingerprint` was taken before this reads them.
-
-    Taken before, a change made meanwhile leaves the stored fingerprint behind, so the next refresh recomputes.
-    """
-    version = scoring_policy_for_month(first)
-    policy = rules.IntegerPolicy.of(version.as_rules())
-    rows = []
-    totals = score_totals_for_month(month=first, staff_ids=staff_ids)
-    for staff_id, kpis, quality_total, quality_count, hours, results_total, results_count in totals:
-        kpi, quality, learning, composite, partial = rules.score_in_hundredths(
-            policy, kpis, quality_total, quality_count, hours, results_total, results_count
-        )
-        if composite is not None:
-            rows.append((staff_id, version.pk, kpi, quality, learning, composite, partial, hours))
+    if staff_ids is not None:
+        staff_ids = sorted(set(staff_ids))
+        if len(staff_ids) > _SUBSET_LIMIT:
+            staff_ids = None
     with transaction.atomic():
-        # One writer per month at a time (concurrent lazy refreshes on PostgreSQL); SQLite serialises anyway.
-        state, _created = ScoreMonthState.objects.get_or_create(month=first)
-        ScoreMonthState.objects.select_for_update().filter(pk=state.pk).first()
+        _month_scores_lock(first)
+        if staff_ids is not None:
+            stored = MonthlyScore.objects.filter(month=first).exists()
+            if stored != month_has_data(first):
+                staff_ids = None
+        version, rows = month_scores_computed(month=first, staff_ids=staff_ids)
         _scores_replace(first, rows, staff_ids)
         if staff_ids is None:
-            ScoreMonthState.objects.update_or_create(
-                month=first,
-                defaults={"dirty": False, "fingerprint": fingerprint, "computed_at": timezone.now()},
-            )
             audit_record(
                 action="scores.compute",
                 acting_user=acting_user,
@@ -86,12 +79,41 @@ def _scores_compute(first: date, *, staff_ids, fingerprint: str | None, acting_u
     return len(rows)
 
 
+def monthly_scores_update(*, months, staff_ids=None, acting_user=None) -> None:
+    """Store again the scores of those of `months` (any dates) that are not published, after a write changed
+    their inputs (only those of `staff_ids`, when given). Published (locked) months keep their frozen scores.
+
+    Call inside the writing transaction, so the month is stored up to date when the write commits.
+    """
+    firsts = {first_of_month(m) for m in months}
+    for first in sorted(firsts - months_locked(firsts)):
+        monthly_scores_compute(month=first, staff_ids=staff_ids, acting_user=acting_user)
+
+
+def monthly_scores_update_from(*, month: date | None = None, staff_ids=None, acting_user=None) -> None:
+    """`monthly_scores_update` of every month from `month` on (every month when None) that has data or stored
+    scores: after a change of people (`staff_ids`) or of the scoring policy."""
+    monthly_scores_update(
+        months=score_months_with_data(since=month), staff_ids=staff_ids, acting_user=acting_user
+    )
+
+
+def _month_scores_lock(first: date) -> None:
+    """One writer of a month's scores at a time, until the transaction ends: PostgreSQL runs writers
+    concurrently (two would insert the same rows); SQLite serialises them already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_SCORES_LOCK_KEY, first.year * 12 + first.month]
+            )
+
+
 def _scores_replace(first: date, rows: list[tuple], staff_ids) -> None:
     """Make the month's stored scores (of `staff_ids`, or all) equal `rows`, writing only what changed.
 
     `rows` are `(staff_id, policy_id, kpi, quality, learning, composite, partial, in_service_hours)` with the
-    numbers in hundredths; the stored rows are read the same way, so comparing them is exact and cheap. A lazy
-    refresh after one lesson or one evaluation then rewrites one row, not the whole month.
+    numbers in hundredths; the stored rows are read the same way, so comparing them is exact and cheap. A
+    recomputation after one lesson or one evaluation then rewrites one row, not the whole month.
     """
     stored = MonthlyScore.objects.filter(month=first)
     if staff_ids is not None:
@@ -159,41 +181,6 @@ def _decimal(hundredths: int | None):
     return None if hundredths is None else rules.hundredths_decimal(hundredths)
 
 
-def score_months_mark_dirty(*, months) -> None:
-    """Note that the data of `months` changed (called by receivers of other apps' events); cheap, no compute."""
-    firsts = {first_of_month(m) for m in months}
-    if not firsts:
-        return
-    existing = set(ScoreMonthState.objects.filter(month__in=firsts).values_list("month", flat=True))
-    ScoreMonthState.objects.filter(month__in=existing).update(dirty=True)
-    ScoreMonthState.objects.bulk_create(
-        [ScoreMonthState(month=m, dirty=True) for m in sorted(firsts - existing)], ignore_conflicts=True
-    )
-
-
-def score_unlocked_months_mark_dirty() -> None:
-    """Every unlocked month with stored scores may be stale (e.g. people changed role or left)."""
-    locked = MonthLock.objects.values("month")
-    ScoreMonthState.objects.exclude(month__in=locked).update(dirty=True)
-
-
-def monthly_scores_refresh(*, month: date) -> bool:
-    """Recompute an unlocked month's stored scores if its data changed since they were computed.
-
-    A month is stale when an event marked it dirty or when its inputs' fingerprint moved (a change that
-    announced nothing). A locked month is never recomputed. Returns whether it recomputed.
-    """
-    first = first_of_month(month)
-    if month_is_locked(first):
-        return False
-    fingerprint = score_inputs_fingerprint(first)
-    state = ScoreMonthState.objects.filter(month=first).first()
-    if state is not None and not state.dirty and state.fingerprint == fingerprint:
-        return False
-    _scores_compute(first, staff_ids=None, fingerprint=fingerprint, acting_user=None)
-    return True
-
-
 # --- KPI import ----------------------------------------------------------------------------------------------
 
 KPI_COUNT_KEYS = ["imported", "replaced", "scored"]
@@ -210,13 +197,15 @@ def kpi_month_import(
     acting_user=None,
     recompute: bool = True,
 ) -> ImportResult:
-    """Import a month's KPI file, all or nothing, then recompute the month's scores.
+    """Import a month's KPI file, all or nothing, and store the month's scores in the same transaction.
 
     Refused (nothing written, every error by line): any bad row, an unknown employee number, a published
     (locked) month, or a month that already has KPI rows unless `replace`. A replacement deletes the month's
     rows and writes the file's; it is recorded (who, when, old and new row counts) in the import run and the
     audit trail. Importing the same file again with `replace` leaves the same rows. Counts: `imported` (rows
     of the file), `replaced` (rows the month had before), `scored` (scores stored after recomputation).
+    `recompute=False` is for benchmarks timing the import alone: it leaves the month's stored scores behind its
+    data until `recompute_scores`.
     """
     first = first_of_month(month)
     if month_is_locked(first):
@@ -409,7 +398,7 @@ def policy_values_check(values: dict) -> None:
 def scoring_policy_create(*, effective_month: date, values: dict, acting_user) -> ScoringPolicyVersion:
     """Add a policy version in force from `effective_month` (a month after every published month).
 
-    Months from then on are recomputed lazily (marked dirty). Audited.
+    The months from then on that have data are rescored in the same transaction. Audited.
     """
     first = first_of_month(effective_month)
     policy_values_check(values)
@@ -440,14 +429,16 @@ def scoring_policy_create(*, effective_month: date, values: dict, acting_user) -
             effective_month=f"{first:%Y-%m}",
             **{k: str(values[k]) for k in POLICY_FIELDS},
         )
-        ScoreMonthState.objects.filter(month__gte=first).update(dirty=True)
+        monthly_scores_update_from(month=first, acting_user=acting_user)
     return version
 
 
 def scoring_policy_update(
     *, version: ScoringPolicyVersion, values: dict, acting_user
 ) -> ScoringPolicyVersion:
-    """Change a version that no published month used; one that a published month used is frozen. Audited."""
+    """Change a version that no published month used; one that a published month used is frozen. The months
+    from its effective month on (every month, for the default version) that have data are rescored in the same
+    transaction; the published ones keep their scores. Audited."""
     if version.pk in policy_versions_frozen():
         raise ValidationError(_("A published month used this version; add a new version instead."))
     policy_values_check(values)
@@ -464,10 +455,7 @@ def scoring_policy_update(
             old=old,
             new={k: str(values[k]) for k in POLICY_FIELDS},
         )
-        months = ScoreMonthState.objects.all()
-        if version.effective_month:
-            months = months.filter(month__gte=version.effective_month)
-        months.update(dirty=True)
+        monthly_scores_update_from(month=version.effective_month, acting_user=acting_user)
     return version
 
 

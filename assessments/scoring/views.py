@@ -21,17 +21,19 @@ from assessments.scoring import charts, rules
 from assessments.scoring.forms import CoachingModulesForm, KpiImportForm, PolicyVersionForm
 from assessments.scoring.kpi_file import KPI_COLUMNS
 from assessments.scoring.selectors import (
+    ScoreSource,
     coaching_list,
     coaching_modules,
     kpi_compliance_counts,
     mean_scores_by_month,
+    month_score_lines,
     month_score_rows,
+    month_score_source,
     month_score_summary,
-    month_scores_stored,
+    month_scores_computed_lines,
     policies_for_months,
     policy_versions_frozen,
     score_lines,
-    score_month_marked_stale,
     scores_by_month_for_staff,
     scoring_policy_for_month,
     staff_month_inputs,
@@ -43,7 +45,6 @@ from assessments.scoring.services import (
     coaching_module_set,
     kpi_month_import,
     monthly_scores_compute,
-    monthly_scores_refresh,
     scoring_policy_create,
     scoring_policy_update,
 )
@@ -93,12 +94,6 @@ def _month_nav(month: date, locked: bool | None = None) -> dict:
     }
 
 
-def _fresh(month: date) -> None:
-    """Bring an unlocked month's stored scores up to date before showing them (cheap when nothing changed)."""
-    if not month_is_locked(month):
-        monthly_scores_refresh(month=month)
-
-
 # --- A person's explained score ------------------------------------------------------------------------------
 
 
@@ -117,15 +112,13 @@ def staff_scores(request, employee_no: str):
 
 def _person_scores(request, person):
     """One person's month, explained from the month's data as it is now (a published month shows its stored,
-    final score). The month's stored scores are recomputed first only when an event marked them stale: looking
-    for unannounced changes scans the whole month, which the overview pages do, not every person's page."""
+    final score); "no data" for a month without data for anyone. Writes nothing."""
     month = _requested_month(request)
     locked = month_is_locked(month)
-    if not locked and score_month_marked_stale(month):
-        monthly_scores_refresh(month=month)
+    source = month_score_source(month)
     stored = MonthlyScore.objects.filter(staff=person, month=month).select_related("policy").first()
     version = stored.policy if stored else scoring_policy_for_month(month)
-    inputs = staff_month_inputs(month=month, staff_ids=[person.pk])
+    inputs = staff_month_inputs(month=month, staff_ids=[person.pk]) if source != ScoreSource.NONE else []
     explanation = None
     if inputs:
         data = inputs[0]
@@ -158,6 +151,8 @@ def _person_scores(request, person):
             **_month_nav(month, locked),
             "person": person,
             "is_self": person.pk == request.user.pk,
+            "is_scored": person.is_active and person.is_in_service,
+            "no_data": source == ScoreSource.NONE,
             "stored": stored,
             "version": version,
             "explanation": explanation,
@@ -190,12 +185,25 @@ def _scored_staff(request):
 def overview(request):
     people, filters = _scored_staff(request)
     month = _requested_month(request)
-    _fresh(month)
+    source = month_score_source(month)
     policy = scoring_policy_for_month(month).as_rules()
-    # Figures over everyone in view are aggregated in the database; only the table's page is loaded.
-    summary = month_score_summary(month=month, staff_qs=people, policy=policy)
-    page = Paginator(month_score_rows(month=month, staff_qs=people), 100).get_page(request.GET.get("page"))
-    lines = score_lines(month=month, rows=page.object_list)
+    if source == ScoreSource.STORED:
+        # Figures over everyone in view are aggregated in the database; only the table's page is loaded.
+        summary = month_score_summary(month=month, staff_qs=people, policy=policy)
+        page = Paginator(month_score_rows(month=month, staff_qs=people), 100).get_page(
+            request.GET.get("page")
+        )
+        lines = score_lines(month=month, rows=page.object_list)
+    else:
+        # An open month with data but no stored scores is computed now and not stored; no data, no lines.
+        computed = (
+            month_scores_computed_lines(month=month, staff_qs=people)
+            if source == ScoreSource.COMPUTED
+            else []
+        )
+        summary = month_score_summary(month=month, staff_qs=people, policy=policy, lines=computed)
+        page = Paginator(computed, 100).get_page(request.GET.get("page"))
+        lines = page.object_list
     page.object_list = [
         {"line": line, "missed": [KPI_LABELS[c] for c in rules.missed_targets(line.kpis, policy)]}
         for line in lines
@@ -204,6 +212,8 @@ def overview(request):
     months = months_up_to(month, 12)
     compliance = _compliance(months, people)
     means = mean_scores_by_month(months=months, staff_qs=people)
+    if source == ScoreSource.COMPUTED and summary.mean is not None:
+        means[month] = summary.mean
     scope = visibility_scope(request.user)
     departments = Department.objects.all() if scope == Scope.ALL else Department.objects.none()
     teams = staff_visible_to(request.user).values("team")
@@ -215,6 +225,7 @@ def overview(request):
         "assessments/scores/overview.html",
         {
             **_month_nav(month),
+            "no_data": source == ScoreSource.NONE,
             "scope": scope,
             "page": page,
             "count": summary.count,
@@ -293,9 +304,8 @@ EXPORT_HEADER = [
 def export(request):
     people, _filters = _scored_staff(request)
     month = _requested_month(request)
-    _fresh(month)
     policy = scoring_policy_for_month(month).as_rules()
-    lines = month_scores_stored(month=month, staff_qs=people)
+    lines = month_score_lines(month=month, staff_qs=people)
     rows = [
         [
             f"{month:%Y-%m}",

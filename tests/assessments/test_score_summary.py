@@ -40,8 +40,11 @@ COMPOSITES = [
 @pytest.fixture
 def stored_month(org):
     policy = ScoringPolicyVersion.objects.get(effective_month__isnull=True)
-    for index, composite in enumerate(COMPOSITES):
-        person = StaffFactory(team=org.team_a1 if index % 2 else org.team_a2)
+    # Everyone first: adding a scored person rescores the open months that have data.
+    people = [
+        StaffFactory(team=org.team_a1 if index % 2 else org.team_a2) for index in range(len(COMPOSITES))
+    ]
+    for index, (person, composite) in enumerate(zip(people, COMPOSITES, strict=True)):
         MonthlyScore.objects.create(
             staff=person,
             month=OCT,

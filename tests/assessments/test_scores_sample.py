@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from assessments.models import KpiRecord, MonthlyScore
-from assessments.scoring.services import monthly_scores_compute
+from assessments.scoring.services import kpi_month_import, monthly_scores_compute
 from portal.services import month_lock_set
 from tests.assessments.scoring_helpers import SAMPLES
 from tests.sample_month import load_sample_month
@@ -45,9 +45,15 @@ def test_an_open_month_reflects_current_data_and_a_published_month_its_frozen_sc
     monthly_scores_compute(month=OCTOBER)
     record = KpiRecord.objects.select_related("staff").get(staff__employee_no="E00004", month=OCTOBER)
     before = {r["employee_no"]: r for r in _scores()["scores"]}["E00004"]
-    KpiRecord.objects.filter(pk=record.pk).update(satisfaction_rate=98)
+    # A corrected KPI file: the import stores the month's scores again, so the command prints current data.
+    text = (SAMPLES / "kpis.csv").read_bytes().decode("gb18030")
+    corrected = text.replace("E00004,657,98.57,95.99,92.58,", "E00004,657,98.57,95.99,98.00,")
+    assert corrected != text
+    result = kpi_month_import(data=corrected.encode(), file_name="kpis.csv", month=OCTOBER, replace=True)
+    assert result.ok
     changed = {r["employee_no"]: r for r in _scores()["scores"]}["E00004"]
-    assert changed["kpi"] != before["kpi"]  # computed from the data, not from the stored score
+    assert changed["kpi"] != before["kpi"]
+    before = changed
 
     month_lock_set(month=OCTOBER, acting_user=None)
     frozen = {r["employee_no"]: r for r in _scores()["scores"]}["E00004"]

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from assessments.models import Evaluation, KpiRecord
+from assessments.scoring.services import monthly_scores_update
 from courses.models import TrainingRecord
 from tests.conftest import give_totp
 from tests.factories import StaffFactory
@@ -24,7 +25,8 @@ def month_data(
     quality="90",
 ):
     """Give `staff` a month of data: a KPI row (unless `contacts` is None), in-service hours with a quiz result,
-    and a QA evaluation. Defaults make an eligible candidate."""
+    and a QA evaluation, then store the month's scores as the importing services do. Defaults make an eligible
+    candidate."""
     if contacts is not None:
         KpiRecord.objects.create(
             staff=staff,
@@ -49,6 +51,7 @@ def month_data(
         Evaluation.objects.create(
             staff=staff, date=month.replace(day=12), kind="spot_check", score=Decimal(quality), evaluator="QA"
         )
+    monthly_scores_update(months=[month], staff_ids=[staff.pk])
     return staff
 
 

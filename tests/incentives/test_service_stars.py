@@ -300,8 +300,9 @@ def test_a_tie_at_the_cut_goes_to_higher_satisfaction_before_employee_number():
 
 
 def test_the_proposal_follows_data_changed_after_scoring(db):
-    """The proposal ranks stored scores, brought up to date first: a late evaluation moves the ranking."""
-    from assessments.models import Evaluation
+    """The proposal ranks stored scores, which the write that changes a month stores again: a late evaluation
+    moves the ranking."""
+    from assessments.scorecards.services import evaluation_import
     from assessments.scoring.services import monthly_scores_compute
     from incentives.selectors import star_proposal
 
@@ -310,7 +311,6 @@ def test_the_proposal_follows_data_changed_after_scoring(db):
     month_data(second, quality="90")
     monthly_scores_compute(month=OCTOBER)
     assert star_proposal(month=OCTOBER).winner_ids == [first.pk, second.pk]
-    evaluation = Evaluation.objects.filter(staff=second).first()
-    evaluation.score = 100
-    evaluation.save()
+    corrected = b"employee_no,date,kind,score,evaluator\nS0002,2026-10-12,spot_check,100,QA\n"
+    assert evaluation_import(data=corrected, file_name="qa.csv").counts["updated"] == 1
     assert star_proposal(month=OCTOBER).winner_ids == [second.pk, first.pk]

@@ -1,4 +1,6 @@
-from assessments.scoring.selectors import month_scores_fresh, month_scores_stored, scored_staff_for_month
+from django.utils.translation import gettext as _
+
+from assessments.scoring.selectors import month_score_lines, scored_staff_for_month
 from portal.management.base import MonthCommand, write_json
 from portal.services import month_is_locked
 
@@ -9,19 +11,16 @@ def _text(value):
 
 class Command(MonthCommand):
     help = (
-        "Print the month's score of every active agent and team lead who has one: computed from the current "
-        "data for an open month, the stored frozen scores for a published month."
+        "Print the month's score of every active agent and team lead who has one: the stored scores (for an open "
+        "month with data but none stored, computed from the current data). Writes nothing; a month without data "
+        "prints none."
     )
 
     refused_payload = {"scores": []}
 
     def handle(self, *args, **options):
         month = self.month_option(options)
-        if month_is_locked(month):
-            lines = month_scores_stored(month=month, staff_qs=scored_staff_for_month(month))
-        else:
-            _version, lines = month_scores_fresh(month=month)
-        lines = sorted(lines, key=lambda line: line.employee_no)
+        lines = month_score_lines(month=month, staff_qs=scored_staff_for_month(month))
         if options["json"]:
             write_json(
                 self.stdout,
@@ -40,11 +39,16 @@ class Command(MonthCommand):
                     ],
                 },
             )
+            if not lines:
+                self.stderr.write(_("No data for this month."))
             return
         header = f"{'employee_no':<14}{'score':>8}{'kpi':>8}{'quality':>9}{'learning':>10}  partial  name"
         self.stdout.write(
             f"Scores of {month:%Y-%m}" + (" (published, frozen)" if month_is_locked(month) else "")
         )
+        if not lines:
+            self.stdout.write(_("No data for this month."))
+            return
         self.stdout.write(header)
         for line in lines:
             self.stdout.write(

@@ -1,4 +1,7 @@
-"""`service_stars --month YYYY-MM [--json]`: the month's current proposal, or its published result."""
+"""`service_stars --month YYYY-MM [--json]`: the month's current proposal, or its published result. Writes
+nothing."""
+
+from django.utils.translation import gettext as _
 
 from incentives.selectors import star_month
 from portal.management.base import MonthCommand, write_json
@@ -26,7 +29,12 @@ def star_month_payload(view) -> dict:
 
 
 class Command(MonthCommand):
-    help = "Print a month's Service Stars: the live proposal (draft/approved) or the published result."
+    help = (
+        "Print a month's Service Stars: the live proposal (draft/approved) or the published result. Writes "
+        "nothing; a month without data proposes nobody."
+    )
+
+    refused_payload = {"winners": [], "ineligible": []}
 
     def handle(self, *args, **options):
         month = self.month_option(options)
@@ -34,8 +42,13 @@ class Command(MonthCommand):
         payload = star_month_payload(view)
         if options["json"]:
             write_json(self.stdout, payload)
+            if not view.has_data:
+                self.stderr.write(_("No data for this month."))
             return
         self.stdout.write(f"{payload['month']} · {payload['status']}")
+        if not view.has_data:
+            self.stdout.write(_("No data for this month."))
+            return
         for row in view.winners:
             flag = " (partial)" if row.partial else ""
             self.stdout.write(f"{row.rank:>3}. {row.employee_no} {row.name} {row.score:.2f}{flag}")
