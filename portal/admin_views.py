@@ -1,0 +1,113 @@
+"""Wagtail admin views whose save runs the app's service, as Wagtail's own generic views run an action class.
+
+A viewset built on `ServiceModelViewSet` gives its create, edit and delete views a `save_instance` /
+`delete_action` that calls the app's service with the request user and the reason written on the form, so the
+admin, the portal pages and the commands write the same rows and the same audit trail. A service's refusal (a
+ValidationError, or MonthLockedError for a published month) shows as a form error, never as a server error.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from portal.services import MonthLockedError
+
+REASON_FIELD = "change_reason"
+REFUSALS = (ValidationError, MonthLockedError)
+
+
+def reason_field(*, required: bool) -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for this change"),
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the audit trail with who changed what and when."),
+    )
+
+
+def form_add_refusal(form: forms.Form, exc: Exception) -> None:
+    """Show a service's refusal on `form`: on the field it names, else above the form."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return
+    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+        form.add_error(None, message)
+
+
+class ServiceFormMixin:
+    """For create and edit views: subclasses implement `save_instance` by calling the service."""
+
+    def form_values(self) -> dict:
+        """The form's cleaned model fields (the reason for the change is not one of them)."""
+        return {name: value for name, value in self.form.cleaned_data.items() if name != REASON_FIELD}
+
+    def change_reason(self) -> str:
+        return self.form.cleaned_data.get(REASON_FIELD, "")
+
+    def save_instance(self):
+        raise NotImplementedError("call the app's service here")
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except REFUSALS as exc:
+            form_add_refusal(form, exc)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ServiceCreateView(ServiceFormMixin, generic.CreateView):
+    pass
+
+
+class ServiceEditView(ServiceFormMixin, generic.EditView):
+    pass
+
+
+class ReasonForm(forms.Form):
+    change_reason = reason_field(required=False)
+
+
+class ServiceDeleteView(generic.DeleteView):
+    """Subclasses implement `delete_action` by calling the service with `self.change_reason`."""
+
+    form_class = ReasonForm
+    template_name = "portal/admin/confirm_delete.html"
+    reason_required = False
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields[REASON_FIELD].required = self.reason_required
+        return form
+
+    def delete_action(self):
+        raise NotImplementedError("call the app's service here")
+
+    def form_valid(self, form):
+        self.change_reason = form.cleaned_data.get(REASON_FIELD, "")
+        try:
+            return super().form_valid(form)
+        except REFUSALS as exc:
+            form_add_refusal(form, exc)
+            return self.form_invalid(form)
+
+
+class ServiceModelViewSet(ModelViewSet):
+    """A ModelViewSet whose forms carry a reason for the change (required when `reason_required`) and whose
+    copy view saves through the create view's service. Set `add_view_class`, `edit_view_class` and
+    `delete_view_class` to subclasses of the Service views above."""
+
+    reason_required = False
+
+    def get_form_class(self, for_update=False):
+        base = super().get_form_class(for_update)
+        return type(base.__name__, (base,), {REASON_FIELD: reason_field(required=self.reason_required)})
+
+    @cached_property
+    def copy_view_class(self):
+        return type(f"{self.add_view_class.__name__}Copy", (generic.CopyViewMixin, self.add_view_class), {})
