@@ -39,8 +39,11 @@ from portal.selectors import staff_ids_by_employee_no
 from portal.services import (
     MonthLockedError,
     audit_record,
+    audit_value,
+    field_changes,
     month_is_locked,
     months_locked,
+    require_permission,
     staff_update,
 )
 from portal.tabular.errors import RowError
@@ -202,6 +205,98 @@ def enrolments_complete_check(*, staff_ids, programme: ProgrammePage, on_date: d
     return Enrolment.objects.filter(
         programme=programme, staff_id__in=complete, completed_on__isnull=True
     ).update(completed_on=on_date)
+
+
+# --- Enrolments by hand (HR's corrections) ----------------------------------------------------------------------
+
+ENROLMENT_FIELDS = ("staff", "programme", "assigned_on", "due_on", "completed_on", "reason")
+
+
+def _record_values(instance, fields) -> dict:
+    return {name: audit_value(getattr(instance, name)) for name in fields}
+
+
+def _known_fields(changes: dict, fields) -> None:
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
+
+
+def enrolment_create(
+    *,
+    staff,
+    programme: ProgrammePage,
+    assigned_on: date,
+    due_on: date | None = None,
+    completed_on: date | None = None,
+    reason: str = "manual",
+    acting_user,
+) -> Enrolment:
+    """HR assigns one programme to one person by hand (the policy's own assignments use `enrolment_assign`).
+
+    Refused if the person is already enrolled in it. Audited.
+    """
+    require_permission(acting_user, "courses.add_enrolment")
+    with transaction.atomic():
+        enrolment = Enrolment(
+            staff=staff,
+            programme=programme,
+            assigned_on=assigned_on,
+            due_on=due_on,
+            completed_on=completed_on,
+            reason=reason,
+        )
+        enrolment.full_clean()
+        enrolment.save()
+        audit_record(
+            action="courses.enrolment.create",
+            acting_user=acting_user,
+            target=enrolment,
+            new=_record_values(enrolment, ENROLMENT_FIELDS),
+        )
+    return enrolment
+
+
+def enrolment_update(*, enrolment: Enrolment, changes: dict, reason: str = "", acting_user) -> Enrolment:
+    """Correct an enrolment: `changes` maps fields of ENROLMENT_FIELDS to new values (the enrolment's own
+    "reason" field among them); `reason` says why. Audited with the old and new value of each changed field;
+    saving no change writes nothing."""
+    require_permission(acting_user, "courses.change_enrolment")
+    _known_fields(changes, ENROLMENT_FIELDS)
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        old, new = field_changes(enrolment, changes)
+        if not new:
+            return enrolment
+        for name, value in changes.items():
+            setattr(enrolment, name, value)
+        enrolment.full_clean()
+        enrolment.save()
+        audit_record(
+            action="courses.enrolment.update",
+            acting_user=acting_user,
+            target=enrolment,
+            reason=(reason or "").strip(),
+            employee_no=enrolment.staff.employee_no,
+            old=old,
+            new=new,
+        )
+    return enrolment
+
+
+def enrolment_delete(*, enrolment: Enrolment, acting_user, reason: str = "") -> None:
+    """Withdraw an enrolment (the person's lesson completions stay). Audited with what was deleted."""
+    require_permission(acting_user, "courses.delete_enrolment")
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        audit_record(
+            action="courses.enrolment.delete",
+            acting_user=acting_user,
+            target=enrolment,
+            reason=(reason or "").strip(),
+            old=_record_values(enrolment, ENROLMENT_FIELDS),
+        )
+        enrolment.delete()
 
 
 # --- Enrolment policy -------------------------------------------------------------------------------------------
@@ -544,6 +639,94 @@ def training_records_import(
             kind="training_records", file_name=file_name, data=data, result=result, acting_user=acting_user
         )
     return result
+
+
+# --- Training records by hand (HR's corrections) -----------------------------------------------------------------
+
+TRAINING_RECORD_FIELDS = ("staff", "date", "category", "title", "hours", "score")
+
+
+def _refuse_locked(*days: date) -> None:
+    locked = months_locked(days)
+    if locked:
+        raise MonthLockedError(min(locked))
+
+
+def training_record_create(
+    *,
+    staff,
+    date: date,
+    category: str,
+    title: str,
+    hours: Decimal,
+    score: Decimal | None = None,
+    acting_user,
+    reason: str = "",
+) -> TrainingRecord:
+    """Add one training record by hand, as one row of the import would. Refused in a published (locked) month
+    (MonthLockedError). Audited."""
+    require_permission(acting_user, "courses.add_trainingrecord")
+    with transaction.atomic():
+        _refuse_locked(date)
+        record = TrainingRecord(
+            staff=staff, date=date, category=category, title=title, hours=hours, score=score
+        )
+        record.full_clean()
+        record.save()
+        audit_record(
+            action="courses.training_record.create",
+            acting_user=acting_user,
+            target=record,
+            reason=(reason or "").strip(),
+            new=_record_values(record, TRAINING_RECORD_FIELDS),
+        )
+    return record
+
+
+def training_record_update(
+    *, record: TrainingRecord, changes: dict, reason: str = "", acting_user
+) -> TrainingRecord:
+    """Correct a training record (`changes` maps fields of TRAINING_RECORD_FIELDS to new values). Refused (MonthLockedError) when the record's month, or the month it would
+    move to, is published. Audited with the old and new value of each changed field; no change writes nothing.
+    """
+    require_permission(acting_user, "courses.change_trainingrecord")
+    _known_fields(changes, TRAINING_RECORD_FIELDS)
+    with transaction.atomic():
+        record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+        old, new = field_changes(record, changes)
+        if not new:
+            return record
+        _refuse_locked(record.date, changes.get("date", record.date))
+        for name, value in changes.items():
+            setattr(record, name, value)
+        record.full_clean()
+        record.save()
+        audit_record(
+            action="courses.training_record.update",
+            acting_user=acting_user,
+            target=record,
+            reason=(reason or "").strip(),
+            employee_no=record.staff.employee_no,
+            old=old,
+            new=new,
+        )
+    return record
+
+
+def training_record_delete(*, record: TrainingRecord, acting_user, reason: str = "") -> None:
+    """Delete a training record; refused (MonthLockedError) in a published month. Audited with what was deleted."""
+    require_permission(acting_user, "courses.delete_trainingrecord")
+    with transaction.atomic():
+        record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+        _refuse_locked(record.date)
+        audit_record(
+            action="courses.training_record.delete",
+            acting_user=acting_user,
+            target=record,
+            reason=(reason or "").strip(),
+            old=_record_values(record, TRAINING_RECORD_FIELDS),
+        )
+        record.delete()
 
 
 # --- SOP revisions ----------------------------------------------------------------------------------------------
