@@ -97,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "incentives.view_awardpolicy",
         "incentives.add_awardpolicy",
         "incentives.change_awardpolicy",
+        "incentives.delete_awardpolicy",
         "incentives.view_servicestarpublication",
         "incentives.view_award",
     ],
