@@ -13,7 +13,16 @@ from courses.services import (
     training_record_delete,
     training_record_update,
 )
-from portal.admin_views import ServiceCreateView, ServiceDeleteView, ServiceEditView, ServiceModelViewSet
+from portal.admin_views import (
+    ServiceCreateView,
+    ServiceDeleteView,
+    ServiceEditView,
+    ServiceModelViewSet,
+    read_only_in_admin,
+)
+
+# Written only by their services (with the audit trail): never edited in the admin.
+read_only_in_admin(LessonCompletion, SopRevision)
 
 
 class TrainingRecordCreateView(ServiceCreateView):

@@ -13,7 +13,16 @@ from incentives.services import (
     award_policy_delete,
     award_policy_update,
 )
-from portal.admin_views import ServiceCreateView, ServiceDeleteView, ServiceEditView, ServiceModelViewSet
+from portal.admin_views import (
+    ServiceCreateView,
+    ServiceDeleteView,
+    ServiceEditView,
+    ServiceModelViewSet,
+    read_only_in_admin,
+)
+
+# Written only by their services (with the audit trail): never edited in the admin.
+read_only_in_admin(Award, ServiceStarPublication)
 
 
 class AwardPolicyCreateView(ServiceCreateView):

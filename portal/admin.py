@@ -14,9 +14,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
 from portal.access import can_manage_people
-from portal.admin_views import ServiceCreateView, ServiceEditView
+from portal.admin_views import ServiceCreateView, ServiceEditView, read_only_in_admin
 from portal.models import AuditEvent, Department, ImportRun, Team, User
 from portal.services import staff_create, staff_invite, staff_update
+
+# Written only by their services (with the audit trail): never edited in the admin.
+read_only_in_admin(AuditEvent, ImportRun)
 
 
 class DepartmentViewSet(ModelViewSet):

@@ -4,6 +4,7 @@ A viewset built on `ServiceModelViewSet` gives its create, edit and delete views
 `delete_action` that calls the app's service with the request user and the reason written on the form, so the
 admin, the portal pages and the commands write the same rows and the same audit trail. A service's refusal (a
 ValidationError, or MonthLockedError for a published month) shows as a form error, never as a server error.
+Records that only services write (audit events, awards, publications) are `read_only_in_admin`.
 """
 
 from django import forms
@@ -12,6 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from portal.services import MonthLockedError
 
@@ -111,3 +114,21 @@ class ServiceModelViewSet(ModelViewSet):
     @cached_property
     def copy_view_class(self):
         return type(f"{self.add_view_class.__name__}Copy", (generic.CopyViewMixin, self.add_view_class), {})
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """The admin lists and inspects the model for those who may view it; nobody, superusers included, adds,
+    changes or deletes it there."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action == "view"])
+
+
+def read_only_in_admin(*models) -> None:
+    """Register the read-only policy for `models`; call when the admin module is imported, before the viewsets
+    are registered."""
+    for model in models:
+        register_permission_policy(model, ReadOnlyPermissionPolicy(model))
