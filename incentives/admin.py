@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from incentives.forms import AwardPolicyAdminForm
 from incentives.models import Award, AwardPolicy, ServiceStarPublication
 from incentives.selectors import award_policies_frozen
 from incentives.services import (
@@ -70,6 +71,7 @@ class AwardPolicyViewSet(ServiceModelViewSet):
     list_display = ["name", "effective_month", "star_bonus_yuan", "monthly_budget_yuan"]
     form_fields = ["effective_month", *AWARD_POLICY_FIELDS]
     reason_required = True
+    base_form_class = AwardPolicyAdminForm
     add_view_class = AwardPolicyCreateView
     edit_view_class = AwardPolicyEditView
     delete_view_class = AwardPolicyDeleteView

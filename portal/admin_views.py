@@ -9,6 +9,7 @@ Records that only services write (audit events, awards, publications) are `read_
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms import modelform_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
@@ -101,14 +102,22 @@ class ServiceDeleteView(generic.DeleteView):
 
 
 class ServiceModelViewSet(ModelViewSet):
-    """A ModelViewSet whose forms carry a reason for the change (required when `reason_required`) and whose
-    copy view saves through the create view's service. Set `add_view_class`, `edit_view_class` and
-    `delete_view_class` to subclasses of the Service views above."""
+    """A ModelViewSet (with `form_fields`) whose forms carry a reason for the change (required when
+    `reason_required`) and whose copy view saves through the create view's service. Set `add_view_class`,
+    `edit_view_class` and `delete_view_class` to subclasses of the Service views above."""
 
     reason_required = False
+    #: The ModelForm the create and edit forms build on (its clean methods may normalise or check input).
+    base_form_class = forms.ModelForm
 
     def get_form_class(self, for_update=False):
-        base = super().get_form_class(for_update)
+        base = modelform_factory(
+            self.model,
+            form=self.base_form_class,
+            formfield_callback=self.formfield_for_dbfield,
+            fields=self.get_form_fields(),
+            exclude=self.get_exclude_form_fields(),
+        )
         return type(base.__name__, (base,), {REASON_FIELD: reason_field(required=self.reason_required)})
 
     @cached_property

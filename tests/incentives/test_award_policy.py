@@ -91,12 +91,25 @@ def test_the_admin_refuses_to_edit_the_version_a_published_month_used_with_a_for
     assert "2026-10" in page.content.decode()
 
 
-def test_the_admin_asks_for_a_reason(hr_client):
+def test_the_admin_asks_for_a_reason_checks_the_tiers_and_starts_a_version_on_the_first_of_the_month(
+    hr_client,
+):
+    policy = default_policy()
     response = hr_client.post(
-        reverse("awardpolicy:add"), form_data(default_policy(), effective_month=NOVEMBER, reason=" ")
+        reverse("awardpolicy:add"), form_data(policy, effective_month=NOVEMBER, reason=" ")
     )
     assert response.status_code == 200 and "change_reason" in response.context["form"].errors
+    response = hr_client.post(
+        reverse("awardpolicy:add"),
+        form_data(policy, effective_month=NOVEMBER, reason="档位", tier2_min_score=policy.tier1_min_score),
+    )
+    assert response.status_code == 200 and "tier1_min_score" in response.context["form"].errors
     assert AwardPolicy.objects.count() == 1
+    response = hr_client.post(
+        reverse("awardpolicy:add"), form_data(policy, effective_month=date(2026, 11, 15), reason="月中填写")
+    )
+    assert response.status_code == 302
+    assert AwardPolicy.objects.filter(effective_month=NOVEMBER).exists()
 
 
 def test_a_new_version_leaves_a_published_months_budget_and_amounts_as_they_were(hr_user):
