@@ -6,6 +6,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from courses.models import Enrolment, LessonCompletion, SopRevision, TrainingRecord
 from courses.services import (
+    ENROLMENT_FIELDS,
+    TRAINING_RECORD_FIELDS,
     enrolment_create,
     enrolment_delete,
     enrolment_update,
@@ -13,38 +15,10 @@ from courses.services import (
     training_record_delete,
     training_record_update,
 )
-from portal.admin_views import (
-    ServiceCreateView,
-    ServiceDeleteView,
-    ServiceEditView,
-    ServiceModelViewSet,
-    read_only_in_admin,
-)
+from portal.admin_views import ServiceModelViewSet, read_only_in_admin
 
 # Written only by their services (with the audit trail): never edited in the admin.
 read_only_in_admin(LessonCompletion, SopRevision)
-
-
-class TrainingRecordCreateView(ServiceCreateView):
-    def save_instance(self):
-        return training_record_create(
-            **self.form_values(), reason=self.change_reason(), acting_user=self.request.user
-        )
-
-
-class TrainingRecordEditView(ServiceEditView):
-    def save_instance(self):
-        return training_record_update(
-            record=self.object,
-            changes=self.form_values(),
-            reason=self.change_reason(),
-            acting_user=self.request.user,
-        )
-
-
-class TrainingRecordDeleteView(ServiceDeleteView):
-    def delete_action(self):
-        training_record_delete(record=self.object, reason=self.change_reason, acting_user=self.request.user)
 
 
 class TrainingRecordViewSet(ServiceModelViewSet):
@@ -55,30 +29,18 @@ class TrainingRecordViewSet(ServiceModelViewSet):
     list_filter = ["category", "date"]
     search_fields = ["title", "staff__employee_no", "staff__name"]
     list_per_page = 50
-    form_fields = ["staff", "date", "category", "title", "hours", "score"]
-    add_view_class = TrainingRecordCreateView
-    edit_view_class = TrainingRecordEditView
-    delete_view_class = TrainingRecordDeleteView
+    form_fields = list(TRAINING_RECORD_FIELDS)
 
+    def service_create(self, values, *, reason, acting_user):
+        return training_record_create(**values, reason=reason, acting_user=acting_user)
 
-class EnrolmentCreateView(ServiceCreateView):
-    def save_instance(self):
-        return enrolment_create(**self.form_values(), acting_user=self.request.user)
-
-
-class EnrolmentEditView(ServiceEditView):
-    def save_instance(self):
-        return enrolment_update(
-            enrolment=self.object,
-            changes=self.form_values(),
-            reason=self.change_reason(),
-            acting_user=self.request.user,
+    def service_update(self, instance, changes, *, reason, acting_user):
+        return training_record_update(
+            record=instance, changes=changes, reason=reason, acting_user=acting_user
         )
 
-
-class EnrolmentDeleteView(ServiceDeleteView):
-    def delete_action(self):
-        enrolment_delete(enrolment=self.object, reason=self.change_reason, acting_user=self.request.user)
+    def service_delete(self, instance, *, reason, acting_user):
+        training_record_delete(record=instance, reason=reason, acting_user=acting_user)
 
 
 class EnrolmentViewSet(ServiceModelViewSet):
@@ -89,10 +51,16 @@ class EnrolmentViewSet(ServiceModelViewSet):
     list_filter = ["reason", "completed_on"]
     search_fields = ["staff__employee_no", "staff__name"]
     list_per_page = 50
-    form_fields = ["staff", "programme", "assigned_on", "due_on", "completed_on", "reason"]
-    add_view_class = EnrolmentCreateView
-    edit_view_class = EnrolmentEditView
-    delete_view_class = EnrolmentDeleteView
+    form_fields = list(ENROLMENT_FIELDS)
+
+    def service_create(self, values, *, reason, acting_user):
+        return enrolment_create(**values, acting_user=acting_user)
+
+    def service_update(self, instance, changes, *, reason, acting_user):
+        return enrolment_update(enrolment=instance, changes=changes, reason=reason, acting_user=acting_user)
+
+    def service_delete(self, instance, *, reason, acting_user):
+        enrolment_delete(enrolment=instance, reason=reason, acting_user=acting_user)
 
 
 class LessonCompletionViewSet(ModelViewSet):

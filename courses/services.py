@@ -39,8 +39,10 @@ from portal.selectors import staff_ids_by_employee_no
 from portal.services import (
     MonthLockedError,
     audit_record,
-    audit_value,
-    field_changes,
+    audited_change,
+    audited_create,
+    audited_delete,
+    fields_check,
     month_is_locked,
     months_locked,
     require_permission,
@@ -212,16 +214,6 @@ def enrolments_complete_check(*, staff_ids, programme: ProgrammePage, on_date: d
 ENROLMENT_FIELDS = ("staff", "programme", "assigned_on", "due_on", "completed_on", "reason")
 
 
-def _record_values(instance, fields) -> dict:
-    return {name: audit_value(getattr(instance, name)) for name in fields}
-
-
-def _known_fields(changes: dict, fields) -> None:
-    unknown = set(changes) - set(fields)
-    if unknown:
-        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
-
-
 def enrolment_create(
     *,
     staff,
@@ -237,24 +229,21 @@ def enrolment_create(
     Refused if the person is already enrolled in it. Audited.
     """
     require_permission(acting_user, "courses.add_enrolment")
+    enrolment = Enrolment(
+        staff=staff,
+        programme=programme,
+        assigned_on=assigned_on,
+        due_on=due_on,
+        completed_on=completed_on,
+        reason=reason,
+    )
     with transaction.atomic():
-        enrolment = Enrolment(
-            staff=staff,
-            programme=programme,
-            assigned_on=assigned_on,
-            due_on=due_on,
-            completed_on=completed_on,
-            reason=reason,
-        )
-        enrolment.full_clean()
-        enrolment.save()
-        audit_record(
+        return audited_create(
+            instance=enrolment,
+            fields=ENROLMENT_FIELDS,
             action="courses.enrolment.create",
             acting_user=acting_user,
-            target=enrolment,
-            new=_record_values(enrolment, ENROLMENT_FIELDS),
         )
-    return enrolment
 
 
 def enrolment_update(*, enrolment: Enrolment, changes: dict, reason: str = "", acting_user) -> Enrolment:
@@ -262,41 +251,30 @@ def enrolment_update(*, enrolment: Enrolment, changes: dict, reason: str = "", a
     "reason" field among them); `reason` says why. Audited with the old and new value of each changed field;
     saving no change writes nothing."""
     require_permission(acting_user, "courses.change_enrolment")
-    _known_fields(changes, ENROLMENT_FIELDS)
+    fields_check(changes, ENROLMENT_FIELDS)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        old, new = field_changes(enrolment, changes)
-        if not new:
-            return enrolment
-        for name, value in changes.items():
-            setattr(enrolment, name, value)
-        enrolment.full_clean()
-        enrolment.save()
-        audit_record(
+        return audited_change(
+            instance=enrolment,
+            changes=changes,
             action="courses.enrolment.update",
+            reason=reason,
             acting_user=acting_user,
-            target=enrolment,
-            reason=(reason or "").strip(),
             employee_no=enrolment.staff.employee_no,
-            old=old,
-            new=new,
         )
-    return enrolment
 
 
-def enrolment_delete(*, enrolment: Enrolment, acting_user, reason: str = "") -> None:
+def enrolment_delete(*, enrolment: Enrolment, reason: str = "", acting_user) -> None:
     """Withdraw an enrolment (the person's lesson completions stay). Audited with what was deleted."""
     require_permission(acting_user, "courses.delete_enrolment")
     with transaction.atomic():
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        audit_record(
+        audited_delete(
+            instance=Enrolment.objects.select_for_update().get(pk=enrolment.pk),
+            fields=ENROLMENT_FIELDS,
             action="courses.enrolment.delete",
+            reason=reason,
             acting_user=acting_user,
-            target=enrolment,
-            reason=(reason or "").strip(),
-            old=_record_values(enrolment, ENROLMENT_FIELDS),
         )
-        enrolment.delete()
 
 
 # --- Enrolment policy -------------------------------------------------------------------------------------------
@@ -660,73 +638,59 @@ def training_record_create(
     title: str,
     hours: Decimal,
     score: Decimal | None = None,
-    acting_user,
     reason: str = "",
+    acting_user,
 ) -> TrainingRecord:
     """Add one training record by hand, as one row of the import would. Refused in a published (locked) month
     (MonthLockedError). Audited."""
     require_permission(acting_user, "courses.add_trainingrecord")
+    record = TrainingRecord(staff=staff, date=date, category=category, title=title, hours=hours, score=score)
     with transaction.atomic():
         _refuse_locked(date)
-        record = TrainingRecord(
-            staff=staff, date=date, category=category, title=title, hours=hours, score=score
-        )
-        record.full_clean()
-        record.save()
-        audit_record(
+        return audited_create(
+            instance=record,
+            fields=TRAINING_RECORD_FIELDS,
             action="courses.training_record.create",
+            reason=reason,
             acting_user=acting_user,
-            target=record,
-            reason=(reason or "").strip(),
-            new=_record_values(record, TRAINING_RECORD_FIELDS),
         )
-    return record
 
 
 def training_record_update(
     *, record: TrainingRecord, changes: dict, reason: str = "", acting_user
 ) -> TrainingRecord:
-    """Correct a training record (`changes` maps fields of TRAINING_RECORD_FIELDS to new values). Refused (MonthLockedError) when the record's month, or the month it would
-    move to, is published. Audited with the old and new value of each changed field; no change writes nothing.
+    """Correct a training record (`changes` maps fields of TRAINING_RECORD_FIELDS to new values). Refused
+    (MonthLockedError) when the record's month, or the month it would move to, is published. Audited with the
+    old and new value of each changed field; saving no change writes nothing.
     """
     require_permission(acting_user, "courses.change_trainingrecord")
-    _known_fields(changes, TRAINING_RECORD_FIELDS)
+    fields_check(changes, TRAINING_RECORD_FIELDS)
     with transaction.atomic():
         record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
-        old, new = field_changes(record, changes)
-        if not new:
-            return record
         _refuse_locked(record.date, changes.get("date", record.date))
-        for name, value in changes.items():
-            setattr(record, name, value)
-        record.full_clean()
-        record.save()
-        audit_record(
+        return audited_change(
+            instance=record,
+            changes=changes,
             action="courses.training_record.update",
+            reason=reason,
             acting_user=acting_user,
-            target=record,
-            reason=(reason or "").strip(),
             employee_no=record.staff.employee_no,
-            old=old,
-            new=new,
         )
-    return record
 
 
-def training_record_delete(*, record: TrainingRecord, acting_user, reason: str = "") -> None:
+def training_record_delete(*, record: TrainingRecord, reason: str = "", acting_user) -> None:
     """Delete a training record; refused (MonthLockedError) in a published month. Audited with what was deleted."""
     require_permission(acting_user, "courses.delete_trainingrecord")
     with transaction.atomic():
         record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
         _refuse_locked(record.date)
-        audit_record(
+        audited_delete(
+            instance=record,
+            fields=TRAINING_RECORD_FIELDS,
             action="courses.training_record.delete",
+            reason=reason,
             acting_user=acting_user,
-            target=record,
-            reason=(reason or "").strip(),
-            old=_record_values(record, TRAINING_RECORD_FIELDS),
         )
-        record.delete()
 
 
 # --- SOP revisions ----------------------------------------------------------------------------------------------

@@ -9,32 +9,15 @@ from incentives.forms import AwardPolicyAdminForm
 from incentives.models import Award, AwardPolicy, ServiceStarPublication
 from incentives.selectors import award_policies_frozen
 from incentives.services import (
-    AWARD_POLICY_FIELDS,
+    AWARD_POLICY_VERSION_FIELDS,
     award_policy_create,
     award_policy_delete,
     award_policy_update,
 )
-from portal.admin_views import (
-    ServiceCreateView,
-    ServiceDeleteView,
-    ServiceEditView,
-    ServiceModelViewSet,
-    read_only_in_admin,
-)
+from portal.admin_views import ServiceEditView, ServiceModelViewSet, read_only_in_admin
 
 # Written only by their services (with the audit trail): never edited in the admin.
 read_only_in_admin(Award, ServiceStarPublication)
-
-
-class AwardPolicyCreateView(ServiceCreateView):
-    def save_instance(self):
-        values = self.form_values()
-        return award_policy_create(
-            effective_month=values.pop("effective_month"),
-            values=values,
-            reason=self.change_reason(),
-            acting_user=self.request.user,
-        )
 
 
 class AwardPolicyEditView(ServiceEditView):
@@ -48,33 +31,28 @@ class AwardPolicyEditView(ServiceEditView):
             )
         return super().get(request, *args, **kwargs)
 
-    def save_instance(self):
-        return award_policy_update(
-            policy=self.object,
-            values=self.form_values(),
-            reason=self.change_reason(),
-            acting_user=self.request.user,
-        )
-
-
-class AwardPolicyDeleteView(ServiceDeleteView):
-    reason_required = True
-
-    def delete_action(self):
-        award_policy_delete(policy=self.object, reason=self.change_reason, acting_user=self.request.user)
-
 
 class AwardPolicyViewSet(ServiceModelViewSet):
     model = AwardPolicy
     icon = "cog"
     menu_label = _("Award policies")
     list_display = ["name", "effective_month", "star_bonus_yuan", "monthly_budget_yuan"]
-    form_fields = ["effective_month", *AWARD_POLICY_FIELDS]
+    form_fields = AWARD_POLICY_VERSION_FIELDS
     reason_required = True
     base_form_class = AwardPolicyAdminForm
-    add_view_class = AwardPolicyCreateView
     edit_view_class = AwardPolicyEditView
-    delete_view_class = AwardPolicyDeleteView
+
+    def service_create(self, values, *, reason, acting_user):
+        month = values.pop("effective_month")
+        return award_policy_create(
+            effective_month=month, values=values, reason=reason, acting_user=acting_user
+        )
+
+    def service_update(self, instance, changes, *, reason, acting_user):
+        return award_policy_update(policy=instance, values=changes, reason=reason, acting_user=acting_user)
+
+    def service_delete(self, instance, *, reason, acting_user):
+        award_policy_delete(policy=instance, reason=reason, acting_user=acting_user)
 
 
 class PublicationViewSet(ModelViewSet):

@@ -49,8 +49,10 @@ from incentives.selectors import (
 from portal.months import first_of_month
 from portal.services import (
     audit_record,
-    audit_value,
-    field_changes,
+    audited_change,
+    audited_create,
+    audited_delete,
+    fields_check,
     month_is_locked,
     month_lock_release,
     month_lock_set,
@@ -88,6 +90,7 @@ AWARD_POLICY_FIELDS = [
     "tier4_yuan",
     "base_yuan",
 ]
+AWARD_POLICY_VERSION_FIELDS = ["effective_month", *AWARD_POLICY_FIELDS]
 
 
 def _reason_required(reason: str) -> str:
@@ -97,10 +100,11 @@ def _reason_required(reason: str) -> str:
     return reason
 
 
-def _known_policy_fields(values: dict, *also: str) -> None:
-    unknown = set(values) - {*AWARD_POLICY_FIELDS, *also}
-    if unknown:
-        raise TypeError(f"not award policy fields: {', '.join(sorted(unknown))}")
+def _refuse_taken_month(month: date) -> None:
+    if AwardPolicy.objects.filter(effective_month=month).exists():
+        raise ValidationError(
+            {"effective_month": _("A version already starts in that month; edit it instead.")}
+        )
 
 
 def _months_text(months) -> str:
@@ -160,10 +164,6 @@ def _lock_for_policy_edit() -> None:
     list(AwardPolicy.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
-def _policy_audit_values(values: dict) -> dict:
-    return {key: audit_value(value) for key, value in values.items()}
-
-
 def award_policy_create(*, effective_month: date, values: dict, reason: str, acting_user) -> AwardPolicy:
     """Add an award policy version in force from `effective_month` until the next version starts.
 
@@ -172,30 +172,22 @@ def award_policy_create(*, effective_month: date, values: dict, reason: str, act
     """
     _require(acting_user, "incentives.add_awardpolicy")
     reason = _reason_required(reason)
-    _known_policy_fields(values)
+    fields_check(values, AWARD_POLICY_FIELDS)
     if effective_month is None:
         raise ValidationError({"effective_month": _("Choose the month this version starts in.")})
     first = first_of_month(effective_month)
     award_policy_values_check(values)
     with transaction.atomic():
         _lock_for_policy_edit()
-        if AwardPolicy.objects.filter(effective_month=first).exists():
-            raise ValidationError(
-                {"effective_month": _("A version already starts in that month; edit it instead.")}
-            )
+        _refuse_taken_month(first)
         _published_months_keep_their_versions({**award_policy_effective_months(), 0: first})
-        policy = AwardPolicy(effective_month=first, **values)
-        policy.full_clean()
-        policy.save()
-        audit_record(
+        return audited_create(
+            instance=AwardPolicy(effective_month=first, **values),
+            fields=AWARD_POLICY_VERSION_FIELDS,
             action="incentives.policy.create",
-            acting_user=acting_user,
-            target=policy,
             reason=reason,
-            effective_month=_month_text(first),
-            new=_policy_audit_values({key: getattr(policy, key) for key in AWARD_POLICY_FIELDS}),
+            acting_user=acting_user,
         )
-    return policy
 
 
 def award_policy_update(*, policy: AwardPolicy, values: dict, reason: str, acting_user) -> AwardPolicy:
@@ -207,53 +199,35 @@ def award_policy_update(*, policy: AwardPolicy, values: dict, reason: str, actin
     """
     _require(acting_user, "incentives.change_awardpolicy")
     reason = _reason_required(reason)
-    _known_policy_fields(values, "effective_month")
+    fields_check(values, AWARD_POLICY_VERSION_FIELDS)
     values = dict(values)
-    if "effective_month" in values:
-        month = values["effective_month"]
-        values["effective_month"] = first_of_month(month) if month is not None else None
-        if (policy.effective_month is None) != (values["effective_month"] is None):
-            raise ValidationError(
-                {
-                    "effective_month": _(
-                        "The default version has no effective month, and a dated version keeps one."
-                    )
-                }
-            )
+    if values.get("effective_month") is not None:
+        values["effective_month"] = first_of_month(values["effective_month"])
     with transaction.atomic():
         _lock_for_policy_edit()
         policy = AwardPolicy.objects.get(pk=policy.pk)
         _refuse_if_frozen(policy)
-        old, new = field_changes(policy, values)
-        if not new:
-            return policy
-        award_policy_values_check({**{k: getattr(policy, k) for k in AWARD_POLICY_FIELDS}, **values})
-        if "effective_month" in new:
-            if (
-                AwardPolicy.objects.filter(effective_month=values["effective_month"])
-                .exclude(pk=policy.pk)
-                .exists()
-            ):
+        award_policy_values_check({**{key: getattr(policy, key) for key in AWARD_POLICY_FIELDS}, **values})
+        if "effective_month" in values:
+            month = values["effective_month"]
+            if (policy.effective_month is None) != (month is None):
                 raise ValidationError(
-                    {"effective_month": _("A version already starts in that month; edit it instead.")}
+                    {
+                        "effective_month": _(
+                            "The default version has no effective month, and a dated version keeps one."
+                        )
+                    }
                 )
-            _published_months_keep_their_versions(
-                {**award_policy_effective_months(), policy.pk: values["effective_month"]}
-            )
-        for key, value in values.items():
-            setattr(policy, key, value)
-        policy.full_clean()
-        policy.save()
-        audit_record(
+            if month != policy.effective_month:
+                _refuse_taken_month(month)
+                _published_months_keep_their_versions({**award_policy_effective_months(), policy.pk: month})
+        return audited_change(
+            instance=policy,
+            changes=values,
             action="incentives.policy.update",
-            acting_user=acting_user,
-            target=policy,
             reason=reason,
-            effective_month=_month_text(policy.effective_month) if policy.effective_month else None,
-            old=old,
-            new=new,
+            acting_user=acting_user,
         )
-    return policy
 
 
 def award_policy_delete(*, policy: AwardPolicy, reason: str, acting_user) -> None:
@@ -266,15 +240,13 @@ def award_policy_delete(*, policy: AwardPolicy, reason: str, acting_user) -> Non
         if policy.effective_month is None:
             raise ValidationError(_("The default version cannot be deleted."))
         _refuse_if_frozen(policy)
-        audit_record(
+        audited_delete(
+            instance=policy,
+            fields=AWARD_POLICY_VERSION_FIELDS,
             action="incentives.policy.delete",
-            acting_user=acting_user,
-            target=policy,
             reason=reason,
-            effective_month=_month_text(policy.effective_month),
-            old=_policy_audit_values({key: getattr(policy, key) for key in AWARD_POLICY_FIELDS}),
+            acting_user=acting_user,
         )
-        policy.delete()
 
 
 # --- Service Star rounds -------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Wagtail admin views whose save runs the app's service, as Wagtail's own generic views run an action class.
 
 A viewset built on `ServiceModelViewSet` gives its create, edit and delete views a `save_instance` /
-`delete_action` that calls the app's service with the request user and the reason written on the form, so the
+`delete_action` that calls the app's services with the request user and the reason written on the form, so the
 admin, the portal pages and the commands write the same rows and the same audit trail. A service's refusal (a
 ValidationError, or MonthLockedError for a published month) shows as a form error, never as a server error.
 Records that only services write (audit events, awards, publications) are `read_only_in_admin`.
@@ -44,7 +44,9 @@ def form_add_refusal(form: forms.Form, exc: Exception) -> None:
 
 
 class ServiceFormMixin:
-    """For create and edit views: subclasses implement `save_instance` by calling the service."""
+    """For create and edit views: a refusal of the service that `save_instance` calls becomes a form error."""
+
+    service_viewset = None
 
     def form_values(self) -> dict:
         """The form's cleaned model fields (the reason for the change is not one of them)."""
@@ -52,9 +54,6 @@ class ServiceFormMixin:
 
     def change_reason(self) -> str:
         return self.form.cleaned_data.get(REASON_FIELD, "")
-
-    def save_instance(self):
-        raise NotImplementedError("call the app's service here")
 
     def form_valid(self, form):
         try:
@@ -66,11 +65,18 @@ class ServiceFormMixin:
 
 
 class ServiceCreateView(ServiceFormMixin, generic.CreateView):
-    pass
+    def save_instance(self):
+        return self.service_viewset.service_create(
+            self.form_values(), reason=self.change_reason(), acting_user=self.request.user
+        )
 
 
 class ServiceEditView(ServiceFormMixin, generic.EditView):
-    pass
+    def save_instance(self):
+        # The form has already set the new values on self.object: the service reads the stored row itself.
+        return self.service_viewset.service_update(
+            self.object, self.form_values(), reason=self.change_reason(), acting_user=self.request.user
+        )
 
 
 class ReasonForm(forms.Form):
@@ -78,19 +84,19 @@ class ReasonForm(forms.Form):
 
 
 class ServiceDeleteView(generic.DeleteView):
-    """Subclasses implement `delete_action` by calling the service with `self.change_reason`."""
-
     form_class = ReasonForm
     template_name = "portal/admin/confirm_delete.html"
-    reason_required = False
+    service_viewset = None
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        form.fields[REASON_FIELD].required = self.reason_required
+        form.fields[REASON_FIELD].required = self.service_viewset.reason_required
         return form
 
     def delete_action(self):
-        raise NotImplementedError("call the app's service here")
+        self.service_viewset.service_delete(
+            self.object, reason=self.change_reason, acting_user=self.request.user
+        )
 
     def form_valid(self, form):
         self.change_reason = form.cleaned_data.get(REASON_FIELD, "")
@@ -102,13 +108,28 @@ class ServiceDeleteView(generic.DeleteView):
 
 
 class ServiceModelViewSet(ModelViewSet):
-    """A ModelViewSet (with `form_fields`) whose forms carry a reason for the change (required when
-    `reason_required`) and whose copy view saves through the create view's service. Set `add_view_class`,
-    `edit_view_class` and `delete_view_class` to subclasses of the Service views above."""
+    """A ModelViewSet (with `form_fields`) whose create, edit, copy and delete views call the app's services
+    through `service_create`, `service_update` and `service_delete`, which subclasses implement. Its forms carry
+    a reason for the change (required when `reason_required`)."""
 
     reason_required = False
     #: The ModelForm the create and edit forms build on (its clean methods may normalise or check input).
     base_form_class = forms.ModelForm
+    add_view_class = ServiceCreateView
+    edit_view_class = ServiceEditView
+    delete_view_class = ServiceDeleteView
+
+    def service_create(self, values: dict, *, reason: str, acting_user):
+        raise NotImplementedError
+
+    def service_update(self, instance, changes: dict, *, reason: str, acting_user):
+        raise NotImplementedError
+
+    def service_delete(self, instance, *, reason: str, acting_user) -> None:
+        raise NotImplementedError
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(service_viewset=self, **kwargs)
 
     def get_form_class(self, for_update=False):
         base = modelform_factory(

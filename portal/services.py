@@ -54,6 +54,72 @@ def field_changes(instance, values: dict) -> tuple[dict, dict]:
     return old, new
 
 
+def audit_values(instance, fields) -> dict:
+    """The values of `fields` of `instance`, as an audit row keeps them."""
+    return {name: audit_value(getattr(instance, name)) for name in fields}
+
+
+def fields_check(changes: dict, fields) -> None:
+    """Refuse (TypeError, a programming error) a change of anything but `fields`."""
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
+
+
+# A record that people create, correct and delete by hand, each act audited. Call these inside the service's
+# transaction, after its permission and domain checks.
+
+
+def audited_create(*, instance, fields, action: str, reason: str = "", acting_user, **data):
+    """Validate and save the new `instance`; audit the values of its `fields`."""
+    instance.full_clean()
+    instance.save()
+    audit_record(
+        action=action,
+        acting_user=acting_user,
+        target=instance,
+        reason=(reason or "").strip(),
+        new=audit_values(instance, fields),
+        **data,
+    )
+    return instance
+
+
+def audited_change(*, instance, changes: dict, action: str, reason: str = "", acting_user, **data):
+    """Apply `changes` to `instance` (as stored, fetched for update), validate and save it; audit the old and new
+    value of each changed field. No change writes nothing."""
+    old, new = field_changes(instance, changes)
+    if not new:
+        return instance
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    audit_record(
+        action=action,
+        acting_user=acting_user,
+        target=instance,
+        reason=(reason or "").strip(),
+        old=old,
+        new=new,
+        **data,
+    )
+    return instance
+
+
+def audited_delete(*, instance, fields, action: str, reason: str = "", acting_user, **data) -> None:
+    """Delete `instance`; audit the values of its `fields` as they were."""
+    audit_record(
+        action=action,
+        acting_user=acting_user,
+        target=instance,
+        reason=(reason or "").strip(),
+        old=audit_values(instance, fields),
+        **data,
+    )
+    instance.delete()
+
+
 # --- Month locks -------------------------------------------------------------------------------------------
 
 

@@ -167,3 +167,16 @@ def test_saving_an_unchanged_version_writes_no_audit_row(hr_user):
         policy=default_policy(), values=values_of(default_policy()), reason="无", acting_user=hr_user
     )
     assert not AuditEvent.objects.filter(action="incentives.policy.update").exists()
+
+
+def test_copying_a_version_in_the_admin_adds_a_new_version_through_the_service(hr_client, hr_user):
+    policy = default_policy()
+    assert hr_client.get(reverse("awardpolicy:copy", args=[policy.pk])).status_code == 200
+    response = hr_client.post(
+        reverse("awardpolicy:copy", args=[policy.pk]),
+        form_data(policy, effective_month=NOVEMBER, reason="沿用默认", name="副本"),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    copy = AwardPolicy.objects.get(effective_month=NOVEMBER)
+    assert AuditEvent.objects.get(action="incentives.policy.create").target_id == str(copy.pk)
+    assert default_policy().name != "副本"
