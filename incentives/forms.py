@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from incentives import rules
 from incentives.models import CaseNomination, Suggestion
 from incentives.services import award_policy_values_check
+from portal.months import first_of_month
 
 HALF_STEPS = [(f"{i / 2:g}", f"{i / 2:g}") for i in range(11)]
 
@@ -124,7 +125,7 @@ class AwardPolicyAdminForm(forms.ModelForm):
 
     def clean_effective_month(self):
         month = self.cleaned_data.get("effective_month")
-        return rules.first_of_month(month) if month else month
+        return first_of_month(month) if month else month
 
     def clean(self):
         cleaned = super().clean()
