@@ -45,7 +45,17 @@ class CoursesConfig(AppConfig):
         )
         hooks.register_panel_context("programme_plan", selectors.programme_plan_panel_context)
 
-        register_action_labels({"courses.attendance": _("Attendance recorded")})
+        register_action_labels(
+            {
+                "courses.attendance": _("Attendance recorded"),
+                "courses.enrolment.create": _("Enrolment added"),
+                "courses.enrolment.delete": _("Enrolment withdrawn"),
+                "courses.enrolment.update": _("Enrolment corrected"),
+                "courses.training_record.create": _("Training record added"),
+                "courses.training_record.delete": _("Training record deleted"),
+                "courses.training_record.update": _("Training record corrected"),
+            }
+        )
 
         learners = [Role.NEW_HIRE, Role.AGENT, Role.TEAM_LEAD, Role.MANAGER]
         register_nav(_("My training"), "courses:my-training", roles=learners, order=10)

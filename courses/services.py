@@ -39,8 +39,13 @@ from portal.selectors import staff_ids_by_employee_no
 from portal.services import (
     MonthLockedError,
     audit_record,
+    audited_change,
+    audited_create,
+    audited_delete,
+    fields_check,
     month_is_locked,
     months_locked,
+    require_permission,
     staff_update,
 )
 from portal.tabular.errors import RowError
@@ -213,6 +218,74 @@ def enrolments_complete_check(*, staff_ids, programme: ProgrammePage, on_date: d
     return Enrolment.objects.filter(
         programme=programme, staff_id__in=complete, completed_on__isnull=True
     ).update(completed_on=on_date)
+
+
+# --- Enrolments by hand (HR's corrections) ----------------------------------------------------------------------
+
+ENROLMENT_FIELDS = ("staff", "programme", "assigned_on", "due_on", "completed_on", "reason")
+
+
+def enrolment_create(
+    *,
+    staff,
+    programme: ProgrammePage,
+    assigned_on: date,
+    due_on: date | None = None,
+    completed_on: date | None = None,
+    reason: str = "manual",
+    acting_user,
+) -> Enrolment:
+    """HR assigns one programme to one person by hand (the policy's own assignments use `enrolment_assign`).
+
+    Refused if the person is already enrolled in it. Audited.
+    """
+    require_permission(acting_user, "courses.add_enrolment")
+    enrolment = Enrolment(
+        staff=staff,
+        programme=programme,
+        assigned_on=assigned_on,
+        due_on=due_on,
+        completed_on=completed_on,
+        reason=reason,
+    )
+    with transaction.atomic():
+        return audited_create(
+            instance=enrolment,
+            fields=ENROLMENT_FIELDS,
+            action="courses.enrolment.create",
+            acting_user=acting_user,
+        )
+
+
+def enrolment_update(*, enrolment: Enrolment, changes: dict, reason: str = "", acting_user) -> Enrolment:
+    """Correct an enrolment: `changes` maps fields of ENROLMENT_FIELDS to new values (the enrolment's own
+    "reason" field among them); `reason` says why. Audited with the old and new value of each changed field;
+    saving no change writes nothing."""
+    require_permission(acting_user, "courses.change_enrolment")
+    fields_check(changes, ENROLMENT_FIELDS)
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        return audited_change(
+            instance=enrolment,
+            changes=changes,
+            action="courses.enrolment.update",
+            reason=reason,
+            acting_user=acting_user,
+            employee_no=enrolment.staff.employee_no,
+        )
+
+
+def enrolment_delete(*, enrolment: Enrolment, reason: str = "", acting_user) -> None:
+    """Withdraw an enrolment (the person's lesson completions stay). Audited with what was deleted."""
+    require_permission(acting_user, "courses.delete_enrolment")
+    with transaction.atomic():
+        audited_delete(
+            instance=Enrolment.objects.select_for_update().get(pk=enrolment.pk),
+            fields=ENROLMENT_FIELDS,
+            action="courses.enrolment.delete",
+            reason=reason,
+            acting_user=acting_user,
+        )
 
 
 # --- Enrolment policy -------------------------------------------------------------------------------------------
@@ -562,6 +635,90 @@ def training_records_import(
             categories={r.category for r in changed},
         )
     return result
+
+
+# --- Training records by hand (HR's corrections) -----------------------------------------------------------------
+
+TRAINING_RECORD_FIELDS = ("staff", "date", "category", "title", "hours", "score")
+
+
+def _refuse_locked(*days: date) -> None:
+    locked = months_locked(days)
+    if locked:
+        raise MonthLockedError(min(locked))
+
+
+def training_record_create(
+    *,
+    staff,
+    date: date,
+    category: str,
+    title: str,
+    hours: Decimal,
+    score: Decimal | None = None,
+    reason: str = "",
+    acting_user,
+) -> TrainingRecord:
+    """Add one training record by hand, as one row of the import would. Refused in a published (locked) month
+    (MonthLockedError). Audited."""
+    require_permission(acting_user, "courses.add_trainingrecord")
+    record = TrainingRecord(staff=staff, date=date, category=category, title=title, hours=hours, score=score)
+    with transaction.atomic():
+        _refuse_locked(date)
+        record = audited_create(
+            instance=record,
+            fields=TRAINING_RECORD_FIELDS,
+            action="courses.training_record.create",
+            reason=reason,
+            acting_user=acting_user,
+        )
+        _announce_records(staff_ids={record.staff_id}, dates={record.date}, categories={record.category})
+    return record
+
+
+def training_record_update(
+    *, record: TrainingRecord, changes: dict, reason: str = "", acting_user
+) -> TrainingRecord:
+    """Correct a training record (`changes` maps fields of TRAINING_RECORD_FIELDS to new values). Refused
+    (MonthLockedError) when the record's month, or the month it would move to, is published. Audited with the
+    old and new value of each changed field; saving no change writes nothing.
+    """
+    require_permission(acting_user, "courses.change_trainingrecord")
+    fields_check(changes, TRAINING_RECORD_FIELDS)
+    with transaction.atomic():
+        record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+        _refuse_locked(record.date, changes.get("date", record.date))
+        before = (record.staff_id, record.date, record.category)
+        record = audited_change(
+            instance=record,
+            changes=changes,
+            action="courses.training_record.update",
+            reason=reason,
+            acting_user=acting_user,
+            employee_no=record.staff.employee_no,
+        )
+        _announce_records(
+            staff_ids={before[0], record.staff_id},
+            dates={before[1], record.date},
+            categories={before[2], record.category},
+        )
+    return record
+
+
+def training_record_delete(*, record: TrainingRecord, reason: str = "", acting_user) -> None:
+    """Delete a training record; refused (MonthLockedError) in a published month. Audited with what was deleted."""
+    require_permission(acting_user, "courses.delete_trainingrecord")
+    with transaction.atomic():
+        record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+        _refuse_locked(record.date)
+        audited_delete(
+            instance=record,
+            fields=TRAINING_RECORD_FIELDS,
+            action="courses.training_record.delete",
+            reason=reason,
+            acting_user=acting_user,
+        )
+        _announce_records(staff_ids={record.staff_id}, dates={record.date}, categories={record.category})
 
 
 # --- SOP revisions ----------------------------------------------------------------------------------------------

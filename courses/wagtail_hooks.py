@@ -5,18 +5,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from courses.models import (
-    Enrolment,
-    LessonCompletion,
-    LessonPage,
-    ModulePage,
-    ProgrammePage,
-    SopRevision,
-    TrainingRecord,
-    TrainingRootPage,
-)
+from courses.admin import EnrolmentViewSet, LessonCompletionViewSet, SopRevisionViewSet, TrainingRecordViewSet
+from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPage
 from courses.selectors import programme_plan, programme_plan_messages
 
 CURRICULUM_PAGES = (TrainingRootPage, ProgrammePage, ModulePage, LessonPage)
@@ -45,49 +36,6 @@ def warn_after_create(request, page):
 @hooks.register("after_edit_page")
 def warn_after_edit(request, page):
     _warn_about_plan(request, page)
-
-
-class TrainingRecordViewSet(ModelViewSet):
-    model = TrainingRecord
-    icon = "list-ul"
-    menu_label = _("Training records")
-    list_display = ["staff", "date", "category", "title", "hours", "score"]
-    list_filter = ["category", "date"]
-    search_fields = ["title", "staff__employee_no", "staff__name"]
-    list_per_page = 50
-    form_fields = ["staff", "date", "category", "title", "hours", "score"]
-
-
-class EnrolmentViewSet(ModelViewSet):
-    model = Enrolment
-    icon = "user"
-    menu_label = _("Enrolments")
-    list_display = ["staff", "programme", "assigned_on", "due_on", "completed_on", "reason"]
-    list_filter = ["reason", "completed_on"]
-    search_fields = ["staff__employee_no", "staff__name"]
-    list_per_page = 50
-    form_fields = ["staff", "programme", "assigned_on", "due_on", "completed_on", "reason"]
-
-
-class LessonCompletionViewSet(ModelViewSet):
-    model = LessonCompletion
-    icon = "tick"
-    menu_label = _("Lesson completions")
-    list_display = ["staff", "lesson", "completed_on", "hours", "category", "via", "recorded_by"]
-    list_filter = ["category", "via", "completed_on"]
-    search_fields = ["staff__employee_no", "staff__name"]
-    list_per_page = 50
-    inspect_view_enabled = True
-    form_fields = []
-
-
-class SopRevisionViewSet(ModelViewSet):
-    model = SopRevision
-    icon = "history"
-    menu_label = _("SOP revisions")
-    list_display = ["title", "published_on", "published_by"]
-    inspect_view_enabled = True
-    form_fields = []
 
 
 class LearningViewSetGroup(ViewSetGroup):

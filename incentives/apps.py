@@ -15,6 +15,9 @@ class IncentivesConfig(AppConfig):
             {
                 "incentives.case.approve": _("Case award decided"),
                 "incentives.case.nominate": _("Case nominated"),
+                "incentives.policy.create": _("Award policy version added"),
+                "incentives.policy.delete": _("Award policy version deleted"),
+                "incentives.policy.update": _("Award policy version changed"),
                 "incentives.star.approve": _("Service Stars approved"),
                 "incentives.star.exclude": _("Service Star candidate excluded"),
                 "incentives.star.exclusion_withdraw": _("Service Star exclusion withdrawn"),

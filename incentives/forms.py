@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from incentives import rules
 from incentives.models import CaseNomination, Suggestion
+from incentives.services import award_policy_values_check
+from portal.months import first_of_month
 
 HALF_STEPS = [(f"{i / 2:g}", f"{i / 2:g}") for i in range(11)]
 
@@ -115,3 +117,21 @@ class NominationForm(forms.ModelForm):
 
 class MonthForm(forms.Form):
     month = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7)
+
+
+class AwardPolicyAdminForm(forms.ModelForm):
+    """An award policy version in the admin: it starts on the first day of the month chosen, and its tiers are
+    checked as the service checks them (with the same messages)."""
+
+    def clean_effective_month(self):
+        month = self.cleaned_data.get("effective_month")
+        return first_of_month(month) if month else month
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            award_policy_values_check(cleaned)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field, errors)
+        return cleaned

@@ -7,7 +7,7 @@ Imports point one way: this module uses ``assessments.scoring.rules`` and is nev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -322,3 +322,28 @@ def close_blockers(items: Sequence[CloseItem]) -> list[CloseItem]:
 
 def close_warnings(items: Sequence[CloseItem]) -> list[CloseItem]:
     return [item for item in items if not item.blocking and not item.ok]
+
+
+def policy_version_in_force(effective_months: Mapping[int, date | None], month: date) -> int:
+    """Of policy versions given as ``{version_id: effective month}``, the id of the one in force in ``month``:
+    the latest effective on or before its first day, else the default version (effective month ``None``).
+
+    Raises ``ValueError`` when no version applies (no default and none started yet).
+    """
+    first = first_of_month(month)
+    started = [
+        (start, vid) for vid, start in effective_months.items() if start is not None and start <= first
+    ]
+    if started:
+        return max(started)[1]
+    for vid, start in effective_months.items():
+        if start is None:
+            return vid
+    raise ValueError(f"no policy version is in force in {first:%Y-%m}")
+
+
+def policy_versions_in_force(
+    effective_months: Mapping[int, date | None], months: Iterable[date]
+) -> dict[date, int]:
+    """For each of ``months`` (first days), the id of the version in force: see :func:`policy_version_in_force`."""
+    return {month: policy_version_in_force(effective_months, month) for month in months}

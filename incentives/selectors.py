@@ -47,6 +47,29 @@ def award_policy_for_month(month: date) -> AwardPolicy:
     return dated or AwardPolicy.objects.get(effective_month__isnull=True)
 
 
+def award_policy_effective_months() -> dict[int, date | None]:
+    """Every award policy version as ``{id: effective month}`` (``None`` for the default version)."""
+    return dict(AwardPolicy.objects.values_list("pk", "effective_month"))
+
+
+def star_months_published() -> list[date]:
+    """The months whose Service Stars are published (a month whose publication was undone is not)."""
+    return list(
+        ServiceStarRound.objects.filter(status=RoundStatus.PUBLISHED)
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+
+
+def award_policies_frozen() -> dict[int, list[date]]:
+    """The award policy versions that published months used, each with those months: they never change."""
+    frozen: dict[int, list[date]] = defaultdict(list)
+    in_force = rules.policy_versions_in_force(award_policy_effective_months(), star_months_published())
+    for month, version_id in in_force.items():
+        frozen[version_id].append(month)
+    return dict(frozen)
+
+
 @dataclass(frozen=True)
 class StarRow:
     """One candidate of a month as HR sees them (live or frozen)."""

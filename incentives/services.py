@@ -13,6 +13,7 @@ month's data; HR changes it only by exclusions. So:
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from incentives import rules
 from incentives.models import (
     Award,
     AwardKind,
+    AwardPolicy,
     CaseNomination,
     LedgerEntry,
     NominationStatus,
@@ -37,12 +39,24 @@ from incentives.models import (
     SuggestionStatus,
 )
 from incentives.selectors import (
+    award_policies_frozen,
+    award_policy_effective_months,
     award_policy_for_month,
     star_exclusions,
+    star_months_published,
     star_proposal,
 )
 from portal.months import first_of_month
-from portal.services import audit_record, month_is_locked, month_lock_release, month_lock_set
+from portal.services import (
+    audit_record,
+    audited_change,
+    audited_create,
+    audited_delete,
+    fields_check,
+    month_is_locked,
+    month_lock_release,
+    month_lock_set,
+)
 
 
 class AlreadyPublishedError(ValidationError):
@@ -56,6 +70,183 @@ def _require(user, permission: str) -> None:
 
 def _month_text(month: date) -> str:
     return f"{month:%Y-%m}"
+
+
+# --- Award policy ----------------------------------------------------------------------------------------------
+
+AWARD_POLICY_FIELDS = [
+    "name",
+    "star_bonus_yuan",
+    "star_gift_card",
+    "innovation_bonus_yuan",
+    "monthly_budget_yuan",
+    "tier1_min_score",
+    "tier1_yuan",
+    "tier2_min_score",
+    "tier2_yuan",
+    "tier3_min_score",
+    "tier3_yuan",
+    "tier4_min_score",
+    "tier4_yuan",
+    "base_yuan",
+]
+AWARD_POLICY_VERSION_FIELDS = ["effective_month", *AWARD_POLICY_FIELDS]
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write the reason for this change.")})
+    return reason
+
+
+def _refuse_taken_month(month: date) -> None:
+    if AwardPolicy.objects.filter(effective_month=month).exists():
+        raise ValidationError(
+            {"effective_month": _("A version already starts in that month; edit it instead.")}
+        )
+
+
+def _months_text(months) -> str:
+    return ", ".join(_month_text(m) for m in sorted(months))
+
+
+def award_policy_values_check(values: dict) -> None:
+    """Raise ValidationError (per field) unless the suggestion award tiers run strictly down from 100 to above 0
+    and their amounts do not rise as the value score falls (the database checks the same)."""
+    errors = {}
+    scores = [values.get(f"tier{i}_min_score") for i in range(1, 5)]
+    if None not in scores and not (100 >= scores[0] > scores[1] > scores[2] > scores[3] > 0):
+        errors["tier1_min_score"] = _(
+            "Each tier's minimum value score must be below the one above it, from 100 down to above 0."
+        )
+    amounts = [values.get(f"tier{i}_yuan") for i in range(1, 5)] + [values.get("base_yuan")]
+    if None not in amounts and any(higher < lower for higher, lower in pairwise(amounts)):
+        errors["tier1_yuan"] = _("A lower tier's award may not be larger than a higher tier's.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _published_months_keep_their_versions(effective_months: dict[int, date | None]) -> None:
+    """Refuse a change of effective months that would change the version in force in a published month."""
+    published = star_months_published()
+    before = rules.policy_versions_in_force(award_policy_effective_months(), published)
+    after = rules.policy_versions_in_force(effective_months, published)
+    changed = [month for month in published if before[month] != after[month]]
+    if changed:
+        raise ValidationError(
+            {
+                "effective_month": _(
+                    "%(months)s is published with the version in force then; a version may start only after "
+                    "the last published month (%(last)s)."
+                )
+                % {"months": _months_text(changed), "last": _month_text(published[-1])}
+            }
+        )
+
+
+def _refuse_if_frozen(policy: AwardPolicy) -> None:
+    months = award_policies_frozen().get(policy.pk)
+    if months:
+        raise ValidationError(
+            _(
+                "The published month %(months)s used this award policy version, so it can no longer change: "
+                "add a new version starting after the last published month instead."
+            )
+            % {"months": _months_text(months)}
+        )
+
+
+def _lock_for_policy_edit() -> None:
+    """Serialise award policy edits with each other and with publications: publication locks its month's round
+    first, so a version cannot change while a month that uses it is being published. Call inside atomic()."""
+    list(ServiceStarRound.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    list(AwardPolicy.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
+def award_policy_create(*, effective_month: date, values: dict, reason: str, acting_user) -> AwardPolicy:
+    """Add an award policy version in force from `effective_month` until the next version starts.
+
+    A version may not change what a published month used: it starts after the last published month (or in a
+    gap no published month falls into). Audited with every value and the reason.
+    """
+    _require(acting_user, "incentives.add_awardpolicy")
+    reason = _reason_required(reason)
+    fields_check(values, AWARD_POLICY_FIELDS)
+    if effective_month is None:
+        raise ValidationError({"effective_month": _("Choose the month this version starts in.")})
+    first = first_of_month(effective_month)
+    award_policy_values_check(values)
+    with transaction.atomic():
+        _lock_for_policy_edit()
+        _refuse_taken_month(first)
+        _published_months_keep_their_versions({**award_policy_effective_months(), 0: first})
+        return audited_create(
+            instance=AwardPolicy(effective_month=first, **values),
+            fields=AWARD_POLICY_VERSION_FIELDS,
+            action="incentives.policy.create",
+            reason=reason,
+            acting_user=acting_user,
+        )
+
+
+def award_policy_update(*, policy: AwardPolicy, values: dict, reason: str, acting_user) -> AwardPolicy:
+    """Change an award policy version (its values and, for a dated version, its effective month).
+
+    Refused for a version that a published month used (its budget and amounts are final), and for a new
+    effective month that would change the version of a published month. The default version stays undated.
+    Audited with the old and new value of each changed field and the reason; saving no change writes nothing.
+    """
+    _require(acting_user, "incentives.change_awardpolicy")
+    reason = _reason_required(reason)
+    fields_check(values, AWARD_POLICY_VERSION_FIELDS)
+    values = dict(values)
+    if values.get("effective_month") is not None:
+        values["effective_month"] = first_of_month(values["effective_month"])
+    with transaction.atomic():
+        _lock_for_policy_edit()
+        policy = AwardPolicy.objects.get(pk=policy.pk)
+        _refuse_if_frozen(policy)
+        award_policy_values_check({**{key: getattr(policy, key) for key in AWARD_POLICY_FIELDS}, **values})
+        if "effective_month" in values:
+            month = values["effective_month"]
+            if (policy.effective_month is None) != (month is None):
+                raise ValidationError(
+                    {
+                        "effective_month": _(
+                            "The default version has no effective month, and a dated version keeps one."
+                        )
+                    }
+                )
+            if month != policy.effective_month:
+                _refuse_taken_month(month)
+                _published_months_keep_their_versions({**award_policy_effective_months(), policy.pk: month})
+        return audited_change(
+            instance=policy,
+            changes=values,
+            action="incentives.policy.update",
+            reason=reason,
+            acting_user=acting_user,
+        )
+
+
+def award_policy_delete(*, policy: AwardPolicy, reason: str, acting_user) -> None:
+    """Delete a dated award policy version that no published month used. Audited with its values."""
+    _require(acting_user, "incentives.delete_awardpolicy")
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        _lock_for_policy_edit()
+        policy = AwardPolicy.objects.get(pk=policy.pk)
+        if policy.effective_month is None:
+            raise ValidationError(_("The default version cannot be deleted."))
+        _refuse_if_frozen(policy)
+        audited_delete(
+            instance=policy,
+            fields=AWARD_POLICY_VERSION_FIELDS,
+            action="incentives.policy.delete",
+            reason=reason,
+            acting_user=acting_user,
+        )
 
 
 # --- Service Star rounds -------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ _CONTENT_EDITING = [
     "wagtaildocs.choose_document",
 ]
 
-# The learning-records admin viewsets (Wagtail admin): trainers and HR read them, HR corrects them.
+# The learning-records admin viewsets (Wagtail admin): trainers and HR read them, HR corrects them (through the
+# audited services, which refuse a published month).
 _LEARNING_RECORDS_VIEW = [
     "courses.view_trainingrecord",
     "courses.view_enrolment",
@@ -77,8 +78,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_LEARNING_RECORDS_VIEW,
         "courses.add_trainingrecord",
         "courses.change_trainingrecord",
+        "courses.delete_trainingrecord",
         "courses.add_enrolment",
         "courses.change_enrolment",
+        "courses.delete_enrolment",
         "assessments.manage_questions",
         "assessments.evaluate_staff",
         "assessments.import_evaluations",
@@ -94,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "incentives.view_awardpolicy",
         "incentives.add_awardpolicy",
         "incentives.change_awardpolicy",
+        "incentives.delete_awardpolicy",
         "incentives.view_servicestarpublication",
         "incentives.view_award",
     ],

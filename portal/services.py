@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,97 @@ def audit_record(*, action: str, acting_user=None, target=None, reason: str = ""
         reason=reason,
         data=data,
     )
+
+
+def require_permission(acting_user, permission: str) -> None:
+    """Raise PermissionDenied unless `acting_user` is signed in and holds `permission`."""
+    if acting_user is None or not acting_user.is_authenticated or not acting_user.has_perm(permission):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def audit_value(value):
+    """A field's value as an audit row keeps it (JSON): dates in ISO form, decimals and records as text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def field_changes(instance, values: dict) -> tuple[dict, dict]:
+    """The fields of `values` that differ from `instance`'s, as (old, new) audit values of those fields only."""
+    old, new = {}, {}
+    for name, value in values.items():
+        current = getattr(instance, name)
+        if current != value:
+            old[name], new[name] = audit_value(current), audit_value(value)
+    return old, new
+
+
+def audit_values(instance, fields) -> dict:
+    """The values of `fields` of `instance`, as an audit row keeps them."""
+    return {name: audit_value(getattr(instance, name)) for name in fields}
+
+
+def fields_check(changes: dict, fields) -> None:
+    """Refuse (TypeError, a programming error) a change of anything but `fields`."""
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
+
+
+# A record that people create, correct and delete by hand, each act audited. Call these inside the service's
+# transaction, after its permission and domain checks.
+
+
+def audited_create(*, instance, fields, action: str, reason: str = "", acting_user, **data):
+    """Validate and save the new `instance`; audit the values of its `fields`."""
+    instance.full_clean()
+    instance.save()
+    audit_record(
+        action=action,
+        acting_user=acting_user,
+        target=instance,
+        reason=(reason or "").strip(),
+        new=audit_values(instance, fields),
+        **data,
+    )
+    return instance
+
+
+def audited_change(*, instance, changes: dict, action: str, reason: str = "", acting_user, **data):
+    """Apply `changes` to `instance` (as stored, fetched for update), validate and save it; audit the old and new
+    value of each changed field. No change writes nothing."""
+    old, new = field_changes(instance, changes)
+    if not new:
+        return instance
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    audit_record(
+        action=action,
+        acting_user=acting_user,
+        target=instance,
+        reason=(reason or "").strip(),
+        old=old,
+        new=new,
+        **data,
+    )
+    return instance
+
+
+def audited_delete(*, instance, fields, action: str, reason: str = "", acting_user, **data) -> None:
+    """Delete `instance`; audit the values of its `fields` as they were."""
+    audit_record(
+        action=action,
+        acting_user=acting_user,
+        target=instance,
+        reason=(reason or "").strip(),
+        old=audit_values(instance, fields),
+        **data,
+    )
+    instance.delete()
 
 
 # --- Month locks -------------------------------------------------------------------------------------------
@@ -110,6 +202,31 @@ def staff_create(
             lambda: staff_changed.send(sender=User, staff_ids=[user.pk], created_ids=[user.pk])
         )
     return user
+
+
+def staff_invite(*, user: User, acting_user, request) -> str:
+    """E-mail `user` a link to set their password: an invitation for someone who has none yet (imported
+    people), a password reset otherwise; the link is allauth's password-reset link. HR only. `request` gives
+    the site address the link points to. Returns "invitation" or "password_reset". Audited.
+    """
+    from allauth.account.forms import ResetPasswordForm
+
+    from portal.access import can_manage_people
+
+    if acting_user is None or not acting_user.is_authenticated or not can_manage_people(acting_user):
+        raise PermissionDenied(_("You may not do this."))
+    if not user.email:
+        raise ValidationError(_("%(name)s has no e-mail address; add one first.") % {"name": user.name})
+    if not user.is_active:
+        raise ValidationError(_("%(name)s is inactive; reactivate them first.") % {"name": user.name})
+    kind = "password_reset" if user.has_usable_password() else "invitation"
+    form = ResetPasswordForm(data={"email": user.email})
+    if not form.is_valid():
+        raise ValidationError(form.errors["email"])
+    with transaction.atomic():
+        audit_record(action="staff.invite", acting_user=acting_user, target=user, email=user.email, kind=kind)
+        form.save(request)
+    return kind
 
 
 def staff_end_sessions(*, user: User) -> int:

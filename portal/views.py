@@ -1,16 +1,15 @@
-from allauth.account.forms import ResetPasswordForm
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from portal import services
 from portal.access import can_manage_people, staff_get_for_user, staff_visible_to, visibility_scope
 from portal.navigation import home_panels_for
-from portal.services import audit_record, staff_import
 from portal.staff_file import STAFF_COLUMNS
 from portal.uploads import ImportUploadView
 
@@ -41,16 +40,12 @@ def staff_invite(request, employee_no):
     if not can_manage_people(request.user):
         raise PermissionDenied
     person = staff_get_for_user(request.user, employee_no=employee_no)
-    if not person.email:
-        messages.error(
-            request, gettext_now("%(name)s has no e-mail address; add one first.") % {"name": person.name}
-        )
-        return redirect("portal:profile", employee_no=person.employee_no)
-    form = ResetPasswordForm(data={"email": person.email})
-    if form.is_valid():
-        form.save(request)
-    audit_record(action="staff.invite", acting_user=request.user, target=person)
-    messages.success(request, gettext_now("Invitation sent to %(email)s.") % {"email": person.email})
+    try:
+        services.staff_invite(user=person, acting_user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, gettext_now("Invitation sent to %(email)s.") % {"email": person.email})
     return redirect("portal:profile", employee_no=person.employee_no)
 
 
@@ -85,4 +80,4 @@ class StaffImportView(ImportUploadView):
     success_url = "portal:staff-directory"
 
     def service(self, **kwargs):
-        return staff_import(**kwargs)
+        return services.staff_import(**kwargs)

@@ -16,6 +16,8 @@ from incentives.rules import (
     AwardTier,
     Candidate,
     eligibility_reasons,
+    policy_version_in_force,
+    policy_versions_in_force,
     rank_service_star_candidates,
     ranking_key,
     suggestion_award_amount,
@@ -493,3 +495,16 @@ def test_value_score_is_within_0_and_100_with_two_places_and_always_earns_a_tier
     assert D(0) <= value <= D(100)
     assert value.as_tuple().exponent == -2
     assert suggestion_award_amount(value) in {t.amount_yuan for t in DEFAULT_AWARD_TIERS}
+
+
+def test_the_policy_in_force_is_the_latest_started_version_else_the_default():
+    versions = {1: None, 2: date(2026, 3, 1), 3: date(2026, 11, 1)}
+    assert policy_version_in_force(versions, date(2026, 2, 28)) == 1
+    assert policy_version_in_force(versions, date(2026, 3, 31)) == 2
+    assert policy_versions_in_force(versions, [OCTOBER, date(2026, 11, 1), date(2027, 5, 1)]) == {
+        OCTOBER: 2,
+        date(2026, 11, 1): 3,
+        date(2027, 5, 1): 3,
+    }
+    with pytest.raises(ValueError):
+        policy_version_in_force({2: date(2026, 3, 1)}, date(2026, 1, 1))
