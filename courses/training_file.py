@@ -34,12 +34,9 @@ class TrainingRecordRow:
 def training_file_parse(data: bytes, file_name: str) -> tuple[list[TrainingRecordRow], list[RowError]]:
     """Every valid row of a training records file and every error found (by line). Any error refuses the file."""
     repeated = DuplicateKeys(_("This record (employee, date, category, title) is also on line %(first)s."))
+    key = lambda row: (row.employee_no, row.date, row.category, row.title)  # noqa: E731
     return file_rows_parse(
-        data,
-        file_name,
-        columns=TRAINING_COLUMNS,
-        parse_row=_parse_row,
-        unique=[(repeated, lambda row: (row.employee_no, row.date, row.category, row.title))],
+        data, file_name, columns=TRAINING_COLUMNS, parse_row=_parse_row, unique=[(repeated, key)]
     )
 
 

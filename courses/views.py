@@ -297,8 +297,7 @@ class AttendanceUploadView(ImportUploadView):
     form_class = AttendanceUploadForm
     success_url = "courses:attendance"
 
-    def service(self, **kwargs):
-        return services.attendance_import(**kwargs)
+    service = staticmethod(services.attendance_import)
 
     def service_options(self, cleaned_data: dict) -> dict:
         return {"lesson_id": cleaned_data["lesson"].pk, "on_date": cleaned_data["on_date"]}
@@ -319,5 +318,4 @@ class TrainingRecordImportView(ImportUploadView):
     )
     success_url = "courses:completion-report"
 
-    def service(self, **kwargs):
-        return services.training_records_import(**kwargs)
+    service = staticmethod(services.training_records_import)

@@ -3,6 +3,7 @@ payroll and spend. Set-based: a handful of queries per page, never one per staff
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -92,6 +93,10 @@ class StarRow:
     @property
     def reason_texts(self) -> list[str]:
         return [str(REASON_TEXT[code]) for code in self.reasons]
+
+
+# What a publication freezes of each row (`ServiceStarEntry` has a field of each name).
+FROZEN_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(StarRow))
 
 
 @dataclass
@@ -225,20 +230,7 @@ def _frozen(publication: ServiceStarPublication, round_: ServiceStarRound) -> St
     )
     for entry in ServiceStarEntry.objects.filter(publication=publication).order_by("rank", "employee_no"):
         row = StarRow(
-            staff_id=entry.staff_id,
-            employee_no=entry.employee_no,
-            name=entry.name,
-            department=entry.department,
-            team=entry.team,
-            score=entry.score,
-            kpi=entry.kpi,
-            quality=entry.quality,
-            learning=entry.learning,
-            partial=entry.partial,
-            rank=entry.rank,
-            winner=entry.winner,
-            reasons=list(entry.reasons),
-            exclusion_reason=entry.exclusion_reason,
+            **{name: getattr(entry, name) for name in FROZEN_ROW_FIELDS} | {"reasons": list(entry.reasons)}
         )
         if entry.winner:
             view.winners.append(row)

@@ -39,6 +39,7 @@ from incentives.models import (
     SuggestionStatus,
 )
 from incentives.selectors import (
+    FROZEN_ROW_FIELDS,
     award_policies_frozen,
     award_policy_effective_months,
     award_policy_for_month,
@@ -399,21 +400,7 @@ def service_star_round_publish(*, month: date, acting_user) -> ServiceStarPublic
         ServiceStarEntry.objects.bulk_create(
             [
                 ServiceStarEntry(
-                    publication=publication,
-                    staff_id=row.staff_id,
-                    employee_no=row.employee_no,
-                    name=row.name,
-                    department=row.department,
-                    team=row.team,
-                    score=row.score,
-                    kpi=row.kpi,
-                    quality=row.quality,
-                    learning=row.learning,
-                    partial=row.partial,
-                    rank=row.rank,
-                    winner=row.winner,
-                    reasons=row.reasons,
-                    exclusion_reason=row.exclusion_reason,
+                    publication=publication, **{name: getattr(row, name) for name in FROZEN_ROW_FIELDS}
                 )
                 for row in (*view.winners, *view.runners_up, *view.ineligible)
             ],

@@ -37,7 +37,8 @@ class ImportFileForm(forms.Form):
 
 
 class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """Subclasses set kind, permission_required, title, columns, service and success_url."""
+    """Subclasses set kind, permission_required, title, columns, service (the import's service function, as
+    `service = staticmethod(...)`) and success_url."""
 
     kind = ""
     title = ""

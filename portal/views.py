@@ -79,5 +79,4 @@ class StaffImportView(ImportUploadView):
     )
     success_url = "portal:staff-directory"
 
-    def service(self, **kwargs):
-        return services.staff_import(**kwargs)
+    service = staticmethod(services.staff_import)

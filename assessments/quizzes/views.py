@@ -209,8 +209,7 @@ class QuestionImportView(ImportUploadView):
     def service_options(self, cleaned_data):
         return {"bank_name": cleaned_data["bank"]}
 
-    def service(self, **kwargs):
-        return quiz_services.question_bank_import(**kwargs)
+    service = staticmethod(quiz_services.question_bank_import)
 
 
 @login_required

@@ -35,12 +35,9 @@ def evaluations_file_parse(data: bytes, file_name: str) -> tuple[list[Evaluation
     repeated = DuplicateKeys(
         _("This evaluation (employee, date, kind, evaluator) appears again (first on line %(first)s).")
     )
+    key = lambda row: (row.employee_no, row.date, row.kind, row.evaluator)  # noqa: E731
     return file_rows_parse(
-        data,
-        file_name,
-        columns=EVALUATION_COLUMNS,
-        parse_row=_parse_row,
-        unique=[(repeated, lambda row: (row.employee_no, row.date, row.kind, row.evaluator))],
+        data, file_name, columns=EVALUATION_COLUMNS, parse_row=_parse_row, unique=[(repeated, key)]
     )
 
 

@@ -178,5 +178,4 @@ class EvaluationImportView(ImportUploadView):
     )
     success_url = "portal:home"
 
-    def service(self, **kwargs):
-        return scorecard_services.evaluation_import(**kwargs)
+    service = staticmethod(scorecard_services.evaluation_import)

@@ -351,8 +351,7 @@ class KpiImportView(ImportUploadView):
     success_url = "assessments:scores-overview"
     count_keys = KPI_COUNT_KEYS
 
-    def service(self, **kwargs):
-        return kpi_month_import(**kwargs)
+    service = staticmethod(kpi_month_import)
 
     def service_options(self, cleaned_data):
         return {"month": cleaned_data["month"], "replace": bool(cleaned_data.get("replace"))}
