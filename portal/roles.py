@@ -96,6 +96,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "incentives.change_awardpolicy",
         "incentives.view_servicestarpublication",
         "incentives.view_award",
+        "notifications.manage_notifications",
     ],
 }
 # Administrators hold every HR permission; they are also Django superusers for system settings.

@@ -37,6 +37,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include(portal_patterns)),
+    path("notifications/", include("notifications.urls")),
     path("courses/", include("courses.urls")),
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),
