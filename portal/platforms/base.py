@@ -45,8 +45,10 @@ class PlatformError(Exception):
 
     @property
     def retryable(self) -> bool:
-        """A timeout, a network failure or an HTTP 5xx: the same call may succeed later."""
-        return self.code in ("timeout", "network") or (isinstance(self.code, int) and self.code >= 500)
+        """A timeout, a network failure, an HTTP 5xx or "system busy" (-1): the same call may succeed later."""
+        return self.code in ("timeout", "network", -1) or (
+            isinstance(self.code, int) and 500 <= self.code < 600
+        )
 
 
 @dataclass(frozen=True)
