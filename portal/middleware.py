@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal.platforms.signin import platform_trusted_for_mfa
+
 # Paths a person without the required second factor may still reach: setting it up, logging out, switching
 # language, and static files.
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/", "/verify/")
@@ -17,7 +19,8 @@ def mfa_required_for(user) -> bool:
 
 
 class RequireMFAMiddleware:
-    """allauth has no switch to require MFA for some roles, so HR and admin are sent to set up TOTP first."""
+    """allauth has no switch to require MFA for some roles, so HR and admin are sent to set up TOTP first —
+    unless this session signed in through a platform that SSO_MFA_TRUSTED trusts as their second factor."""
 
     session_key = "portal_mfa_ok"
 
@@ -26,7 +29,12 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and mfa_required_for(user) and not request.path.startswith(MFA_EXEMPT_PREFIXES):
+        if (
+            user is not None
+            and mfa_required_for(user)
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not platform_trusted_for_mfa(request)
+        ):
             if request.session.get(self.session_key) != user.pk:
                 if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                     return redirect(reverse("mfa_activate_totp"))

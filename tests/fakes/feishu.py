@@ -18,6 +18,7 @@ class FakeFeishu(FakePlatform):
             ("GET", "/open-apis/authen/v1/index"): self.authorize_page,
             ("GET", "/open-apis/authen/v1/authorize"): self.authorize_page,
             ("POST", "/open-apis/auth/v3/app_access_token/internal"): self.app_access_token,
+            ("POST", "/open-apis/auth/v3/app_access_token/internal/"): self.app_access_token,
             ("POST", "/open-apis/auth/v3/tenant_access_token/internal"): self.tenant_access_token,
             ("POST", "/open-apis/authen/v1/access_token"): self.user_access_token,
             ("GET", "/open-apis/authen/v1/user_info"): self.user_info,
