@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal.platforms import sign_in_origins
 from portal.platforms.signin import platform_trusted_for_mfa
 
 # Paths a person without the required second factor may still reach: setting it up, logging out, switching
@@ -51,7 +52,8 @@ class SecurityHeadersMiddleware:
     csp = (
         "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
         "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
-        "font-src 'self' data:; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'"
+        "font-src 'self' data:; frame-ancestors 'self'; form-action 'self'{sign_in}; base-uri 'self'; "
+        "object-src 'none'"
     )
 
     def __init__(self, get_response):
@@ -59,7 +61,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
+        # The platform sign-in buttons post to the portal, which redirects to the platform's authorize page:
+        # form-action covers that redirect, so it names the enabled platforms' login origins.
+        sign_in = "".join(f" {origin}" for origin in sign_in_origins())
+        response.headers.setdefault("Content-Security-Policy", self.csp.format(sign_in=sign_in))
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")

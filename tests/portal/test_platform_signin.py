@@ -242,3 +242,12 @@ def test_a_password_login_after_a_trusted_platform_needs_the_second_factor_again
     client.post(LOGIN, {"login": "H0003", "password": "correct-horse-battery"})
     response = client.get(HOME)
     assert response.status_code == 302 and "/accounts/2fa/totp/activate" in response["Location"]
+
+
+def test_the_sign_in_forms_may_redirect_to_the_enabled_platforms_only(client, dingtalk_fake):
+    # The browser enforces form-action on the redirect that follows the button's POST.
+    assert f"form-action 'self' {dingtalk_fake.url};" in client.get(LOGIN).headers["Content-Security-Policy"]
+
+
+def test_without_platforms_forms_post_to_the_portal_only(client):
+    assert "form-action 'self';" in client.get(LOGIN).headers["Content-Security-Policy"]
