@@ -17,6 +17,7 @@ from portal.tabular import (
     parse_choice,
     parse_date,
     parse_employee_no,
+    parse_mobile,
     parse_text,
 )
 
@@ -150,8 +151,10 @@ def staff_update(*, user: User, acting_user, **changes) -> User:
 
 
 STAFF_COLUMNS = ["employee_no", "name", "email", "department", "team", "role", "hire_date", "onboarded_on"]
+# Optional: files without it import as before.
+STAFF_OPTIONAL_COLUMNS = ["mobile"]
 STAFF_COUNT_KEYS = ["created", "updated", "unchanged"]
-_PROFILE_FIELDS = ("name", "email", "department_id", "team_id", "role", "hire_date", "onboarded_on")
+_PROFILE_FIELDS = ("name", "email", "mobile", "department_id", "team_id", "role", "hire_date", "onboarded_on")
 
 
 @dataclass
@@ -165,6 +168,7 @@ class _StaffRow:
     role: str
     hire_date: date | None
     onboarded_on: date | None
+    mobile: str | None = None
 
 
 def _parse_staff_row(line: int, cells: dict[str, str], errors: list[RowError]) -> _StaffRow | None:
@@ -181,6 +185,7 @@ def _parse_staff_row(line: int, cells: dict[str, str], errors: list[RowError]) -
     role = row.take(parse_choice, "role", choices=Role.values)
     hire_date = row.take(parse_date, "hire_date", allow_blank=True)
     onboarded_on = row.take(parse_date, "onboarded_on", allow_blank=True)
+    mobile = row.take(parse_mobile, "mobile")
     if row.errors:
         errors.extend(row.errors)
         return None
@@ -194,17 +199,22 @@ def _parse_staff_row(line: int, cells: dict[str, str], errors: list[RowError]) -
         role,
         hire_date,
         onboarded_on,
+        mobile,
     )
 
 
 def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_user=None) -> ImportResult:
     """Upsert the roster by employee number, all or nothing.
 
-    Departments and teams are created as named. A blank optional cell (email, department, team, dates) keeps
-    the stored value; in particular a blank `onboarded_on` never erases a recorded completion. New accounts get
+    Departments and teams are created as named. A blank optional cell (email, mobile, department, team, dates)
+    keeps the stored value; in particular a blank `onboarded_on` never erases a recorded completion. The
+    optional `mobile` column (a mainland mobile number, unique like e-mail) is how DingTalk, Feishu and WeCom
+    sign-in and messages find people whose job number the platform does not keep. New accounts get
     no usable password: people set one through the invitation / password-reset e-mail.
     """
-    table, refusal = read_import_table(data, file_name, required=STAFF_COLUMNS, count_keys=STAFF_COUNT_KEYS)
+    table, refusal = read_import_table(
+        data, file_name, required=STAFF_COLUMNS, optional=STAFF_OPTIONAL_COLUMNS, count_keys=STAFF_COUNT_KEYS
+    )
     if refusal is not None:
         return refusal
 
@@ -212,6 +222,7 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
     rows: list[_StaffRow] = []
     first_line_of: dict[str, int] = {}
     email_line: dict[str, tuple[int, str]] = {}
+    mobile_line: dict[str, tuple[int, str]] = {}
     for line, cells in table.rows:
         row = _parse_staff_row(line, cells, errors)
         if row is None:
@@ -239,6 +250,18 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
                 )
                 continue
             email_line[row.email] = (line, row.employee_no)
+        if row.mobile:
+            if row.mobile in mobile_line:
+                errors.append(
+                    RowError(
+                        line=line,
+                        column="mobile",
+                        message=_("mobile: %(mobile)s is also given on line %(first)s.")
+                        % {"mobile": row.mobile, "first": mobile_line[row.mobile][0]},
+                    )
+                )
+                continue
+            mobile_line[row.mobile] = (line, row.employee_no)
         rows.append(row)
 
     existing = {u.employee_no: u for u in User.objects.filter(employee_no__in=first_line_of)}
@@ -254,6 +277,20 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
                         column="email",
                         message=_("email: %(email)s already belongs to %(other)s.")
                         % {"email": email, "other": employee_no},
+                    )
+                )
+    if mobile_line:
+        for mobile, employee_no in User.objects.filter(mobile__in=list(mobile_line)).values_list(
+            "mobile", "employee_no"
+        ):
+            line, importing_no = mobile_line[mobile]
+            if employee_no != importing_no:
+                errors.append(
+                    RowError(
+                        line=line,
+                        column="mobile",
+                        message=_("mobile: %(mobile)s already belongs to %(other)s.")
+                        % {"mobile": mobile, "other": employee_no},
                     )
                 )
     if errors:
@@ -284,6 +321,8 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
             values = {"name": row.name, "role": row.role}
             if row.email is not None:
                 values["email"] = row.email
+            if row.mobile:
+                values["mobile"] = row.mobile
             if row.department:
                 values["department_id"] = getattr(departments.get(row.department), "pk", None)
             if row.team:

@@ -79,6 +79,14 @@ SSO_OIDC_ENABLED = bool(os.environ.get("SSO_OIDC_SERVER_URL"))
 if SSO_OIDC_ENABLED:
     INSTALLED_APPS.append("allauth.socialaccount.providers.openid_connect")
 
+# DingTalk, Feishu and WeCom sign-in: the providers are always installed (their URLs exist), and each shows on
+# the login page only when its SSO_<PLATFORM>_* settings below are set (portal.platforms.platform_configured).
+INSTALLED_APPS += [
+    "portal.platforms.providers.dingtalk",
+    "portal.platforms.providers.feishu",
+    "portal.platforms.providers.wecom",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

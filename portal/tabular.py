@@ -46,6 +46,8 @@ _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000:
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot carry
+_MOBILE_NOISE = re.compile(r"[\s\-()（）]")
+_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
 _XML_SAFE_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii"}
 
 
@@ -727,6 +729,32 @@ def parse_employee_no(text: str, *, column: str = "employee_no") -> str:
             column,
         )
     return text
+
+
+def normalise_mobile(text: str | None) -> str | None:
+    """A mainland mobile number as its 11 digits (`+86 138-0013-8000` → `13800138000`), or None if it is not one."""
+    if not text:
+        return None
+    digits = _MOBILE_NOISE.sub("", _half_width(str(text)))
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix) :]
+            break
+    return digits if _MAINLAND_MOBILE.fullmatch(digits) else None
+
+
+def parse_mobile(text: str, *, column: str = "mobile", allow_blank: bool = True) -> str | None:
+    """A mainland mobile number (spaces, hyphens and a +86 prefix allowed), stored as its 11 digits."""
+    if not text.strip():
+        return _blank(column, allow_blank)
+    mobile = normalise_mobile(text)
+    if mobile is None:
+        raise FieldError(
+            _("%(column)s: %(value)s is not a mainland mobile number (11 digits starting with 1).")
+            % {"column": column, "value": text.strip()},
+            column,
+        )
+    return mobile
 
 
 # --- Exports ---------------------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ platforms lives beside this, in `portal.platforms.providers` (allauth providers)
 Every failure of a platform (its error code, an HTTP 5xx, a timeout) raises `PlatformError`.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 from portal.platforms.base import PlatformClient, PlatformError, PlatformProfile, normalise_mobile
@@ -33,6 +35,7 @@ __all__ = [
     "normalise_mobile",
     "platform_client",
     "platform_configured",
+    "sign_in_origins",
 ]
 
 
@@ -62,3 +65,21 @@ def platform_client(name: str) -> PlatformClient:
     from portal.platforms.wecom import WeComClient
 
     return WeComClient()
+
+
+def sign_in_origins() -> list[str]:
+    """The origins of the enabled platforms' authorize pages, which the sign-in buttons' forms redirect to (the
+    Content-Security-Policy's form-action must allow them, or the browser stops the redirect)."""
+    bases = {
+        "dingtalk": ("SSO_DINGTALK_LOGIN_BASE",),
+        "feishu": ("SSO_FEISHU_API_BASE",),
+        "wecom": ("SSO_WECOM_LOGIN_BASE", "SSO_WECOM_OAUTH_BASE"),
+    }
+    origins = []
+    for name in enabled_platforms():
+        for key in bases[name]:
+            parts = urlsplit(getattr(settings, key))
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+    return origins

@@ -1,7 +1,6 @@
 """What the three platform clients share: the error they raise, HTTP with short timeouts, cached access tokens,
 and a cached index of the company directory for the lookups a platform offers no API for."""
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -9,25 +8,14 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
+from portal.tabular import normalise_mobile
+
+__all__ = ["PlatformClient", "PlatformError", "PlatformProfile", "normalise_mobile"]
+
 # How long an index of the whole directory (job number → user id) is reused before it is walked again.
 DIRECTORY_INDEX_SECONDS = 3600
 # A cached token is dropped this long before the platform says it expires.
 TOKEN_MARGIN_SECONDS = 300
-
-_MOBILE_NOISE = re.compile(r"[\s\-()（）]")
-_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
-
-
-def normalise_mobile(text: str | None) -> str | None:
-    """A mainland mobile number as its 11 digits (`+86 138-0013-8000` → `13800138000`), or None if it is not one."""
-    if not text:
-        return None
-    digits = _MOBILE_NOISE.sub("", str(text))
-    for prefix in ("+86", "0086", "86"):
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix) :]
-            break
-    return digits if _MAINLAND_MOBILE.fullmatch(digits) else None
 
 
 class PlatformError(Exception):
@@ -45,8 +33,10 @@ class PlatformError(Exception):
 
     @property
     def retryable(self) -> bool:
-        """A timeout, a network failure or an HTTP 5xx: the same call may succeed later."""
-        return self.code in ("timeout", "network") or (isinstance(self.code, int) and self.code >= 500)
+        """A timeout, a network failure, an HTTP 5xx or "system busy" (-1): the same call may succeed later."""
+        return self.code in ("timeout", "network", -1) or (
+            isinstance(self.code, int) and 500 <= self.code < 600
+        )
 
 
 @dataclass(frozen=True)

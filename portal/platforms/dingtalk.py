@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal.platforms.base import PlatformClient, PlatformError, PlatformProfile, normalise_mobile
 
 USER_NOT_FOUND = 60121  # 找不到该用户: not a member of this company
+CODE_NOT_FOUND = 40078  # 不存在的临时授权码: a code this corp did not issue (another company's, or stale)
 CONTACT_TYPE_EXTERNAL = 1  # getbyunionid: an external contact, not staff
 
 
@@ -51,7 +52,7 @@ class DingTalkClient(PlatformClient):
         try:
             result = self._oapi(path, payload).get("result") or {}
         except PlatformError as error:
-            if error.code == USER_NOT_FOUND:
+            if error.code in (USER_NOT_FOUND, CODE_NOT_FOUND):
                 return None
             raise
         if result.get("contact_type") == CONTACT_TYPE_EXTERNAL:
@@ -68,7 +69,8 @@ class DingTalkClient(PlatformClient):
         return self._user_id_or_none("/topapi/user/getbyunionid", {"unionid": union_id})
 
     def user_id_by_auth_code(self, code: str) -> str | None:
-        """The userid behind an in-app auth code (免登码 from dd.runtime.permission.requestAuthCode)."""
+        """The userid behind an in-app auth code (免登码 from dd.runtime.permission.requestAuthCode); None when
+        this corp did not issue the code."""
         return self._user_id_or_none("/topapi/v2/user/getuserinfo", {"code": code})
 
     def profile(self, user_id: str) -> PlatformProfile:

@@ -94,6 +94,15 @@ class FeishuClient(PlatformClient):
                         mobile=normalise_mobile(member.get("mobile")),
                     )
 
+    def current_user(self, user_access_token: str) -> dict:
+        """The signed-in user's profile (open_id, tenant_key, employee_no, mobile…) from their user token."""
+        body = self._http(
+            "GET",
+            f"{settings.SSO_FEISHU_API_BASE}/open-apis/authen/v1/user_info",
+            headers={"Authorization": f"Bearer {user_access_token}"},
+        )
+        return body.get("data") or {}
+
     # --- Messages -----------------------------------------------------------------------------------------
 
     def send_message(self, *, user_id: str, title: str, text: str, url: str | None = None) -> None:
