@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications import channels, rules
 from notifications.models import Delivery, DeliveryStatus
-from notifications.selectors import policy_get
+from notifications.selectors import message_language, policy_get, preference_get
 
 log = logging.getLogger("notifications")
 
@@ -34,8 +34,11 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Attemp
     if not claimed:
         return AttemptOutcome("skipped")
     delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    person = delivery.notification.recipient
     try:
-        channels.send(delivery)
+        # What a platform client adds to the message (a button's label) is in the person's language too.
+        with translation.override(message_language(person, preference_get(person))):
+            channels.send(delivery)
     except channels.DeliveryError as error:
         return _record_failure(delivery, error.code, error.message, final=error.final, now=now)
     except Exception as error:  # an unexpected failure must not leave the row "sending"
