@@ -35,8 +35,9 @@ def register_kind(kind: str, label) -> None:
     _labels.setdefault(kind, label)
 
 
-def kind_label(kind: str) -> str:
-    return str(_labels.get(kind, kind))
+def kind_label(kind: str):
+    """The kind's name for people (a lazy translation: it takes the language it is rendered in)."""
+    return _labels.get(kind, kind)
 
 
 def kind_choices() -> list[tuple[str, object]]:

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from notifications.kinds import REMINDER_KINDS, kind_label
@@ -24,6 +24,7 @@ from notifications.models import NotificationPolicy, ReminderSent
 from notifications.rules import DECISION_WAIT_DAYS
 from notifications.selectors import policy_get
 from notifications.services import OutgoingMessage, SendResult, messages_send
+from portal.models import Role
 
 # The kinds whose items are a person's overdue work: their team lead's daily digest lists them.
 DIGEST_KINDS = ("module_overdue", "onboarding_behind", "sop_unread")
@@ -107,7 +108,9 @@ def lead_digests(found: list[Reminder], *, today: date) -> list[Reminder]:
     }
     leads_by_team = defaultdict(list)
     for pk, team_id in User.objects.filter(
-        role="team_lead", is_active=True, team_id__in={p["team_id"] for p in people.values() if p["team_id"]}
+        role=Role.TEAM_LEAD,
+        is_active=True,
+        team_id__in={p["team_id"] for p in people.values() if p["team_id"]},
     ).values_list("pk", "team_id"):
         leads_by_team[team_id].append(pk)
     entries = defaultdict(list)
@@ -122,12 +125,16 @@ def lead_digests(found: list[Reminder], *, today: date) -> list[Reminder]:
                 {
                     "name": person["name"],
                     "employee_no": person["employee_no"],
-                    "what": kind_label(reminder.kind),
+                    "kind": reminder.kind,
+                    "what": kind_label(reminder.kind),  # lazy: rendered in the lead's language
                     "title": reminder.title,
                     "due_on": reminder.due_on,
                 }
             )
-    url = reverse("courses:team-matrix") if _has_url("courses:team-matrix") else ""
+    try:
+        url = reverse("courses:team-matrix")
+    except NoReverseMatch:  # the URL of a higher app, looked up by name
+        url = ""
     return [
         Reminder(
             recipient_id=lead_id,
@@ -135,20 +142,10 @@ def lead_digests(found: list[Reminder], *, today: date) -> list[Reminder]:
             key=today.isoformat(),
             title="",
             url=url,
-            data={"entries": sorted(items, key=lambda e: (e["employee_no"], e["what"], e["title"]))},
+            data={"entries": sorted(items, key=lambda e: (e["employee_no"], e["kind"], e["title"]))},
         )
         for lead_id, items in entries.items()
     ]
-
-
-def _has_url(name: str) -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def reminders_run(*, today: date, dry_run: bool = False, now: datetime | None = None) -> RunResult:

@@ -21,6 +21,11 @@ def dummy_tasks(settings):
     return default_task_backend
 
 
+def queued_deliveries(backend) -> list:
+    """The delivery tasks a DummyBackend recorded (Wagtail records search-index updates there too)."""
+    return [result for result in backend.results if result.task.name == "deliver_notification"]
+
+
 def yesterday_at(hour: int, minute: int = 0):
     """A moment of yesterday on the Shanghai clock: in the past, so a delivery due then is due now."""
     local = timezone.localtime() - timedelta(days=1)

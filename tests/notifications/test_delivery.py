@@ -15,7 +15,7 @@ from notifications.services import deliveries_requeue_due, delivery_resend, noti
 from notifications.tasks import deliver_notification
 from portal.models import AuditEvent
 from tests.factories import StaffFactory
-from tests.notifications.conftest import due_context
+from tests.notifications.conftest import due_context, queued_deliveries
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,10 @@ def test_a_failed_email_is_retried_later_each_time_then_marked_failed_with_its_e
     with django_capture_on_commit_callbacks(execute=True):
         notify(person, "module_due", due_context())
     delivery = Delivery.objects.get()
-    assert [r.args for r in dummy_tasks.results] == [[delivery.pk]]
+    assert [r.args for r in queued_deliveries(dummy_tasks)] == [[delivery.pk]]
     waits = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        queued_before = len(dummy_tasks.results)
+        queued_before = len(queued_deliveries(dummy_tasks))
         with django_capture_on_commit_callbacks(execute=True):
             outcome = _run_due(delivery)
         delivery.refresh_from_db()
@@ -48,12 +48,12 @@ def test_a_failed_email_is_retried_later_each_time_then_marked_failed_with_its_e
         assert delivery.error == "Connection unexpectedly closed"
         if attempt < MAX_ATTEMPTS:
             assert outcome == "retry" and delivery.status == DeliveryStatus.QUEUED
-            (retry,) = dummy_tasks.results[queued_before:]
+            (retry,) = queued_deliveries(dummy_tasks)[queued_before:]
             assert retry.task.run_after == delivery.next_attempt_at
             waits.append(retry.task.run_after - delivery.last_attempt_at)
         else:
             assert outcome == "failed" and delivery.status == DeliveryStatus.FAILED
-            assert delivery.next_attempt_at is None and len(dummy_tasks.results) == queued_before
+            assert delivery.next_attempt_at is None and len(queued_deliveries(dummy_tasks)) == queued_before
     assert waits == sorted(waits) and len(set(waits)) == len(waits), "each wait longer than the last"
     assert waits[0] == timedelta(minutes=1) and waits[-1] == timedelta(hours=12)
 
@@ -113,7 +113,7 @@ def test_the_safety_net_queues_due_deliveries_and_those_whose_worker_died(dummy_
         status=DeliveryStatus.SENDING, last_attempt_at=timezone.now() - timedelta(hours=1)
     )
     assert deliveries_requeue_due() == 2
-    assert sorted(r.args[0] for r in dummy_tasks.results if r.task.name == "deliver_notification") == [
+    assert sorted(r.args[0] for r in queued_deliveries(dummy_tasks)) == [
         first.pk,
         second.pk,
     ]

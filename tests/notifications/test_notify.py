@@ -8,7 +8,7 @@ from django.core import mail
 from notifications.models import Delivery, DeliveryStatus, Notification, NotificationPolicy
 from notifications.services import notify, preference_update
 from tests.factories import StaffFactory
-from tests.notifications.conftest import due_context, tomorrow_at, yesterday_at
+from tests.notifications.conftest import due_context, queued_deliveries, tomorrow_at, yesterday_at
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_quiet_hours_hold_the_email_until_morning_but_the_centre_shows_it_at_onc
     morning = (late + timedelta(days=1)).replace(hour=8, minute=0)
     assert delivery.held and delivery.status == DeliveryStatus.QUEUED
     assert delivery.next_attempt_at == morning
-    (queued,) = dummy_tasks.results
+    (queued,) = queued_deliveries(dummy_tasks)
     assert queued.task.run_after == morning and queued.args == [delivery.pk]
     assert Notification.objects.filter(pk=notification.pk, read_at__isnull=True).exists()
     # Run early (a second worker, a stray enqueue), the attempt leaves it for the morning.

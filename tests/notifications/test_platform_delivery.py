@@ -13,7 +13,7 @@ from notifications.services import notify
 from notifications.tasks import deliver_notification
 from portal.models import PlatformIdentity
 from tests.factories import StaffFactory
-from tests.notifications.conftest import due_context
+from tests.notifications.conftest import due_context, queued_deliveries
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +61,13 @@ def test_a_dingtalk_notice_is_retried_after_a_500_with_a_longer_wait_each_time(
     waits = []
     for expected in ("retry", "retry", "sent"):
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
-        before = len(dummy_tasks.results)
+        before = len(queued_deliveries(dummy_tasks))
         with django_capture_on_commit_callbacks(execute=True):
             assert deliver_notification.call(delivery.pk) == expected
         delivery.refresh_from_db()
         if expected == "retry":
             assert delivery.status == DeliveryStatus.QUEUED and delivery.error_code == "500"
-            (retry,) = dummy_tasks.results[before:]
+            (retry,) = queued_deliveries(dummy_tasks)[before:]
             waits.append(retry.task.run_after - delivery.last_attempt_at)
     assert waits == [timedelta(minutes=1), timedelta(minutes=5)]
     assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 3 and delivery.error == ""
