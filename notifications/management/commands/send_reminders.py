@@ -1,13 +1,31 @@
 """`send_reminders [--date YYYY-MM-DD] [--dry-run] [--json]`: the daily reminder run (a cron job or systemd timer,
 see docs/deployment.md). Idempotent: each reminder goes once per person and trigger, however often it runs."""
 
+import re
+from datetime import date
+
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.kinds import REMINDER_KINDS
 from notifications.reminders import reminders_run
 from notifications.rules import CHANNELS
 from portal.management.base import JsonCommand, write_json
-from portal.tabular import FieldError, parse_date
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(text: str) -> date:
+    """A calendar day written YYYY-MM-DD; anything else (or an impossible date) raises ValueError."""
+    text = text.strip()
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(
+        _("--date: %(value)s is not a date; write YYYY-MM-DD, e.g. 2026-10-01.") % {"value": text}
+    )
 
 
 class Command(JsonCommand):
@@ -26,8 +44,8 @@ class Command(JsonCommand):
         given = options.get("date")
         if given:
             try:
-                today = parse_date(given, column="--date")
-            except FieldError as exc:
+                today = parse_day(given)
+            except ValueError as exc:
                 self.fail(
                     options,
                     str(exc),
