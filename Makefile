@@ -11,7 +11,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk 
 TEST_DEBS := $(RUN_DEBS) poppler-utils zbar-tools chromium
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test setup sysdeps-run sysdeps-test lint format messages migrate demo totp bench loadtest prod-check clean
+.PHONY: run test setup sysdeps-run sysdeps-test lint format messages migrate demo totp bench loadtest prod-check clean vendor-js
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ loadtest: setup
 prod-check: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=prod-check-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
 	DJANGO_ALLOWED_HOSTS=portal.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+# The DingTalk client script of the in-app sign-in, rebuilt from its npm package (the result is committed).
+vendor-js:
+	bash scripts/vendor-dingtalk-jsapi.sh
 
 clean:
 	rm -rf $(VENV) staticfiles

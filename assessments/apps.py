@@ -49,6 +49,19 @@ class AssessmentsConfig(AppConfig):
         lesson_completed.connect(
             certificate_receivers.on_lesson_completed, dispatch_uid="assessments.leadership"
         )
+        from assessments.certificates.reminders import certificate_expiring_reminders
+        from assessments.quizzes.reminders import essays_waiting_reminders, quiz_closing_reminders
+        from assessments.scorecards.reminders import dispute_waiting_reminders
+        from notifications.reminders import register_reminder_finder
+
+        for finder in (
+            quiz_closing_reminders,
+            certificate_expiring_reminders,
+            essays_waiting_reminders,
+            dispute_waiting_reminders,
+        ):
+            register_reminder_finder(finder)
+
         register_nav(_("My quizzes"), "assessments:my-quizzes", order=20)
         register_nav(_("My evaluations"), "assessments:my-evaluations", order=22)
         register_nav(_("My certificates"), "assessments:my-certificates", order=24)

@@ -57,6 +57,13 @@ class CoursesConfig(AppConfig):
             }
         )
 
+        from courses import reminders
+        from notifications.reminders import register_reminder_finder
+
+        register_reminder_finder(reminders.monthly_module_reminders)
+        register_reminder_finder(reminders.onboarding_behind_reminders)
+        register_reminder_finder(reminders.sop_unread_reminders)
+
         learners = [Role.NEW_HIRE, Role.AGENT, Role.TEAM_LEAD, Role.MANAGER]
         register_nav(_("My training"), "courses:my-training", roles=learners, order=10)
         register_nav(

@@ -192,3 +192,11 @@ def text_diff(old: list[str], new: list[str]) -> list[tuple[str, str]]:
         out.extend(("removed", line) for line in old[a1:a2])
         out.extend(("added", line) for line in new[b1:b2])
     return out
+
+
+def onboarding_expected_hours(*, planned: Decimal, elapsed_days: int, window_days: int) -> Decimal:
+    """Hours someone keeping the planned pace has done after `elapsed_days` full calendar days of an onboarding
+    that takes `window_days`: an even share per day, all of it once the window has passed."""
+    if window_days <= 0:
+        return planned
+    return planned * min(max(elapsed_days, 0), window_days) / window_days

@@ -700,3 +700,12 @@ def sop_revisions_with_missing(*, viewer, limit: int = 5) -> list[dict]:
         {"revision": r, "missing": sop_unacknowledged_staff(viewer=viewer, sop_revision=r).count()}
         for r in revisions
     ]
+
+
+def programme_staff_ids(*, programme_id: int) -> list[int]:
+    """Active people enrolled in a programme (a quiz's takers, for its closing reminder)."""
+    return list(
+        Enrolment.objects.filter(programme_id=programme_id, staff__is_active=True)
+        .order_by("staff_id")
+        .values_list("staff_id", flat=True)
+    )

@@ -30,6 +30,17 @@ class IncentivesConfig(AppConfig):
                 "incentives.suggestion.submit": _("Suggestion submitted"),
             }
         )
+        from incentives import reminders
+        from notifications.reminders import register_reminder_finder
+
+        for finder in (
+            reminders.star_round_reminders,
+            reminders.case_nomination_reminders,
+            reminders.suggestion_reminders,
+            reminders.suggestion_status_reminders,
+        ):
+            register_reminder_finder(finder)
+
         register_nav(_("Recognition wall"), "incentives:wall", order=60)
         register_nav(_("My awards"), "incentives:my-awards", order=61)
         register_nav(_("Suggestions"), "incentives:suggestions", order=62)

@@ -753,27 +753,12 @@ def suggestion_mark_implemented(*, suggestion: Suggestion, acting_user) -> Sugge
 
 
 def suggestion_summaries_send(*, month: date) -> int:
-    """E-mail each submitter the status of their suggestions for `month` (open in it or decided in it), after
-    the surrounding transaction commits. Returns the number of mails queued."""
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
+    """Send each submitter the status of their suggestions for `month` (open in it or decided in it) through
+    the notification service (`suggestion_status`: the notification centre, e-mail and their platform), each
+    person once per month: the daily reminder run sends the previous month's the same way. Deliveries leave
+    after the surrounding transaction commits. Returns the number of people notified."""
+    from incentives.reminders import suggestion_status_for_month
+    from notifications.reminders import reminders_deliver
 
-    from incentives.selectors import suggestion_month_summary
-
-    first = first_of_month(month)
-    summary = suggestion_month_summary(first)
-    messages_out = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for items in summary.values():
-            submitter = items[0].submitter
-            if not submitter.email or not submitter.is_active:
-                continue
-            context = {"person": submitter, "month": first, "suggestions": items}
-            subject = render_to_string("incentives/email/suggestion_summary_subject.txt", context).strip()
-            body = render_to_string("incentives/email/suggestion_summary.txt", context)
-            messages_out.append((subject, body, settings.DEFAULT_FROM_EMAIL, [submitter.email]))
-    if messages_out:
-        transaction.on_commit(lambda: send_mass_mail(messages_out, fail_silently=False))
-    return len(messages_out)
+    result = reminders_deliver(suggestion_status_for_month(month), today=timezone.localdate())
+    return len(result.notifications)

@@ -29,6 +29,7 @@ class PortalConfig(AppConfig):
                 "import.questions": _("Questions imported"),
                 "import.evaluations": _("Evaluations imported"),
                 "import.kpis": _("KPIs imported"),
+                "sso.refused": _("Sign-in through DingTalk, Feishu or WeCom refused"),
             }
         )
 

@@ -138,6 +138,7 @@ def file_rows_parse(
     file_name: str,
     *,
     columns: Sequence[str],
+    optional: Sequence[str] = (),
     parse_row: Callable[[RowParser], Row],
     unique: Sequence[tuple[DuplicateKeys, Callable[[Row], Hashable | None]]] = (),
 ) -> tuple[list[Row], list[RowError]]:
@@ -147,7 +148,7 @@ def file_rows_parse(
     the `RowParser` (a row with any cell error is left out); then each `unique` check in turn refuses a row whose
     key an earlier line had (the later checks do not see that row).
     """
-    table = read_table(data, file_name, required=columns)
+    table = read_table(data, file_name, required=columns, optional=optional)
     if table.errors:
         return [], table.errors
     if not table.rows:

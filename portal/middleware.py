@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal.platforms import sign_in_origins
+from portal.platforms.signin import platform_trusted_for_mfa
+
 # Paths a person without the required second factor may still reach: setting it up, logging out, switching
 # language, and static files.
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/", "/verify/")
@@ -17,7 +20,8 @@ def mfa_required_for(user) -> bool:
 
 
 class RequireMFAMiddleware:
-    """allauth has no switch to require MFA for some roles, so HR and admin are sent to set up TOTP first."""
+    """allauth has no switch to require MFA for some roles, so HR and admin are sent to set up TOTP first —
+    unless this session signed in through a platform that SSO_MFA_TRUSTED trusts as their second factor."""
 
     session_key = "portal_mfa_ok"
 
@@ -26,7 +30,12 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and mfa_required_for(user) and not request.path.startswith(MFA_EXEMPT_PREFIXES):
+        if (
+            user is not None
+            and mfa_required_for(user)
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not platform_trusted_for_mfa(request)
+        ):
             if request.session.get(self.session_key) != user.pk:
                 if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                     return redirect(reverse("mfa_activate_totp"))
@@ -43,7 +52,8 @@ class SecurityHeadersMiddleware:
     csp = (
         "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
         "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
-        "font-src 'self' data:; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'"
+        "font-src 'self' data:; frame-ancestors 'self'; form-action 'self'{sign_in}; base-uri 'self'; "
+        "object-src 'none'"
     )
 
     def __init__(self, get_response):
@@ -51,7 +61,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
+        # The platform sign-in buttons post to the portal, which redirects to the platform's authorize page:
+        # form-action covers that redirect, so it names the enabled platforms' login origins.
+        sign_in = "".join(f" {origin}" for origin in sign_in_origins())
+        response.headers.setdefault("Content-Security-Policy", self.csp.format(sign_in=sign_in))
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")

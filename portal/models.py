@@ -87,6 +87,9 @@ class User(AbstractUser):
     employee_no = models.CharField(_("employee number"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True, default="")
+    # A mainland mobile number (11 digits): how DingTalk, Feishu and WeCom find the person when their job number
+    # is not kept there.
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True, default="")
     department = models.ForeignKey(
         Department,
         null=True,
@@ -116,6 +119,9 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 fields=["email"], condition=~Q(email=""), name="user_unique_nonblank_email"
             ),
+            models.UniqueConstraint(
+                fields=["mobile"], condition=~Q(mobile=""), name="user_unique_nonblank_mobile"
+            ),
         ]
         indexes = [models.Index(fields=["role", "is_active"], name="user_role_active_idx")]
         permissions = [
@@ -140,6 +146,45 @@ class User(AbstractUser):
     @property
     def is_in_service(self) -> bool:
         return self.role in IN_SERVICE_ROLES
+
+
+class Platform(models.TextChoices):
+    DINGTALK = "dingtalk", _("DingTalk")
+    FEISHU = "feishu", _("Feishu")
+    WECOM = "wecom", _("WeCom")
+
+
+class PlatformIdentity(models.Model):
+    """A person's user id on the company's DingTalk, Feishu or WeCom: what messages there are addressed to.
+
+    Recorded when the person signs in through the platform, or when the portal found them through the
+    platform's contacts API by their job number or mobile (so people are reached who never signed in there).
+    """
+
+    class Source(models.TextChoices):
+        SIGN_IN = "sign_in", _("sign-in")
+        CONTACTS = "contacts", _("contacts lookup")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="platform_identities", verbose_name=_("staff member")
+    )
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    platform_user_id = models.CharField(_("platform user id"), max_length=128)
+    source = models.CharField(_("found by"), max_length=16, choices=Source.choices)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("platform identity")
+        verbose_name_plural = _("platform identities")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "platform"], name="platformidentity_one_per_platform"),
+            models.UniqueConstraint(
+                fields=["platform", "platform_user_id"], name="platformidentity_unique_platform_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.platform}:{self.platform_user_id}"
 
 
 class MonthLock(models.Model):

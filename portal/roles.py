@@ -100,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "incentives.delete_awardpolicy",
         "incentives.view_servicestarpublication",
         "incentives.view_award",
+        "notifications.manage_notifications",
     ],
 }
 # Administrators hold every HR permission; they are also Django superusers for system settings.

@@ -265,14 +265,16 @@ def staff_update(*, user: User, acting_user, **changes) -> User:
 
 
 STAFF_COUNT_KEYS = ["created", "updated", "unchanged"]
-_PROFILE_FIELDS = ("name", "email", "department_id", "team_id", "role", "hire_date", "onboarded_on")
+_PROFILE_FIELDS = ("name", "email", "mobile", "department_id", "team_id", "role", "hire_date", "onboarded_on")
 
 
 def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_user=None) -> ImportResult:
     """Upsert the roster by employee number, all or nothing.
 
-    Departments and teams are created as named. A blank optional cell (email, department, team, dates) keeps
-    the stored value; in particular a blank `onboarded_on` never erases a recorded completion. New accounts get
+    Departments and teams are created as named. A blank optional cell (email, mobile, department, team, dates)
+    keeps the stored value; in particular a blank `onboarded_on` never erases a recorded completion. The
+    optional `mobile` column (a mainland mobile number, unique like e-mail) is how DingTalk, Feishu and WeCom
+    sign-in and messages find people whose job number the platform does not keep. New accounts get
     no usable password: people set one through the invitation / password-reset e-mail.
     """
     rows, errors = staff_file_parse(data, file_name)
@@ -290,6 +292,21 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
                         column="email",
                         message=_("email: %(email)s already belongs to %(other)s.")
                         % {"email": email, "other": employee_no},
+                    )
+                )
+    row_of_mobile = {r.mobile: r for r in rows if r.mobile}
+    if row_of_mobile:
+        for mobile, employee_no in User.objects.filter(mobile__in=list(row_of_mobile)).values_list(
+            "mobile", "employee_no"
+        ):
+            row = row_of_mobile[mobile]
+            if employee_no != row.employee_no:
+                errors.append(
+                    RowError(
+                        line=row.line,
+                        column="mobile",
+                        message=_("mobile: %(mobile)s already belongs to %(other)s.")
+                        % {"mobile": mobile, "other": employee_no},
                     )
                 )
     if errors:
@@ -320,6 +337,8 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
             values = {"name": row.name, "role": row.role}
             if row.email is not None:
                 values["email"] = row.email
+            if row.mobile:
+                values["mobile"] = row.mobile
             if row.department:
                 values["department_id"] = getattr(departments.get(row.department), "pk", None)
             if row.team:

@@ -39,6 +39,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "portal",
+    "notifications",
     "courses",
     "assessments",
     "incentives",
@@ -78,6 +79,14 @@ SSO_OIDC_ENABLED = bool(os.environ.get("SSO_OIDC_SERVER_URL"))
 if SSO_OIDC_ENABLED:
     INSTALLED_APPS.append("allauth.socialaccount.providers.openid_connect")
 
+# DingTalk, Feishu and WeCom sign-in: the providers are always installed (their URLs exist), and each shows on
+# the login page only when its SSO_<PLATFORM>_* settings below are set (portal.platforms.platform_configured).
+INSTALLED_APPS += [
+    "portal.platforms.providers.dingtalk",
+    "portal.platforms.providers.feishu",
+    "portal.platforms.providers.wecom",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "portal.context_processors.navigation",
+                "notifications.context_processors.notification_bell",
             ],
         },
     },
@@ -250,6 +260,31 @@ if SSO_OIDC_ENABLED:
     }
 # The OIDC claim that carries the employee number, matched against the roster (never e-mail or nickname).
 SSO_OIDC_EMPLOYEE_CLAIM = os.environ.get("SSO_OIDC_EMPLOYEE_CLAIM", "employee_number")
+
+# The company's own platforms (README "Single sign-on with DingTalk, Feishu and WeCom"). Each is switched on by
+# its credentials alone; the *_BASE URLs are the platforms' real hosts and are changed only by the tests, which
+# point them at fake servers on 127.0.0.1.
+SSO_DINGTALK_CLIENT_ID = os.environ.get("SSO_DINGTALK_CLIENT_ID", "")  # the internal app's AppKey / Client ID
+SSO_DINGTALK_CLIENT_SECRET = os.environ.get("SSO_DINGTALK_CLIENT_SECRET", "")
+SSO_DINGTALK_CORP_ID = os.environ.get("SSO_DINGTALK_CORP_ID", "")
+SSO_DINGTALK_AGENT_ID = os.environ.get("SSO_DINGTALK_AGENT_ID", "")  # needed for work notices only
+SSO_DINGTALK_LOGIN_BASE = os.environ.get("SSO_DINGTALK_LOGIN_BASE", "https://login.dingtalk.com")
+SSO_DINGTALK_API_BASE = os.environ.get("SSO_DINGTALK_API_BASE", "https://api.dingtalk.com")
+SSO_DINGTALK_OAPI_BASE = os.environ.get("SSO_DINGTALK_OAPI_BASE", "https://oapi.dingtalk.com")
+SSO_FEISHU_APP_ID = os.environ.get("SSO_FEISHU_APP_ID", "")
+SSO_FEISHU_APP_SECRET = os.environ.get("SSO_FEISHU_APP_SECRET", "")
+SSO_FEISHU_TENANT_KEY = os.environ.get("SSO_FEISHU_TENANT_KEY", "")
+SSO_FEISHU_API_BASE = os.environ.get("SSO_FEISHU_API_BASE", "https://open.feishu.cn")
+SSO_WECOM_CORP_ID = os.environ.get("SSO_WECOM_CORP_ID", "")
+SSO_WECOM_AGENT_ID = os.environ.get("SSO_WECOM_AGENT_ID", "")
+SSO_WECOM_SECRET = os.environ.get("SSO_WECOM_SECRET", "")
+SSO_WECOM_API_BASE = os.environ.get("SSO_WECOM_API_BASE", "https://qyapi.weixin.qq.com")
+SSO_WECOM_LOGIN_BASE = os.environ.get("SSO_WECOM_LOGIN_BASE", "https://login.work.weixin.qq.com")
+SSO_WECOM_OAUTH_BASE = os.environ.get("SSO_WECOM_OAUTH_BASE", "https://open.weixin.qq.com")
+# Platforms whose sign-in counts as the second factor for HR and admin (comma list, e.g. "dingtalk,wecom").
+SSO_MFA_TRUSTED = set(env_list("SSO_MFA_TRUSTED"))
+# Seconds: connecting to a platform, and waiting for its answer. Kept short: a page waits on them.
+PLATFORM_HTTP_TIMEOUT = (3.05, float(os.environ.get("PLATFORM_HTTP_TIMEOUT", "10")))
 
 # E-mail
 EMAIL_BACKEND = os.environ.get(

@@ -1,8 +1,9 @@
 """The staff roster file: bytes in, validated rows and line-numbered errors out. Touches no database.
 
 Columns (`STAFF_COLUMNS`): employee_no, name, email, department, team, role, hire_date, onboarded_on; email,
-department, team and the dates may be blank. The key is the employee number: the same person twice in one file
-is an error, and so is one e-mail address given on two lines. Whether an address already belongs to someone
+department, team and the dates may be blank. The optional column `mobile` (`STAFF_OPTIONAL_COLUMNS`, a mainland
+mobile number) may be left out of the file or blank. The key is the employee number: the same person twice in one file
+is an error, and so is one e-mail address or mobile number given on two lines. Whether an address already belongs to someone
 else is checked by the import service, which has the database.
 """
 
@@ -14,9 +15,11 @@ from django.utils.translation import gettext as _
 from portal.importing import DuplicateKeys, RowParser, file_rows_parse
 from portal.models import Role
 from portal.tabular.errors import RowError
-from portal.tabular.fields import parse_choice, parse_date, parse_employee_no, parse_text
+from portal.tabular.fields import parse_choice, parse_date, parse_employee_no, parse_mobile, parse_text
 
 STAFF_COLUMNS = ["employee_no", "name", "email", "department", "team", "role", "hire_date", "onboarded_on"]
+# Optional: files without it import as before. DingTalk, Feishu and WeCom find people by it.
+STAFF_OPTIONAL_COLUMNS = ["mobile"]
 
 
 @dataclass
@@ -30,6 +33,7 @@ class StaffRow:
     role: str
     hire_date: date | None
     onboarded_on: date | None
+    mobile: str | None = None  # 11 digits; None when blank or absent
 
 
 def staff_file_parse(data: bytes, file_name: str) -> tuple[list[StaffRow], list[RowError]]:
@@ -38,6 +42,7 @@ def staff_file_parse(data: bytes, file_name: str) -> tuple[list[StaffRow], list[
         data,
         file_name,
         columns=STAFF_COLUMNS,
+        optional=STAFF_OPTIONAL_COLUMNS,
         parse_row=_parse_row,
         unique=[
             (DuplicateKeys.of_employee_numbers(), lambda row: row.employee_no),
@@ -46,6 +51,14 @@ def staff_file_parse(data: bytes, file_name: str) -> tuple[list[StaffRow], list[
                     _("email: %(email)s is also given on line %(first)s."), column="email", key_name="email"
                 ),
                 lambda row: row.email,
+            ),
+            (
+                DuplicateKeys(
+                    _("mobile: %(mobile)s is also given on line %(first)s."),
+                    column="mobile",
+                    key_name="mobile",
+                ),
+                lambda row: row.mobile,
             ),
         ],
     )
@@ -71,4 +84,5 @@ def _parse_row(row: RowParser) -> StaffRow:
         role=row.take(parse_choice, "role", choices=Role.values),
         hire_date=row.take(parse_date, "hire_date", allow_blank=True),
         onboarded_on=row.take(parse_date, "onboarded_on", allow_blank=True),
+        mobile=row.take(parse_mobile, "mobile"),
     )

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from assessments.certificates import views as certificate_views
 from incentives import views as incentive_views
 from portal import views
+from portal.platforms import views as platform_views
 
 portal_patterns = (
     [
@@ -35,9 +36,12 @@ urlpatterns = [
         {"scale": 1},
         name="captcha-image",
     ),
+    # Opened inside the DingTalk, Feishu or WeCom workbench: sign-in without a click.
+    path("accounts/<str:platform>/inapp/", platform_views.inapp_sign_in, name="platform-inapp"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include(portal_patterns)),
+    path("notifications/", include("notifications.urls")),
     path("courses/", include("courses.urls")),
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),

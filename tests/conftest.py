@@ -3,6 +3,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
 from tests import factories
+from tests.fakes.fixtures import dingtalk_fake, feishu_fake, platform_fakes, wecom_fake  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

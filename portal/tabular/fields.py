@@ -4,6 +4,7 @@ The caller adds the line (`FieldError.row_error`, or `portal.importing.RowParser
 letters typed with a Chinese IME count as their ASCII forms.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -248,3 +249,33 @@ def parse_employee_no(text: str, *, column: str = "employee_no") -> str:
             column,
         )
     return text
+
+
+_MOBILE_NOISE = re.compile(r"[\s\-()（）]")
+_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def normalise_mobile(text: str | None) -> str | None:
+    """A mainland mobile number as its 11 digits (`+86 138-0013-8000` → `13800138000`), or None if it is not one."""
+    if not text:
+        return None
+    digits = _MOBILE_NOISE.sub("", half_width(str(text)))
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix) :]
+            break
+    return digits if _MAINLAND_MOBILE.fullmatch(digits) else None
+
+
+def parse_mobile(text: str, *, column: str = "mobile", allow_blank: bool = True) -> str | None:
+    """A mainland mobile number (spaces, hyphens and a +86 prefix allowed), stored as its 11 digits."""
+    if not text.strip():
+        return _blank(column, allow_blank)
+    mobile = normalise_mobile(text)
+    if mobile is None:
+        raise FieldError(
+            _("%(column)s: %(value)s is not a mainland mobile number (11 digits starting with 1).")
+            % {"column": column, "value": text.strip()},
+            column,
+        )
+    return mobile

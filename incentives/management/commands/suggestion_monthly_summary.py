@@ -1,4 +1,5 @@
-"""`suggestion_monthly_summary --month YYYY-MM [--json]`: e-mail each submitter their suggestions' status."""
+"""`suggestion_monthly_summary --month YYYY-MM [--json]`: send each submitter their suggestions' status (the
+`suggestion_status` notification: notification centre, e-mail, their platform), once per person and month."""
 
 from django.db import transaction
 
@@ -7,7 +8,7 @@ from portal.management.base import MonthCommand, write_json
 
 
 class Command(MonthCommand):
-    help = "E-mail every submitter the status of their improvement suggestions for a month (sent on commit)."
+    help = "Send every submitter the status of their improvement suggestions for a month (once each; sent on commit)."
 
     refused_payload = {"sent": 0}
 
@@ -18,4 +19,4 @@ class Command(MonthCommand):
         if options["json"]:
             write_json(self.stdout, {"month": f"{month:%Y-%m}", "sent": sent})
         else:
-            self.stdout.write(f"{month:%Y-%m}: {sent} summary e-mail(s) sent.")
+            self.stdout.write(f"{month:%Y-%m}: {sent} summary message(s) sent.")

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        from portal.audit import register_action_labels
+        from portal.defaults import restore_after_flush
+        from portal.navigation import register_nav
+
+        register_action_labels(
+            {
+                "notifications.policy_update": _("Notification settings changed"),
+                "notifications.resend": _("Message sent again"),
+            }
+        )
+        register_nav(_("Notifications"), "notifications:list", order=5)
+        register_nav(_("Notification preferences"), "notifications:preferences", order=90)
+        register_nav(
+            _("Message deliveries"),
+            "notifications:deliveries",
+            order=86,
+            permission="notifications.manage_notifications",
+        )
+        register_nav(
+            _("Notification settings"),
+            "notifications:policy",
+            order=87,
+            permission="notifications.manage_notifications",
+        )
+        # The settings row comes from a data migration; keep it after a flush too.
+        restore_after_flush(self, "notifications.migrations.0002_default_policy")
