@@ -120,8 +120,8 @@ def seed(stdout=None):
             service_star_exclude(
                 month=month, staff=first_winner, reason="当月有一起服务态度投诉仍在核查中", acting_user=hr01
             )
-        service_star_round_approve(month=month, acting_user=hr02)
-        service_star_round_publish(month=month, acting_user=hr02)
+        service_star_round_approve(month=month, acting_user=hr02, reason="核对无误", acknowledgement="已知悉")
+        service_star_round_publish(month=month, acting_user=hr02, reason="按规则公示")
 
     if not Suggestion.objects.exists():
         adopted = suggestion_submit(
@@ -134,7 +134,7 @@ def seed(stdout=None):
         suggestion_review(suggestion=adopted, scores=[D(4), D("3.5"), D(5), D(2), D(1)], acting_user=manager)
         suggestion_review(suggestion=adopted, scores=[D(3), D(4), D(4), D("2.5"), D(1)], acting_user=hr02)
         suggestion_decide(suggestion=adopted, adopt=True, note="下季度试点", acting_user=hr01)
-        suggestion_award_approve(suggestion=adopted, acting_user=hr02)
+        suggestion_award_approve(suggestion=adopted, acting_user=hr02, reason="价值评分已复核")
         reviewing = suggestion_submit(
             title="知识库增加方言关键词",
             problem="方言客户描述的问题在知识库里搜不到。",

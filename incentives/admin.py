@@ -39,6 +39,7 @@ class AwardPolicyViewSet(ServiceModelViewSet):
     list_display = ["name", "effective_month", "star_bonus_yuan", "monthly_budget_yuan"]
     form_fields = AWARD_POLICY_VERSION_FIELDS
     reason_required = True
+    step_up = True
     base_form_class = AwardPolicyAdminForm
     edit_view_class = AwardPolicyEditView
 

@@ -13,7 +13,8 @@ class IncentivesConfig(AppConfig):
 
         register_action_labels(
             {
-                "incentives.case.approve": _("Case award decided"),
+                "incentives.case.approve": _("Case award approved"),
+                "incentives.case.reject": _("Case nomination turned down"),
                 "incentives.case.nominate": _("Case nominated"),
                 "incentives.policy.create": _("Award policy version added"),
                 "incentives.policy.delete": _("Award policy version deleted"),

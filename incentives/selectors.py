@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.scoring.selectors import month_scores_with_inputs, scoring_policy_for_month
@@ -495,3 +496,128 @@ def suggestion_month_summary(month: date) -> dict[int, list[Suggestion]]:
     for suggestion in qs:
         result[suggestion.submitter_id].append(suggestion)
     return dict(result)
+
+
+def month_close_facts(month: date, today: date) -> rules.CloseFacts:
+    """What the close checklist of `month` judges, as of `today` (Asia/Shanghai). Reads only."""
+    from assessments.scoring.selectors import month_close_inputs
+    from portal.models import ImportRun
+
+    first = first_of_month(month)
+    inputs = month_close_inputs(first)
+    late = ()
+    if inputs["computed_at"] is not None:
+        late = tuple(
+            rules.LateImport(kind, file_name, at)
+            for kind, file_name, at in ImportRun.objects.filter(
+                kind__in=("training_records", "evaluations"), created_at__gt=inputs["computed_at"]
+            )
+            .order_by("created_at")
+            .values_list("kind", "file_name", "created_at")
+        )
+    return rules.CloseFacts(
+        month=first,
+        today=today,
+        kpi_imported=inputs["kpi_imported"],
+        scored_staff=inputs["scored_staff"],
+        missing_kpis=inputs["missing_kpis"],
+        scores_fresh=inputs["scores_stored"],
+        open_disputes=tuple(
+            rules.OpenDispute(no, name, pk, timezone.localdate(at) if at else first)
+            for no, name, pk, at in inputs["open_disputes"]
+        ),
+        late_imports=late,
+    )
+
+
+def close_item_text(item: rules.CloseItem) -> str:
+    """One line of the close checklist in the reader's language, with who and what it concerns."""
+    if item.code == "month_ended":
+        return str(
+            _("The month has ended.") if item.ok else _("The month has not ended yet (Asia/Shanghai time).")
+        )
+    if item.code == "kpis_imported":
+        return str(
+            _("The month's KPIs are imported.") if item.ok else _("The month's KPIs have not been imported.")
+        )
+    if item.code == "kpis_complete":
+        have, total, missing = item.details
+        text = _("KPI rows for %(have)s of %(total)s scored staff.") % {"have": have, "total": total}
+        if missing:
+            shown = "、".join(missing[:20]) + ("…" if len(missing) > 20 else "")
+            text += " " + str(_("Missing: %(who)s.") % {"who": shown})
+        return str(text)
+    if item.code == "scores_fresh":
+        return str(
+            _("The month's scores are stored and up to date.")
+            if item.ok
+            else _("The month's scores are not stored yet: recompute them first.")
+        )
+    if item.code == "no_open_disputes":
+        if item.ok:
+            return str(_("No evaluation of the month is disputed."))
+        disputes = "; ".join(
+            str(
+                _("%(no)s %(name)s, evaluation %(id)s, disputed since %(since)s")
+                % {
+                    "no": d.employee_no,
+                    "name": d.name,
+                    "id": d.evaluation_id,
+                    "since": d.disputed_on.isoformat(),
+                }
+            )
+            for d in item.details
+        )
+        return str(_("Open disputes hold the payout until they are decided: %(list)s.") % {"list": disputes})
+    if item.code == "no_late_imports":
+        if item.ok:
+            return str(_("No training records or evaluations were imported after the last scoring."))
+        files = "; ".join(f"{imp.file_name} ({imp.kind})" for imp in item.details)
+        return str(_("Imported after the last scoring: %(files)s.") % {"files": files})
+    return item.code
+
+
+def month_close_checklist(month: date, today: date) -> list[tuple[rules.CloseItem, str]]:
+    """The month's close checklist with each line's text, for the review page."""
+    items = rules.month_close_checklist(month_close_facts(month, today))
+    return [(item, close_item_text(item)) for item in items]
+
+
+def star_approver_note(*, month: date, user) -> tuple[bool, str]:
+    """Whether `user` may approve the month's Service Stars, and who may and why, said before the click: an HR
+    user with the permission who excluded nobody from this month's list (maker-checker)."""
+    from portal.models import User
+
+    round_ = star_round_get(first_of_month(month))
+    excluders = set()
+    if round_ is not None:
+        excluders = set(
+            ServiceStarExclusion.objects.filter(round=round_).values_list("created_by_id", flat=True)
+        )
+    holds = Q(is_superuser=True)
+    for via in ("groups__permissions", "user_permissions"):
+        holds |= Q(
+            **{f"{via}__codename": "manage_service_stars", f"{via}__content_type__app_label": "incentives"}
+        )
+    approvers = list(
+        User.objects.filter(holds, is_active=True)
+        .exclude(pk__in=excluders)
+        .distinct()
+        .order_by("employee_no")[:10]
+    )
+    names = "、".join(f"{p.name}（{p.employee_no}）" for p in approvers[:10]) or "—"
+    if user.pk in excluders:
+        return False, str(
+            _(
+                "You excluded someone from this month's list, so another HR user approves it (whoever excludes "
+                "does not approve). Who may approve: %(names)s."
+            )
+            % {"names": names}
+        )
+    return True, str(
+        _(
+            "Approval needs an HR user who excluded nobody from this month's list; publishing needs the "
+            "publish permission. Who may approve: %(names)s."
+        )
+        % {"names": names}
+    )

@@ -43,6 +43,8 @@ from incentives.selectors import (
     award_policies_frozen,
     award_policy_effective_months,
     award_policy_for_month,
+    close_item_text,
+    month_close_facts,
     star_exclusions,
     star_months_published,
     star_proposal,
@@ -94,10 +96,11 @@ AWARD_POLICY_FIELDS = [
 AWARD_POLICY_VERSION_FIELDS = ["effective_month", *AWARD_POLICY_FIELDS]
 
 
-def _reason_required(reason: str) -> str:
+def _reason_required(reason: str, message: str | None = None) -> str:
+    """The written reason of a decision, required; `message` says what it is for (else a form's reason field)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Write the reason for this change.")})
+        raise ValidationError(message if message else {"reason": _("Write the reason for this change.")})
     return reason
 
 
@@ -336,9 +339,35 @@ def service_star_exclusion_withdraw(*, month: date, staff, reason: str, acting_u
         )
 
 
-def service_star_round_approve(*, month: date, acting_user) -> ServiceStarRound:
-    """Approve the month's current proposal (the winner list as it stands now is recorded with the approval)."""
+def _refuse_close_blockers(month: date) -> list:
+    """The month close: refuse (ValidationError listing each) while a blocking check fails; return the checklist."""
+    items = rules.month_close_checklist(month_close_facts(month, timezone.localdate()))
+    blockers = rules.close_blockers(items)
+    if blockers:
+        raise ValidationError([close_item_text(item) for item in blockers])
+    return items
+
+
+def service_star_round_approve(
+    *, month: date, acting_user, reason: str, acknowledgement: str = ""
+) -> ServiceStarRound:
+    """Approve the month's current proposal (the winner list as it stands now is recorded with the approval).
+
+    Only after the month has ended (Asia/Shanghai), with its KPIs imported, its scores stored and no open dispute
+    on an evaluation of a scored person (the close checklist's blocking items); warnings (missing KPI rows,
+    imports after the last scoring) need a written acknowledgement, kept with the approval in the audit trail.
+    The approver writes a reason, and is not whoever excluded someone from this month's list.
+    """
     _require(acting_user, "incentives.manage_service_stars")
+    reason = _reason_required(reason, _("Write the reason for the approval."))
+    items = _refuse_close_blockers(month)
+    warnings = rules.close_warnings(items)
+    acknowledgement = (acknowledgement or "").strip()
+    if warnings and not acknowledgement:
+        raise ValidationError(
+            [_("Acknowledge the close checklist's warnings in writing:")]
+            + [close_item_text(item) for item in warnings]
+        )
     with transaction.atomic():
         round_ = _round_for_update(month, acting_user)
         _refuse_if_published(round_)
@@ -356,18 +385,24 @@ def service_star_round_approve(*, month: date, acting_user) -> ServiceStarRound:
             action="incentives.star.approve",
             acting_user=acting_user,
             target=round_,
+            reason=reason,
             month=_month_text(round_.month),
             winners=[row.employee_no for row in view.winners],
+            warnings=[item.code for item in warnings],
+            acknowledgement=acknowledgement,
         )
     return round_
 
 
-def service_star_round_publish(*, month: date, acting_user) -> ServiceStarPublication:
+def service_star_round_publish(*, month: date, acting_user, reason: str) -> ServiceStarPublication:
     """Publish the approved round: freeze every candidate's score and reasons, grant the stars' awards with their
     ledger entries, store the month's scores and lock the month. At most once per month (database constraint;
-    concurrent publishers are serialised on the round row).
+    concurrent publishers are serialised on the round row). Refused while a blocking item of the close checklist
+    fails (an open dispute raised since the approval, for one); the publisher writes a reason.
     """
     _require(acting_user, "incentives.publish_service_stars")
+    reason = _reason_required(reason, _("Write the reason for publishing."))
+    _refuse_close_blockers(month)
     first = first_of_month(month)
     with transaction.atomic():
         round_ = ServiceStarRound.objects.select_for_update().filter(month=first).first()
@@ -447,6 +482,7 @@ def service_star_round_publish(*, month: date, acting_user) -> ServiceStarPublic
             action="incentives.star.publish",
             acting_user=acting_user,
             target=publication,
+            reason=reason,
             month=_month_text(first),
             winners=[row.employee_no for row in view.winners],
             approved_by=round_.approved_by.employee_no if round_.approved_by else None,
@@ -572,8 +608,10 @@ def case_nominate(
 
 
 def case_decide(*, nomination: CaseNomination, approve: bool, note: str = "", acting_user) -> CaseNomination:
-    """HR approves (granting the policy's innovation award) or turns down a nomination; never the nominator."""
+    """HR approves (granting the policy's innovation award) or turns down a nomination, with a written reason
+    (`note`); never the nominator."""
     _require(acting_user, "incentives.manage_awards")
+    note = _reason_required(note, _("Write the reason for the decision."))
     with transaction.atomic():
         nomination = CaseNomination.objects.select_for_update().get(pk=nomination.pk)
         if nomination.nominated_by_id == acting_user.pk or nomination.nominee_id == acting_user.pk:
@@ -703,12 +741,14 @@ def suggestion_decide(*, suggestion: Suggestion, adopt: bool, note: str = "", ac
     return suggestion
 
 
-def suggestion_award_approve(*, suggestion: Suggestion, acting_user) -> Award:
-    """Approve the sized award of an adopted suggestion: the checker is neither the adopter nor the submitter.
+def suggestion_award_approve(*, suggestion: Suggestion, acting_user, reason: str) -> Award:
+    """Approve the sized award of an adopted suggestion: the checker is neither the adopter nor the submitter,
+    and writes a reason.
 
     The award belongs to the month of approval (Asia/Shanghai date).
     """
     _require(acting_user, "incentives.manage_awards")
+    reason = _reason_required(reason, _("Write the reason for approving the award."))
     with transaction.atomic():
         suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
         if acting_user.pk in (suggestion.submitter_id, suggestion.decided_by_id):
@@ -731,6 +771,7 @@ def suggestion_award_approve(*, suggestion: Suggestion, acting_user) -> Award:
             action="incentives.suggestion.award_approve",
             acting_user=acting_user,
             target=award,
+            reason=reason,
             month=_month_text(month),
             employee_no=suggestion.submitter.employee_no,
             value_score=f"{suggestion.value_score:.2f}",

@@ -3,7 +3,6 @@
 import time
 from datetime import date
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
@@ -29,6 +28,7 @@ from incentives.pdf import award_letters_pdf
 from portal.access import staff_get_for_user
 from portal.models import AuditEvent, User
 from portal.months import add_months, first_of_month, parse_month
+from portal.stepup import require_step_up, step_up_required
 from portal.tabular.errors import FieldError
 from portal.tabular.export import csv_bytes, xlsx_bytes
 from portal.verification import mask_name, verification_page
@@ -92,20 +92,13 @@ def star_rounds(request):
 
 
 STAR_ACTIONS = {"exclude", "withdraw", "approve", "publish", "undo"}
-# Approve, publish and undo ask for the password again when the sign-in is older than this (checklist item 7).
-REAUTH_AFTER_SECONDS = 15 * 60
-
-
-def _sign_in_is_old(request) -> bool:
-    if request.method != "POST" or request.POST.get("action") not in {"approve", "publish", "undo"}:
-        return False
-    last_login = request.user.last_login
-    return last_login is None or (timezone.now() - last_login).total_seconds() > REAUTH_AFTER_SECONDS
+# The money decisions of the page: the password again when this session signed in over 15 minutes ago.
+STEP_UP_STAR_ACTIONS = {"approve", "publish", "undo"}
 
 
 @login_required
 @permission_required("incentives.manage_service_stars", raise_exception=True)
-@reauthentication_required(allow_get=True, enabled=_sign_in_is_old)
+@step_up_required(when=lambda request: request.POST.get("action") in STEP_UP_STAR_ACTIONS)
 def star_month(request, month):
     first = _month(month)
     exclusion_form = ExclusionForm()
@@ -121,6 +114,8 @@ def star_month(request, month):
         else:
             return redirect("incentives:star-month", month=f"{first:%Y-%m}")
     view = selectors.star_month(month=first)
+    checklist = selectors.month_close_checklist(first, timezone.localdate())
+    can_approve, approver_note = selectors.star_approver_note(month=first, user=request.user)
     # Thousands may be ineligible in a large company: HR sees how many per reason, every exclusion they made,
     # and the list a page at a time.
     ineligible = Paginator(view.ineligible, 100).get_page(request.GET.get("page"))
@@ -137,6 +132,11 @@ def star_month(request, month):
             "exclusion_form": exclusion_form,
             "reason_form": reason_form,
             "publications": selectors.publications_for_month(first),
+            "checklist": checklist,
+            "blockers": [item for item, _text in checklist if item.blocking and not item.ok],
+            "warnings": [item for item, _text in checklist if not item.blocking and not item.ok],
+            "can_approve": can_approve,
+            "approver_note": approver_note,
             "can_publish": request.user.has_perm("incentives.publish_service_stars"),
             "can_award": request.user.has_perm("incentives.manage_awards"),
         },
@@ -161,10 +161,17 @@ def _star_action(request, month: date, action: str) -> None:
             request, _("Exclusion recorded.") if action == "exclude" else _("Exclusion withdrawn.")
         )
     elif action == "approve":
-        services.service_star_round_approve(month=month, acting_user=user)
+        services.service_star_round_approve(
+            month=month,
+            acting_user=user,
+            reason=request.POST.get("reason", ""),
+            acknowledgement=request.POST.get("acknowledgement", ""),
+        )
         messages.success(request, _("Approved. The list can now be published."))
     elif action == "publish":
-        services.service_star_round_publish(month=month, acting_user=user)
+        services.service_star_round_publish(
+            month=month, acting_user=user, reason=request.POST.get("reason", "")
+        )
         messages.success(request, _("Published. The month is now locked."))
     elif action == "undo":
         form = ReasonForm(request.POST)
@@ -342,6 +349,7 @@ def case_detail(request, nomination_id):
         decision = request.POST.get("decision")
         if decision not in ("approve", "reject") or not form.is_valid():
             raise Http404
+        require_step_up(request)
         try:
             services.case_decide(
                 nomination=nomination,
@@ -449,7 +457,10 @@ def suggestion_detail(request, suggestion_id):
                     suggestion=suggestion, adopt=action == "adopt", note=note, acting_user=user
                 )
             elif action == "approve_award":
-                services.suggestion_award_approve(suggestion=suggestion, acting_user=user)
+                require_step_up(request)
+                services.suggestion_award_approve(
+                    suggestion=suggestion, acting_user=user, reason=request.POST.get("reason", "")
+                )
             else:
                 services.suggestion_mark_implemented(suggestion=suggestion, acting_user=user)
         except (ValidationError, PermissionDenied) as exc:

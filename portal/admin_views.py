@@ -18,6 +18,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from portal.services import MonthLockedError
+from portal.stepup import require_step_up
 
 REASON_FIELD = "change_reason"
 REFUSALS = (ValidationError, MonthLockedError)
@@ -43,7 +44,17 @@ def form_add_refusal(form: forms.Form, exc: Exception) -> None:
         form.add_error(None, message)
 
 
-class ServiceFormMixin:
+class StepUpMixin:
+    """Saving or deleting through a viewset with `step_up` (money and policy) asks for the password again when
+    this session authenticated over 15 minutes ago (`portal.stepup`)."""
+
+    def post(self, request, *args, **kwargs):
+        if getattr(self.service_viewset, "step_up", False):
+            require_step_up(request)
+        return super().post(request, *args, **kwargs)
+
+
+class ServiceFormMixin(StepUpMixin):
     """For create and edit views: a refusal of the service that `save_instance` calls becomes a form error."""
 
     service_viewset = None
@@ -83,7 +94,7 @@ class ReasonForm(forms.Form):
     change_reason = reason_field(required=False)
 
 
-class ServiceDeleteView(generic.DeleteView):
+class ServiceDeleteView(StepUpMixin, generic.DeleteView):
     form_class = ReasonForm
     template_name = "portal/admin/confirm_delete.html"
     service_viewset = None
@@ -113,6 +124,8 @@ class ServiceModelViewSet(ModelViewSet):
     a reason for the change (required when `reason_required`)."""
 
     reason_required = False
+    #: Money and policy: saving asks for the password again when this session's sign-in is old.
+    step_up = False
     #: The ModelForm the create and edit forms build on (its clean methods may normalise or check input).
     base_form_class = forms.ModelForm
     add_view_class = ServiceCreateView
@@ -120,13 +133,13 @@ class ServiceModelViewSet(ModelViewSet):
     delete_view_class = ServiceDeleteView
 
     def service_create(self, values: dict, *, reason: str, acting_user):
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define service_create()")
 
     def service_update(self, instance, changes: dict, *, reason: str, acting_user):
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define service_update()")
 
     def service_delete(self, instance, *, reason: str, acting_user) -> None:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define service_delete()")
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(service_viewset=self, **kwargs)

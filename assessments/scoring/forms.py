@@ -58,6 +58,11 @@ class PolicyVersionForm(forms.ModelForm):
     """A policy version's values; new versions also need the month they start in."""
 
     effective_month = MonthField(label=gettext_lazy("Effective from month"), required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for this change"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Kept in the audit trail with who changed what and when."),
+    )
 
     class Meta:
         model = ScoringPolicyVersion

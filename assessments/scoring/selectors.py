@@ -7,11 +7,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from assessments.models import (
     CoachingAssignment,
     CoachingModule,
+    DisputeStatus,
     Evaluation,
     KpiCode,
     KpiRecord,
@@ -710,3 +711,36 @@ def coaching_list(*, staff_qs, include_completed: bool = False) -> list[Coaching
 
 def coaching_modules() -> dict[str, CoachingModule]:
     return {m.kpi: m for m in CoachingModule.objects.select_related("module")}
+
+
+def month_close_inputs(month: date) -> dict:
+    """What the month close asks of the scores: whether KPIs were imported, the scored staff without a KPI row
+    ("employee_no name"), whether the scores are stored, when they were last computed, and the open disputes on
+    evaluations of the month of scored staff (oldest first). A handful of queries; writes nothing."""
+    first, following = month_bounds(month)
+    people = scored_staff_for_month(first)
+    with_kpis = KpiRecord.objects.filter(month=first).values("staff_id")
+    missing = [
+        f"{no} {name}"
+        for no, name in people.exclude(pk__in=with_kpis)
+        .order_by("employee_no")
+        .values_list("employee_no", "name")
+    ]
+    disputes = (
+        Evaluation.objects.filter(
+            date__gte=first,
+            date__lt=following,
+            dispute_status=DisputeStatus.OPEN,
+            staff__in=people,
+        )
+        .order_by("disputed_at", "pk")
+        .values_list("staff__employee_no", "staff__name", "pk", "disputed_at")
+    )
+    return {
+        "kpi_imported": KpiRecord.objects.filter(month=first).exists(),
+        "scored_staff": people.count(),
+        "missing_kpis": tuple(missing),
+        "scores_stored": month_score_source(first) == ScoreSource.STORED,
+        "computed_at": MonthlyScore.objects.filter(month=first).aggregate(last=Max("computed_at"))["last"],
+        "open_disputes": tuple(disputes),
+    }

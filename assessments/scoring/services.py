@@ -29,7 +29,7 @@ from portal.importing import ImportResult, import_run_record, refused
 from portal.models import MonthLock
 from portal.months import first_of_month
 from portal.selectors import staff_ids_by_employee_no
-from portal.services import MonthLockedError, audit_record, month_is_locked, months_locked
+from portal.services import MonthLockedError, audit_record, month_is_locked, months_locked, require_permission
 from portal.tabular.errors import WHOLE_FILE, RowError
 
 # --- Monthly scores ------------------------------------------------------------------------------------------
@@ -395,11 +395,23 @@ def policy_values_check(values: dict) -> None:
         raise ValidationError(errors)
 
 
-def scoring_policy_create(*, effective_month: date, values: dict, acting_user) -> ScoringPolicyVersion:
-    """Add a policy version in force from `effective_month` (a month after every published month).
+def _policy_reason(acting_user, reason: str) -> str:
+    require_permission(acting_user, "assessments.manage_policy")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write the reason for this change.")})
+    return reason
+
+
+def scoring_policy_create(
+    *, effective_month: date, values: dict, acting_user, reason: str
+) -> ScoringPolicyVersion:
+    """Add a policy version in force from `effective_month` (a month after every published month), by someone
+    who may manage the policy, with a written reason.
 
     The months from then on that have data are rescored in the same transaction. Audited.
     """
+    reason = _policy_reason(acting_user, reason)
     first = first_of_month(effective_month)
     policy_values_check(values)
     latest_locked = MonthLock.objects.order_by("-month").values_list("month", flat=True).first()
@@ -426,6 +438,7 @@ def scoring_policy_create(*, effective_month: date, values: dict, acting_user) -
             action="policy.create",
             acting_user=acting_user,
             target=version,
+            reason=reason,
             effective_month=f"{first:%Y-%m}",
             **{k: str(values[k]) for k in POLICY_FIELDS},
         )
@@ -434,11 +447,12 @@ def scoring_policy_create(*, effective_month: date, values: dict, acting_user) -
 
 
 def scoring_policy_update(
-    *, version: ScoringPolicyVersion, values: dict, acting_user
+    *, version: ScoringPolicyVersion, values: dict, acting_user, reason: str
 ) -> ScoringPolicyVersion:
     """Change a version that no published month used; one that a published month used is frozen. The months
     from its effective month on (every month, for the default version) that have data are rescored in the same
-    transaction; the published ones keep their scores. Audited."""
+    transaction; the published ones keep their scores. Audited with the reason."""
+    reason = _policy_reason(acting_user, reason)
     if version.pk in policy_versions_frozen():
         raise ValidationError(_("A published month used this version; add a new version instead."))
     policy_values_check(values)
@@ -452,6 +466,7 @@ def scoring_policy_update(
             action="policy.update",
             acting_user=acting_user,
             target=version,
+            reason=reason,
             old=old,
             new={k: str(values[k]) for k in POLICY_FIELDS},
         )

@@ -53,6 +53,7 @@ from portal.access import Scope, staff_get_for_user, staff_visible_to, visibilit
 from portal.models import IN_SERVICE_ROLES, Department, Team
 from portal.months import add_months, first_of_month, month_bounds, months_up_to, parse_month
 from portal.services import MonthLockedError, month_is_locked
+from portal.stepup import step_up_required
 from portal.tabular.errors import FieldError
 from portal.tabular.export import csv_bytes, xlsx_bytes
 from portal.uploads import ImportUploadView
@@ -410,6 +411,7 @@ def policy_list(request):
 @never_cache
 @login_required
 @permission_required("assessments.manage_policy", raise_exception=True)
+@step_up_required()
 def policy_edit(request, pk: int | None = None):
     version = get_object_or_404(ScoringPolicyVersion, pk=pk) if pk else None
     if version is not None and version.pk in policy_versions_frozen():
@@ -428,9 +430,15 @@ def policy_edit(request, pk: int | None = None):
                     effective_month=form.cleaned_data["effective_month"],
                     values=values,
                     acting_user=request.user,
+                    reason=form.cleaned_data["reason"],
                 )
             else:
-                scoring_policy_update(version=version, values=values, acting_user=request.user)
+                scoring_policy_update(
+                    version=version,
+                    values=values,
+                    acting_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():

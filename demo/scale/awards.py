@@ -43,8 +43,10 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
         return
     published = 0
     for month in months[:-1]:
-        services.service_star_round_approve(month=month, acting_user=hr[0])
-        services.service_star_round_publish(month=month, acting_user=hr[1])
+        services.service_star_round_approve(
+            month=month, acting_user=hr[0], reason="核对无误", acknowledgement="已知悉"
+        )
+        services.service_star_round_publish(month=month, acting_user=hr[1], reason="按规则公示")
         published += 1
 
     managers = [User.objects.get(pk=p.pk) for p in company.with_roles(Role.MANAGER)]
@@ -76,7 +78,9 @@ def generate(*, rng: random.Random, company: Company, months: list[date], stdout
             if rng.random() < 0.7:
                 try:
                     services.suggestion_award_approve(
-                        suggestion=Suggestion.objects.get(pk=suggestion.pk), acting_user=hr[1]
+                        suggestion=Suggestion.objects.get(pk=suggestion.pk),
+                        acting_user=hr[1],
+                        reason="价值评分已复核",
                     )
                 except ValidationError:  # the month's award budget is spent: the rest wait for next month
                     continue

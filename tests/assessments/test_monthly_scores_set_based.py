@@ -202,7 +202,9 @@ def test_stored_scores_follow_a_policy_version_with_other_bands_and_weights(vari
         weight_learning=D("66.67"),
         required_hours=D("3.5"),
     )
-    version = scoring_policy_create(effective_month=OCT, values=values, acting_user=None)
+    version = scoring_policy_create(
+        effective_month=OCT, values=values, acting_user=StaffFactory(role="hr"), reason="政策调整"
+    )
     expected = _expected_rows(OCT, version.as_rules())
     monthly_scores_compute(month=OCT)
     assert _stored_rows(OCT) == expected

@@ -34,7 +34,10 @@ def _values(**changes):
 
 def test_a_new_version_applies_from_its_month_on_and_is_audited(hr_user):
     version = scoring_policy_create(
-        effective_month=date(2026, 11, 15), values=_values(weight_learning=Decimal(0)), acting_user=hr_user
+        effective_month=date(2026, 11, 15),
+        values=_values(weight_learning=Decimal(0)),
+        acting_user=hr_user,
+        reason="政策调整",
     )
     assert version.effective_month == NOV
     assert scoring_policy_for_month(OCT).effective_month is None
@@ -50,7 +53,10 @@ def test_the_new_weights_change_the_scores_of_later_months_only(hr_user):
     monthly_scores_compute(month=OCT)
     monthly_scores_compute(month=NOV)
     scoring_policy_create(
-        effective_month=NOV, values=_values(weight_learning=Decimal(0)), acting_user=hr_user
+        effective_month=NOV,
+        values=_values(weight_learning=Decimal(0)),
+        acting_user=hr_user,
+        reason="政策调整",
     )
     # The policy change stored November's scores again in its own transaction; October kept its policy.
     # KPI 80 alone (learning 0 weighs nothing now) vs (80×50 + 0×20)/70 before.
@@ -70,7 +76,9 @@ def test_the_new_weights_change_the_scores_of_later_months_only(hr_user):
 )
 def test_invalid_policies_are_refused(hr_user, changes, field):
     with pytest.raises(ValidationError) as info:
-        scoring_policy_create(effective_month=NOV, values=_values(**changes), acting_user=hr_user)
+        scoring_policy_create(
+            effective_month=NOV, values=_values(**changes), acting_user=hr_user, reason="政策调整"
+        )
     assert field in info.value.message_dict
     assert not ScoringPolicyVersion.objects.filter(effective_month=NOV).exists()
 
@@ -78,19 +86,27 @@ def test_invalid_policies_are_refused(hr_user, changes, field):
 def test_a_version_cannot_start_in_or_before_a_published_month(hr_user):
     month_lock_set(month=OCT, acting_user=hr_user)
     with pytest.raises(ValidationError) as info:
-        scoring_policy_create(effective_month=OCT, values=_values(), acting_user=hr_user)
+        scoring_policy_create(effective_month=OCT, values=_values(), acting_user=hr_user, reason="政策调整")
     assert "effective_month" in info.value.message_dict
-    assert scoring_policy_create(effective_month=NOV, values=_values(), acting_user=hr_user).pk
+    assert scoring_policy_create(
+        effective_month=NOV, values=_values(), acting_user=hr_user, reason="政策调整"
+    ).pk
 
 
 def test_a_version_a_published_month_used_is_not_editable(hr_user):
     default = ScoringPolicyVersion.objects.get(effective_month__isnull=True)
-    later = scoring_policy_create(effective_month=DEC, values=_values(), acting_user=hr_user)
+    later = scoring_policy_create(
+        effective_month=DEC, values=_values(), acting_user=hr_user, reason="政策调整"
+    )
     month_lock_set(month=OCT, acting_user=hr_user)
     assert policy_versions_frozen() == {default.pk}
     with pytest.raises(ValidationError):
-        scoring_policy_update(version=default, values=_values(name="x"), acting_user=hr_user)
-    scoring_policy_update(version=later, values=_values(min_contacts=120), acting_user=hr_user)
+        scoring_policy_update(
+            version=default, values=_values(name="x"), acting_user=hr_user, reason="政策调整"
+        )
+    scoring_policy_update(
+        version=later, values=_values(min_contacts=120), acting_user=hr_user, reason="政策调整"
+    )
     later.refresh_from_db()
     assert later.min_contacts == 120 and AuditEvent.objects.filter(action="policy.update").exists()
 
@@ -103,6 +119,7 @@ def test_the_policy_pages_show_which_version_applies_and_refuse_frozen_edits(hr_
     assert hr_client.get(reverse("assessments:policy-edit", args=[default.pk])).status_code == 302
     data = {k: str(v) for k, v in _values().items()}
     data["effective_month"] = "2026-12"
+    data["reason"] = "年度考核口径调整"
     response = hr_client.post(reverse("assessments:policy-new"), data)
     assert response.status_code == 302, response.context["form"].errors
     assert ScoringPolicyVersion.objects.filter(effective_month=DEC).exists()

@@ -11,6 +11,7 @@ from django.test import Client
 
 from incentives.models import Award, RoundStatus, ServiceStarRound
 from tests.browser.conftest import log_in
+from tests.conftest import sign_in
 from tests.factories import StaffFactory
 from tests.incentives.factories import OCTOBER, hr, month_data
 
@@ -18,8 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def hr_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
+    client = sign_in(Client(), user)
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     context.add_cookies(
         [
@@ -55,8 +55,16 @@ def test_hr_excludes_approves_and_publishes_and_staff_see_the_wall(browser, live
 
     context2, page2 = hr_page(browser, live_server, hr2)
     page2.goto("/incentives/stars/2026-10/")
+    checklist = page2.locator("#close-checklist")
+    assert checklist.locator('[data-check="month_ended"]').get_attribute("class").strip() == "ok"
+    assert checklist.locator('[data-check="kpis_complete"]').get_attribute("class").strip() == "warn"
+    assert "S0009 韦观看" in checklist.inner_text()  # scored, but without a KPI row: HR acknowledges it
+    assert "韦观看" not in page2.locator("#who-approves").inner_text()
+    page2.locator("#approve-reason").fill("名单与规则核对一致")
+    page2.locator("#approve-ack").fill("韦观看本月在外培训，无KPI")
     page2.locator("#approve-form button").click()
     page2.wait_for_selector('#round-status[data-status="approved"]')
+    page2.locator("#publish-reason").fill("按规则公示")
     page2.locator("#publish-form button").click()
     page2.wait_for_selector('#round-status[data-status="published"]')
     context2.close()

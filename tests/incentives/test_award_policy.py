@@ -44,8 +44,8 @@ def form_data(policy: AwardPolicy, *, effective_month: date | None, reason: str,
 
 def publish_october(user) -> None:
     month_data(StaffFactory(employee_no="S0001"))
-    service_star_round_approve(month=OCTOBER, acting_user=user)
-    service_star_round_publish(month=OCTOBER, acting_user=user)
+    service_star_round_approve(month=OCTOBER, acting_user=user, reason="核对无误", acknowledgement="已知悉")
+    service_star_round_publish(month=OCTOBER, acting_user=user, reason="按规则公示")
 
 
 def test_a_policy_edit_in_the_admin_appears_in_the_audit_trail_with_who_why_and_old_and_new_values(

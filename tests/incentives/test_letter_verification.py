@@ -24,8 +24,8 @@ def award(db):
     winner = StaffFactory(employee_no="S0001", name="王晓明")
     month_data(winner)
     user = hr("HR1")
-    service_star_round_approve(month=OCTOBER, acting_user=user)
-    service_star_round_publish(month=OCTOBER, acting_user=user)
+    service_star_round_approve(month=OCTOBER, acting_user=user, reason="核对无误", acknowledgement="已知悉")
+    service_star_round_publish(month=OCTOBER, acting_user=user, reason="按规则公示")
     return Award.objects.get(staff=winner)
 
 

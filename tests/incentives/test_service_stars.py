@@ -129,15 +129,19 @@ def test_whoever_excluded_cannot_approve_but_another_hr_user_can(team):
     hr1, hr2 = hr("HR1"), hr("HR2")
     service_star_exclude(month=OCTOBER, staff=team["A"], reason="核查", acting_user=hr1)
     with pytest.raises(PermissionDenied):
-        service_star_round_approve(month=OCTOBER, acting_user=hr1)
-    round_ = service_star_round_approve(month=OCTOBER, acting_user=hr2)
+        service_star_round_approve(
+            month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="已知悉"
+        )
+    round_ = service_star_round_approve(
+        month=OCTOBER, acting_user=hr2, reason="核对无误", acknowledgement="已知悉"
+    )
     assert round_.status == RoundStatus.APPROVED and round_.approved_by == hr2
     assert stars_json()["status"] == "approved"
 
 
 def test_an_exclusion_after_approval_returns_the_round_to_draft(team):
     hr1, hr2 = hr("HR1"), hr("HR2")
-    service_star_round_approve(month=OCTOBER, acting_user=hr1)
+    service_star_round_approve(month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="已知悉")
     service_star_exclude(month=OCTOBER, staff=team["B"], reason="核查", acting_user=hr2)
     assert ServiceStarRound.objects.get().status == RoundStatus.DRAFT
     service_star_exclusion_withdraw(month=OCTOBER, staff=team["B"], reason="核查完毕", acting_user=hr2)
@@ -146,13 +150,13 @@ def test_an_exclusion_after_approval_returns_the_round_to_draft(team):
 
 def test_publishing_needs_approval():
     with pytest.raises(ValidationError):
-        service_star_round_publish(month=OCTOBER, acting_user=hr("HR1"))
+        service_star_round_publish(month=OCTOBER, acting_user=hr("HR1"), reason="按规则公示")
 
 
 def test_publish_freezes_snapshot_grants_awards_and_locks_the_month(team):
     hr1 = hr("HR1")
-    service_star_round_approve(month=OCTOBER, acting_user=hr1)
-    publication = service_star_round_publish(month=OCTOBER, acting_user=hr1)
+    service_star_round_approve(month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="已知悉")
+    publication = service_star_round_publish(month=OCTOBER, acting_user=hr1, reason="按规则公示")
     assert month_is_locked(OCTOBER)
     assert ServiceStarEntry.objects.filter(publication=publication).count() == 5
     awards = Award.objects.filter(publication=publication).order_by("rank")
@@ -172,24 +176,24 @@ def test_publish_freezes_snapshot_grants_awards_and_locks_the_month(team):
     assert [w["employee_no"] for w in got["winners"]] == ["S000A", "S000B", "S000C", "S000D"]
     assert AuditEvent.objects.filter(action="incentives.star.publish", actor=hr1).exists()
     with pytest.raises(AlreadyPublishedError):
-        service_star_round_publish(month=OCTOBER, acting_user=hr1)
+        service_star_round_publish(month=OCTOBER, acting_user=hr1, reason="按规则公示")
 
 
 def test_publication_refuses_when_the_data_changed_after_approval(team):
     hr1 = hr("HR1")
-    service_star_round_approve(month=OCTOBER, acting_user=hr1)
+    service_star_round_approve(month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="已知悉")
     KpiRecord.objects.filter(staff=team["A"]).update(contacts_handled=10)
     with pytest.raises(ValidationError):
-        service_star_round_publish(month=OCTOBER, acting_user=hr1)
-    service_star_round_approve(month=OCTOBER, acting_user=hr1)
-    service_star_round_publish(month=OCTOBER, acting_user=hr1)
+        service_star_round_publish(month=OCTOBER, acting_user=hr1, reason="按规则公示")
+    service_star_round_approve(month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="已知悉")
+    service_star_round_publish(month=OCTOBER, acting_user=hr1, reason="按规则公示")
     assert [r.employee_no for r in star_month(month=OCTOBER).winners] == ["S000B", "S000C", "S000D"]
 
 
 def test_undo_keeps_the_publication_on_record_releases_the_lock_and_allows_republishing(team):
     hr1 = hr("HR1")
-    service_star_round_approve(month=OCTOBER, acting_user=hr1)
-    first = service_star_round_publish(month=OCTOBER, acting_user=hr1)
+    service_star_round_approve(month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="已知悉")
+    first = service_star_round_publish(month=OCTOBER, acting_user=hr1, reason="按规则公示")
     with pytest.raises(ValidationError):
         service_star_publication_undo(month=OCTOBER, reason="", acting_user=hr1)
     service_star_publication_undo(month=OCTOBER, reason="KPI 数据有误", acting_user=hr1)
@@ -200,8 +204,8 @@ def test_undo_keeps_the_publication_on_record_releases_the_lock_and_allows_repub
     assert month_spend(OCTOBER).total_yuan == 0
     assert wall_months() == []
     assert stars_json()["status"] == "draft"
-    service_star_round_approve(month=OCTOBER, acting_user=hr1)
-    second = service_star_round_publish(month=OCTOBER, acting_user=hr1)
+    service_star_round_approve(month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="已知悉")
+    second = service_star_round_publish(month=OCTOBER, acting_user=hr1, reason="按规则公示")
     assert ServiceStarPublication.objects.filter(month=OCTOBER).count() == 2
     assert ServiceStarPublication.objects.get(undone_at__isnull=True) == second
     assert AuditEvent.objects.filter(action="incentives.star.undo", reason="KPI 数据有误").exists()
@@ -209,17 +213,19 @@ def test_undo_keeps_the_publication_on_record_releases_the_lock_and_allows_repub
 
 def test_the_database_allows_one_active_publication_per_month(team):
     hr1 = hr("HR1")
-    service_star_round_approve(month=OCTOBER, acting_user=hr1)
-    publication = service_star_round_publish(month=OCTOBER, acting_user=hr1)
+    service_star_round_approve(month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="已知悉")
+    publication = service_star_round_publish(month=OCTOBER, acting_user=hr1, reason="按规则公示")
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceStarPublication.objects.create(round=publication.round, month=OCTOBER, policy_version_id=1)
 
 
 def test_a_staff_member_cannot_approve_or_publish(team):
     with pytest.raises(PermissionDenied):
-        service_star_round_approve(month=OCTOBER, acting_user=team["A"])
+        service_star_round_approve(
+            month=OCTOBER, acting_user=team["A"], reason="核对无误", acknowledgement="已知悉"
+        )
     with pytest.raises(PermissionDenied):
-        service_star_round_publish(month=OCTOBER, acting_user=team["A"])
+        service_star_round_publish(month=OCTOBER, acting_user=team["A"], reason="按规则公示")
 
 
 @pytest.mark.postgres
@@ -230,7 +236,7 @@ def test_two_concurrent_publishes_leave_exactly_one_publication():
     for no in ("A", "B"):
         month_data(StaffFactory(employee_no=f"P000{no}"))
     hr1, hr2 = hr("HR1"), hr("HR2")
-    service_star_round_approve(month=OCTOBER, acting_user=hr1)
+    service_star_round_approve(month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="已知悉")
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -239,7 +245,7 @@ def test_two_concurrent_publishes_leave_exactly_one_publication():
 
         try:
             barrier.wait()
-            service_star_round_publish(month=OCTOBER, acting_user=user)
+            service_star_round_publish(month=OCTOBER, acting_user=user, reason="按规则公示")
             outcomes.append("published")
         except AlreadyPublishedError:
             outcomes.append("refused")

@@ -93,8 +93,10 @@ def test_out_of_range_review_scores_are_refused(people):
 def test_award_approval_is_by_another_hr_user_and_books_award_ledger_and_audit(people):
     suggestion = suggestion_decide(suggestion=reviewed(people), adopt=True, acting_user=people["hr1"])
     with pytest.raises(PermissionDenied):
-        suggestion_award_approve(suggestion=suggestion, acting_user=people["hr1"])
-    award = suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"])
+        suggestion_award_approve(suggestion=suggestion, acting_user=people["hr1"], reason="价值评分已复核")
+    award = suggestion_award_approve(
+        suggestion=suggestion, acting_user=people["hr2"], reason="价值评分已复核"
+    )
     assert (award.staff, award.amount_yuan, award.kind) == (people["agent"], 2000, "suggestion")
     assert list(LedgerEntry.objects.values_list("amount_yuan", flat=True)) == [2000]
     assert AuditEvent.objects.filter(
@@ -104,7 +106,7 @@ def test_award_approval_is_by_another_hr_user_and_books_award_ledger_and_audit(p
     assert month_spend(month).by_kind["suggestion"] == 2000
     assert [row[0] for row in payroll_rows(month)] == [people["agent"].employee_no]
     with pytest.raises(ValidationError):
-        suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"])
+        suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"], reason="价值评分已复核")
     suggestion_mark_implemented(suggestion=suggestion, acting_user=people["hr1"])
     assert Suggestion.objects.get().status == SuggestionStatus.IMPLEMENTED
 
@@ -113,7 +115,7 @@ def test_a_declined_suggestion_earns_nothing(people):
     suggestion = suggestion_decide(suggestion=reviewed(people), adopt=False, acting_user=people["hr1"])
     assert suggestion.status == SuggestionStatus.NOT_ADOPTED and suggestion.proposed_award_yuan is None
     with pytest.raises(ValidationError):
-        suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"])
+        suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"], reason="价值评分已复核")
 
 
 def test_the_submit_form_ignores_status_and_amount(people, client):
@@ -188,12 +190,14 @@ def test_hr_approves_and_the_case_appears_on_the_wall_with_the_months_stars(org)
     hr1 = hr("HR1")
     month_data(org.agent_a2)
     nomination = nominate(org)
-    case_decide(nomination=nomination, approve=True, acting_user=hr1)
+    case_decide(nomination=nomination, approve=True, note="案例有推广价值", acting_user=hr1)
     award = Award.objects.get(kind="innovation")
     assert (award.staff, award.amount_yuan, award.citation) == (org.agent_a1, 2000, "老人来电一站式办理")
     assert wall_months() == [], "nothing on the wall before the month is published"
-    service_star_round_approve(month=date(2026, 10, 1), acting_user=hr1)
-    service_star_round_publish(month=date(2026, 10, 1), acting_user=hr1)
+    service_star_round_approve(
+        month=date(2026, 10, 1), acting_user=hr1, reason="核对无误", acknowledgement="已知悉"
+    )
+    service_star_round_publish(month=date(2026, 10, 1), acting_user=hr1, reason="按规则公示")
     (month,) = wall_months()
     assert [a.staff for a in month.cases] == [org.agent_a1]
     assert [a.staff for a in month.stars] == [org.agent_a2]
@@ -205,7 +209,7 @@ def test_the_nominator_cannot_approve(org):
     nomination.nominated_by = lead_hr
     nomination.save()
     with pytest.raises(PermissionDenied):
-        case_decide(nomination=nomination, approve=True, acting_user=lead_hr)
+        case_decide(nomination=nomination, approve=True, note="案例有推广价值", acting_user=lead_hr)
 
 
 def test_evidence_upload_is_checked_renamed_and_served_as_attachment_to_permitted_users(org, client):
@@ -263,10 +267,15 @@ def test_a_discretionary_award_beyond_the_months_budget_is_refused(people):
     AwardPolicy.objects.filter(effective_month__isnull=True).update(monthly_budget_yuan=1500)
     suggestion = suggestion_decide(suggestion=reviewed(people), adopt=True, acting_user=people["hr1"])
     with pytest.raises(ValidationError):
-        suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"])
+        suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"], reason="价值评分已复核")
     assert not Award.objects.exists() and not LedgerEntry.objects.exists()
     AwardPolicy.objects.filter(effective_month__isnull=True).update(monthly_budget_yuan=2000)
-    assert suggestion_award_approve(suggestion=suggestion, acting_user=people["hr2"]).amount_yuan == 2000
+    assert (
+        suggestion_award_approve(
+            suggestion=suggestion, acting_user=people["hr2"], reason="价值评分已复核"
+        ).amount_yuan
+        == 2000
+    )
 
 
 def test_the_home_page_shows_my_suggestions_by_status(people, client):

@@ -8,11 +8,13 @@ from django.urls import reverse
 from incentives.models import Award, RoundStatus, ServiceStarRound
 from incentives.services import service_star_round_approve, service_star_round_publish
 from portal.models import User
+from tests.conftest import sign_in
 from tests.factories import StaffFactory
 from tests.incentives.factories import OCTOBER, hr, month_data
 
 pytestmark = pytest.mark.django_db
 MONTH_URL = reverse("incentives:star-month", args=["2026-10"])
+APPROVE = {"action": "approve", "reason": "核对无误", "acknowledgement": "缺KPI的人员已知悉"}
 
 
 @pytest.fixture
@@ -24,8 +26,8 @@ def agents(org):
 
 
 def publish_october(user):
-    service_star_round_approve(month=OCTOBER, acting_user=user)
-    return service_star_round_publish(month=OCTOBER, acting_user=user)
+    service_star_round_approve(month=OCTOBER, acting_user=user, reason="核对无误", acknowledgement="已知悉")
+    return service_star_round_publish(month=OCTOBER, acting_user=user, reason="按规则公示")
 
 
 def test_hr_review_page_lists_winners_scores_and_reasons_in_plain_words(agents, client):
@@ -43,15 +45,15 @@ def test_hr_review_page_lists_winners_scores_and_reasons_in_plain_words(agents, 
 
 def test_hr_excludes_with_reason_then_another_approves_and_publishes(agents, client):
     hr1, hr2 = hr("HR1"), hr("HR2")
-    client.force_login(hr1)
+    sign_in(client, hr1)
     client.post(
         MONTH_URL, {"action": "exclude", "employee_no": agents.agent_a1.employee_no, "reason": "投诉核查中"}
     )
-    client.post(MONTH_URL, {"action": "approve"})
+    client.post(MONTH_URL, APPROVE)
     assert ServiceStarRound.objects.get().status == RoundStatus.DRAFT, "the excluder may not approve"
-    client.force_login(hr2)
-    client.post(MONTH_URL, {"action": "approve"})
-    client.post(MONTH_URL, {"action": "publish"})
+    sign_in(client, hr2)
+    client.post(MONTH_URL, APPROVE)
+    client.post(MONTH_URL, {"action": "publish", "reason": "按规则公示"})
     assert ServiceStarRound.objects.get().status == RoundStatus.PUBLISHED
     assert list(Award.objects.values_list("staff__employee_no", flat=True)) == [agents.agent_a2.employee_no]
 
@@ -155,7 +157,7 @@ def test_audit_page_lists_incentive_decisions_for_hr_only(agents, client):
 def test_undo_through_the_page_needs_a_reason(agents, client):
     user = hr("HR1")
     publish_october(user)
-    client.force_login(user)
+    sign_in(client, user)
     client.post(MONTH_URL, {"action": "undo", "reason": ""})
     assert ServiceStarRound.objects.get().status == RoundStatus.PUBLISHED
     client.post(MONTH_URL, {"action": "undo", "reason": "数据有误"})
@@ -168,9 +170,9 @@ def test_approving_after_an_old_sign_in_asks_for_the_password_again(agents, clie
     from django.utils import timezone
 
     user = hr("HR1")
-    client.force_login(user)
+    sign_in(client, user, seconds_ago=2 * 3600)
     type(user).objects.filter(pk=user.pk).update(last_login=timezone.now() - timedelta(hours=2))
-    response = client.post(MONTH_URL, {"action": "approve"})
+    response = client.post(MONTH_URL, APPROVE)
     assert response.status_code == 302 and "reauthenticate" in response["Location"]
     assert not ServiceStarRound.objects.filter(status=RoundStatus.APPROVED).exists()
 

@@ -69,8 +69,10 @@ def world(django_db_setup, django_db_blocker):
         for agent in (org.agent_a1, org.agent_a1b, org.agent_a2, org.lead_a1):
             month_data(agent, month=published)
             month_data(agent, month=open_stored, quality="80")
-        service_star_round_approve(month=published, acting_user=people["hr"])
-        service_star_round_publish(month=published, acting_user=people["hr"])
+        service_star_round_approve(
+            month=published, acting_user=people["hr"], reason="核对无误", acknowledgement="已知悉"
+        )
+        service_star_round_publish(month=published, acting_user=people["hr"], reason="按规则公示")
         # This month's KPI rows arrive without a service: reads compute its scores and must not store them.
         KpiRecord.objects.create(
             staff=org.agent_a1,
