@@ -7,12 +7,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.certificates import selectors as certificate_selectors
 from assessments.certificates import services as certificate_services
 from assessments.certificates.pdf import certificates_pdf, chinese_date
 from assessments.models import Certificate, CertificateBatch
+from portal.login_throttle import client_address
 from portal.verification import mask_name, verification_page
 
 DOWNLOADS_PER_MINUTE = 10
@@ -20,8 +23,8 @@ DOWNLOADS_PER_MINUTE = 10
 
 @login_required
 def my_certificates(request):
-    certificates = Certificate.objects.filter(holder=request.user).order_by("-issued_on")
-    return render(request, "assessments/certificates/my_certificates.html", {"certificates": certificates})
+    items = certificate_selectors.certificates_for_holder(request.user, today=timezone.localdate())
+    return render(request, "assessments/certificates/my_certificates.html", {"items": items})
 
 
 @login_required
@@ -38,15 +41,26 @@ def certificate_download(request, certificate_id):
 
 
 def certificate_verify(request, token):
-    """Public (no login): validity, issue date and the holder's masked name."""
+    """Public (no login), by the token only: status in plain words with its dates, the certification type and
+    the holder's masked name. Each look is logged (the one write a public page makes)."""
     certificate = certificate_services.certificate_get_by_token(token)
+    certificate_services.certificate_verification_record(
+        certificate=certificate,
+        address=client_address(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
     return verification_page(
         request,
         "assessments/certificates/verify.html",
         {
             "certificate": certificate,
+            "status": certificate.public_status,
+            "type_label": certificate.get_kind_display(),
             "masked_name": mask_name(certificate.holder_name),
             "issued_zh": chinese_date(certificate.issued_on),
+            "expires_zh": chinese_date(certificate.expires_on) if certificate.expires_on else "",
+            "valid_until_zh": chinese_date(certificate.valid_until) if certificate.expires_on else "",
+            "status_since_zh": chinese_date(certificate.status_since) if certificate.status_since else "",
         },
     )
 
@@ -55,7 +69,9 @@ def certificate_verify(request, token):
 @permission_required("assessments.manage_certificates", raise_exception=True)
 def certificate_admin(request):
     query = request.GET.get("q", "").strip()
-    certificates = Certificate.objects.select_related("holder").order_by("-issued_on", "-pk")
+    certificates = certificate_selectors.certificates_with_verification_counts(
+        Certificate.objects.select_related("holder").order_by("-issued_on", "-pk")
+    )
     if query:
         certificates = certificates.filter(number__icontains=query) | certificates.filter(
             holder__employee_no=query
