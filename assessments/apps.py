@@ -101,6 +101,12 @@ class AssessmentsConfig(AppConfig):
             order=64,
             permission="assessments.manage_certificates",
         )
+        register_nav(
+            _("Certification types"),
+            "assessments:certification-type-list",
+            order=65,
+            permission="assessments.manage_certificates",
+        )
 
         from assessments.scoring.receivers import connect_scoring
 

@@ -8,13 +8,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.certificates import selectors as certificate_selectors
+from assessments.certificates.forms import CertificationTypeForm
 from assessments.certificates import services as certificate_services
 from assessments.certificates.pdf import certificates_pdf, chinese_date
-from assessments.models import Certificate, CertificateBatch
+from assessments.models import Certificate, CertificateBatch, CertificationType
 from portal.login_throttle import client_address
 from portal.verification import mask_name, verification_page
 
@@ -130,3 +132,57 @@ def batch_detail(request, batch_id):
 def batch_download(request, batch_id):
     batch = get_object_or_404(CertificateBatch, pk=batch_id, status=CertificateBatch.Status.DONE)
     return FileResponse(batch.pdf.open("rb"), as_attachment=True, filename=f"certificates-{batch.pk}.pdf")
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_certificates", raise_exception=True)
+def certification_type_list(request):
+    today = timezone.localdate()
+    in_force = {v.pk for v in certificate_selectors.certification_types_in_force(today).values() if v}
+    versions = [
+        {"version": v, "in_force": v.pk in in_force, "editable": bool(v.effective_month and v.effective_month > today)}
+        for v in CertificationType.objects.select_related("recertification_quiz")
+    ]
+    return render(request, "assessments/certificates/type_list.html", {"versions": versions})
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_certificates", raise_exception=True)
+def certification_type_edit(request, pk: int | None = None):
+    """A new version (its values start from the version in force) or a change to one not yet in force."""
+    version = get_object_or_404(CertificationType, pk=pk) if pk else None
+    form = CertificationTypeForm(request.POST or None, instance=version, new=version is None)
+    if version is None and not request.POST:
+        kind = request.GET.get("kind", "onboarding")
+        base = certificate_selectors.certification_types_in_force(timezone.localdate()).get(kind)
+        if base is not None:
+            form.initial.update({name: getattr(base, name) for name in form.Meta.fields})
+            form.initial["recertification_quiz"] = base.recertification_quiz_id
+        form.initial["kind"] = kind
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if version is None:
+                certificate_services.certification_type_create(
+                    kind=form.cleaned_data["kind"],
+                    effective_month=form.cleaned_data["effective_month"],
+                    values=values,
+                    acting_user=request.user,
+                )
+            else:
+                certificate_services.certification_type_update(
+                    version=version, values=values, acting_user=request.user
+                )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("The certification type was saved."))
+            return redirect("assessments:certification-type-list")
+    return render(request, "assessments/certificates/type_form.html", {"form": form, "version": version})
