@@ -33,7 +33,9 @@ urlpatterns += [
     path("certificates/types/", certificate_views.certification_type_list, name="certification-type-list"),
     path("certificates/types/new/", certificate_views.certification_type_edit, name="certification-type-new"),
     path(
-        "certificates/types/<int:pk>/", certificate_views.certification_type_edit, name="certification-type-edit"
+        "certificates/types/<int:pk>/",
+        certificate_views.certification_type_edit,
+        name="certification-type-edit",
     ),
     path(
         "certificates/<int:certificate_id>/revoke/",

@@ -124,7 +124,11 @@ def may_renew(
     """Renewal's conditions apart from the day: valid, recertification quiz passed in the window, quality."""
     if state.status != VALID or not rule.has_recertification_quiz or quiz_passed_on is None:
         return False
-    if not renewal_window_start(state.expires_on, rule.renewal_window_days) <= quiz_passed_on < state.expires_on:
+    if (
+        not renewal_window_start(state.expires_on, rule.renewal_window_days)
+        <= quiz_passed_on
+        < state.expires_on
+    ):
         return False
     if rule.performance is None:
         return True

@@ -25,7 +25,9 @@ from portal.models import MonthLock
 from portal.months import add_months, first_of_month
 
 
-def certification_type_in_force(versions: list[CertificationType], kind: str, day: date) -> CertificationType | None:
+def certification_type_in_force(
+    versions: list[CertificationType], kind: str, day: date
+) -> CertificationType | None:
     """Of `versions` (all of them), the version of `kind` in force on `day`: no query."""
     month = first_of_month(day)
     of_kind = [v for v in versions if v.kind == kind]
@@ -172,7 +174,8 @@ def certificates_for_holder(user, *, today: date) -> list[HolderCertificate]:
                 recertification_passed=bool(
                     is_open
                     and passed_on
-                    and passed_on >= rules.renewal_window_start(certificate.expires_on, rule.renewal_window_days)
+                    and passed_on
+                    >= rules.renewal_window_start(certificate.expires_on, rule.renewal_window_days)
                 ),
                 kpi_month=record.month if record is not None and rule.performance else None,
                 targets_met=(not missed) if missed is not None and rule.performance else None,

@@ -78,7 +78,9 @@ def certificate_issue(
                     status_since=issued_on,
                     status_month=add_months(first_of_month(issued_on), -1),
                 )
-                CertificatePeriod.objects.create(certificate=certificate, starts_on=issued_on, ends_on=expires_on)
+                CertificatePeriod.objects.create(
+                    certificate=certificate, starts_on=issued_on, ends_on=expires_on
+                )
                 audit_record(
                     action="certificate.issue",
                     acting_user=acting_user,
@@ -210,8 +212,14 @@ def _type_values_check(values: dict) -> None:
     if values.get("validity_months") is not None and not 1 <= values["validity_months"] <= 120:
         errors["validity_months"] = _("A certificate is valid for 1 to 120 months.")
     window = values.get("renewal_window_days")
-    if window is not None and values.get("validity_months") and not 1 <= window <= values["validity_months"] * 28:
-        errors["renewal_window_days"] = _("Renewal must open between 1 day and the period's length before expiry.")
+    if (
+        window is not None
+        and values.get("validity_months")
+        and not 1 <= window <= values["validity_months"] * 28
+    ):
+        errors["renewal_window_days"] = _(
+            "Renewal must open between 1 day and the period's length before expiry."
+        )
     for name in ("suspend_after_missed_months", "restore_after_met_months"):
         if values.get(name) is not None and values[name] < 1:
             errors[name] = _("At least one month.")
@@ -403,7 +411,10 @@ def _apply_change(certificate: Certificate, change: rules.Change, *, today: date
     certificate.save(update_fields=["status", "status_month", "expires_on", "status_since"])
     if change.action == rules.RENEW:
         CertificatePeriod.objects.create(
-            certificate=certificate, starts_on=change.period_start, ends_on=change.state.expires_on, renewal=True
+            certificate=certificate,
+            starts_on=change.period_start,
+            ends_on=change.state.expires_on,
+            renewal=True,
         )
     audit_record(
         action=_AUDIT_ACTIONS[change.action],

@@ -8,13 +8,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments.certificates import selectors as certificate_selectors
-from assessments.certificates.forms import CertificationTypeForm
 from assessments.certificates import services as certificate_services
+from assessments.certificates.forms import CertificationTypeForm
 from assessments.certificates.pdf import certificates_pdf, chinese_date
 from assessments.models import Certificate, CertificateBatch, CertificationType
 from portal.login_throttle import client_address
@@ -141,7 +141,11 @@ def certification_type_list(request):
     today = timezone.localdate()
     in_force = {v.pk for v in certificate_selectors.certification_types_in_force(today).values() if v}
     versions = [
-        {"version": v, "in_force": v.pk in in_force, "editable": bool(v.effective_month and v.effective_month > today)}
+        {
+            "version": v,
+            "in_force": v.pk in in_force,
+            "editable": bool(v.effective_month and v.effective_month > today),
+        }
         for v in CertificationType.objects.select_related("recertification_quiz")
     ]
     return render(request, "assessments/certificates/type_list.html", {"versions": versions})

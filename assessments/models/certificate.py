@@ -59,7 +59,10 @@ class CertificationType(models.Model):
         _("valid for (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     performance_rule = models.CharField(
-        _("performance rule"), max_length=16, choices=PerformanceRuleKind.choices, default=PerformanceRuleKind.NONE
+        _("performance rule"),
+        max_length=16,
+        choices=PerformanceRuleKind.choices,
+        default=PerformanceRuleKind.NONE,
     )
     suspend_after_missed_months = models.PositiveSmallIntegerField(
         _("suspend after this many consecutive published months missing a KPI target"),
@@ -99,9 +102,13 @@ class CertificationType(models.Model):
         verbose_name = _("certification type")
         verbose_name_plural = _("certification types")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "effective_month"], name="certification_type_once_per_month"),
             models.UniqueConstraint(
-                fields=["kind"], condition=Q(effective_month__isnull=True), name="certification_type_one_default"
+                fields=["kind", "effective_month"], name="certification_type_once_per_month"
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(effective_month__isnull=True),
+                name="certification_type_one_default",
             ),
             models.CheckConstraint(
                 condition=Q(effective_month__isnull=True) | Q(effective_month__day=1),
@@ -144,7 +151,10 @@ class Certificate(models.Model):
     # The last published month whose data the latest status decision used; later months decide the next one.
     status_month = models.DateField(null=True, blank=True)
     expires_on = models.DateField(
-        _("expires on"), null=True, blank=True, help_text=_("The first day the certificate is no longer valid.")
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day the certificate is no longer valid."),
     )
 
     class Meta:
@@ -189,7 +199,9 @@ class CertificatePeriod(models.Model):
         verbose_name_plural = _("certificate periods")
         constraints = [
             models.UniqueConstraint(fields=["certificate", "starts_on"], name="certificate_period_once"),
-            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="certificate_period_order"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="certificate_period_order"
+            ),
         ]
 
 

@@ -6,7 +6,10 @@ from decimal import Decimal
 from assessments.certificates import rules
 
 FRONT_LINE = rules.TypeRule(
-    validity_months=12, renewal_window_days=60, performance=rules.PerformanceRule(), has_recertification_quiz=True
+    validity_months=12,
+    renewal_window_days=60,
+    performance=rules.PerformanceRule(),
+    has_recertification_quiz=True,
 )
 NO_RULE = rules.TypeRule(validity_months=12, renewal_window_days=60, performance=None)
 ISSUED = date(2026, 1, 10)
@@ -74,17 +77,30 @@ def test_a_month_with_a_major_complaint_does_not_count_towards_restoring():
 
 
 def test_renewal_needs_the_quiz_in_the_window_and_a_mean_quality_of_80():
-    months = [month(9, quality=Decimal("70")), month(10, quality=Decimal("85")), month(11, quality=Decimal("85"))]
+    months = [
+        month(9, quality=Decimal("70")),
+        month(10, quality=Decimal("85")),
+        month(11, quality=Decimal("85")),
+    ]
     today = date(2026, 12, 2)
-    good = rules.review_certificate(state(), today=today, rule=FRONT_LINE, months=months, quiz_passed_on=today)
+    good = rules.review_certificate(
+        state(), today=today, rule=FRONT_LINE, months=months, quiz_passed_on=today
+    )
     assert actions(good) == [rules.RENEW]
     assert good[0].state.expires_on == date(2028, 1, 10) and good[0].period_start == EXPIRES
     before_window = rules.review_certificate(
         state(), today=today, rule=FRONT_LINE, months=months, quiz_passed_on=date(2026, 11, 10)
     )
     assert before_window == []
-    low = [month(9, quality=Decimal("70")), month(10, quality=Decimal("80")), month(11, quality=Decimal("80"))]
-    assert rules.review_certificate(state(), today=today, rule=FRONT_LINE, months=low, quiz_passed_on=today) == []
+    low = [
+        month(9, quality=Decimal("70")),
+        month(10, quality=Decimal("80")),
+        month(11, quality=Decimal("80")),
+    ]
+    assert (
+        rules.review_certificate(state(), today=today, rule=FRONT_LINE, months=low, quiz_passed_on=today)
+        == []
+    )
 
 
 def test_without_renewal_it_expires_on_its_date_and_stays_expired():

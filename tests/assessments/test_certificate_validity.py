@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.certificates import services as certificate_services
-from assessments.models import Attempt, Certificate, CertificateKind, CertificatePeriod, CertificateVerification
+from assessments.models import (
+    Attempt,
+    Certificate,
+    CertificateKind,
+    CertificatePeriod,
+    CertificateVerification,
+)
 from assessments.quizzes import services as quiz_services
 from courses.models import ProgrammePage
 from notifications.models import Notification
@@ -91,7 +97,10 @@ def test_a_holder_is_suspended_restored_and_renewed_and_the_verify_page_says_so(
         acting_user=hr,
     )
     certificate = certificate_services.certificate_issue(
-        holder=holder, programme=programme("onboarding"), kind=CertificateKind.ONBOARDING, issued_on=day(0, 10)
+        holder=holder,
+        programme=programme("onboarding"),
+        kind=CertificateKind.ONBOARDING,
+        issued_on=day(0, 10),
     )
     assert certificate.expires_on == day(12, 10) and certificate.status == "valid"
 
@@ -103,7 +112,9 @@ def test_a_holder_is_suspended_restored_and_renewed_and_the_verify_page_says_so(
     assert changes(review(day(3, 2))) == {}, "a second run on the same day changes nothing"
     certificate.refresh_from_db()
     assert certificate.status == "suspended" and certificate.status_since == day(3, 2)
-    told = set(Notification.objects.filter(kind="certificate_suspended").values_list("recipient_id", flat=True))
+    told = set(
+        Notification.objects.filter(kind="certificate_suspended").values_list("recipient_id", flat=True)
+    )
     assert told == {holder.pk, lead.pk}
 
     page = Client(REMOTE_ADDR="203.0.113.77", HTTP_USER_AGENT="verifier/1.0").get(
@@ -131,7 +142,9 @@ def test_a_holder_is_suspended_restored_and_renewed_and_the_verify_page_says_so(
     assert changes(review(day(11, 2))) == {}
     certificate.refresh_from_db()
     assert certificate.status == "valid" and certificate.expires_on == day(24, 10)
-    periods = list(CertificatePeriod.objects.filter(certificate=certificate).values_list("starts_on", "ends_on"))
+    periods = list(
+        CertificatePeriod.objects.filter(certificate=certificate).values_list("starts_on", "ends_on")
+    )
     assert periods == [(day(0, 10), day(12, 10)), (day(12, 10), day(24, 10))]
     assert Certificate.objects.filter(holder=holder).count() == 1
     audited = list(
@@ -144,14 +157,19 @@ def test_a_holder_is_suspended_restored_and_renewed_and_the_verify_page_says_so(
     client = Client()
     client.force_login(holder)
     mine = client.get(reverse("assessments:my-certificates")).content.decode()
-    assert certificate.number in mine and reverse("assessments:certificate-pdf", args=[certificate.pk]) in mine
+    assert (
+        certificate.number in mine and reverse("assessments:certificate-pdf", args=[certificate.pk]) in mine
+    )
 
 
 def test_a_certificate_without_renewal_is_reminded_then_expires():
     org = make_org()
     manager = org.manager_a
     certificate = certificate_services.certificate_issue(
-        holder=manager, programme=programme("leadership"), kind=CertificateKind.LEADERSHIP, issued_on=day(0, 10)
+        holder=manager,
+        programme=programme("leadership"),
+        kind=CertificateKind.LEADERSHIP,
+        issued_on=day(0, 10),
     )
     expires_on = certificate.expires_on
     assert changes(review(expires_on - timedelta(days=31))) == {}
@@ -159,7 +177,9 @@ def test_a_certificate_without_renewal_is_reminded_then_expires():
     assert changes(review(expires_on - timedelta(days=30))) == {"reminded": 1}
     assert changes(review(expires_on - timedelta(days=29))) == {}, "no second reminder for the same step"
     assert changes(review(expires_on - timedelta(days=7))) == {"reminded": 1}
-    call_command("send_reminders", "--date", (expires_on - timedelta(days=7)).isoformat(), stdout=io.StringIO())
+    call_command(
+        "send_reminders", "--date", (expires_on - timedelta(days=7)).isoformat(), stdout=io.StringIO()
+    )
     assert Notification.objects.filter(kind="certificate_expiring", recipient=manager).count() == 2
     assert changes(review(expires_on - timedelta(days=1))) == {}
     assert changes(review(expires_on)) == {"expired": 1}

@@ -15,7 +15,9 @@ class Command(JsonCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--date", help="The day to review as of, YYYY-MM-DD (default: today in Asia/Shanghai).")
+        parser.add_argument(
+            "--date", help="The day to review as of, YYYY-MM-DD (default: today in Asia/Shanghai)."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Count what would change; write nothing.")
 
     def handle(self, *args, **options):
