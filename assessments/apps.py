@@ -18,9 +18,15 @@ class AssessmentsConfig(AppConfig):
         register_action_labels(
             {
                 "certificate.batch": _("Certificates regenerated"),
+                "certificate.expire": _("Certificate expired"),
                 "certificate.issue": _("Certificate issued"),
                 "certificate.rename": _("Certificate holder renamed"),
+                "certificate.renew": _("Certificate renewed"),
+                "certificate.restore": _("Certificate restored"),
                 "certificate.revoke": _("Certificate revoked"),
+                "certificate.suspend": _("Certificate suspended"),
+                "certification_type.create": _("Certification type version added"),
+                "certification_type.update": _("Certification type version changed"),
                 "coaching.assign": _("Coaching assigned"),
                 "coaching.module_clear": _("Remedial module cleared"),
                 "coaching.module_set": _("Remedial module set"),
@@ -52,7 +58,13 @@ class AssessmentsConfig(AppConfig):
         from assessments.certificates.reminders import certificate_expiring_reminders
         from assessments.quizzes.reminders import essays_waiting_reminders, quiz_closing_reminders
         from assessments.scorecards.reminders import dispute_waiting_reminders
+        from notifications.kinds import register_kind
         from notifications.reminders import register_reminder_finder
+
+        register_kind("certificate_suspended", _("Certificate suspended"))
+        register_kind("certificate_restored", _("Certificate restored"))
+        register_kind("certificate_renewed", _("Certificate renewed"))
+        register_kind("certificate_expired", _("Certificate expired"))
 
         for finder in (
             quiz_closing_reminders,
@@ -89,6 +101,12 @@ class AssessmentsConfig(AppConfig):
             order=64,
             permission="assessments.manage_certificates",
         )
+        register_nav(
+            _("Certification types"),
+            "assessments:certification-type-list",
+            order=65,
+            permission="assessments.manage_certificates",
+        )
 
         from assessments.scoring.receivers import connect_scoring
 
@@ -98,3 +116,4 @@ class AssessmentsConfig(AppConfig):
         from portal.defaults import restore_after_flush
 
         restore_after_flush(self, "assessments.migrations.0003_scores_default_policy")
+        restore_after_flush(self, "assessments.migrations.0009_certification_types_default")

@@ -30,6 +30,13 @@ urlpatterns += [
         name="certificate-pdf",
     ),
     path("certificates/manage/", certificate_views.certificate_admin, name="certificate-admin"),
+    path("certificates/types/", certificate_views.certification_type_list, name="certification-type-list"),
+    path("certificates/types/new/", certificate_views.certification_type_edit, name="certification-type-new"),
+    path(
+        "certificates/types/<int:pk>/",
+        certificate_views.certification_type_edit,
+        name="certification-type-edit",
+    ),
     path(
         "certificates/<int:certificate_id>/revoke/",
         certificate_views.certificate_revoke,

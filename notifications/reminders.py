@@ -205,6 +205,11 @@ def reminders_deliver(
     return result
 
 
+def reminders_not_sent_before(reminders: list[Reminder]) -> list[Reminder]:
+    """The reminders a delivery would send now: those without a record of having been sent, each once."""
+    return _not_sent_before(reminders)
+
+
 def _not_sent_before(reminders: list[Reminder]) -> list[Reminder]:
     """The reminders without a ReminderSent row, each (recipient, kind, key) once."""
     unique: dict[tuple[int, str, str], Reminder] = {}

@@ -7,12 +7,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from assessments.certificates import selectors as certificate_selectors
 from assessments.certificates import services as certificate_services
+from assessments.certificates.forms import CertificationTypeForm
 from assessments.certificates.pdf import certificates_pdf, chinese_date
-from assessments.models import Certificate, CertificateBatch
+from assessments.models import Certificate, CertificateBatch, CertificationType
+from portal.login_throttle import client_address
 from portal.verification import mask_name, verification_page
 
 DOWNLOADS_PER_MINUTE = 10
@@ -20,8 +25,8 @@ DOWNLOADS_PER_MINUTE = 10
 
 @login_required
 def my_certificates(request):
-    certificates = Certificate.objects.filter(holder=request.user).order_by("-issued_on")
-    return render(request, "assessments/certificates/my_certificates.html", {"certificates": certificates})
+    items = certificate_selectors.certificates_for_holder(request.user, today=timezone.localdate())
+    return render(request, "assessments/certificates/my_certificates.html", {"items": items})
 
 
 @login_required
@@ -38,15 +43,26 @@ def certificate_download(request, certificate_id):
 
 
 def certificate_verify(request, token):
-    """Public (no login): validity, issue date and the holder's masked name."""
+    """Public (no login), by the token only: status in plain words with its dates, the certification type and
+    the holder's masked name. Each look is logged (the one write a public page makes)."""
     certificate = certificate_services.certificate_get_by_token(token)
+    certificate_services.certificate_verification_record(
+        certificate=certificate,
+        address=client_address(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
     return verification_page(
         request,
         "assessments/certificates/verify.html",
         {
             "certificate": certificate,
+            "status": certificate.public_status,
+            "type_label": certificate.get_kind_display(),
             "masked_name": mask_name(certificate.holder_name),
             "issued_zh": chinese_date(certificate.issued_on),
+            "expires_zh": chinese_date(certificate.expires_on) if certificate.expires_on else "",
+            "valid_until_zh": chinese_date(certificate.valid_until) if certificate.expires_on else "",
+            "status_since_zh": chinese_date(certificate.status_since) if certificate.status_since else "",
         },
     )
 
@@ -55,7 +71,9 @@ def certificate_verify(request, token):
 @permission_required("assessments.manage_certificates", raise_exception=True)
 def certificate_admin(request):
     query = request.GET.get("q", "").strip()
-    certificates = Certificate.objects.select_related("holder").order_by("-issued_on", "-pk")
+    certificates = certificate_selectors.certificates_with_verification_counts(
+        Certificate.objects.select_related("holder").order_by("-issued_on", "-pk")
+    )
     if query:
         certificates = certificates.filter(number__icontains=query) | certificates.filter(
             holder__employee_no=query
@@ -114,3 +132,61 @@ def batch_detail(request, batch_id):
 def batch_download(request, batch_id):
     batch = get_object_or_404(CertificateBatch, pk=batch_id, status=CertificateBatch.Status.DONE)
     return FileResponse(batch.pdf.open("rb"), as_attachment=True, filename=f"certificates-{batch.pk}.pdf")
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_certificates", raise_exception=True)
+def certification_type_list(request):
+    today = timezone.localdate()
+    in_force = {v.pk for v in certificate_selectors.certification_types_in_force(today).values() if v}
+    versions = [
+        {
+            "version": v,
+            "in_force": v.pk in in_force,
+            "editable": bool(v.effective_month and v.effective_month > today),
+        }
+        for v in CertificationType.objects.select_related("recertification_quiz")
+    ]
+    return render(request, "assessments/certificates/type_list.html", {"versions": versions})
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_certificates", raise_exception=True)
+def certification_type_edit(request, pk: int | None = None):
+    """A new version (its values start from the version in force) or a change to one not yet in force."""
+    version = get_object_or_404(CertificationType, pk=pk) if pk else None
+    form = CertificationTypeForm(request.POST or None, instance=version, new=version is None)
+    if version is None and not request.POST:
+        kind = request.GET.get("kind", "onboarding")
+        base = certificate_selectors.certification_types_in_force(timezone.localdate()).get(kind)
+        if base is not None:
+            form.initial.update({name: getattr(base, name) for name in form.Meta.fields})
+            form.initial["recertification_quiz"] = base.recertification_quiz_id
+        form.initial["kind"] = kind
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if version is None:
+                certificate_services.certification_type_create(
+                    kind=form.cleaned_data["kind"],
+                    effective_month=form.cleaned_data["effective_month"],
+                    values=values,
+                    acting_user=request.user,
+                )
+            else:
+                certificate_services.certification_type_update(
+                    version=version, values=values, acting_user=request.user
+                )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("The certification type was saved."))
+            return redirect("assessments:certification-type-list")
+    return render(request, "assessments/certificates/type_form.html", {"form": form, "version": version})

@@ -1,7 +1,17 @@
 """Assessment records: QA evaluations, question banks and quizzes, certificates, KPIs and monthly scores."""
 
 from assessments.models.bank import Question, QuestionBank, QuestionCategory, QuestionType
-from assessments.models.certificate import Certificate, CertificateBatch, CertificateKind
+from assessments.models.certificate import (
+    Certificate,
+    CertificateBatch,
+    CertificateKind,
+    CertificatePeriod,
+    CertificateStatus,
+    CertificateVerification,
+    CertificationType,
+    EarnedBy,
+    PerformanceRuleKind,
+)
 from assessments.models.coaching import CoachingAssignment, CoachingModule, KpiCode
 from assessments.models.evaluation import DisputeStatus, Evaluation, EvaluationKind
 from assessments.models.quiz import Attempt, AttemptItem, AttemptStatus, Quiz, QuizQuestion, ReviewPolicy
@@ -15,14 +25,20 @@ __all__ = [
     "Certificate",
     "CertificateBatch",
     "CertificateKind",
+    "CertificatePeriod",
+    "CertificateStatus",
+    "CertificateVerification",
+    "CertificationType",
     "CoachingAssignment",
     "CoachingModule",
     "DisputeStatus",
+    "EarnedBy",
     "Evaluation",
     "EvaluationKind",
     "KpiCode",
     "KpiRecord",
     "MonthlyScore",
+    "PerformanceRuleKind",
     "Question",
     "QuestionBank",
     "QuestionCategory",
