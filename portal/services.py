@@ -268,6 +268,19 @@ STAFF_COUNT_KEYS = ["created", "updated", "unchanged"]
 _PROFILE_FIELDS = ("name", "email", "mobile", "department_id", "team_id", "role", "hire_date", "onboarded_on")
 
 
+def _taken_by_others(rows, field: str, message: str) -> list[RowError]:
+    """A refusal for each row whose unique `field` (e-mail, mobile) already belongs to another person."""
+    row_of = {getattr(r, field): r for r in rows if getattr(r, field)}
+    taken = User.objects.filter(**{f"{field}__in": list(row_of)}).values_list(field, "employee_no")
+    return [
+        RowError(
+            line=row_of[value].line, column=field, message=message % {"value": value, "other": employee_no}
+        )
+        for value, employee_no in (taken if row_of else ())
+        if employee_no != row_of[value].employee_no
+    ]
+
+
 def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_user=None) -> ImportResult:
     """Upsert the roster by employee number, all or nothing.
 
@@ -279,36 +292,8 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
     """
     rows, errors = staff_file_parse(data, file_name)
     existing = {u.employee_no: u for u in User.objects.filter(employee_no__in=[r.employee_no for r in rows])}
-    row_of_email = {r.email: r for r in rows if r.email}
-    if row_of_email:
-        for email, employee_no in User.objects.filter(email__in=list(row_of_email)).values_list(
-            "email", "employee_no"
-        ):
-            row = row_of_email[email]
-            if employee_no != row.employee_no:
-                errors.append(
-                    RowError(
-                        line=row.line,
-                        column="email",
-                        message=_("email: %(email)s already belongs to %(other)s.")
-                        % {"email": email, "other": employee_no},
-                    )
-                )
-    row_of_mobile = {r.mobile: r for r in rows if r.mobile}
-    if row_of_mobile:
-        for mobile, employee_no in User.objects.filter(mobile__in=list(row_of_mobile)).values_list(
-            "mobile", "employee_no"
-        ):
-            row = row_of_mobile[mobile]
-            if employee_no != row.employee_no:
-                errors.append(
-                    RowError(
-                        line=row.line,
-                        column="mobile",
-                        message=_("mobile: %(mobile)s already belongs to %(other)s.")
-                        % {"mobile": mobile, "other": employee_no},
-                    )
-                )
+    errors.extend(_taken_by_others(rows, "email", _("email: %(value)s already belongs to %(other)s.")))
+    errors.extend(_taken_by_others(rows, "mobile", _("mobile: %(value)s already belongs to %(other)s.")))
     if errors:
         return refused(STAFF_COUNT_KEYS, errors)
 
