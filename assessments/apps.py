@@ -12,38 +12,8 @@ class AssessmentsConfig(AppConfig):
         from assessments.quizzes.signals import final_exam_passed
         from courses import hooks
         from courses.signals import lesson_completed, onboarding_completed
-        from portal.audit import register_action_labels
         from portal.navigation import register_nav
 
-        register_action_labels(
-            {
-                "certificate.batch": _("Certificates regenerated"),
-                "certificate.expire": _("Certificate expired"),
-                "certificate.issue": _("Certificate issued"),
-                "certificate.rename": _("Certificate holder renamed"),
-                "certificate.renew": _("Certificate renewed"),
-                "certificate.restore": _("Certificate restored"),
-                "certificate.revoke": _("Certificate revoked"),
-                "certificate.suspend": _("Certificate suspended"),
-                "certification_type.create": _("Certification type version added"),
-                "certification_type.update": _("Certification type version changed"),
-                "coaching.assign": _("Coaching assigned"),
-                "coaching.module_clear": _("Remedial module cleared"),
-                "coaching.module_set": _("Remedial module set"),
-                "evaluation.dispute": _("Evaluation disputed"),
-                "evaluation.dispute_upheld": _("Dispute decided: score upheld"),
-                "evaluation.dispute_revised": _("Dispute decided: score revised"),
-                "evaluation.score": _("Evaluation scored"),
-                "kpis.replace": _("Month's KPIs replaced"),
-                "policy.create": _("Scoring policy version added"),
-                "policy.update": _("Scoring policy version changed"),
-                "quiz.completion_in_locked_month": _("Quiz pass in a locked month"),
-                "quiz.essay_grade": _("Essay graded"),
-                "quiz.regrade": _("Quiz regraded"),
-                "quiz.result_in_locked_month": _("Quiz result in a locked month"),
-                "scores.compute": _("Monthly scores computed"),
-            }
-        )
         hooks.register_completion_gate(quiz_receivers.quiz_completion_gate)
         hooks.register_lesson_panel(quiz_receivers.quiz_lesson_panel)
         onboarding_completed.connect(

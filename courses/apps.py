@@ -16,7 +16,6 @@ class CoursesConfig(AppConfig):
         from courses import hooks, receivers, selectors
         from courses.models import LessonPage, ModulePage, ProgrammePage, TrainingRootPage
         from courses.views import my_training_panel, team_training_panel
-        from portal.audit import register_action_labels
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
         from portal.signals import staff_changed
@@ -44,18 +43,6 @@ class CoursesConfig(AppConfig):
             LessonPage, lambda page, request: selectors.lesson_page_context(lesson=page, request=request)
         )
         hooks.register_panel_context("programme_plan", selectors.programme_plan_panel_context)
-
-        register_action_labels(
-            {
-                "courses.attendance": _("Attendance recorded"),
-                "courses.enrolment.create": _("Enrolment added"),
-                "courses.enrolment.delete": _("Enrolment withdrawn"),
-                "courses.enrolment.update": _("Enrolment corrected"),
-                "courses.training_record.create": _("Training record added"),
-                "courses.training_record.delete": _("Training record deleted"),
-                "courses.training_record.update": _("Training record corrected"),
-            }
-        )
 
         from courses import reminders
         from notifications.reminders import register_reminder_finder

@@ -7,32 +7,10 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentives")
 
     def ready(self):
-        from portal.audit import register_action_labels
-        from portal.models import Role
-        from portal.navigation import register_home_panel, register_nav
-
-        register_action_labels(
-            {
-                "incentives.case.approve": _("Case award approved"),
-                "incentives.case.reject": _("Case nomination turned down"),
-                "incentives.case.nominate": _("Case nominated"),
-                "incentives.policy.create": _("Award policy version added"),
-                "incentives.policy.delete": _("Award policy version deleted"),
-                "incentives.policy.update": _("Award policy version changed"),
-                "incentives.star.approve": _("Service Stars approved"),
-                "incentives.star.exclude": _("Service Star candidate excluded"),
-                "incentives.star.exclusion_withdraw": _("Service Star exclusion withdrawn"),
-                "incentives.star.publish": _("Service Stars published"),
-                "incentives.star.undo": _("Service Star publication undone"),
-                "incentives.suggestion.adopt": _("Suggestion adopted"),
-                "incentives.suggestion.award_approve": _("Suggestion award approved"),
-                "incentives.suggestion.implemented": _("Suggestion implemented"),
-                "incentives.suggestion.review": _("Suggestion reviewed"),
-                "incentives.suggestion.submit": _("Suggestion submitted"),
-            }
-        )
         from incentives import reminders
         from notifications.reminders import register_reminder_finder
+        from portal.models import Role
+        from portal.navigation import register_home_panel, register_nav
 
         for finder in (
             reminders.star_round_reminders,

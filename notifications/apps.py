@@ -7,16 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from portal.audit import register_action_labels
         from portal.defaults import restore_after_flush
         from portal.navigation import register_nav
 
-        register_action_labels(
-            {
-                "notifications.policy_update": _("Notification settings changed"),
-                "notifications.resend": _("Message sent again"),
-            }
-        )
         register_nav(_("Notifications"), "notifications:list", order=5)
         register_nav(_("Notification preferences"), "notifications:preferences", order=90)
         register_nav(

@@ -9,29 +9,9 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import panels
-        from portal.audit import register_action_labels
 
         post_migrate.connect(_sync_after_migrate, dispatch_uid="portal.sync_role_groups")
         panels.register()
-        register_action_labels(
-            {
-                "staff.create": _("Staff member created"),
-                "staff.deactivate": _("Staff member deactivated"),
-                "staff.invite": _("Invitation sent"),
-                "staff.role_change": _("Role changed"),
-                "month.lock": _("Month locked"),
-                "month.unlock": _("Month unlocked"),
-                "wagtail.publish": _("Page published"),
-                "scale.generate": _("Synthetic company generated"),
-                "import.staff": _("Roster imported"),
-                "import.attendance": _("Attendance imported"),
-                "import.training_records": _("Training records imported"),
-                "import.questions": _("Questions imported"),
-                "import.evaluations": _("Evaluations imported"),
-                "import.kpis": _("KPIs imported"),
-                "sso.refused": _("Sign-in through DingTalk, Feishu or WeCom refused"),
-            }
-        )
 
 
 def _sync_after_migrate(sender, app_config=None, **kwargs):
