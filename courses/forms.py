@@ -35,3 +35,21 @@ class AttendanceUploadForm(ImportFileForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lesson"].queryset = offline_lessons()
+
+
+class OfflineSessionForm(forms.Form):
+    lesson = LessonChoiceField(queryset=LessonPage.objects.none(), label=_("Offline lesson"))
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].queryset = offline_lessons()
+
+
+class AttendeeChangeForm(forms.Form):
+    employee_no = forms.CharField(label=_("Employee number"), max_length=32)
+    reason = forms.CharField(label=_("Reason"), max_length=200)

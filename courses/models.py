@@ -384,3 +384,57 @@ class SopAcknowledgement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sop_revision", "staff"], name="sop_acknowledged_once")
         ]
+
+
+class OfflineSession(models.Model):
+    """A scheduled offline practice session of a lesson, where learners check in by scanning the trainer's QR code.
+
+    Scheduled → running (the trainer's screen shows the changing code) → closed (hours credited to the present).
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.PROTECT, related_name="offline_sessions", verbose_name=_("lesson")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("trainer")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("offline session")
+        verbose_name_plural = _("offline sessions")
+
+    def __str__(self):
+        return f"{self.lesson.title} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class SessionCheckIn(models.Model):
+    """One person present at an offline session: by scanning the code, or added by the trainer with a reason.
+
+    A removed check-in keeps its row (who removed it and why); only rows without `removed_at` count as present.
+    """
+
+    class Via(models.TextChoices):
+        QR = "qr", _("QR code")
+        TRAINER = "trainer", _("Added by the trainer")
+
+    session = models.ForeignKey(OfflineSession, on_delete=models.CASCADE, related_name="check_ins")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    via = models.CharField(max_length=8, choices=Via.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    checked_in_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["checked_in_at"]
+        constraints = [models.UniqueConstraint(fields=["session", "staff"], name="check_in_once_per_session")]

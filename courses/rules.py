@@ -200,3 +200,24 @@ def onboarding_expected_hours(*, planned: Decimal, elapsed_days: int, window_day
     if window_days <= 0:
         return planned
     return planned * min(max(elapsed_days, 0), window_days) / window_days
+
+
+CHECK_IN_CODE_SECONDS = 30
+CHECK_IN_GRACE_SECONDS = 5
+
+
+def check_in_window(timestamp: float) -> int:
+    """The number of the 30-second window a moment falls in: the trainer's code changes with it."""
+    return int(timestamp // CHECK_IN_CODE_SECONDS)
+
+
+def check_in_code_is_current(code_window: int, timestamp: float) -> bool:
+    """A scanned code counts while it is on the trainer's screen, and for a few seconds after it changed.
+
+    An older code (photographed and sent on, or a page reloaded later) is refused.
+    """
+    current = check_in_window(timestamp)
+    if code_window == current:
+        return True
+    since_change = timestamp - current * CHECK_IN_CODE_SECONDS
+    return code_window == current - 1 and since_change < CHECK_IN_GRACE_SECONDS

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from html import unescape
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +22,10 @@ from courses.models import (
     LearningResult,
     LessonCompletion,
     LessonPage,
+    OfflineSession,
     ProgrammeKind,
     ProgrammePage,
+    SessionCheckIn,
     SopAcknowledgement,
     SopRevision,
     TrainingRecord,
@@ -820,3 +822,149 @@ def training_root_ensure(*, title: str = "培训中心 Training Centre") -> Trai
         site.root_page = root
         site.save()
     return root
+
+
+# --- Offline sessions with QR check-in --------------------------------------------------------------------------
+
+
+def _require_trainer(acting_user) -> None:
+    if not acting_user.has_perm("courses.record_attendance"):
+        raise PermissionDenied
+
+
+def offline_session_create(*, lesson: LessonPage, starts_at, room: str, acting_user) -> OfflineSession:
+    """Schedule an offline session of an offline lesson, run by `acting_user`."""
+    _require_trainer(acting_user)
+    if lesson.delivery_mode != DeliveryMode.OFFLINE:
+        raise ValidationError(_("Check-in sessions are for offline lessons only."))
+    session = OfflineSession.objects.create(
+        lesson=lesson, starts_at=starts_at, room=room, trainer=acting_user
+    )
+    audit_record(action="courses.session.create", acting_user=acting_user, target=session)
+    return session
+
+
+def _locked_session(session_id: int) -> OfflineSession:
+    return OfflineSession.objects.select_for_update().select_related("lesson").get(pk=session_id)
+
+
+def offline_session_start(*, session: OfflineSession, acting_user) -> OfflineSession:
+    """Start showing the check-in code; a closed session cannot start again."""
+    _require_trainer(acting_user)
+    with transaction.atomic():
+        session = _locked_session(session.pk)
+        if session.status == OfflineSession.Status.CLOSED:
+            raise ValidationError(_("This session is closed."))
+        session.status = OfflineSession.Status.RUNNING
+        session.save(update_fields=["status"])
+        audit_record(action="courses.session.start", acting_user=acting_user, target=session)
+    return session
+
+
+def session_check_in(*, session_id: int, staff, now=None) -> SessionCheckIn:
+    """A learner checks in by the scanned code (the caller has checked the code): enrolled, running, once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _locked_session(session_id)
+        if session.status != OfflineSession.Status.RUNNING:
+            raise ValidationError(_("This session is not running: check-in is open only while it runs."))
+        programme = _programme_of(session.lesson)
+        if programme is None or not Enrolment.objects.filter(staff=staff, programme=programme).exists():
+            raise ValidationError(
+                _("You are not enrolled in this lesson's programme, so you cannot check in.")
+            )
+        existing = SessionCheckIn.objects.filter(session=session, staff=staff).first()
+        if existing is not None and existing.removed_at is None:
+            raise ValidationError(_("You have already checked in to this session."))
+        if existing is not None:
+            raise ValidationError(_("The trainer removed your check-in; please speak to the trainer."))
+        check_in = SessionCheckIn.objects.create(
+            session=session, staff=staff, via=SessionCheckIn.Via.QR, checked_in_at=now
+        )
+        audit_record(action="courses.session.check_in", acting_user=staff, target=session)
+    return check_in
+
+
+def session_attendee_add(*, session: OfflineSession, staff, reason: str, acting_user) -> SessionCheckIn:
+    """The trainer marks someone present (no phone, a failed scan), with a reason."""
+    _require_trainer(acting_user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason."))
+    with transaction.atomic():
+        session = _locked_session(session.pk)
+        if session.status == OfflineSession.Status.CLOSED:
+            raise ValidationError(_("This session is closed."))
+        check_in, created = SessionCheckIn.objects.get_or_create(
+            session=session,
+            staff=staff,
+            defaults={"via": SessionCheckIn.Via.TRAINER, "reason": reason, "checked_in_at": timezone.now()},
+        )
+        if not created:
+            if check_in.removed_at is None:
+                raise ValidationError(_("%(name)s is already present.") % {"name": staff.name})
+            check_in.removed_at, check_in.removed_reason = None, ""
+            check_in.via, check_in.reason = SessionCheckIn.Via.TRAINER, reason
+            check_in.save(update_fields=["removed_at", "removed_reason", "via", "reason"])
+        audit_record(
+            action="courses.session.add",
+            acting_user=acting_user,
+            target=session,
+            reason=reason,
+            staff=staff.pk,
+        )
+    return check_in
+
+
+def session_attendee_remove(*, session: OfflineSession, staff, reason: str, acting_user) -> None:
+    """The trainer removes someone who checked in but is not there, with a reason (the row is kept)."""
+    _require_trainer(acting_user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason."))
+    with transaction.atomic():
+        session = _locked_session(session.pk)
+        if session.status == OfflineSession.Status.CLOSED:
+            raise ValidationError(_("This session is closed."))
+        updated = SessionCheckIn.objects.filter(session=session, staff=staff, removed_at__isnull=True).update(
+            removed_at=timezone.now(), removed_reason=reason
+        )
+        if not updated:
+            raise ValidationError(_("%(name)s is not on the list.") % {"name": staff.name})
+        audit_record(
+            action="courses.session.remove",
+            acting_user=acting_user,
+            target=session,
+            reason=reason,
+            staff=staff.pk,
+        )
+
+
+def offline_session_close(*, session: OfflineSession, acting_user) -> dict:
+    """Close the session and credit the lesson's hours to everyone present, exactly as the attendance page does.
+
+    The attendance date is the session's Asia/Shanghai start date. Returns attendance_record's counts.
+    """
+    _require_trainer(acting_user)
+    with transaction.atomic():
+        session = _locked_session(session.pk)
+        if session.status == OfflineSession.Status.CLOSED:
+            raise ValidationError(_("This session is closed."))
+        present = list(
+            SessionCheckIn.objects.filter(session=session, removed_at__isnull=True).values_list(
+                "staff_id", flat=True
+            )
+        )
+        outcome = {"recorded": 0, "already": 0}
+        if present:
+            outcome = attendance_record(
+                lesson=session.lesson,
+                on_date=timezone.localdate(session.starts_at),
+                staff_ids=present,
+                acting_user=acting_user,
+            )
+        session.status = OfflineSession.Status.CLOSED
+        session.closed_at = timezone.now()
+        session.save(update_fields=["status", "closed_at"])
+        audit_record(action="courses.session.close", acting_user=acting_user, target=session, **outcome)
+    return outcome

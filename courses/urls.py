@@ -12,6 +12,10 @@ urlpatterns = [
     path("attendance/", views.attendance, name="attendance"),
     path("attendance/upload/", views.AttendanceUploadView.as_view(), name="attendance-upload"),
     path("records/import/", views.TrainingRecordImportView.as_view(), name="training-import"),
+    path("sessions/", views.session_list, name="sessions"),
+    path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/live/", views.session_live, name="session-live"),
+    path("check-in/<str:token>/", views.check_in, name="check-in"),
     path("sop/", views.sop_changes, name="sop-changes"),
     path("sop/<int:pk>/", views.sop_revision_detail, name="sop-revision"),
 ]

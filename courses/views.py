@@ -1,6 +1,7 @@
 """Portal pages of the curriculum: learner home panel and "My training", lesson completion, trainer attendance,
 team matrix, HR completion report, SOP changes, and the two upload pages. Thin: parse, check, call, render."""
 
+import time
 from datetime import date
 
 from django.contrib import messages
@@ -9,19 +10,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from courses import selectors, services
+from courses import check_in_codes, rules, selectors, services
 from courses.attendance_file import ATTENDANCE_COLUMNS
-from courses.forms import AttendanceForm, AttendanceUploadForm
-from courses.models import VIEWED_LESSONS_KEY, DeliveryMode, LessonCompletion, LessonPage, SopRevision
+from courses.forms import AttendanceForm, AttendanceUploadForm, AttendeeChangeForm, OfflineSessionForm
+from courses.models import (
+    VIEWED_LESSONS_KEY,
+    DeliveryMode,
+    LessonCompletion,
+    LessonPage,
+    OfflineSession,
+    SopRevision,
+)
 from courses.training_file import TRAINING_COLUMNS
 from portal.access import Scope, visibility_scope
 from portal.models import Team, User
 from portal.months import add_months, first_of_month, parse_month
+from portal.qr import qr_svg
 from portal.tabular.errors import FieldError
 from portal.tabular.export import csv_bytes, xlsx_bytes
 from portal.uploads import ImportUploadView
@@ -319,3 +329,134 @@ class TrainingRecordImportView(ImportUploadView):
     success_url = "courses:completion-report"
 
     service = staticmethod(services.training_records_import)
+
+
+# --- Offline sessions: the trainer's check-in screen and the learner's scan ---------------------------------
+
+
+def _check_in_url(request, session: OfflineSession) -> str:
+    token = check_in_codes.qr_token(session_id=session.pk, window=rules.check_in_window(time.time()))
+    return request.build_absolute_uri(reverse("courses:check-in", args=[token]))
+
+
+def _present(session: OfflineSession):
+    return session.check_ins.filter(removed_at__isnull=True).select_related("staff", "staff__team")
+
+
+@login_required
+@permission_required("courses.record_attendance", raise_exception=True)
+def session_list(request):
+    """The trainer's offline sessions, and a form to schedule one."""
+    form = OfflineSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.offline_session_create(
+                lesson=form.cleaned_data["lesson"],
+                starts_at=form.cleaned_data["starts_at"],
+                room=form.cleaned_data["room"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("courses:session", pk=session.pk)
+    sessions = OfflineSession.objects.select_related("lesson").order_by("-starts_at")[:50]
+    return render(request, "courses/session_list.html", {"form": form, "sessions": sessions})
+
+
+@login_required
+@permission_required("courses.record_attendance", raise_exception=True)
+def session_detail(request, pk):
+    """The trainer's screen: the changing QR code while the session runs, the live list, add/remove, close."""
+    session = get_object_or_404(OfflineSession.objects.select_related("lesson"), pk=pk)
+    form = AttendeeChangeForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = AttendeeChangeForm(request.POST) if action in ("add", "remove") else form
+        try:
+            if action == "start":
+                services.offline_session_start(session=session, acting_user=request.user)
+            elif action == "close":
+                outcome = services.offline_session_close(session=session, acting_user=request.user)
+                messages.success(
+                    request,
+                    _("Session closed: %(recorded)s credited, %(already)s had already completed it.")
+                    % outcome,
+                )
+            elif action in ("add", "remove") and form.is_valid():
+                person = User.objects.filter(employee_no=form.cleaned_data["employee_no"].strip()).first()
+                if person is None:
+                    raise ValidationError(_("No staff member has this employee number."))
+                change = (
+                    services.session_attendee_add if action == "add" else services.session_attendee_remove
+                )
+                change(
+                    session=session,
+                    staff=person,
+                    reason=form.cleaned_data["reason"],
+                    acting_user=request.user,
+                )
+                form = AttendeeChangeForm()
+            if form.is_valid() or action in ("start", "close"):
+                return redirect("courses:session", pk=session.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    context = {"session": session, "present": _present(session), "form": form}
+    if session.status == OfflineSession.Status.RUNNING:
+        url = _check_in_url(request, session)
+        context |= {"check_in_url": url, "qr": qr_svg(url)}
+    return render(request, "courses/session_detail.html", context)
+
+
+@login_required
+@permission_required("courses.record_attendance", raise_exception=True)
+def session_live(request, pk):
+    """What the trainer's screen refreshes every few seconds: the current code and the list of the present."""
+    session = get_object_or_404(OfflineSession.objects.select_related("lesson"), pk=pk)
+    context = {"session": session, "present": _present(session)}
+    if session.status == OfflineSession.Status.RUNNING:
+        url = _check_in_url(request, session)
+        context |= {"check_in_url": url, "qr": qr_svg(url)}
+    return _no_store(render(request, "courses/_session_live.html", context))
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def check_in(request, token):
+    """The page a learner's phone opens by scanning: GET shows the session and a button, POST checks in."""
+    if request.method == "POST":
+        try:
+            session_id = check_in_codes.confirm_token_read(
+                request.POST.get("confirm", ""), user_id=request.user.pk
+            )
+        except check_in_codes.BadCode:
+            return _check_in_refused(
+                request, _("This check-in page has expired: scan the code on the screen again.")
+            )
+        try:
+            services.session_check_in(session_id=session_id, staff=request.user)
+        except OfflineSession.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as exc:
+            return _check_in_refused(request, " ".join(exc.messages))
+        session = OfflineSession.objects.select_related("lesson").get(pk=session_id)
+        return render(request, "courses/check_in.html", {"session": session, "done": True})
+    try:
+        session_id, window = check_in_codes.qr_token_read(token)
+    except check_in_codes.BadCode:
+        return _check_in_refused(request, _("This is not a valid check-in code."))
+    if not rules.check_in_code_is_current(window, time.time()):
+        return _check_in_refused(
+            request, _("This code has expired: it changes every 30 seconds. Scan the code on the screen now.")
+        )
+    session = get_object_or_404(OfflineSession.objects.select_related("lesson"), pk=session_id)
+    confirm = check_in_codes.confirm_token(session_id=session.pk, user_id=request.user.pk)
+    return _no_store(render(request, "courses/check_in.html", {"session": session, "confirm": confirm}))
+
+
+def _check_in_refused(request, message):
+    return _no_store(render(request, "courses/check_in.html", {"refused": message}, status=400))

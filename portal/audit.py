@@ -32,6 +32,12 @@ ACTION_LABELS = {
     "courses.training_record.create": _("Training record added"),
     "courses.training_record.delete": _("Training record deleted"),
     "courses.training_record.update": _("Training record corrected"),
+    "courses.session.create": _("Offline session scheduled"),
+    "courses.session.start": _("Offline session started"),
+    "courses.session.check_in": _("Checked in by QR code"),
+    "courses.session.add": _("Attendee added by the trainer"),
+    "courses.session.remove": _("Attendee removed by the trainer"),
+    "courses.session.close": _("Offline session closed"),
     # notifications
     "notifications.policy_update": _("Notification settings changed"),
     "notifications.resend": _("Message sent again"),

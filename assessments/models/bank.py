@@ -4,6 +4,11 @@ A question's answer key lives in `data` (JSON), in the shape of `assessments.qui
 - choice and short answer: {"options": [{"text", "fraction", "feedback"}]} (fraction: percent as a string)
 - numerical: {"numeric": [{"value", "tolerance", "fraction", "feedback"}]}
 - matching: {"pairs": [[left, right], ...]}; true/false: {"correct", "true_feedback", "false_feedback"}
+- text formats of answers and feedback, only where they differ from the question text's: "text_format" and
+  "feedback_format" on an option, "feedback_format" on a numeric answer, "true_feedback_format",
+  "false_feedback_format" and "general_feedback_format" on the question; a numerical question's catch-all
+  answer ("any other answer", worth 0%): "other": {"feedback", "feedback_format"}
+- a description (text shown between questions) has no answers and is never drawn into an attempt.
 Attempts copy a question's content when drawn, so editing a question never changes a finished attempt.
 """
 
@@ -23,6 +28,7 @@ class QuestionType(models.TextChoices):
     NUMERICAL = "numerical", _("Numerical")
     MATCHING = "matching", _("Matching")
     ESSAY = "essay", _("Essay")
+    DESCRIPTION = "description", _("Description")
 
 
 class QuestionBank(models.Model):
@@ -75,6 +81,8 @@ class Question(models.Model):
     text_format = models.CharField(_("text format"), max_length=10, default="moodle")
     data = models.JSONField(_("answers"), default=dict, blank=True)
     general_feedback = models.TextField(_("general feedback"), blank=True)
+    id_number = models.CharField(_("ID number"), max_length=100, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     mark = models.DecimalField(_("mark"), max_digits=5, decimal_places=2, default=Decimal(1))
     is_active = models.BooleanField(_("active"), default=True)
     source_line = models.PositiveIntegerField(null=True, blank=True, editable=False)

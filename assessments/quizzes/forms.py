@@ -32,7 +32,9 @@ QUIZ_FORM_FIELDS = [
 class QuizAdminForm(WagtailAdminModelForm):
     fixed_questions = forms.ModelMultipleChoiceField(
         label=_("Questions (fixed list)"),
-        queryset=Question.objects.filter(is_active=True).select_related("bank", "category"),
+        queryset=Question.objects.filter(is_active=True)
+        .exclude(qtype="description")
+        .select_related("bank", "category"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 15}),
         help_text=_("For a fixed list: the questions every attempt gets. Random draws use the bank instead."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -38,8 +39,7 @@ from assessments.quizzes.grading import (
     grace_seconds,
 )
 from portal.importing import ImportResult, import_run_record
-from portal.tabular.errors import ImportFileError, RowError
-from portal.tabular.reading import decode_csv_bytes
+from portal.tabular.errors import RowError
 
 IMPORT_COUNT_KEYS = ["imported"]
 _SYSTEM_RANDOM = random.SystemRandom()
@@ -67,39 +67,61 @@ def _refused(errors: list[RowError]) -> QuestionImportResult:
     return QuestionImportResult(counts={"imported": 0}, errors=sorted(errors, key=lambda e: e.line))
 
 
+def _with_formats(entry: dict, **formats: str) -> dict:
+    """Add the format keys that differ from the question text's (empty ones are left out)."""
+    entry.update({key: value for key, value in formats.items() if value})
+    return entry
+
+
 def question_data_from_gift(question: gift.GiftQuestion) -> dict:
+    """The answer key stored in `Question.data` (shape in `assessments.models.bank`)."""
+    data: dict = _with_formats({}, general_feedback_format=question.general_feedback_format)
     if question.qtype in ("single_choice", "multiple_choice", "short_answer"):
-        return {
-            "options": [
-                {"text": o.text, "fraction": str(o.fraction), "feedback": o.feedback}
-                for o in question.options
-            ]
-        }
-    if question.qtype == "numerical":
-        return {
-            "numeric": [
+        data["options"] = [
+            _with_formats(
+                {"text": o.text, "fraction": str(o.fraction), "feedback": o.feedback},
+                text_format=o.text_format,
+                feedback_format=o.feedback_format,
+            )
+            for o in question.options
+        ]
+    elif question.qtype == "numerical":
+        data["numeric"] = [
+            _with_formats(
                 {
                     "value": str(a.value),
                     "tolerance": str(a.tolerance),
                     "fraction": str(a.fraction),
                     "feedback": a.feedback,
-                }
-                for a in question.numeric
-            ]
-        }
-    if question.qtype == "matching":
-        return {"pairs": [[left, right] for left, right in question.pairs]}
-    if question.qtype == "true_false":
-        return {
-            "correct": question.correct,
-            "true_feedback": question.true_feedback,
-            "false_feedback": question.false_feedback,
-        }
-    return {}
+                },
+                feedback_format=a.feedback_format,
+            )
+            for a in question.numeric
+        ]
+        if question.has_other:
+            data["other"] = _with_formats(
+                {"feedback": question.other_feedback}, feedback_format=question.other_feedback_format
+            )
+    elif question.qtype == "matching":
+        data["pairs"] = [[left, right] for left, right in question.pairs]
+    elif question.qtype == "true_false":
+        data.update(
+            _with_formats(
+                {
+                    "correct": question.correct,
+                    "true_feedback": question.true_feedback,
+                    "false_feedback": question.false_feedback,
+                },
+                true_feedback_format=question.true_feedback_format,
+                false_feedback_format=question.false_feedback_format,
+            )
+        )
+    return data
 
 
 def question_to_gift(question: Question) -> gift.GiftQuestion:
     data = question.data or {}
+    other = data.get("other")
     return gift.GiftQuestion(
         line=0,
         category=question.category.path if question.category_id else None,
@@ -108,7 +130,13 @@ def question_to_gift(question: Question) -> gift.GiftQuestion:
         text_format=question.text_format,
         qtype=question.qtype,
         options=[
-            gift.GiftOption(o["text"], Decimal(str(o["fraction"])), o.get("feedback", ""))
+            gift.GiftOption(
+                o["text"],
+                Decimal(str(o["fraction"])),
+                o.get("feedback", ""),
+                o.get("text_format", ""),
+                o.get("feedback_format", ""),
+            )
             for o in data.get("options", [])
         ],
         numeric=[
@@ -117,6 +145,7 @@ def question_to_gift(question: Question) -> gift.GiftQuestion:
                 Decimal(str(a["tolerance"])),
                 Decimal(str(a["fraction"])),
                 a.get("feedback", ""),
+                a.get("feedback_format", ""),
             )
             for a in data.get("numeric", [])
         ],
@@ -125,19 +154,28 @@ def question_to_gift(question: Question) -> gift.GiftQuestion:
         true_feedback=data.get("true_feedback", ""),
         false_feedback=data.get("false_feedback", ""),
         general_feedback=question.general_feedback,
+        true_feedback_format=data.get("true_feedback_format", ""),
+        false_feedback_format=data.get("false_feedback_format", ""),
+        general_feedback_format=data.get("general_feedback_format", ""),
+        has_other=other is not None,
+        other_feedback=(other or {}).get("feedback", ""),
+        other_feedback_format=(other or {}).get("feedback_format", ""),
+        tags=list(question.tags or []),
+        id_number=question.id_number,
     )
 
 
-def _question_key(category_path, qtype, title, text, text_format, data, general_feedback) -> tuple:
-
+def _question_key(question: gift.GiftQuestion, data: dict) -> tuple:
     return (
-        category_path,
-        qtype,
-        title,
-        text,
-        text_format,
+        question.category,
+        question.qtype,
+        question.title,
+        question.text,
+        question.text_format,
         json.dumps(data, sort_keys=True),
-        general_feedback,
+        question.general_feedback,
+        question.id_number,
+        tuple(question.tags),
     )
 
 
@@ -146,56 +184,51 @@ def question_bank_import(
 ) -> QuestionImportResult:
     """Import a GIFT file into the bank `bank_name` (created if new), all or nothing.
 
-    A question identical to one already in the bank (same category, type, title, text and answers) is not
-    imported again, so importing the same file twice changes nothing.
+    The file is refused when it is over 5 MB, holds more than 5,000 questions or mixes encodings. Identical
+    questions within the file are all kept, as Moodle keeps them; the key of a question is everything it
+    holds (category, type, title, texts, answers, tags, id number), and a question is imported only as many
+    times as the file has it beyond the copies already in the bank, so importing the same file twice
+    changes nothing.
     """
     bank_name = (bank_name or "").strip()
     if not bank_name:
         return _refused([RowError(0, _("Name the question bank."))])
+    if len(data) > gift.MAX_BYTES:
+        return _refused([RowError(0, _("The file is larger than 5 MB."))])
     try:
-        text = decode_csv_bytes(data)
-    except ImportFileError as exc:
-        return _refused(exc.errors)
+        text = gift.decode_gift(data)
+    except gift.GiftEncodingError as exc:
+        return _refused([RowError(exc.line, exc.message)])
     parsed = gift.parse_gift(text)
     if parsed.errors:
         return _refused([RowError(e.line, e.message) for e in parsed.errors])
     if not parsed.questions:
         return _refused([RowError(0, _("The file has no questions."))])
+    if len(parsed.questions) > gift.MAX_QUESTIONS:
+        return _refused(
+            [
+                RowError(
+                    parsed.questions[gift.MAX_QUESTIONS].line,
+                    _("The file has more than %(max)s questions.") % {"max": gift.MAX_QUESTIONS},
+                )
+            ]
+        )
 
     with transaction.atomic():
         bank = QuestionBank.objects.filter(name=bank_name).first()
-        existing_keys = set()
+        already: Counter = Counter()
         categories: dict[str, QuestionCategory] = {}
         if bank is not None:
             categories = {c.path: c for c in bank.categories.all()}
-            for q in bank.questions.select_related("category"):
-                existing_keys.add(
-                    _question_key(
-                        q.category.path if q.category_id else None,
-                        q.qtype,
-                        q.title,
-                        q.text,
-                        q.text_format,
-                        q.data,
-                        q.general_feedback,
-                    )
-                )
+            for stored in bank.questions.select_related("category"):
+                already[_question_key(question_to_gift(stored), stored.data)] += 1
         new_questions: list[tuple[gift.GiftQuestion, dict]] = []
-        seen = set(existing_keys)
         for question in parsed.questions:
             qdata = question_data_from_gift(question)
-            key = _question_key(
-                question.category,
-                question.qtype,
-                question.title,
-                question.text,
-                question.text_format,
-                qdata,
-                question.general_feedback,
-            )
-            if key in seen:
+            key = _question_key(question, qdata)
+            if already[key] > 0:
+                already[key] -= 1
                 continue
-            seen.add(key)
             new_questions.append((question, qdata))
         by_type: dict[str, int] = {}
         for qtype in gift.QUESTION_TYPES:
@@ -235,6 +268,8 @@ def question_bank_import(
                     text_format=q.text_format,
                     data=qdata,
                     general_feedback=q.general_feedback,
+                    id_number=q.id_number[:100],
+                    tags=q.tags,
                     source_line=q.line,
                 )
                 for q, qdata in new_questions
@@ -253,10 +288,28 @@ def question_bank_import(
 
 
 def question_bank_export(*, bank: QuestionBank) -> str:
-    """The bank's active questions as GIFT text (uncategorised questions first, then by category path)."""
+    """The bank's active questions as GIFT text that Moodle imports (uncategorised first, then by category path).
+
+    Weights outside Moodle's grade list are written as the nearest one in the list; comment lines at the top
+    of the file say which questions had a weight rounded.
+    """
     questions = list(bank.questions.filter(is_active=True).select_related("category"))
     questions.sort(key=lambda q: (q.category_id is not None, q.category.path if q.category_id else "", q.pk))
-    return gift.export_gift(question_to_gift(q) for q in questions)
+    text, rounded = gift.export_gift_for_moodle(question_to_gift(q) for q in questions)
+    if not rounded:
+        return text
+    notes = [_("// Weights rounded to Moodle's grade list:")]
+    notes += [
+        "// "
+        + _("%(question)s: %(weight)s%% written as %(written)s%%")
+        % {
+            "question": " ".join(r.question.split()),
+            "weight": gift.format_weight(r.weight),
+            "written": gift.format_weight(r.written),
+        }
+        for r in rounded
+    ]
+    return "\n".join(notes) + "\n\n" + text
 
 
 def quiz_questions_set(*, quiz: Quiz, questions) -> None:
@@ -279,7 +332,7 @@ def _draw_questions(quiz: Quiz, rng) -> list[Question]:
         if quiz.shuffle_questions:
             rng.shuffle(questions)
         return questions
-    pool = Question.objects.filter(bank_id=quiz.bank_id, is_active=True)
+    pool = Question.objects.filter(bank_id=quiz.bank_id, is_active=True).exclude(qtype="description")
     if quiz.category_id:
         path = quiz.category.path
         pool = pool.filter(Q(category__path=path) | Q(category__path__startswith=path + "/"))

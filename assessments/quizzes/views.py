@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments.models import AttemptItem, QuestionBank
+from assessments.quizzes import gift
 from assessments.quizzes import grading as quiz_grading
 from assessments.quizzes import rules as quiz_rules
 from assessments.quizzes import selectors as quiz_selectors
@@ -189,7 +190,7 @@ class GiftFileForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".gift", ".txt")):
             raise forms.ValidationError(_("Choose a .gift or .txt file."))
-        if upload.size > 5 * 1024 * 1024:
+        if upload.size > gift.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
 

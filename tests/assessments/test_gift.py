@@ -213,10 +213,10 @@ def test_unknown_or_upper_case_bracket_prefix_stays_in_the_text():
     assert only_question("[HTML]x {T}").text_format == "moodle"
 
 
-def test_format_prefix_on_answers_and_feedback_is_removed():
+def test_format_prefix_on_answers_and_feedback_is_removed_from_the_text_and_kept():
     question = only_question("Q {=[html]<b>yes</b>#[plain]good ~no}")
 
-    assert question.options[0] == GiftOption("<b>yes</b>", D(100), "good")
+    assert question.options[0] == GiftOption("<b>yes</b>", D(100), "good", "html", "plain")
 
 
 def test_missing_word_question_gets_a_blank_where_the_block_was():
@@ -401,7 +401,6 @@ def test_empty_block_is_an_essay():
         ("Q =a ~b}", "Unbalanced braces"),
         ("Q } text {", "Unbalanced braces"),
         ("Q {=a ~b} and {=c ~d}", "only one answer block"),
-        ("Just a description.", "no answer block"),
         ("::Title Q {=a ~b}", "title is not closed"),
         ("::Title:: {=a ~b}", "no text"),
         ("Q {~a ~b ~c}", "No answer is marked correct."),
@@ -415,8 +414,8 @@ def test_empty_block_is_an_essay():
         ("Q {loose answer}", "Each answer must start with = or ~."),
         ("Q {=a ~ #feedback only}", "An answer has no text."),
         ("Q {=%50%a}", "One answer must be worth 100%."),
-        ("Q {=a -> 1 =b -> 2}", "at least 3 pairs"),
-        ("Q {=a -> 1 = -> 2 = -> 3}", "at least 2 of them with a left side"),
+        ("Q {=a -> 1 = -> 2}", "at least 2 pairs with a left side"),
+        ("Q {=a -> 1 = -> 2 = -> 3}", "at least 2 pairs with a left side"),
         ("Q {=a -> 1 =b -> 2 =c 3}", "needs -> between its two sides"),
         ("Q {=a -> 1 =b -> 2 =c -> }", "needs a right side"),
         ("Q {#abc}", '"abc" is not a number.'),
@@ -425,7 +424,6 @@ def test_empty_block_is_an_essay():
         ("Q {#}", "no answers"),
         ("Q {#5:-1}", "tolerance must not be negative"),
         ("Q {#5..1}", "starts above its end"),
-        ("Q {#=5 ~#Anything else is wrong.}", "Catch-all ~ answers"),
         ("Q {#=%50%5}", "One answer must be worth 100%."),
         ("$CATEGORY:", "path is empty"),
         ("$CATEGORY: top/A\nQ {=a ~b}", "must be followed by a blank line"),
@@ -562,6 +560,24 @@ ROUND_TRIP_CASES = {
     ),
     "essay": question("essay", text="//Not a comment\nsecond line", general_feedback="[markdown]"),
     "essay_with_category": question("essay", category="top/销售", title="标题：一", text="请回答。"),
+    "description": question(
+        "description", text="Read {this} first: a=b", tags=["x]y", "销售"], id_number="D-1"
+    ),
+    "numerical_catch_all": question(
+        "numerical",
+        numeric=[GiftNumeric(D(5), D(0), D(100), "<b>ok</b>", "html")],
+        has_other=True,
+        other_feedback="Any other number is wrong.",
+    ),
+    "formats": question(
+        "true_false",
+        correct=False,
+        true_feedback="*no*",
+        true_feedback_format="markdown",
+        false_feedback="yes",
+        general_feedback="<i>see</i>",
+        general_feedback_format="html",
+    ),
 }
 
 

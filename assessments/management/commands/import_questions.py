@@ -10,8 +10,9 @@ class Command(JsonCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("file", help="GIFT file (UTF-8; a BOM is fine).")
+        parser.add_argument("file", help="GIFT file (UTF-8 with or without BOM, or GB18030).")
         parser.add_argument("--bank", required=True, help="Question bank name (created if new).")
+        parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
 
     def handle(self, *args, **options):
         empty = {"imported": 0, "by_type": {}, "categories": 0}
@@ -20,7 +21,9 @@ class Command(JsonCommand):
             data = path.read_bytes()
         except OSError as exc:
             self.fail(options, f"Cannot read {path}: {exc.strerror}", empty)
-        result = question_bank_import(data=data, file_name=path.name, bank_name=options["bank"])
+        result = question_bank_import(
+            data=data, file_name=path.name, bank_name=options["bank"], dry_run=options["dry_run"]
+        )
         if options["json"]:
             write_json(self.stdout, result.as_json())
         for error in result.errors:
@@ -29,7 +32,8 @@ class Command(JsonCommand):
             self.stderr.write(f"Refused: {len(result.errors)} error(s); nothing was imported.")
             sys.exit(1)
         by_type = ", ".join(f"{k} {v}" for k, v in result.by_type.items())
+        verb = "Dry run, nothing written: would import" if result.dry_run else "Imported"
         message = (
-            f"Imported {result.counts['imported']} question(s) ({by_type}); {result.categories} categories."
+            f"{verb} {result.counts['imported']} question(s) ({by_type}); {result.categories} categories."
         )
         (self.stderr if options["json"] else self.stdout).write(message)
