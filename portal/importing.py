@@ -9,7 +9,7 @@ command and the upload page both present.
 """
 
 import hashlib
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.models import AuditEvent, ImportRun
 from portal.tabular.errors import WHOLE_FILE, FieldError, RowError
-from portal.tabular.reading import read_table
+from portal.tabular.mapping import ColumnMapping, read_mapped_table
 
 Row = TypeVar("Row")
 
@@ -133,28 +133,47 @@ class DuplicateKeys:
         return RowError(line=line, column=self.column, message=self.message % values)
 
 
+class ParsedRows(list[Row]):
+    """The valid rows of a file, with the rows that were left out as not data (`Table.skipped`)."""
+
+    def __init__(self, rows=(), *, skipped: list[tuple[int, str]] | None = None):
+        super().__init__(rows)
+        self.skipped = skipped or []
+
+
+def skipped_notes(rows) -> list[str]:
+    """What a parse left out as not data, in words for the preview and the result: "line 1: 2026年10月坐席绩效报表"."""
+    return [
+        _("line %(line)s skipped: %(text)s") % {"line": line, "text": text}
+        for line, text in getattr(rows, "skipped", ())
+    ]
+
+
 def file_rows_parse(
     data: bytes,
     file_name: str,
     *,
     columns: Sequence[str],
     optional: Sequence[str] = (),
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    mapping: ColumnMapping | None = None,
     parse_row: Callable[[RowParser], Row],
     unique: Sequence[tuple[DuplicateKeys, Callable[[Row], Hashable | None]]] = (),
-) -> tuple[list[Row], list[RowError]]:
+) -> tuple["ParsedRows[Row]", list[RowError]]:
     """The shape of an import file parser: every valid row of the file and every error found, by line.
 
-    Reads the file with its required `columns`; `parse_row` turns each row into a value, taking its cells through
+    Reads the file with its required `columns` (each also under its `aliases`, and under `mapping`); `parse_row` turns each row into a value, taking its cells through
     the `RowParser` (a row with any cell error is left out); then each `unique` check in turn refuses a row whose
     key an earlier line had (the later checks do not see that row).
     """
-    table = read_table(data, file_name, required=columns, optional=optional)
+    table, errors = read_mapped_table(
+        data, file_name, required=columns, optional=optional, aliases=aliases, mapping=mapping
+    )
     if table.errors:
-        return [], table.errors
-    if not table.rows:
-        return [], [no_data_rows()]
-    rows: list[Row] = []
-    errors: list[RowError] = []
+        return ParsedRows(), table.errors
+    if not table.rows and not errors:
+        return ParsedRows(), [no_data_rows()]
+    rows: ParsedRows[Row] = ParsedRows(skipped=table.skipped)
     for line, cells in table.rows:
         cells_parser = RowParser(line, cells)
         row = parse_row(cells_parser)
@@ -166,6 +185,7 @@ def file_rows_parse(
             errors.append(repeat)
         else:
             rows.append(row)
+    errors.sort(key=lambda error: error.line)
     return rows, errors
 
 
