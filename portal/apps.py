@@ -8,6 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("People and access")
 
     def ready(self):
+        from portal.importing import import_targets_register
+        from portal.staff_file import STAFF_COLUMNS, STAFF_OPTIONAL_COLUMNS
+
+        import_targets_register("staff", [*STAFF_COLUMNS, *STAFF_OPTIONAL_COLUMNS])
         from portal import panels
         from portal.audit import register_action_labels
 
@@ -29,6 +33,7 @@ class PortalConfig(AppConfig):
                 "import.questions": _("Questions imported"),
                 "import.evaluations": _("Evaluations imported"),
                 "import.kpis": _("KPIs imported"),
+                "import_mapping.save": _("Column mapping saved"),
                 "sso.refused": _("Sign-in through DingTalk, Feishu or WeCom refused"),
             }
         )

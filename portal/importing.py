@@ -35,6 +35,15 @@ COUNT_LABELS = {
 }
 
 
+# What a saved mapping may target, per import kind: (its columns, the rate columns a mapping may derive).
+# Each app registers its imports at start-up (imports point one way, so portal cannot import theirs).
+IMPORT_TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def import_targets_register(kind: str, columns: Sequence[str], rates: Sequence[str] = ()) -> None:
+    IMPORT_TARGETS[kind] = (tuple(columns), tuple(rates))
+
+
 def no_data_rows() -> RowError:
     """The refusal of a file that has its header but no data row (it would import nothing, or erase a month)."""
     return RowError(line=WHOLE_FILE, message=_("The file has no data rows."))
@@ -53,6 +62,8 @@ class ImportResult:
 
     # People whose stored rows the import removes (a KPI replacement that leaves them out): "employee_no name".
     removals: list[str] = field(default_factory=list)
+    # Rows of the file left out as not data (report titles above the header, a last total row), in words.
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -69,7 +80,10 @@ class ImportResult:
     def as_json(self) -> dict:
         """The `--json` object: counts at 0 when the file was refused, as the conventions require."""
         counts = {key: (value if self.ok else 0) for key, value in self.counts.items()}
-        return {**counts, "errors": [error.as_dict() for error in self.errors], "dry_run": self.dry_run}
+        data = {**counts, "errors": [error.as_dict() for error in self.errors], "dry_run": self.dry_run}
+        if self.skipped:  # only files with report rows around their data have the key
+            data["skipped"] = self.skipped
+        return data
 
 
 def refused(counts: list[str], errors: list[RowError]) -> ImportResult:
@@ -203,6 +217,7 @@ def import_run_record(
     month=None,
     replaced: int = 0,
     extra: dict | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportRun:
     """Record a committed import and its audit event. Call inside the import's transaction."""
     run = ImportRun.objects.create(
@@ -215,6 +230,7 @@ def import_run_record(
         unchanged=result.counts.get("unchanged", 0),
         replaced=replaced,
         actor=acting_user,
+        mapping_version_id=mapping.version_id if mapping else None,
     )
     AuditEvent.objects.create(
         actor=acting_user,
@@ -226,6 +242,7 @@ def import_run_record(
             "sha256": run.sha256,
             "month": month.isoformat() if month else None,
             **result.counts,
+            **({"mapping": mapping.name, "mapping_version_id": mapping.version_id} if mapping else {}),
             **(extra or {}),
         },
     )

@@ -39,6 +39,35 @@ class ColumnMapping:
         return merged
 
 
+def mapping_problems(
+    *,
+    columns: Mapping[str, str],
+    rates: Mapping[str, Sequence[str]],
+    targets: Sequence[str],
+    rate_targets: Sequence[str],
+) -> list[str]:
+    """What is wrong with a mapping's content for an import with columns `targets` (of which `rate_targets` may
+    be derived); empty when it can be saved."""
+    problems = []
+    for source, target in columns.items():
+        if not str(source).strip():
+            problems.append(_("A source column needs a name."))
+        if target not in targets:
+            problems.append(
+                _("%(target)s is not a column of this import (%(columns)s).")
+                % {"target": target, "columns": ", ".join(targets)}
+            )
+    for target, pair in rates.items():
+        if target not in rate_targets:
+            problems.append(
+                _("%(target)s cannot be derived; only %(columns)s can.")
+                % {"target": target, "columns": ", ".join(rate_targets)}
+            )
+        if len(pair) != 2 or not all(str(part).strip() for part in pair):
+            problems.append(_("%(target)s needs a numerator and a denominator column.") % {"target": target})
+    return problems
+
+
 def derived_rate(numerator: Decimal, denominator: Decimal) -> Decimal:
     """numerator / denominator × 100, exactly, rounded half-up to 2 places. The caller refuses a zero denominator."""
     return _EXACT.divide(_EXACT.multiply(numerator, _HUNDRED), denominator).quantize(

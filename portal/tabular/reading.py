@@ -134,22 +134,25 @@ class _Request:
     ):
         self.required = list(dict.fromkeys(normalise_header(name) for name in required))
         self.wanted = list(dict.fromkeys((*self.required, *(normalise_header(name) for name in optional))))
-        self.names: dict[str, str] = {}
+        # A header key may name more than one column: a mapping reads "ACD Calls" as contacts_handled and as
+        # the denominator of a rate.
+        self.names: dict[str, list[str]] = {}
         for name in self.wanted:
-            self.names.setdefault(header_key(name), name)
+            self.names.setdefault(header_key(name), []).append(name)
         for name, others in (aliases or {}).items():
             name = normalise_header(name)
             if name in self.wanted:
                 for other in others:
-                    self.names.setdefault(header_key(other), name)
+                    named = self.names.setdefault(header_key(other), [])
+                    if name not in named:
+                        named.append(name)
         self.key = self.required[0] if self.required else None
 
     def found(self, header: list[str]) -> dict[str, list[int]]:
         """Requested column → the indexes of the header cells that name it."""
         found: dict[str, list[int]] = {}
         for index, cell in enumerate(header):
-            name = self.names.get(header_key(cell)) if cell else None
-            if name is not None:
+            for name in self.names.get(header_key(cell), ()) if cell else ():
                 found.setdefault(name, []).append(index)
         return found
 
