@@ -145,3 +145,38 @@ def read_mapped_table(
             kept.append((line, cells))
     table.rows = kept
     return table, errors
+
+
+def mapping_text_parse(text: str) -> tuple[dict[str, str], dict[str, tuple[str, str]], list[str]]:
+    """A mapping as HR writes it, one line each: `工号 = employee_no` (a source column read as ours) or
+    `complaint_rate = 投诉量 / 接待量` (our rate derived from two source columns, × 100).
+
+    Returns (columns, rates, problems); blank lines and lines starting with # are ignored.
+    """
+    columns: dict[str, str] = {}
+    rates: dict[str, tuple[str, str]] = {}
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        left, equals, right = line.partition("=")
+        left, right = left.strip(), right.strip()
+        if not equals or not left or not right:
+            problems.append(_("Line %(line)s: write “source column = our column”.") % {"line": number})
+        elif "/" in right:
+            numerator, _slash, denominator = right.partition("/")
+            rates[left] = (
+                numerator.strip(),
+                denominator.strip().removesuffix("× 100").removesuffix("*100").strip(),
+            )
+        else:
+            columns[left] = right
+    return columns, rates, problems
+
+
+def mapping_text(columns: Mapping[str, str], rates: Mapping[str, Sequence[str]]) -> str:
+    """The text `mapping_text_parse` reads back."""
+    lines = [f"{source} = {target}" for source, target in columns.items()]
+    lines += [f"{target} = {numerator} / {denominator}" for target, (numerator, denominator) in rates.items()]
+    return "\n".join(lines)
