@@ -364,13 +364,24 @@ def _read_xlsx(data: bytes, request: _Request, max_rows: int) -> Table:
         # The stored dimension can understate the sheet (files written by other tools); read to the real end.
         sheet.reset_dimensions()
         try:
-            return _read_sheet(sheet.iter_rows(values_only=True), request, max_rows)
+            return _read_sheet(_sheet_values(sheet), request, max_rows)
         except ImportFileError:
             raise
         except Exception:
             raise _file_error(_("This file is not a readable XLSX workbook.")) from None
     finally:
         workbook.close()
+
+
+def _sheet_values(sheet):
+    """The sheet's rows of values, a number formatted as a percentage (0.985 shown as "98.5%") given as that text,
+    so that a rate column reads it as 98.5 and any other column refuses it as a percentage."""
+    for row in sheet.iter_rows():
+        values = [cell.value for cell in row]
+        for index, value in enumerate(values):
+            if type(value) in (float, int) and "%" in (row[index].number_format or ""):
+                values[index] = f"{decimal_text(Decimal(float_text(float(value))) * 100)}%"
+        yield values
 
 
 def _read_sheet(values, request: _Request, max_rows: int) -> Table:
