@@ -16,6 +16,7 @@ from courses.models import Category
 from portal.importing import DuplicateKeys, RowParser, file_rows_parse
 from portal.tabular.errors import RowError
 from portal.tabular.fields import parse_choice, parse_date, parse_decimal, parse_employee_no, parse_text
+from portal.tabular.mapping import ColumnMapping
 
 TRAINING_COLUMNS = ["employee_no", "date", "category", "title", "hours", "score"]
 TRAINING_HEADER_ALIASES = {
@@ -47,7 +48,9 @@ class TrainingRecordRow:
     score: Decimal | None
 
 
-def training_file_parse(data: bytes, file_name: str) -> tuple[list[TrainingRecordRow], list[RowError]]:
+def training_file_parse(
+    data: bytes, file_name: str, *, mapping: ColumnMapping | None = None
+) -> tuple[list[TrainingRecordRow], list[RowError]]:
     """Every valid row of a training records file and every error found (by line). Any error refuses the file."""
     repeated = DuplicateKeys(_("This record (employee, date, category, title) is also on line %(first)s."))
     key = lambda row: (row.employee_no, row.date, row.category, row.title)  # noqa: E731
@@ -56,6 +59,7 @@ def training_file_parse(data: bytes, file_name: str) -> tuple[list[TrainingRecor
         file_name,
         columns=TRAINING_COLUMNS,
         aliases=TRAINING_HEADER_ALIASES,
+        mapping=mapping,
         parse_row=_parse_row,
         unique=[(repeated, key)],
     )

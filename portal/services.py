@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.importing import IMPORT_TARGETS, ImportResult, import_run_record, refused
+from portal.importing import IMPORT_TARGETS, ImportResult, import_run_record, refused, skipped_notes
 from portal.models import (
     AuditEvent,
     Department,
@@ -24,7 +24,7 @@ from portal.roles import group_name
 from portal.signals import staff_changed, staff_roles_changed
 from portal.staff_file import staff_file_parse
 from portal.tabular.errors import RowError
-from portal.tabular.mapping import mapping_problems
+from portal.tabular.mapping import ColumnMapping, mapping_problems
 
 
 def audit_record(*, action: str, acting_user=None, target=None, reason: str = "", **data) -> AuditEvent:
@@ -278,7 +278,14 @@ STAFF_COUNT_KEYS = ["created", "updated", "unchanged"]
 _PROFILE_FIELDS = ("name", "email", "mobile", "department_id", "team_id", "role", "hire_date", "onboarded_on")
 
 
-def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_user=None) -> ImportResult:
+def staff_import(
+    *,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    acting_user=None,
+    mapping: ColumnMapping | None = None,
+) -> ImportResult:
     """Upsert the roster by employee number, all or nothing.
 
     Departments and teams are created as named. A blank optional cell (email, mobile, department, team, dates)
@@ -287,7 +294,7 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
     sign-in and messages find people whose job number the platform does not keep. New accounts get
     no usable password: people set one through the invitation / password-reset e-mail.
     """
-    rows, errors = staff_file_parse(data, file_name)
+    rows, errors = staff_file_parse(data, file_name, mapping=mapping)
     existing = {u.employee_no: u for u in User.objects.filter(employee_no__in=[r.employee_no for r in rows])}
     row_of_email = {r.email: r for r in rows if r.email}
     if row_of_email:
@@ -378,6 +385,7 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
         result = ImportResult(
             counts={"created": len(to_create), "updated": len(to_update), "unchanged": unchanged},
             dry_run=dry_run,
+            skipped=skipped_notes(rows),
             preview=[
                 {
                     "line": r.line,
@@ -409,6 +417,7 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
             result=result,
             acting_user=acting_user,
             extra={"departments_created": len(new_departments), "teams_created": len(new_teams)},
+            mapping=mapping,
         )
         if created_users or role_changed:
             staff_roles_changed.send(sender=User, staff_ids=[u.pk for u in created_users + role_changed])

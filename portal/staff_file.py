@@ -16,6 +16,7 @@ from portal.importing import DuplicateKeys, RowParser, file_rows_parse
 from portal.models import Role
 from portal.tabular.errors import RowError
 from portal.tabular.fields import parse_choice, parse_date, parse_employee_no, parse_mobile, parse_text
+from portal.tabular.mapping import ColumnMapping
 
 STAFF_COLUMNS = ["employee_no", "name", "email", "department", "team", "role", "hire_date", "onboarded_on"]
 # Optional: files without it import as before. DingTalk, Feishu and WeCom find people by it.
@@ -67,7 +68,9 @@ class StaffRow:
     mobile: str | None = None  # 11 digits; None when blank or absent
 
 
-def staff_file_parse(data: bytes, file_name: str) -> tuple[list[StaffRow], list[RowError]]:
+def staff_file_parse(
+    data: bytes, file_name: str, *, mapping: ColumnMapping | None = None
+) -> tuple[list[StaffRow], list[RowError]]:
     """Every valid row of a roster file and every error found (by line). Any error refuses the whole file."""
     return file_rows_parse(
         data,
@@ -75,6 +78,7 @@ def staff_file_parse(data: bytes, file_name: str) -> tuple[list[StaffRow], list[
         columns=STAFF_COLUMNS,
         optional=STAFF_OPTIONAL_COLUMNS,
         aliases=STAFF_HEADER_ALIASES,
+        mapping=mapping,
         parse_row=_parse_row,
         unique=[
             (DuplicateKeys.of_employee_numbers(), lambda row: row.employee_no),

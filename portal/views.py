@@ -73,6 +73,7 @@ def staff_directory(request):
 
 
 class StaffImportView(ImportUploadView):
+    takes_mapping = True
     kind = "staff"
     permission_required = "portal.import_staff"
     title = _("Import staff roster")

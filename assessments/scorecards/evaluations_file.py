@@ -16,6 +16,7 @@ from assessments.models import EvaluationKind
 from portal.importing import DuplicateKeys, RowParser, file_rows_parse
 from portal.tabular.errors import RowError
 from portal.tabular.fields import parse_choice, parse_date, parse_decimal, parse_employee_no, parse_text
+from portal.tabular.mapping import ColumnMapping
 
 EVALUATION_COLUMNS = ["employee_no", "date", "kind", "score", "evaluator"]
 EVALUATION_HEADER_ALIASES = {
@@ -38,7 +39,9 @@ class EvaluationRow:
     evaluator: str
 
 
-def evaluations_file_parse(data: bytes, file_name: str) -> tuple[list[EvaluationRow], list[RowError]]:
+def evaluations_file_parse(
+    data: bytes, file_name: str, *, mapping: ColumnMapping | None = None
+) -> tuple[list[EvaluationRow], list[RowError]]:
     """Every valid row of an evaluations file and every error found (by line). Any error refuses the file."""
     repeated = DuplicateKeys(
         _("This evaluation (employee, date, kind, evaluator) appears again (first on line %(first)s).")
@@ -49,6 +52,7 @@ def evaluations_file_parse(data: bytes, file_name: str) -> tuple[list[Evaluation
         file_name,
         columns=EVALUATION_COLUMNS,
         aliases=EVALUATION_HEADER_ALIASES,
+        mapping=mapping,
         parse_row=_parse_row,
         unique=[(repeated, key)],
     )

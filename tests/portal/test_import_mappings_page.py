@@ -51,3 +51,27 @@ def test_the_upload_page_previews_a_mapped_export_before_writing(hr_client, kind
     token = preview.context["pending"].token
     hr_client.post(url, {"token": token})
     assert KpiRecord.objects.count() == len(AGENTS)
+
+
+def test_the_roster_command_reads_through_a_saved_mapping_and_records_it(hr_user, tmp_path, capsys):
+    from django.core.management import call_command
+
+    from portal.models import ImportRun, User
+    from portal.services import import_mapping_save
+
+    version = import_mapping_save(
+        name="钉钉通讯录",
+        kind="staff",
+        columns={"成员编号": "employee_no", "职位": "role"},
+        rates={},
+        acting_user=hr_user,
+    )
+    path = tmp_path / "通讯录.csv"
+    path.write_bytes(
+        "成员编号,姓名,邮箱,部门,班组,职位,入职日期,入职培训完成日期\nB0001,赵六,,客服部,一组,坐席,2026/09/01,\n".encode(
+            "gb18030"
+        )
+    )
+    call_command("import_staff", str(path), "--mapping", "钉钉通讯录", "--json")
+    assert User.objects.get(employee_no="B0001").role == "agent"
+    assert ImportRun.objects.get(kind="staff").mapping_version == version
