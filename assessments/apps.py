@@ -7,6 +7,12 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self):
+        from assessments.scorecards.evaluations_file import EVALUATION_COLUMNS
+        from assessments.scoring.kpi_file import KPI_COLUMNS, RATE_COLUMNS
+        from portal.importing import import_targets_register
+
+        import_targets_register("kpis", KPI_COLUMNS, RATE_COLUMNS)
+        import_targets_register("evaluations", EVALUATION_COLUMNS)
         from assessments.certificates import receivers as certificate_receivers
         from assessments.quizzes import receivers as quiz_receivers
         from assessments.quizzes.signals import final_exam_passed

@@ -7,6 +7,10 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
+        from courses.training_file import TRAINING_COLUMNS
+        from portal.importing import import_targets_register
+
+        import_targets_register("training_records", TRAINING_COLUMNS)
         from wagtail.signals import page_published
 
         from courses import wagtail_setup

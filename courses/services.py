@@ -34,7 +34,7 @@ from courses.models import (
 from courses.rules import due_date, quarter_start, text_diff
 from courses.signals import learning_records_changed, lesson_completed, onboarding_completed
 from courses.training_file import training_file_parse
-from portal.importing import ImportResult, import_run_record, refused
+from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import IN_SERVICE_ROLES, Role, User
 from portal.months import first_of_month
 from portal.selectors import staff_ids_by_employee_no
@@ -51,6 +51,7 @@ from portal.services import (
     staff_update,
 )
 from portal.tabular.errors import RowError
+from portal.tabular.mapping import ColumnMapping
 
 
 def learning_result_record(
@@ -535,7 +536,12 @@ TRAINING_COUNT_KEYS = ["created", "updated", "unchanged"]
 
 
 def training_records_import(
-    *, data: bytes, file_name: str, dry_run: bool = False, acting_user=None
+    *,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    acting_user=None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult:
     """Upsert training records (offline sessions, external training, paper exams), all or nothing.
 
@@ -543,7 +549,7 @@ def training_records_import(
     stored one; a row dated in a published (locked) month is refused with its line. Re-importing the same
     file changes nothing (everything counts as unchanged).
     """
-    rows, errors = training_file_parse(data, file_name)
+    rows, errors = training_file_parse(data, file_name, mapping=mapping)
     staff = staff_ids_by_employee_no({r.employee_no for r in rows})
     locked = months_locked({r.date for r in rows})
     for row in rows:
@@ -621,6 +627,7 @@ def training_records_import(
         counts={"created": len(to_create), "updated": len(to_update), "unchanged": unchanged},
         dry_run=dry_run,
         preview=preview,
+        skipped=skipped_notes(rows),
     )
     if dry_run:
         return result
@@ -628,7 +635,12 @@ def training_records_import(
         TrainingRecord.objects.bulk_create(to_create, batch_size=500)
         TrainingRecord.objects.bulk_update(to_update, ["hours", "score", "imported_at"], batch_size=500)
         import_run_record(
-            kind="training_records", file_name=file_name, data=data, result=result, acting_user=acting_user
+            kind="training_records",
+            file_name=file_name,
+            data=data,
+            result=result,
+            acting_user=acting_user,
+            mapping=mapping,
         )
         changed = [*to_create, *to_update]
         _announce_records(

@@ -317,6 +317,7 @@ class AttendanceUploadView(ImportUploadView):
 
 
 class TrainingRecordImportView(ImportUploadView):
+    takes_mapping = True
     kind = "training_records"
     permission_required = "courses.import_training_records"
     title = gettext_lazy("Import training records")

@@ -8,6 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("People and access")
 
     def ready(self):
+        from portal.importing import import_targets_register
+        from portal.staff_file import STAFF_COLUMNS, STAFF_OPTIONAL_COLUMNS
+
+        import_targets_register("staff", [*STAFF_COLUMNS, *STAFF_OPTIONAL_COLUMNS])
         from portal import panels
 
         post_migrate.connect(_sync_after_migrate, dispatch_uid="portal.sync_role_groups")

@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "import.questions": _("Questions imported"),
     "import.evaluations": _("Evaluations imported"),
     "import.kpis": _("KPIs imported"),
+    "import_mapping.save": _("Column mapping saved"),
     "sso.refused": _("Sign-in through DingTalk, Feishu or WeCom refused"),
     # courses
     "courses.attendance": _("Attendance recorded"),

@@ -9,7 +9,7 @@ command and the upload page both present.
 """
 
 import hashlib
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.models import AuditEvent, ImportRun
 from portal.tabular.errors import WHOLE_FILE, FieldError, RowError
-from portal.tabular.reading import read_table
+from portal.tabular.mapping import ColumnMapping, read_mapped_table
 
 Row = TypeVar("Row")
 
@@ -33,6 +33,15 @@ COUNT_LABELS = {
     "recorded": gettext_lazy("attendances recorded"),
     "already": gettext_lazy("already recorded"),
 }
+
+
+# What a saved mapping may target, per import kind: (its columns, the rate columns a mapping may derive).
+# Each app registers its imports at start-up (imports point one way, so portal cannot import theirs).
+IMPORT_TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def import_targets_register(kind: str, columns: Sequence[str], rates: Sequence[str] = ()) -> None:
+    IMPORT_TARGETS[kind] = (tuple(columns), tuple(rates))
 
 
 def no_data_rows() -> RowError:
@@ -53,6 +62,8 @@ class ImportResult:
 
     # People whose stored rows the import removes (a KPI replacement that leaves them out): "employee_no name".
     removals: list[str] = field(default_factory=list)
+    # Rows of the file left out as not data (report titles above the header, a last total row), in words.
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -69,7 +80,10 @@ class ImportResult:
     def as_json(self) -> dict:
         """The `--json` object: counts at 0 when the file was refused, as the conventions require."""
         counts = {key: (value if self.ok else 0) for key, value in self.counts.items()}
-        return {**counts, "errors": [error.as_dict() for error in self.errors], "dry_run": self.dry_run}
+        data = {**counts, "errors": [error.as_dict() for error in self.errors], "dry_run": self.dry_run}
+        if self.skipped:  # only files with report rows around their data have the key
+            data["skipped"] = self.skipped
+        return data
 
 
 def refused(counts: list[str], errors: list[RowError]) -> ImportResult:
@@ -133,28 +147,47 @@ class DuplicateKeys:
         return RowError(line=line, column=self.column, message=self.message % values)
 
 
+class ParsedRows(list[Row]):
+    """The valid rows of a file, with the rows that were left out as not data (`Table.skipped`)."""
+
+    def __init__(self, rows=(), *, skipped: list[tuple[int, str]] | None = None):
+        super().__init__(rows)
+        self.skipped = skipped or []
+
+
+def skipped_notes(rows) -> list[str]:
+    """What a parse left out as not data, in words for the preview and the result: "line 1: 2026年10月坐席绩效报表"."""
+    return [
+        _("line %(line)s skipped: %(text)s") % {"line": line, "text": text}
+        for line, text in getattr(rows, "skipped", ())
+    ]
+
+
 def file_rows_parse(
     data: bytes,
     file_name: str,
     *,
     columns: Sequence[str],
     optional: Sequence[str] = (),
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    mapping: ColumnMapping | None = None,
     parse_row: Callable[[RowParser], Row],
     unique: Sequence[tuple[DuplicateKeys, Callable[[Row], Hashable | None]]] = (),
-) -> tuple[list[Row], list[RowError]]:
+) -> tuple["ParsedRows[Row]", list[RowError]]:
     """The shape of an import file parser: every valid row of the file and every error found, by line.
 
-    Reads the file with its required `columns`; `parse_row` turns each row into a value, taking its cells through
+    Reads the file with its required `columns` (each also under its `aliases`, and under `mapping`); `parse_row` turns each row into a value, taking its cells through
     the `RowParser` (a row with any cell error is left out); then each `unique` check in turn refuses a row whose
     key an earlier line had (the later checks do not see that row).
     """
-    table = read_table(data, file_name, required=columns, optional=optional)
+    table, errors = read_mapped_table(
+        data, file_name, required=columns, optional=optional, aliases=aliases, mapping=mapping
+    )
     if table.errors:
-        return [], table.errors
-    if not table.rows:
-        return [], [no_data_rows()]
-    rows: list[Row] = []
-    errors: list[RowError] = []
+        return ParsedRows(), table.errors
+    if not table.rows and not errors:
+        return ParsedRows(), [no_data_rows()]
+    rows: ParsedRows[Row] = ParsedRows(skipped=table.skipped)
     for line, cells in table.rows:
         cells_parser = RowParser(line, cells)
         row = parse_row(cells_parser)
@@ -166,6 +199,7 @@ def file_rows_parse(
             errors.append(repeat)
         else:
             rows.append(row)
+    errors.sort(key=lambda error: error.line)
     return rows, errors
 
 
@@ -183,6 +217,7 @@ def import_run_record(
     month=None,
     replaced: int = 0,
     extra: dict | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportRun:
     """Record a committed import and its audit event. Call inside the import's transaction."""
     run = ImportRun.objects.create(
@@ -195,6 +230,7 @@ def import_run_record(
         unchanged=result.counts.get("unchanged", 0),
         replaced=replaced,
         actor=acting_user,
+        mapping_version_id=mapping.version_id if mapping else None,
     )
     AuditEvent.objects.create(
         actor=acting_user,
@@ -206,6 +242,7 @@ def import_run_record(
             "sha256": run.sha256,
             "month": month.isoformat() if month else None,
             **result.counts,
+            **({"mapping": mapping.name, "mapping_version_id": mapping.version_id} if mapping else {}),
             **(extra or {}),
         },
     )

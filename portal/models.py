@@ -235,6 +235,45 @@ class AuditEvent(models.Model):
         return action_label(self.action)
 
 
+class ImportMapping(models.Model):
+    """A saved mapping of another system's export ("天润融通坐席报表") to one import's columns; its content is
+    in its versions, the newest applying."""
+
+    kind = models.CharField(_("import"), max_length=32)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self):
+        return self.name
+
+
+class ImportMappingVersion(models.Model):
+    """One saved version of a mapping: source column → our column, and our rates derived from two source
+    columns (`{"complaint_rate": ["投诉量", "接待量"]}`). Versions are never changed, only added."""
+
+    mapping = models.ForeignKey(ImportMapping, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    columns = models.JSONField(_("columns"), default=dict)
+    rates = models.JSONField(_("derived rates"), default=dict)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["mapping", "-number"]
+        verbose_name = _("column mapping version")
+        verbose_name_plural = _("column mapping versions")
+        constraints = [
+            models.UniqueConstraint(fields=["mapping", "number"], name="importmappingversion_unique_number")
+        ]
+
+    def __str__(self):
+        return f"{self.mapping.name} v{self.number}"
+
+
 class ImportRun(models.Model):
     """One committed import of a file: which file (by hash), what it did, who ran it."""
 
@@ -248,6 +287,14 @@ class ImportRun(models.Model):
     replaced = models.PositiveIntegerField(_("replaced rows"), default=0)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    mapping_version = models.ForeignKey(
+        ImportMappingVersion,
+        verbose_name=_("column mapping"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

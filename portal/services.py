@@ -8,13 +8,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.importing import ImportResult, import_run_record, refused
-from portal.models import AuditEvent, Department, MonthLock, Role, Team, User
+from portal.importing import IMPORT_TARGETS, ImportResult, import_run_record, refused, skipped_notes
+from portal.models import (
+    AuditEvent,
+    Department,
+    ImportMapping,
+    ImportMappingVersion,
+    MonthLock,
+    Role,
+    Team,
+    User,
+)
 from portal.months import first_of_month
 from portal.roles import group_name
 from portal.signals import staff_changed, staff_roles_changed
 from portal.staff_file import staff_file_parse
 from portal.tabular.errors import RowError
+from portal.tabular.mapping import ColumnMapping, mapping_problems
 
 
 def audit_record(*, action: str, acting_user=None, target=None, reason: str = "", **data) -> AuditEvent:
@@ -281,7 +291,14 @@ def _taken_by_others(rows, field: str, message: str) -> list[RowError]:
     ]
 
 
-def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_user=None) -> ImportResult:
+def staff_import(
+    *,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    acting_user=None,
+    mapping: ColumnMapping | None = None,
+) -> ImportResult:
     """Upsert the roster by employee number, all or nothing.
 
     Departments and teams are created as named. A blank optional cell (email, mobile, department, team, dates)
@@ -290,7 +307,7 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
     sign-in and messages find people whose job number the platform does not keep. New accounts get
     no usable password: people set one through the invitation / password-reset e-mail.
     """
-    rows, errors = staff_file_parse(data, file_name)
+    rows, errors = staff_file_parse(data, file_name, mapping=mapping)
     existing = {u.employee_no: u for u in User.objects.filter(employee_no__in=[r.employee_no for r in rows])}
     errors.extend(_taken_by_others(rows, "email", _("email: %(value)s already belongs to %(other)s.")))
     errors.extend(_taken_by_others(rows, "mobile", _("mobile: %(value)s already belongs to %(other)s.")))
@@ -353,6 +370,7 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
         result = ImportResult(
             counts={"created": len(to_create), "updated": len(to_update), "unchanged": unchanged},
             dry_run=dry_run,
+            skipped=skipped_notes(rows),
             preview=[
                 {
                     "line": r.line,
@@ -384,6 +402,7 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
             result=result,
             acting_user=acting_user,
             extra={"departments_created": len(new_departments), "teams_created": len(new_teams)},
+            mapping=mapping,
         )
         if created_users or role_changed:
             staff_roles_changed.send(sender=User, staff_ids=[u.pk for u in created_users + role_changed])
@@ -394,3 +413,46 @@ def staff_import(*, data: bytes, file_name: str, dry_run: bool = False, acting_u
                 lambda: staff_changed.send(sender=User, staff_ids=changed_ids, created_ids=created_ids)
             )
     return result
+
+
+def import_mapping_save(
+    *, name: str, kind: str, columns: dict[str, str], rates: dict[str, list[str]], acting_user
+) -> ImportMappingVersion:
+    """Save a new version of the column mapping `name` for the import `kind` (creating the mapping), audited.
+
+    `columns` maps source column names to the import's columns; `rates` maps an import rate column to its
+    [numerator, denominator] source columns. Refused (ValidationError) when a target is not a column of that
+    import, a rate lacks its two sources, or the mapping already exists for another import.
+    """
+    require_permission(acting_user, "portal.change_importmapping")
+    if kind not in IMPORT_TARGETS:
+        raise ValidationError(_("There is no import %(kind)s.") % {"kind": kind})
+    targets, rate_targets = IMPORT_TARGETS[kind]
+    problems = mapping_problems(columns=columns, rates=rates, targets=targets, rate_targets=rate_targets)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        mapping, _created = ImportMapping.objects.select_for_update().get_or_create(
+            name=name.strip(), defaults={"kind": kind}
+        )
+        if mapping.kind != kind:
+            raise ValidationError(_("The mapping %(name)s is for another import.") % {"name": mapping.name})
+        latest = mapping.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = ImportMappingVersion.objects.create(
+            mapping=mapping,
+            number=latest + 1,
+            columns={str(source).strip(): target for source, target in columns.items()},
+            rates={target: [str(part).strip() for part in pair] for target, pair in rates.items()},
+            created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        audit_record(
+            action="import_mapping.save",
+            acting_user=acting_user,
+            target=version,
+            name=mapping.name,
+            kind=kind,
+            version=version.number,
+            columns=version.columns,
+            rates=version.rates,
+        )
+    return version

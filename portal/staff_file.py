@@ -16,10 +16,42 @@ from portal.importing import DuplicateKeys, RowParser, file_rows_parse
 from portal.models import Role
 from portal.tabular.errors import RowError
 from portal.tabular.fields import parse_choice, parse_date, parse_employee_no, parse_mobile, parse_text
+from portal.tabular.mapping import ColumnMapping
 
 STAFF_COLUMNS = ["employee_no", "name", "email", "department", "team", "role", "hire_date", "onboarded_on"]
 # Optional: files without it import as before. DingTalk, Feishu and WeCom find people by it.
 STAFF_OPTIONAL_COLUMNS = ["mobile"]
+# The names HR's own spreadsheets give the columns.
+STAFF_HEADER_ALIASES = {
+    "employee_no": ("工号", "员工编号", "员工号"),
+    "name": ("姓名",),
+    "email": ("邮箱", "电子邮箱", "邮件"),
+    "department": ("部门",),
+    "team": ("班组", "小组"),
+    "role": ("角色", "岗位"),
+    "hire_date": ("入职日期",),
+    "onboarded_on": ("入职培训完成日期", "培训完成日期"),
+    "mobile": ("手机", "手机号", "手机号码"),
+}
+# The Chinese names of the roles (../shared/domain.md), as a roster may give them.
+ROLE_SYNONYMS = {
+    "新员工": Role.NEW_HIRE,
+    "在岗员工": Role.AGENT,
+    "员工": Role.AGENT,
+    "坐席": Role.AGENT,
+    "客服": Role.AGENT,
+    "值班组长": Role.TEAM_LEAD,
+    "班组长": Role.TEAM_LEAD,
+    "组长": Role.TEAM_LEAD,
+    "管理层": Role.MANAGER,
+    "经理": Role.MANAGER,
+    "培训师": Role.TRAINER,
+    "质检": Role.TRAINER,
+    "培训师/质检": Role.TRAINER,
+    "人力资源": Role.HR,
+    "服务质量部": Role.HR,
+    "管理员": Role.ADMIN,
+}
 
 
 @dataclass
@@ -36,13 +68,17 @@ class StaffRow:
     mobile: str | None = None  # 11 digits; None when blank or absent
 
 
-def staff_file_parse(data: bytes, file_name: str) -> tuple[list[StaffRow], list[RowError]]:
+def staff_file_parse(
+    data: bytes, file_name: str, *, mapping: ColumnMapping | None = None
+) -> tuple[list[StaffRow], list[RowError]]:
     """Every valid row of a roster file and every error found (by line). Any error refuses the whole file."""
     return file_rows_parse(
         data,
         file_name,
         columns=STAFF_COLUMNS,
         optional=STAFF_OPTIONAL_COLUMNS,
+        aliases=STAFF_HEADER_ALIASES,
+        mapping=mapping,
         parse_row=_parse_row,
         unique=[
             (DuplicateKeys.of_employee_numbers(), lambda row: row.employee_no),
@@ -81,7 +117,7 @@ def _parse_row(row: RowParser) -> StaffRow:
         email=(email or "").lower() or None,
         department=department,
         team=team,
-        role=row.take(parse_choice, "role", choices=Role.values),
+        role=row.take(parse_choice, "role", choices=Role.values, synonyms=ROLE_SYNONYMS),
         hire_date=row.take(parse_date, "hire_date", allow_blank=True),
         onboarded_on=row.take(parse_date, "onboarded_on", allow_blank=True),
         mobile=row.take(parse_mobile, "mobile"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from portal.models import PendingUpload
+from portal.selectors import import_mapping_get, import_mapping_names
 
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
 
@@ -41,6 +42,9 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
     `service = staticmethod(...)`) and success_url."""
 
     kind = ""
+    # Whether the service reads files through a saved column mapping (`mapping=`): the page then offers the
+    # mappings saved for `kind`.
+    takes_mapping = False
     title = ""
     columns: list[str] = []
     help_text = ""
@@ -56,24 +60,45 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
         """Extra keyword arguments for the service from the form (e.g. month, replace)."""
         return {}
 
+    def _form(self, *args):
+        form = self.form_class(*args)
+        names = import_mapping_names(self.kind) if self.takes_mapping else []
+        if names:
+            form.fields["mapping"] = forms.ChoiceField(
+                label=_("Column mapping"),
+                required=False,
+                choices=[("", _("None: the file uses our column names")), *((name, name) for name in names)],
+                help_text=_("For another system's export: read its columns through a saved mapping."),
+            )
+        return form
+
+    def _mapping_options(self, name: str) -> dict:
+        return {"mapping": import_mapping_get(name=name, kind=self.kind)} if name else {}
+
     def get(self, request):
-        return self._render(request, self.form_class())
+        return self._render(request, self._form())
 
     def post(self, request):
         if "token" in request.POST:
             return self._confirm(request)
-        form = self.form_class(request.POST, request.FILES)
+        form = self._form(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form)
         upload = form.cleaned_data["file"]
         data = upload.read()
         options = self.service_options(form.cleaned_data)
+        mapping_name = form.cleaned_data.get("mapping") or ""
         result = self.service(
-            data=data, file_name=upload.name, dry_run=True, acting_user=request.user, **options
+            data=data,
+            file_name=upload.name,
+            dry_run=True,
+            acting_user=request.user,
+            **options,
+            **self._mapping_options(mapping_name),
         )
         pending = None
         if result.ok:
-            options = {**options, "removals": len(result.removals)}
+            options = {**options, "removals": len(result.removals), "mapping": mapping_name}
             PendingUpload.objects.filter(owner=request.user, kind=self.kind).delete()
             PendingUpload.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
             pending = PendingUpload.objects.create(
@@ -103,6 +128,7 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
         stored = dict(pending.options)
         removals = self._removals(stored)
         stored.pop("removals", None)
+        mapping_name = stored.pop("mapping", None) or ""
         if removals and request.POST.get("acknowledge") != "yes":
             messages.error(
                 request,
@@ -116,10 +142,11 @@ class ImportUploadView(LoginRequiredMixin, PermissionRequiredMixin, View):
             dry_run=False,
             acting_user=request.user,
             **self.decode_options(stored),
+            **self._mapping_options(mapping_name),
         )
         pending.delete()
         if not result.ok:
-            return self._render(request, self.form_class(), result=result)
+            return self._render(request, self._form(), result=result)
         messages.success(
             request,
             _("Imported %(file)s (%(summary)s).") % {"file": pending.file_name, "summary": result.summary()},

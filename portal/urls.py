@@ -17,6 +17,7 @@ portal_patterns = (
         path("me/", views.profile, name="me"),
         path("staff/", views.staff_directory, name="staff-directory"),
         path("staff/import/", views.StaffImportView.as_view(), name="staff-import"),
+        path("import-mappings/", views.import_mappings, name="import-mappings"),
         path("staff/<str:employee_no>/", views.profile, name="profile"),
         path("staff/<str:employee_no>/invite/", views.staff_invite, name="staff-invite"),
     ],

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,8 +10,11 @@ from django.views.decorators.http import require_POST
 
 from portal import services
 from portal.access import can_manage_people, staff_get_for_user, staff_visible_to, visibility_scope
+from portal.importing import IMPORT_TARGETS
+from portal.models import ImportMapping, ImportMappingVersion
 from portal.navigation import home_panels_for
 from portal.staff_file import STAFF_COLUMNS
+from portal.tabular.mapping import mapping_text, mapping_text_parse
 from portal.uploads import ImportUploadView
 
 
@@ -69,6 +73,7 @@ def staff_directory(request):
 
 
 class StaffImportView(ImportUploadView):
+    takes_mapping = True
     kind = "staff"
     permission_required = "portal.import_staff"
     title = _("Import staff roster")
@@ -80,3 +85,70 @@ class StaffImportView(ImportUploadView):
     success_url = "portal:staff-directory"
 
     service = staticmethod(services.staff_import)
+
+
+class ImportMappingForm(forms.Form):
+    name = forms.CharField(label=_("Name (the source system)"), max_length=100)
+    kind = forms.ChoiceField(label=_("Import"), choices=())
+    text = forms.CharField(
+        label=_("Columns"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "One line each: “source column = our column”, or “our rate = numerator column / denominator column” "
+            "for a rate computed from two counts (× 100, rounded half-up to 2 places)."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, kind) for kind in sorted(IMPORT_TARGETS)]
+
+
+@login_required
+def import_mappings(request):
+    """HR's saved column mappings: each with its versions; saving adds a version (audited, never edits one)."""
+    if not request.user.has_perm("portal.change_importmapping"):
+        raise PermissionDenied
+    form = ImportMappingForm(request.POST or None, initial=_mapping_initial(request.GET.get("name")))
+    if request.method == "POST" and form.is_valid():
+        columns, rates, problems = mapping_text_parse(form.cleaned_data["text"])
+        try:
+            if problems:
+                raise ValidationError(problems)
+            version = services.import_mapping_save(
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                columns=columns,
+                rates={target: list(pair) for target, pair in rates.items()},
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("text", message)
+        else:
+            messages.success(request, gettext_now("Saved %(mapping)s.") % {"mapping": version})
+            return redirect("portal:import-mappings")
+    mappings = ImportMapping.objects.prefetch_related("versions").order_by("name")
+    return render(
+        request,
+        "portal/import_mappings.html",
+        {"form": form, "mappings": mappings, "targets": sorted(IMPORT_TARGETS.items())},
+    )
+
+
+def _mapping_initial(name: str | None) -> dict:
+    version = (
+        ImportMappingVersion.objects.filter(mapping__name=name)
+        .select_related("mapping")
+        .order_by("-number")
+        .first()
+        if name
+        else None
+    )
+    if version is None:
+        return {}
+    return {
+        "name": version.mapping.name,
+        "kind": version.mapping.kind,
+        "text": mapping_text(version.columns, version.rates),
+    }

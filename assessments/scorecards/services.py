@@ -21,12 +21,13 @@ from assessments.models import DisputeStatus, Evaluation, Rubric
 from assessments.quizzes import rules as quiz_rules
 from assessments.scorecards.evaluations_file import evaluations_file_parse
 from assessments.scoring.services import monthly_scores_update
-from portal.importing import ImportResult, import_run_record, refused
+from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import User
 from portal.months import first_of_month
 from portal.selectors import staff_ids_by_employee_no
 from portal.services import audit_record, month_is_locked, months_locked
 from portal.tabular.errors import RowError
+from portal.tabular.mapping import ColumnMapping
 
 DISPUTE_DAYS = 7
 
@@ -200,14 +201,19 @@ EVALUATION_COUNT_KEYS = ["created", "updated", "unchanged"]
 
 
 def evaluation_import(
-    *, data: bytes, file_name: str, dry_run: bool = False, acting_user=None
+    *,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    acting_user=None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult:
     """Upsert QA evaluations keyed by (employee, date, kind, evaluator), all or nothing.
 
     `evaluator` is stored as given and linked to a person when it equals an employee number. The same key twice
     in a file, an unknown employee or a date in a published month rejects the file.
     """
-    rows, errors = evaluations_file_parse(data, file_name)
+    rows, errors = evaluations_file_parse(data, file_name, mapping=mapping)
     staff_ids = staff_ids_by_employee_no({r.employee_no for r in rows})
     evaluator_ids = staff_ids_by_employee_no({r.evaluator for r in rows})
     locked = months_locked({r.date for r in rows})
@@ -264,6 +270,7 @@ def evaluation_import(
         result = ImportResult(
             counts={"created": len(to_create), "updated": len(to_update), "unchanged": unchanged},
             dry_run=dry_run,
+            skipped=skipped_notes(rows),
             preview=[
                 {
                     "line": r.line,
@@ -282,7 +289,12 @@ def evaluation_import(
         if to_update:
             Evaluation.objects.bulk_update(to_update, ["score", "updated_at"], batch_size=500)
         import_run_record(
-            kind="evaluations", file_name=file_name, data=data, result=result, acting_user=acting_user
+            kind="evaluations",
+            file_name=file_name,
+            data=data,
+            result=result,
+            acting_user=acting_user,
+            mapping=mapping,
         )
         changed = [*to_create, *to_update]
         monthly_scores_update(

@@ -168,6 +168,7 @@ def scorecard_new(request):
 
 
 class EvaluationImportView(ImportUploadView):
+    takes_mapping = True
     kind = "evaluations"
     permission_required = "assessments.import_evaluations"
     title = gettext_lazy("Import QA evaluations")

@@ -1,8 +1,8 @@
 """The monthly KPI file: bytes in, validated rows and line-numbered errors out. Touches no database.
 
 Columns (`KPI_COLUMNS`): employee_no, contacts_handled, response_timeliness_rate, resolution_rate,
-satisfaction_rate, complaint_rate, major_complaints. Rates are percent 0–100 with at most 2 decimals; counts are
-whole numbers ≥ 0.
+satisfaction_rate, complaint_rate, major_complaints. Rates are percent 0–100 with at most 2 decimals (a "%" sign
+allowed); counts are whole numbers ≥ 0 (thousands may be grouped, "1,234").
 The key is the employee number: the same person twice in one file is an error. Whether the employee numbers
 exist is checked by the import service, which has the database.
 """
@@ -10,10 +10,10 @@ exist is checked by the import service, which has the database.
 from decimal import Decimal
 from typing import NamedTuple
 
-from portal.importing import DuplicateKeys, RowParser, no_data_rows
+from portal.importing import DuplicateKeys, ParsedRows, RowParser, no_data_rows
 from portal.tabular.errors import FieldError, RowError
 from portal.tabular.fields import parse_decimal, parse_employee_no, parse_int
-from portal.tabular.reading import read_table
+from portal.tabular.mapping import ColumnMapping, read_mapped_table
 
 # The KPI values of a row in file order, each also the name of the KpiRecord field that stores it: the one list
 # that the parser, the upload page, the import service, the selectors and the bench use.
@@ -28,6 +28,16 @@ KPI_VALUE_COLUMNS = (
 KPI_COLUMNS = ["employee_no", *KPI_VALUE_COLUMNS]
 RATE_COLUMNS = tuple(column for column in KPI_VALUE_COLUMNS if column.endswith("_rate"))
 COUNT_COLUMNS = tuple(column for column in KPI_VALUE_COLUMNS if column not in RATE_COLUMNS)
+# The names call-centre systems and HR's spreadsheets give the columns (../shared/domain.md).
+KPI_HEADER_ALIASES = {
+    "employee_no": ("工号", "员工编号", "坐席工号"),
+    "contacts_handled": ("接待量",),
+    "response_timeliness_rate": ("响应及时率",),
+    "resolution_rate": ("问题解决率", "解决率"),
+    "satisfaction_rate": ("客户满意度", "满意度"),
+    "complaint_rate": ("投诉率",),
+    "major_complaints": ("一级重大投诉", "重大投诉"),
+}
 # PositiveIntegerField's ceiling on every database Django supports.
 MAX_COUNT = 2_147_483_647
 _ZERO = Decimal(0)
@@ -58,7 +68,7 @@ def _employee_no(text: str, column: str = "employee_no") -> str:
 def _count(text: str, column: str) -> int:
     if text.isdigit() and text.isascii() and len(text) < 10:
         return int(text)
-    return parse_int(text, column=column, min_value=0, max_value=MAX_COUNT)
+    return parse_int(text, column=column, min_value=0, max_value=MAX_COUNT, thousands=True)
 
 
 def _rate(text: str, column: str) -> Decimal:
@@ -72,20 +82,26 @@ def _rate(text: str, column: str) -> Decimal:
         value = Decimal(text if len(fraction) == 2 else f"{whole}.{fraction.ljust(2, '0')}")
         if value <= _HUNDRED:
             return value
-    # Anything unusual (full-width digits, signs, too many decimals, out of range) takes the full parser,
-    # which also words the error.
-    return parse_decimal(text, column=column, places=2, min_value=_ZERO, max_value=_HUNDRED)
+    # Anything unusual (full-width digits, signs, "98.5%", too many decimals, out of range) takes the full
+    # parser, which also words the error.
+    return parse_decimal(text, column=column, places=2, min_value=_ZERO, max_value=_HUNDRED, percent=True)
 
 
-def kpi_file_parse(data: bytes, file_name: str) -> tuple[list[KpiRow], list[RowError]]:
-    """Every valid row of a KPI file and every error found (sorted by line). Any error refuses the whole file."""
-    table = read_table(data, file_name, required=KPI_COLUMNS)
+def kpi_file_parse(
+    data: bytes, file_name: str, *, mapping: ColumnMapping | None = None
+) -> tuple[ParsedRows[KpiRow], list[RowError]]:
+    """Every valid row of a KPI file and every error found (sorted by line). Any error refuses the whole file.
+
+    Columns go by their names or `KPI_HEADER_ALIASES`, or by a saved `mapping` (which may derive rates).
+    """
+    table, errors = read_mapped_table(
+        data, file_name, required=KPI_COLUMNS, aliases=KPI_HEADER_ALIASES, mapping=mapping
+    )
     if table.errors:
-        return [], table.errors
-    if not table.rows:
-        return [], [no_data_rows()]
-    rows: list[KpiRow] = []
-    errors: list[RowError] = []
+        return ParsedRows(), table.errors
+    if not table.rows and not errors:
+        return ParsedRows(), [no_data_rows()]
+    rows: ParsedRows[KpiRow] = ParsedRows(skipped=table.skipped)
     repeated = DuplicateKeys.of_employee_numbers()
     for line, cells in table.rows:
         try:

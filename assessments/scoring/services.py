@@ -25,12 +25,13 @@ from assessments.scoring.selectors import (
     scoring_policy_for_month,
 )
 from portal.dbfunctions import Hundredths
-from portal.importing import ImportResult, import_run_record, refused
+from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import MonthLock
 from portal.months import first_of_month
 from portal.selectors import staff_ids_by_employee_no
 from portal.services import MonthLockedError, audit_record, month_is_locked, months_locked, require_permission
 from portal.tabular.errors import WHOLE_FILE, RowError
+from portal.tabular.mapping import ColumnMapping
 
 # --- Monthly scores ------------------------------------------------------------------------------------------
 
@@ -196,6 +197,7 @@ def kpi_month_import(
     dry_run: bool = False,
     acting_user=None,
     recompute: bool = True,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult:
     """Import a month's KPI file, all or nothing, and store the month's scores in the same transaction.
 
@@ -204,13 +206,15 @@ def kpi_month_import(
     rows and writes the file's; it is recorded (who, when, old and new row counts) in the import run and the
     audit trail. Importing the same file again with `replace` leaves the same rows. Counts: `imported` (rows
     of the file), `replaced` (rows the month had before), `scored` (scores stored after recomputation).
+    A saved `mapping` reads another system's export (the import run records which version). Title rows above
+    the header and a last total row are left out and listed in `ImportResult.skipped`.
     `recompute=False` is for benchmarks timing the import alone: it leaves the month's stored scores behind its
     data until `recompute_scores`.
     """
     first = first_of_month(month)
     if month_is_locked(first):
         return refused(KPI_COUNT_KEYS, [RowError(line=WHOLE_FILE, message=str(MonthLockedError(first)))])
-    rows, errors = kpi_file_parse(data, file_name)
+    rows, errors = kpi_file_parse(data, file_name, mapping=mapping)
     staff_by_no = staff_ids_by_employee_no()
     for row in rows:
         if row.employee_no not in staff_by_no:
@@ -240,6 +244,7 @@ def kpi_month_import(
         counts={"imported": len(rows), "replaced": existing, "scored": 0},
         dry_run=dry_run,
         removals=removals,
+        skipped=skipped_notes(rows),
         preview=[
             {
                 "line": r.line,
@@ -264,6 +269,7 @@ def kpi_month_import(
             acting_user=acting_user,
             month=first,
             replaced=existing,
+            mapping=mapping,
         )
         if existing:
             audit_record(

@@ -341,6 +341,7 @@ def export(request):
 
 class KpiImportView(ImportUploadView):
     kind = "kpis"
+    takes_mapping = True
     permission_required = "assessments.import_kpis"
     title = gettext_lazy("Import monthly KPIs")
     columns = KPI_COLUMNS

@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -63,14 +64,29 @@ class ImportCommand(JsonCommand):
     """Subclasses set `count_keys` and implement `run_import(data=..., file_name=..., dry_run=..., **options)`."""
 
     count_keys: list[str] = ["created", "updated"]
+    mapping_kind: str | None = None  # the import kind whose saved column mappings --mapping names
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM or GB18030) or XLSX file.")
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
+        if self.mapping_kind:
+            parser.add_argument(
+                "--mapping", metavar="NAME", help="Read the file through this saved column mapping."
+            )
 
     def run_import(self, *, data: bytes, file_name: str, dry_run: bool, **options) -> ImportResult:
         raise TypeError(f"{type(self).__name__} must define run_import()")
+
+    def _mapping(self, options):
+        from portal.selectors import import_mapping_get
+
+        if not options.get("mapping"):
+            return None
+        try:
+            return import_mapping_get(name=options["mapping"], kind=self.mapping_kind)
+        except ValidationError as exc:
+            self.fail(options, " ".join(exc.messages), dict.fromkeys(self.count_keys, 0))
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -79,9 +95,13 @@ class ImportCommand(JsonCommand):
         except OSError as exc:
             self.fail(options, f"Cannot read {path}: {exc.strerror}", dict.fromkeys(self.count_keys, 0))
         dry_run = options.pop("dry_run")
+        if self.mapping_kind:
+            options["mapping"] = self._mapping(options)
         result = self.run_import(data=data, file_name=path.name, dry_run=dry_run, **options)
         if options["json"]:
             write_json(self.stdout, result.as_json())
+        for note in result.skipped:
+            self.stderr.write(note)
         for error in result.errors:
             self.stderr.write(f"line {error.line}: {error.message}")
         if not result.ok:

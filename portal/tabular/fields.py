@@ -5,7 +5,7 @@ letters typed with a Chinese IME count as their ASCII forms.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -105,8 +105,11 @@ def parse_decimal(
     min_value: Decimal | None = None,
     max_value: Decimal | None = None,
     allow_blank: bool = False,
+    percent: bool = False,
 ) -> Decimal | None:
     """A plain decimal number with at most `places` decimals, quantized to `places` ("95.5" → 95.50).
+
+    In a percentage column (`percent`), a trailing "%" is allowed and changes nothing ("98.5%" is 98.50).
 
     Full-width digits, point and signs (from Chinese IMEs) count as their ASCII forms. Trailing zeros beyond
     `places` are fine ("95.500"); a "%" sign, thousands separators, exponents, NaN and Infinity are errors, with
@@ -120,6 +123,10 @@ def parse_decimal(
             if (min_value is None or value >= min_value) and (max_value is None or value <= max_value):
                 return value
     text = half_width(text)
+    if percent and text.endswith("%"):
+        text = text[:-1].rstrip()
+        if not text:
+            raise _not_a_number("%", column)
     if not text:
         return _blank(column, allow_blank)
     sign, whole, fraction = _number_parts(text, column)
@@ -147,10 +154,12 @@ def parse_int(
     min_value: int | None = None,
     max_value: int | None = None,
     allow_blank: bool = False,
+    thousands: bool = False,
 ) -> int | None:
     """A whole number; "12.0" and "12.00" (as Excel users type them) are 12, "12.5" is an error.
 
-    Full-width digits count as ASCII. Blank → None when `allow_blank`, else an error.
+    Full-width digits count as ASCII. A count (`thousands`) may group its digits by thousands ("1,234").
+    Blank → None when `allow_blank`, else an error.
     """
     text = text.strip()
     if text.isdigit() and text.isascii():  # the common case
@@ -160,6 +169,8 @@ def parse_int(
     text = half_width(text)
     if not text:
         return _blank(column, allow_blank)
+    if thousands and GROUPED_NUMBER.fullmatch(text):
+        text = text.replace(",", "")
     sign, whole, fraction = _number_parts(text, column)
     if fraction.strip("0"):
         raise FieldError(
@@ -170,18 +181,29 @@ def parse_int(
     return number
 
 
+GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+# 2026-10-03, 2026/10/03, 2026.10.03 (month and day may have one digit), 2026年10月3日.
+_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
 def _iso_date(text: str) -> date | None:
-    """YYYY-MM-DD as a date, or None when the text has another shape; ValueError for an impossible date."""
-    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
+    """A date as people write it, or None when the text has another shape; ValueError for an impossible date."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        year, month, day = text[:4], text[5:7], text[8:]
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            return date(int(year), int(month), int(day))
+    match = _DATE.fullmatch(text) if text.isascii() or "年" in text else None
+    if match is None:
         return None
-    year, month, day = text[:4], text[5:7], text[8:]
-    if not (year.isdigit() and month.isdigit() and day.isdigit()):
-        return None
+    year, _sep, month, day, *chinese = match.groups()
+    if year is None:
+        year, month, day = chinese
     return date(int(year), int(month), int(day))
 
 
 def parse_date(text: str, *, column: str, allow_blank: bool = False) -> date | None:
-    """A date written YYYY-MM-DD (XLSX date cells arrive in that form); impossible dates are errors."""
+    """A date written YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日 (XLSX date cells arrive as YYYY-MM-DD);
+    impossible dates are errors."""
     text = half_width(text)
     if not text:
         return _blank(column, allow_blank)
@@ -197,8 +219,16 @@ def parse_date(text: str, *, column: str, allow_blank: bool = False) -> date | N
     return value
 
 
-def parse_choice(text: str, *, column: str, choices: Sequence[str], allow_blank: bool = False) -> str | None:
-    """One of `choices`, returned as spelled there; matching ignores case and full-width forms."""
+def parse_choice(
+    text: str,
+    *,
+    column: str,
+    choices: Sequence[str],
+    allow_blank: bool = False,
+    synonyms: Mapping[str, str] | None = None,
+) -> str | None:
+    """One of `choices`, returned as spelled there; matching ignores case and full-width forms. `synonyms` are
+    other names of the choices (the Chinese ones: 班组长 → team_lead)."""
     text = half_width(text)
     if not text:
         return _blank(column, allow_blank)
@@ -208,9 +238,31 @@ def parse_choice(text: str, *, column: str, choices: Sequence[str], allow_blank:
     for choice in choices:
         if choice.casefold() == folded:
             return choice
+    if synonyms and folded in synonyms:
+        return synonyms[folded]
     raise FieldError(
         _("%(column)s: %(value)r is not one of: %(choices)s.")
         % {"column": column, "value": text, "choices": ", ".join(choices)},
+        column,
+    )
+
+
+_YES = frozenset({"是", "yes", "y", "true", "1", "√", "✓"})
+_NO = frozenset({"否", "no", "n", "false", "0", "×", "✗"})
+
+
+def parse_flag(text: str, *, column: str, allow_blank: bool = False) -> bool | None:
+    """A yes/no cell: 是/否, yes/no, true/false (Excel's TRUE/FALSE), 1/0."""
+    text = half_width(text)
+    if not text:
+        return _blank(column, allow_blank)
+    folded = text.casefold()
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise FieldError(
+        _("%(column)s: %(value)r is not yes or no; write 是 or 否.") % {"column": column, "value": text},
         column,
     )
 

@@ -1,18 +1,21 @@
 """Import files in: CSV (UTF-8 with BOM, UTF-8, then GB18030) or XLSX (first sheet) bytes to rows of text.
 
-`read_table` reads the header row first and returns the requested columns of every row, each with the file's own
-line number; it touches no database and no disk. `cell_text` is the text Excel shows for a cell's value (also
+`read_table` finds the header row (the first of the first ten rows that names every required column, under its
+own name or an alias), returns the requested columns of every row after it, each with the file's own line number,
+and sets aside what a report adds around its data (title rows above the header, a last total row); it touches no
+database and no disk. `cell_text` is the text Excel shows for a cell's value (also
 used by the exports).
 """
 
 import csv
 import io
+import itertools
 import os
 import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -52,6 +55,8 @@ class Table:
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Rows left out as not data: report title rows above the header and a last total row, as (line, their text).
+    skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _file_error(message: str, line: int = WHOLE_FILE, column: str | None = None) -> ImportFileError:
@@ -64,15 +69,20 @@ def read_table(
     *,
     required: Sequence[str],
     optional: Sequence[str] = (),
+    aliases: Mapping[str, Sequence[str]] | None = None,
     max_rows: int = 200_000,
     max_bytes: int = 20 * 1024 * 1024,
 ) -> Table:
     """Read an uploaded CSV or XLSX file into the requested columns.
 
-    The format comes from the extension (.csv or .xlsx, any case) and must match the content. Header names are
-    normalised (full-width ASCII to half-width, surrounding whitespace and BOM remnants removed, lower case);
-    extra columns are ignored. A missing required column (each one is reported), a requested column that
-    appears twice, more than `max_rows` data rows, or a file that cannot be read refuses the file.
+    The format comes from the extension (.csv or .xlsx, any case) and must match the content. A header cell names
+    a requested column by its own name or one of its `aliases` (requested column → other names), matched by
+    `header_key`: ignoring case, spaces, full-width forms and a trailing unit in brackets. Extra columns are
+    ignored. The header is the first of the first `HEADER_SEARCH_ROWS` rows that names every required column;
+    rows above it are listed in `Table.skipped`, and so is a last row whose key cell (the first required
+    column's, or the row's first cell) says 合计, 总计, 小计 or Total. A missing required column (each one is
+    reported), a requested column given twice (by any of its names), more than `max_rows` data rows, or a file
+    that cannot be read refuses the file.
 
     Never raises for a bad file: every problem is in `Table.errors` (and `rows` is then empty).
     """
@@ -81,9 +91,9 @@ def read_table(
             raise _file_error(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)})
         extension = os.path.splitext(filename)[1].lower()
         if extension == ".csv":
-            return _read_csv(data, required, optional, max_rows)
+            return _read_csv(data, _Request(required, optional, aliases), max_rows)
         if extension == ".xlsx":
-            return _read_xlsx(data, required, optional, max_rows)
+            return _read_xlsx(data, _Request(required, optional, aliases), max_rows)
         raise _file_error(_("Upload a .csv or .xlsx file."))
     except ImportFileError as exc:
         return Table(columns=[], errors=list(exc.errors))
@@ -98,6 +108,68 @@ def normalise_header(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().strip(_INVISIBLE).strip().lower()
 
 
+_BRACKETED_UNIT = re.compile(r"^(.+?)[(\[【][^()\[\]【】]*[)\]】]$")
+_SPACES = re.compile(r"\s+")
+HEADER_SEARCH_ROWS = 10
+# What a report's last row says in its key cell when it adds the rows up rather than being one.
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "total", "totals", "grandtotal", "subtotal"})
+
+
+def header_key(name: str) -> str:
+    """A header cell as it is matched: `normalise_header`, without spaces or a trailing unit ("响应及时率(%)")."""
+    key = _SPACES.sub("", normalise_header(name))
+    unit = _BRACKETED_UNIT.match(key)
+    return unit.group(1) if unit else key
+
+
+def _is_total(text: str) -> bool:
+    return header_key(text).rstrip(":") in TOTAL_WORDS
+
+
+class _Request:
+    """The requested columns and every header key that names one of them."""
+
+    def __init__(
+        self, required: Sequence[str], optional: Sequence[str], aliases: Mapping[str, Sequence[str]] | None
+    ):
+        self.required = list(dict.fromkeys(normalise_header(name) for name in required))
+        self.wanted = list(dict.fromkeys((*self.required, *(normalise_header(name) for name in optional))))
+        # A header key may name more than one column: a mapping reads "ACD Calls" as contacts_handled and as
+        # the denominator of a rate.
+        self.names: dict[str, list[str]] = {}
+        for name in self.wanted:
+            self.names.setdefault(header_key(name), []).append(name)
+        for name, others in (aliases or {}).items():
+            name = normalise_header(name)
+            if name in self.wanted:
+                for other in others:
+                    named = self.names.setdefault(header_key(other), [])
+                    if name not in named:
+                        named.append(name)
+        self.key = self.required[0] if self.required else None
+
+    def found(self, header: list[str]) -> dict[str, list[int]]:
+        """Requested column → the indexes of the header cells that name it."""
+        found: dict[str, list[int]] = {}
+        for index, cell in enumerate(header):
+            for name in self.names.get(header_key(cell), ()) if cell else ():
+                found.setdefault(name, []).append(index)
+        return found
+
+    def header_index(self, candidates: list[list[str]]) -> int:
+        """Which of the first rows is the header: the first naming every required column, else the one naming
+        the most (the first row when none names any), so that a missing column is reported on that row."""
+        best, best_count = 0, 0
+        for index, header in enumerate(candidates):
+            found = self.found(header)
+            count = sum(1 for name in self.required if name in found)
+            if count == len(self.required) and (count or index == 0):
+                return index
+            if count > best_count:
+                best, best_count = index, count
+        return best
+
+
 @dataclass
 class _Layout:
     """Where each requested column sits in a row, worked out once from the header."""
@@ -106,45 +178,56 @@ class _Layout:
     picks: tuple[tuple[str, int], ...]  # (requested column, its index) for those the header has
     absent: dict[str, str]  # optional columns the file lacks, all ""
     width: int  # a row shorter than this is padded with ""
+    key_index: int | None = None  # the first required column's index: where a total row says so
 
 
-def _layout(header: list[str], required: Sequence[str], optional: Sequence[str]) -> _Layout:
+def _layout(header: list[str], request: _Request, line: int = 1) -> _Layout:
     columns = [normalise_header(cell) for cell in header]
-    first: dict[str, int] = {}
-    repeated: set[str] = set()
-    for index, name in enumerate(columns):
-        if name in first:
-            repeated.add(name)
-        else:
-            first[name] = index
+    found = request.found(header)
     errors = []
-    wanted = list(dict.fromkeys(normalise_header(name) for name in (*required, *optional)))
-    required_set = {normalise_header(name) for name in required}
-    for name in wanted:
-        if name in repeated:
+    for name in request.wanted:
+        indexes = found.get(name, [])
+        if len(indexes) > 1:
+            given = list(dict.fromkeys(columns[index] for index in indexes))
+            if len(given) == 1:
+                message = _("The column %(column)s appears more than once in the header.") % {"column": name}
+            else:
+                message = _("The columns %(given)s all give %(column)s; keep one of them.") % {
+                    "given": ", ".join(header[index].strip() for index in indexes),
+                    "column": name,
+                }
+            errors.append(RowError(line=line, column=name, message=message))
+        elif name in request.required and not indexes:
             errors.append(
                 RowError(
-                    line=1,
+                    line=line,
                     column=name,
-                    message=_("The column %(column)s appears more than once in the header.")
-                    % {"column": name},
-                )
-            )
-        elif name in required_set and name not in first:
-            errors.append(
-                RowError(
-                    line=1, column=name, message=_("The header has no %(column)s column.") % {"column": name}
+                    message=_("The header has no %(column)s column.") % {"column": name},
                 )
             )
     if errors:
         raise ImportFileError(errors)
-    picks = tuple((name, first[name]) for name in wanted if name in first)
+    picks = tuple((name, found[name][0]) for name in request.wanted if name in found)
     return _Layout(
         columns=columns,
         picks=picks,
-        absent={name: "" for name in wanted if name not in first},
+        absent={name: "" for name in request.wanted if name not in found},
         width=max((index for _name, index in picks), default=-1) + 1,
+        key_index=found[request.key][0] if request.key in found else None,
     )
+
+
+def _row_text(record) -> str:
+    return " ".join(text for text in (cell_text(value).strip() for value in record) if text)
+
+
+def _total_row(layout: _Layout, record) -> bool:
+    """Whether a row's key cell (or, when that is blank, its first non-empty cell) names a total."""
+    texts = [cell_text(value).strip() for value in record]
+    key = texts[layout.key_index] if layout.key_index is not None and layout.key_index < len(texts) else ""
+    if not key:
+        key = next((text for text in texts if text), "")
+    return _is_total(key)
 
 
 def _row_cells(layout: _Layout, record: list[str]) -> dict[str, str] | None:
@@ -202,7 +285,7 @@ def _line_at(prefix: bytes) -> int:
     return prefix.count(b"\n") + prefix.count(b"\r") - prefix.count(b"\r\n") + 1
 
 
-def _read_csv(data: bytes, required: Sequence[str], optional: Sequence[str], max_rows: int) -> Table:
+def _read_csv(data: bytes, request: _Request, max_rows: int) -> Table:
     if data.startswith(_ZIP_MAGIC):
         raise _file_error(_("This is an XLSX (zip) file, not CSV; upload it with the .xlsx extension."))
     _refuse_utf16(data)  # before the NUL check, which UTF-16 text would fail less helpfully
@@ -216,9 +299,28 @@ def _read_csv(data: bytes, required: Sequence[str], optional: Sequence[str], max
     rows: list[tuple[int, dict[str, str]]] = []
     append = rows.append
     line = 1  # where the record being read starts
+    last_record: list[str] = []
     try:
-        layout = _layout(next(reader, []), required, optional)
-        line = reader.line_num + 1
+        head: list[tuple[int, list[str]]] = []
+        while len(head) < HEADER_SEARCH_ROWS:
+            record = next(reader, None)
+            if record is None:
+                break
+            head.append((line, record))
+            line = reader.line_num + 1
+        if not head:
+            head.append((1, []))
+        chosen = request.header_index([record for _line, record in head])
+        header_line, header = head[chosen]
+        layout = _layout(header, request, header_line)
+        skipped = [(at, _row_text(record)) for at, record in head[:chosen] if _row_text(record)]
+        for start, record in head[chosen + 1 :]:
+            cells = _row_cells(layout, record)
+            if cells is not None:
+                if len(rows) == max_rows:
+                    raise _too_many_rows(max_rows)
+                append((start, cells))
+                last_record = record
         for record in reader:
             start, line = line, reader.line_num + 1
             cells = _row_cells(layout, record)
@@ -226,9 +328,12 @@ def _read_csv(data: bytes, required: Sequence[str], optional: Sequence[str], max
                 if len(rows) == max_rows:
                     raise _too_many_rows(max_rows)
                 append((start, cells))
+                last_record = record
     except csv.Error as exc:
         raise _csv_error(exc, line) from None
-    return Table(columns=layout.columns, rows=rows)
+    if rows and _total_row(layout, last_record):
+        skipped.append((rows.pop()[0], _row_text(last_record)))
+    return Table(columns=layout.columns, rows=rows, skipped=skipped)
 
 
 def _csv_error(exc: csv.Error, line: int) -> ImportFileError:
@@ -242,7 +347,7 @@ def _csv_error(exc: csv.Error, line: int) -> ImportFileError:
     return _file_error(message, line=line)
 
 
-def _read_xlsx(data: bytes, required: Sequence[str], optional: Sequence[str], max_rows: int) -> Table:
+def _read_xlsx(data: bytes, request: _Request, max_rows: int) -> Table:
     _check_xlsx_container(data)
     from openpyxl import load_workbook  # openpyxl takes ~0.1 s to import; only XLSX uploads pay for it
 
@@ -259,7 +364,7 @@ def _read_xlsx(data: bytes, required: Sequence[str], optional: Sequence[str], ma
         # The stored dimension can understate the sheet (files written by other tools); read to the real end.
         sheet.reset_dimensions()
         try:
-            return _read_sheet(sheet.iter_rows(values_only=True), required, optional, max_rows)
+            return _read_sheet(_sheet_values(sheet), request, max_rows)
         except ImportFileError:
             raise
         except Exception:
@@ -268,13 +373,32 @@ def _read_xlsx(data: bytes, required: Sequence[str], optional: Sequence[str], ma
         workbook.close()
 
 
-def _read_sheet(values, required: Sequence[str], optional: Sequence[str], max_rows: int) -> Table:
-    header = next(values, None)
-    if header is None or all(value is None for value in header):
+def _sheet_values(sheet):
+    """The sheet's rows of values, a number formatted as a percentage (0.985 shown as "98.5%") given as that text,
+    so that a rate column reads it as 98.5 and any other column refuses it as a percentage."""
+    for row in sheet.iter_rows():
+        values = [cell.value for cell in row]
+        for index, value in enumerate(values):
+            if type(value) in (float, int) and "%" in (row[index].number_format or ""):
+                values[index] = f"{decimal_text(Decimal(float_text(float(value))) * 100)}%"
+        yield values
+
+
+def _read_sheet(values, request: _Request, max_rows: int) -> Table:
+    head = []
+    for row in values:
+        head.append(tuple(row or ()))
+        if len(head) == HEADER_SEARCH_ROWS:
+            break
+    headers = [[cell_text(value) for value in row] for row in head]
+    chosen = request.header_index(headers) if headers else 0
+    if not headers or all(value is None for value in head[chosen]):
         raise _file_error(_("The first row of the first sheet must be the header."), line=1)
-    layout = _layout([cell_text(value) for value in header], required, optional)
+    layout = _layout(headers[chosen], request, chosen + 1)
+    skipped = [(at, _row_text(row)) for at, row in enumerate(head[:chosen], start=1) if _row_text(row)]
     rows: list[tuple[int, dict[str, str]]] = []
-    for line, row in enumerate(values, start=2):
+    last_row: tuple = ()
+    for line, row in enumerate(itertools.chain(head[chosen + 1 :], values), start=chosen + 2):
         if line > EXCEL_MAX_ROWS:
             raise _too_many_rows(max_rows)
         if not row:
@@ -284,7 +408,10 @@ def _read_sheet(values, required: Sequence[str], optional: Sequence[str], max_ro
             if len(rows) == max_rows:
                 raise _too_many_rows(max_rows)
             rows.append((line, cells))
-    return Table(columns=layout.columns, rows=rows)
+            last_row = row
+    if rows and _total_row(layout, last_row):
+        skipped.append((rows.pop()[0], _row_text(last_row)))
+    return Table(columns=layout.columns, rows=rows, skipped=skipped)
 
 
 def _sheet_row_cells(layout: _Layout, row: tuple) -> dict[str, str] | None:

@@ -10,6 +10,7 @@ class Command(ImportCommand):
         "A month that already has KPI data needs --replace."
     )
     count_keys = KPI_COUNT_KEYS
+    mapping_kind = "kpis"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -32,4 +33,5 @@ class Command(ImportCommand):
             replace=options["replace"],
             dry_run=dry_run,
             acting_user=None,
+            mapping=options["mapping"],
         )
