@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,7 +44,8 @@ class ApiView(APIView):
     authentication_classes = [BearerAuthentication]
     permission_classes = [HasScope]
     renderer_classes = [JSONRenderer]
-    parser_classes: list = []  # the writes read their body themselves (size limit, exact decimals)
+    # The writes read their body themselves (the size limit, exact decimals); JSONParser only tells the schema.
+    parser_classes = [JSONParser]
     required_scope = ""
 
     def get_exception_handler(self):
