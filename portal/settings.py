@@ -129,6 +129,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "DEFAULT_GENERATOR_CLASS": "api.schema.ApiSchemaGenerator",
 }
 WSGI_APPLICATION = "portal.wsgi.application"
 
