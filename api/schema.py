@@ -152,7 +152,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="Makes a retry safe for 24 hours: the same key and body answer as the first time.",
 )
 DRY_RUN = OpenApiParameter("dry_run", bool, required=False, description="Validate and report; write nothing.")
-MONTH = OpenApiParameter("month", str, OpenApiParameter.PATH, description="YYYY-MM", examples=[])
 
 
 def refused_example(error: dict, counts: dict) -> OpenApiExample:
