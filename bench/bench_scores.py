@@ -128,6 +128,24 @@ def main(argv=None) -> dict:
     with_scores = statistics.median(import_once(kpis, october, True) for _ in range(repeat))
     record(f"KPI import, {small:,} rows, then the month's scores", with_scores, bare, small)
 
+    # --- The same rows as JSON through the API (POST /api/v1/months/M/kpis), beside the CSV import ---------
+    api_post = _api_kpi_poster(kpis)
+
+    def api_once(month):
+        KpiRecord.objects.filter(month=month).delete()
+        start = time.perf_counter()
+        api_post(month)
+        return time.perf_counter() - start
+
+    api_once(october)  # the first request loads the URLconf and the API's modules
+    through_api = statistics.median(api_once(october) for _ in range(repeat))
+    record(
+        f"KPI API POST, {small:,} JSON rows, then the month's scores (floor: the CSV import)",
+        through_api,
+        with_scores,
+        small,
+    )
+
     # --- One month's scores for 10,000 staff vs one SQL aggregate ---------------------------------------
     compute = _timed(lambda: monthly_scores_compute(month=october), repeat)
     baseline = _timed(lambda: _aggregate_sql(connection, october), repeat)
@@ -168,6 +186,39 @@ def main(argv=None) -> dict:
     if vendor == "sqlite":
         Path(str(connection.settings_dict["NAME"])).unlink(missing_ok=True)
     return report
+
+
+def _api_kpi_poster(csv_data: bytes):
+    """A function that POSTs the KPI file's rows as JSON (numbers as JSON numbers) to the API in process, as a
+    client with the kpis:write scope, and checks the answer."""
+    from django.conf import settings
+    from django.test import Client
+
+    from api.services import api_client_create
+    from assessments.scoring.kpi_file import COUNT_COLUMNS, KPI_COLUMNS, RATE_COLUMNS
+    from portal.tabular.reading import read_table
+
+    settings.ALLOWED_HOSTS = ["*"]
+    rows = []
+    for _line, cells in read_table(csv_data, "k.csv", required=KPI_COLUMNS).rows:
+        row = dict(cells)
+        row.update({column: int(row[column]) for column in COUNT_COLUMNS})
+        row.update({column: float(row[column]) for column in RATE_COLUMNS})
+        rows.append(row)
+    body = json.dumps({"rows": rows})
+    _client, token = api_client_create(name=f"bench-{time.time_ns()}"[:28], scopes=["kpis:write"])
+    http = Client()
+
+    def post(month: date):
+        response = http.post(
+            f"/api/v1/months/{month:%Y-%m}/kpis",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert response.status_code == 200, response.content[:500]
+
+    return post
 
 
 def _aggregate_sql(connection, month: date):

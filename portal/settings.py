@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "courses",
     "assessments",
     "incentives",
+    "api",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -73,6 +74,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 SSO_OIDC_ENABLED = bool(os.environ.get("SSO_OIDC_SERVER_URL"))
@@ -106,6 +110,27 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+
+# The integration API (api/): its views set their own authentication, scopes and problem-detail errors, so
+# nothing here changes the DRF views Wagtail has. The docs page's scripts come from the sidecar's static files
+# (the portal may run without internet).
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Service portal integration API",
+    "DESCRIPTION": (
+        "Feeds the portal (roster, training records, QA evaluations, monthly KPIs) and reads its results "
+        "(scores, Service Stars, payouts, certificates). Authenticate with `Authorization: Bearer <token>` "
+        "of an API client; errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "DEFAULT_GENERATOR_CLASS": "api.schema.ApiSchemaGenerator",
+}
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

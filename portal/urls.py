@@ -46,6 +46,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),
+    path("", include("api.urls")),
     # Public verification of certificates and award letters (no login; the MFA middleware exempts /verify/).
     path("verify/<str:token>/", certificate_views.certificate_verify, name="certificate-verify"),
     path("verify/letter/<str:token>/", incentive_views.letter_verify, name="letter-verify"),

@@ -171,6 +171,14 @@ def certificate_get_by_token(token: str) -> Certificate:
     return certificate
 
 
+def certificate_get_by_number(number: str) -> Certificate:
+    """The certificate with this number, with its holder; none → 404."""
+    certificate = Certificate.objects.select_related("holder").filter(number=number).first()
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
 def certificate_get_for_holder(user, certificate_id: int) -> Certificate:
     """The person's own certificate; anyone else's → 404."""
     certificate = Certificate.objects.filter(pk=certificate_id, holder_id=user.pk).first()

@@ -4,7 +4,8 @@
 own name or an alias), returns the requested columns of every row after it, each with the file's own line number,
 and sets aside what a report adds around its data (title rows above the header, a last total row); it touches no
 database and no disk. `cell_text` is the text Excel shows for a cell's value (also
-used by the exports).
+used by the exports). Rows sent as JSON objects (the integration API) come in
+as `RowsData` and take the same path from the cells on: each row's "line" is then its 1-based index in the list.
 """
 
 import csv
@@ -59,6 +60,18 @@ class Table:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
+class RowsData(bytes):
+    """Rows given as JSON objects in place of a file: the bytes are the JSON as received (what an import run's
+    checksum records), `rows` the decoded list (numbers as `Decimal` or `int`, so no binary float creeps in)."""
+
+    rows: list
+
+    def __new__(cls, data: bytes, rows: list):
+        instance = super().__new__(cls, data)
+        instance.rows = rows
+        return instance
+
+
 def _file_error(message: str, line: int = WHOLE_FILE, column: str | None = None) -> ImportFileError:
     return ImportFileError([RowError(line=line, message=message, column=column)])
 
@@ -86,6 +99,8 @@ def read_table(
 
     Never raises for a bad file: every problem is in `Table.errors` (and `rows` is then empty).
     """
+    if isinstance(data, RowsData):
+        return _read_rows(data.rows, required, optional, max_rows)
     try:
         if len(data) > max_bytes:
             raise _file_error(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)})
@@ -97,6 +112,51 @@ def read_table(
         raise _file_error(_("Upload a .csv or .xlsx file."))
     except ImportFileError as exc:
         return Table(columns=[], errors=list(exc.errors))
+
+
+def _read_rows(records: list, required: Sequence[str], optional: Sequence[str], max_rows: int) -> Table:
+    """JSON rows as a table: each object's keys are its columns (normalised as headers are); a value may be
+    text, a number or null (blank). A row without a required key is refused at that key, like a missing cell."""
+    if len(records) > max_rows:
+        return Table(columns=[], errors=[_too_many_rows(max_rows).errors[0]])
+    wanted = list(dict.fromkeys(normalise_header(name) for name in (*required, *optional)))
+    required_set = {normalise_header(name) for name in required}
+    rows: list[tuple[int, dict[str, str]]] = []
+    errors: list[RowError] = []
+    for index, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            errors.append(RowError(line=index, message=_("Each row must be an object of column: value.")))
+            continue
+        given = {normalise_header(str(key)): value for key, value in record.items()}
+        cells = {}
+        for name in wanted:
+            if name not in given:
+                if name in required_set:
+                    errors.append(
+                        RowError(
+                            line=index,
+                            column=name,
+                            message=_("The row has no %(column)s.") % {"column": name},
+                        )
+                    )
+                cells[name] = ""
+                continue
+            value = given[name]
+            if isinstance(value, dict | list):
+                errors.append(
+                    RowError(
+                        line=index,
+                        column=name,
+                        message=_("%(column)s: give text or a number.") % {"column": name},
+                    )
+                )
+                cells[name] = ""
+            else:
+                cells[name] = cell_text(value).strip()
+        rows.append((index, cells))
+    if errors:
+        return Table(columns=[], errors=errors)
+    return Table(columns=wanted, rows=rows)
 
 
 def _megabytes(size: int) -> str:

@@ -70,6 +70,9 @@ PUBLIC_PREFIXES = (
     "/learn/",
     "/documents/",
     "/admin/login/",
+    # The integration API answers its own 401 to a call without a token; its schema and docs are public.
+    "/api/v1/openapi.json",
+    "/api/v1/docs/",
     "/admin/password_reset/",
     "/admin/jsi18n/",
     "/admin/sprite",

@@ -9,6 +9,18 @@ def _text(value):
     return None if value is None else f"{value:.2f}"
 
 
+def score_line_payload(line) -> dict:
+    """One person's object in the command's `scores` list (the integration API answers the same)."""
+    return {
+        "employee_no": line.employee_no,
+        "score": _text(line.composite),
+        "kpi": _text(line.kpi),
+        "quality": _text(line.quality),
+        "learning": _text(line.learning),
+        "partial": line.partial,
+    }
+
+
 class Command(MonthCommand):
     help = (
         "Print the month's score of every active agent and team lead who has one: the stored scores (for an open "
@@ -26,17 +38,7 @@ class Command(MonthCommand):
                 self.stdout,
                 {
                     "month": f"{month:%Y-%m}",
-                    "scores": [
-                        {
-                            "employee_no": line.employee_no,
-                            "score": _text(line.composite),
-                            "kpi": _text(line.kpi),
-                            "quality": _text(line.quality),
-                            "learning": _text(line.learning),
-                            "partial": line.partial,
-                        }
-                        for line in lines
-                    ],
+                    "scores": [score_line_payload(line) for line in lines],
                 },
             )
             if not lines:
