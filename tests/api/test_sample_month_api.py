@@ -89,8 +89,8 @@ def test_a_month_sent_through_the_api_scores_as_the_file_imports_and_publishes_t
 
     hr = give_totp(StaffFactory(role="hr", employee_no="HR001"))
     monthly_scores_compute(month=OCTOBER, acting_user=hr)
-    service_star_round_approve(month=OCTOBER, acting_user=hr)
-    service_star_round_publish(month=OCTOBER, acting_user=hr)
+    service_star_round_approve(month=OCTOBER, acting_user=hr, reason="核对无误", acknowledgement="已知悉")
+    service_star_round_publish(month=OCTOBER, acting_user=hr, reason="按规则公示")
 
     stars = client.get("/api/v1/months/2026-10/service-stars", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert stars.status_code == 200
