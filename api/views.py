@@ -100,7 +100,7 @@ class ImportView(ApiView):
     kind = ""
 
     def run_import(self, *, data, file_name, dry_run, acting_user, request, **kwargs):
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define run_import")
 
     def post(self, request, **kwargs):
         try:

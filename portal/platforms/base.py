@@ -63,7 +63,7 @@ class PlatformClient:
     @property
     def credentials_key(self) -> str:
         """Identifies the app whose token is cached (so a change of credentials never reuses an old token)."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define credentials_key")
 
     # --- The interface -------------------------------------------------------------------------------------
 
@@ -83,10 +83,10 @@ class PlatformClient:
         return None
 
     def send_message(self, *, user_id: str, title: str, text: str, url: str | None = None) -> None:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define send_message")
 
     def user_id_by_mobile(self, mobile: str) -> str | None:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define user_id_by_mobile")
 
     def user_id_by_job_number(self, job_number: str) -> str | None:
         key = f"portal.platforms:{self.name}:{self.credentials_key}:directory"
@@ -106,11 +106,11 @@ class PlatformClient:
 
     def _fetch_token(self) -> tuple[str, int]:
         """A new access token of the company app and its lifetime in seconds."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define _fetch_token")
 
     def _check(self, body: dict) -> None:
         """Raise PlatformError if `body` carries the platform's error code."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define _check")
 
     def _token_cache_key(self) -> str:
         return f"portal.platforms:{self.name}:{self.credentials_key}:token"
