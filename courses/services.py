@@ -897,16 +897,23 @@ def session_check_in(*, session_id: int, staff, now=None) -> SessionCheckIn:
     return check_in
 
 
-def session_attendee_add(*, session: OfflineSession, staff, reason: str, acting_user) -> SessionCheckIn:
-    """The trainer marks someone present (no phone, a failed scan), with a reason."""
+def _trainer_change(*, session: OfflineSession, reason: str, acting_user) -> tuple[OfflineSession, str]:
+    """Inside a transaction: the trainer's change to the attendance of a session not yet closed, with its reason
+    (the session row locked)."""
     _require_trainer(acting_user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give a reason."))
+    session = _locked_session(session.pk)
+    if session.status == OfflineSession.Status.CLOSED:
+        raise ValidationError(_("This session is closed."))
+    return session, reason
+
+
+def session_attendee_add(*, session: OfflineSession, staff, reason: str, acting_user) -> SessionCheckIn:
+    """The trainer marks someone present (no phone, a failed scan), with a reason."""
     with transaction.atomic():
-        session = _locked_session(session.pk)
-        if session.status == OfflineSession.Status.CLOSED:
-            raise ValidationError(_("This session is closed."))
+        session, reason = _trainer_change(session=session, reason=reason, acting_user=acting_user)
         check_in, created = SessionCheckIn.objects.get_or_create(
             session=session,
             staff=staff,
@@ -930,14 +937,8 @@ def session_attendee_add(*, session: OfflineSession, staff, reason: str, acting_
 
 def session_attendee_remove(*, session: OfflineSession, staff, reason: str, acting_user) -> None:
     """The trainer removes someone who checked in but is not there, with a reason (the row is kept)."""
-    _require_trainer(acting_user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give a reason."))
     with transaction.atomic():
-        session = _locked_session(session.pk)
-        if session.status == OfflineSession.Status.CLOSED:
-            raise ValidationError(_("This session is closed."))
+        session, reason = _trainer_change(session=session, reason=reason, acting_user=acting_user)
         updated = SessionCheckIn.objects.filter(session=session, staff=staff, removed_at__isnull=True).update(
             removed_at=timezone.now(), removed_reason=reason
         )
