@@ -1,12 +1,15 @@
 """Shared shape of the import commands: FILE, --dry-run, --json, exit status 1 when the file is refused."""
 
 import json
+import re
 import sys
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from portal.importing import ImportResult
 from portal.months import parse_month
@@ -38,6 +41,48 @@ class JsonCommand(BaseCommand):
             self.stderr.write(message)
             sys.exit(1)
         raise CommandError(message)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(text: str) -> date:
+    """A calendar day written YYYY-MM-DD; anything else (or an impossible date) raises ValueError."""
+    text = text.strip()
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(
+        _("--date: %(value)s is not a date; write YYYY-MM-DD, e.g. 2026-10-01.") % {"value": text}
+    )
+
+
+class DailyCommand(JsonCommand):
+    """A daily run (cron or a systemd timer): `--date YYYY-MM-DD` (default today, Asia/Shanghai), `--dry-run`.
+
+    `refused_payload` holds the counts that `--json` prints (at their empty values) when the date is not valid.
+    """
+
+    refused_payload: dict = {}
+    date_help = "The day to run for, YYYY-MM-DD (default: today in Asia/Shanghai)."
+    dry_run_help = "Count what would happen; record nothing."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--date", help=self.date_help)
+        parser.add_argument("--dry-run", action="store_true", help=self.dry_run_help)
+
+    def day_option(self, options) -> date:
+        """The requested day; refuses (exit 1) a value that is not YYYY-MM-DD."""
+        given = options.get("date")
+        if not given:
+            return timezone.localdate()
+        try:
+            return parse_day(given)
+        except ValueError as exc:
+            self.fail(options, str(exc), {"date": given, **self.refused_payload})
 
 
 class MonthCommand(JsonCommand):

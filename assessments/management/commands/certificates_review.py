@@ -3,36 +3,19 @@ systemd timer, see docs/deployment.md). Suspends, restores, renews and expires b
 as of that day, and sends the 30- and 7-day expiry reminders. Idempotent: a second run on the day changes
 nothing."""
 
-from django.utils import timezone
-
 from assessments.certificates.services import certificates_review
-from notifications.management.commands.send_reminders import parse_day
-from portal.management.base import JsonCommand, write_json
+from portal.management.base import DailyCommand, write_json
 
 
-class Command(JsonCommand):
+class Command(DailyCommand):
     help = "Review certificates as of a day: suspend, restore, renew, expire, and remind before expiry."
 
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
-        parser.add_argument(
-            "--date", help="The day to review as of, YYYY-MM-DD (default: today in Asia/Shanghai)."
-        )
-        parser.add_argument("--dry-run", action="store_true", help="Count what would change; write nothing.")
+    date_help = "The day to review as of, YYYY-MM-DD (default: today in Asia/Shanghai)."
+    dry_run_help = "Count what would change; write nothing."
+    refused_payload = {"suspended": 0, "restored": 0, "renewed": 0, "expired": 0, "reminded": 0}
 
     def handle(self, *args, **options):
-        given = options.get("date")
-        if given:
-            try:
-                today = parse_day(given)
-            except ValueError as exc:
-                self.fail(
-                    options,
-                    str(exc),
-                    {"date": given, "suspended": 0, "restored": 0, "renewed": 0, "expired": 0, "reminded": 0},
-                )
-        else:
-            today = timezone.localdate()
+        today = self.day_option(options)
         result = certificates_review(today=today, dry_run=options["dry_run"])
         payload = result.as_json()
         if options["json"]:
