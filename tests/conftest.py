@@ -1,7 +1,6 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-
 from hypothesis import settings as hypothesis_settings
 
 from tests import factories
