@@ -56,7 +56,11 @@ def test_a_dispute_opened_today_waits_for_the_other_evaluators_only(client, org)
 def test_a_suggestion_waits_for_reviewers_but_not_for_its_submitter(client, org, hr_user):
     reviewer = give_totp(StaffFactory(role="hr", employee_no="HR002"))
     suggestion_submit(
-        acting_user=hr_user, title="工单模板合并", problem="重复录入", proposal="合并模板", expected_benefit="省时"
+        acting_user=hr_user,
+        title="工单模板合并",
+        problem="重复录入",
+        proposal="合并模板",
+        expected_benefit="省时",
     )
     assert "Suggestion to review · 工单模板合并" in home_text(client, reviewer)
     assert "工单模板合并" not in home_text(client, hr_user)
