@@ -34,7 +34,10 @@ def test_only_an_unpinned_report_read_outside_a_write_goes_to_the_replica(
 ):
     assert (
         read_database(
-            report_read=report_read, pinned=pinned, in_transaction=in_transaction, replica_configured=configured
+            report_read=report_read,
+            pinned=pinned,
+            in_transaction=in_transaction,
+            replica_configured=configured,
         )
         == expected
     )

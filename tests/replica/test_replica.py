@@ -69,9 +69,10 @@ def test_the_hr_overview_reads_the_replica_but_who_is_signed_in_from_the_primary
     hr = give_totp(StaffFactory(role="hr", employee_no="HR001"))
     sign_in(client, hr)
     replica_caught_up()
-    with CaptureQueriesContext(connections["replica"]) as on_replica, CaptureQueriesContext(
-        connections["default"]
-    ) as on_primary:
+    with (
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
         response = client.get(reverse("assessments:scores-overview"), {"month": "2026-10"})
     assert response.status_code == 200
     assert on_replica.captured_queries, "the overview's figures come from the replica"
