@@ -102,7 +102,14 @@ def main(argv=None):
     # What signing adds to one certificate (part of the "portal" rows above).
     unsigned = certificates_pdf(one, signed=False)
     ((seconds, size),) = timed_pair([lambda: sign_pdf(unsigned, reason="bench")], args.repeat)
-    rows.append({"case": "portal: signing 1 certificate", "seconds": round(seconds, 3), "bytes": size, "runs": args.repeat})
+    rows.append(
+        {
+            "case": "portal: signing 1 certificate",
+            "seconds": round(seconds, 3),
+            "bytes": size,
+            "runs": args.repeat,
+        }
+    )
     # What the portal adds before WeasyPrint: the template and the QR codes (part of the "portal" rows above).
     ((seconds, size),) = timed_pair([lambda: certificate_html(batch)], args.batch_repeat)
     rows.append(

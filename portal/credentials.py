@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -56,7 +56,7 @@ def shipped_path(url: str) -> Path:
     return Path(settings.BASE_DIR) / "static" / "credentials" / SHIPPED[url]
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped_document(url: str) -> dict:
     """A context or schema by its official address, read from the portal's own copy."""
     return json.loads(shipped_path(url).read_text(encoding="utf-8"))
@@ -65,7 +65,9 @@ def shipped_document(url: str) -> dict:
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft201909Validator:
     schema = shipped_document(SCHEMA_ID)
-    return jsonschema.Draft201909Validator(schema, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER)
+    return jsonschema.Draft201909Validator(
+        schema, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
+    )
 
 
 def schema_errors(credential) -> list[str]:
@@ -157,7 +159,11 @@ def issue_jwt(credential: dict, *, now: datetime, request=None) -> str:
 
 def enveloped(token: str) -> dict:
     """The VC 2.0 JSON form of a JWT-secured credential: what the holder downloads as JSON."""
-    return {"@context": [VC_CONTEXT], "id": f"data:application/vc+jwt,{token}", "type": "EnvelopedVerifiableCredential"}
+    return {
+        "@context": [VC_CONTEXT],
+        "id": f"data:application/vc+jwt,{token}",
+        "type": "EnvelopedVerifiableCredential",
+    }
 
 
 def encode_status_list(codes: dict[int, int]) -> str:
@@ -256,7 +262,9 @@ def unbake_png(data: bytes) -> str | None:
         image = Image.open(io.BytesIO(data))
         text = image.info.get(BAKE_KEYWORD)
         if text is None and image.format == "PNG":
-            text = image.text.get(BAKE_KEYWORD)  # a chunk after the image data: needs the (size-capped) decode
+            text = image.text.get(
+                BAKE_KEYWORD
+            )  # a chunk after the image data: needs the (size-capped) decode
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
     return str(text).strip() if text else None
@@ -283,7 +291,9 @@ def presented_token(text: str = "", upload: bytes | None = None) -> str:
         try:
             text = upload.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise PresentationError(_("The file is neither a credential (JSON or text) nor a PNG badge.")) from exc
+            raise PresentationError(
+                _("The file is neither a credential (JSON or text) nor a PNG badge.")
+            ) from exc
     text = (text or "").strip()
     if not text:
         raise PresentationError(_("Paste a credential or choose a file."))
@@ -294,7 +304,9 @@ def presented_token(text: str = "", upload: bytes | None = None) -> str:
             raise PresentationError(_("The JSON cannot be read: %(error)s") % {"error": exc}) from exc
         envelope = data.get("id", "") if isinstance(data, dict) else ""
         if not (isinstance(envelope, str) and envelope.startswith("data:application/vc+jwt,")):
-            raise PresentationError(_("This JSON holds no signed credential (an EnvelopedVerifiableCredential)."))
+            raise PresentationError(
+                _("This JSON holds no signed credential (an EnvelopedVerifiableCredential).")
+            )
         text = envelope.split(",", 1)[1]
     return "".join(text.split())
 
@@ -326,12 +338,19 @@ def check_credential(
     except signing.SignatureInvalid:
         return CredentialCheck(
             authentic=False,
-            problems=[_("The signature does not match any key of this organisation: the credential is forged or altered.")],
+            problems=[
+                _(
+                    "The signature does not match any key of this organisation: the credential is forged or altered."
+                )
+            ],
         )
     credential = claims.get("vc")
     if not isinstance(credential, dict):
         return CredentialCheck(authentic=False, problems=[_("The signed data holds no credential.")])
-    problems = [_("Not a valid Open Badges 3.0 credential: %(error)s") % {"error": e} for e in schema_errors(credential)]
+    problems = [
+        _("Not a valid Open Badges 3.0 credential: %(error)s") % {"error": e}
+        for e in schema_errors(credential)
+    ]
     issuer = credential.get("issuer", {})
     if not set(CREDENTIAL_TYPES) <= set(credential.get("type") or []):
         problems.append(_("The credential is not an OpenBadgeCredential."))
@@ -356,4 +375,6 @@ def check_credential(
     valid_from = credential.get("validFrom")
     if status == "valid" and valid_from and datetime.fromisoformat(valid_from) > now:
         problems.append(_("The credential is not valid yet."))
-    return CredentialCheck(authentic=True, problems=problems, credential=credential, status=status, key_id=kid)
+    return CredentialCheck(
+        authentic=True, problems=problems, credential=credential, status=status, key_id=kid
+    )

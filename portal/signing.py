@@ -245,7 +245,9 @@ def verify_jwt(token: str) -> tuple[dict, dict]:
     candidates = [k for k in published_keys() if k["kid"] == kid] or published_keys()
     for data in candidates:
         try:
-            parsed.verify(jwk.JWK(**{k: v for k, v in data.items() if k not in ("alg", "use")}), alg=ALGORITHM)
+            parsed.verify(
+                jwk.JWK(**{k: v for k, v in data.items() if k not in ("alg", "use")}), alg=ALGORITHM
+            )
         except (JWException, ValueError):
             continue
         try:
@@ -281,7 +283,9 @@ def _pdf_signer():
                 return super().sign_raw(data, digest_algorithm)
 
         signer = LoadedKeySigner(
-            signing_cert=loaded.signing_cert, signing_key=loaded.signing_key, cert_registry=loaded.cert_registry
+            signing_cert=loaded.signing_cert,
+            signing_key=loaded.signing_key,
+            cert_registry=loaded.cert_registry,
         )
         # Room for the CMS signature (hex-encoded in the file): the certificates it embeds plus the signature
         # and its attributes. Reserving it spares pyHanko a trial signature to measure it.

@@ -9,7 +9,7 @@ is signed afresh on each download, with the certificate's current dates.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -59,7 +59,9 @@ def achievement(kind: str, version: CertificationType | None, request=None) -> d
         }
 
 
-def certificate_credential(certificate: Certificate, *, version: CertificationType | None, request=None) -> dict:
+def certificate_credential(
+    certificate: Certificate, *, version: CertificationType | None, request=None
+) -> dict:
     """The unsigned credential of `certificate`."""
     valid_from = credentials.iso(local_midnight(certificate.issued_on))
     credential = {
@@ -108,3 +110,38 @@ def certificate_badge_png(certificate: Certificate, token: str) -> bytes:
     with translation.override("zh-hans"):
         title = str(CertificateKind(certificate.kind).label)
     return credentials.bake_png(credentials.badge_png(title, certificate.number), token)
+
+
+def _local_day(value) -> date | None:
+    try:
+        return timezone.localdate(datetime.fromisoformat(str(value)))
+    except (TypeError, ValueError):
+        return None
+
+
+def credential_summary(credential: dict) -> dict:
+    """What the public verifier shows of a credential: its own words, never looked up elsewhere."""
+    subject = (
+        credential.get("credentialSubject") if isinstance(credential.get("credentialSubject"), dict) else {}
+    )
+    names = [
+        i.get("identityHash", "")
+        for i in subject.get("identifier") or []
+        if isinstance(i, dict) and i.get("identityType") == "name" and not i.get("hashed")
+    ]
+    issuer = credential.get("issuer") if isinstance(credential.get("issuer"), dict) else {}
+    achievement_ = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    issued = _local_day(credential.get("validFrom"))
+    until = _local_day(credential.get("validUntil"))
+    return {
+        "name": credential.get("name", ""),
+        "holder": names[0] if names else "",
+        "number": subject.get("licenseNumber", ""),
+        "achievement": achievement_.get("name", ""),
+        "criteria": (achievement_.get("criteria") or {}).get("narrative", ""),
+        "issuer": issuer.get("name", ""),
+        "issued": pdf.chinese_date(issued) if issued else "",
+        # validUntil is the first day no longer valid; people read the last valid day.
+        "valid_until": pdf.chinese_date(until - timedelta(days=1)) if until else "",
+        "verification_url": credential.get("id", ""),
+    }

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-
 from urllib.parse import urlparse
 
 from django.db.models import Count
