@@ -111,8 +111,15 @@ def issuer_document(request=None) -> dict:
 
 
 def key_set(request=None) -> list[dict]:
-    """Every public key that has signed credentials (the current one first), each with its address."""
-    return [dict(key, id=key_url(key["kid"], request)) for key in signing.published_keys()]
+    """Every public key that has signed credentials (the current one first). Each key's `kid` is its address,
+    as the `kid` header of a credential names it (Open Badges 3.0: a URL that dereferences to the JWK), so a
+    verifier holding this set picks the key by `kid` alone."""
+    return [dict(key, kid=key_url(key["kid"], request)) for key in signing.published_keys()]
+
+
+def thumbprint_of(kid: str) -> str:
+    """The key's thumbprint at the end of its address."""
+    return str(kid).rstrip("/").rsplit("/", 1)[-1]
 
 
 # Issuing ----------------------------------------------------------------------------------------------------
@@ -358,7 +365,7 @@ def check_credential(
         "jti"
     ) != credential.get("id"):
         problems.append(_("The signed claims do not match the credential."))
-    kid = str(header.get("kid", "")).rstrip("/").rsplit("/", 1)[-1]
+    kid = thumbprint_of(header.get("kid", ""))
     if problems:
         return CredentialCheck(authentic=False, problems=problems, credential=credential, key_id=kid)
     status = status_of(credential)

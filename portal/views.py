@@ -173,7 +173,7 @@ def credential_keys(request):
 
 
 def credential_key(request, kid):
-    key = next((k for k in credentials.key_set(request) if k["kid"] == kid), None)
+    key = next((k for k in credentials.key_set(request) if credentials.thumbprint_of(k["kid"]) == kid), None)
     if key is None:
         raise Http404
     return _public_json(key)
