@@ -186,6 +186,9 @@ def _stamp(directory: Path) -> tuple:
         stats = [(directory / name).stat() for name in (KEY_FILE, CERT_FILE)]
     except FileNotFoundError as exc:
         raise SigningKeyMissing(str(directory)) from exc
+    chain = directory / CHAIN_FILE
+    if chain.exists():
+        stats.append(chain.stat())
     return (str(directory), *[(s.st_mtime_ns, s.st_size) for s in stats])
 
 

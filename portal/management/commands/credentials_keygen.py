@@ -18,9 +18,23 @@ class Command(JsonCommand):
         parser.add_argument(
             "--name", default="", help="Name in the certificate (default: PORTAL_ISSUER_NAME)."
         )
+        parser.add_argument(
+            "--publish-current",
+            action="store_true",
+            help="Make no key; publish the public key of a key installed by hand (e.g. one from the CA).",
+        )
 
     def handle(self, *args, **options):
         directory = signing.key_dir()
+        if options["publish_current"]:
+            if not signing.key_exists(directory):
+                self.fail(options, _("No signing key in %(dir)s.") % {"dir": directory}, {"kid": None})
+            kid = signing.publish_current_key(directory)
+            if options["json"]:
+                write_json(self.stdout, {"directory": str(directory), "kid": kid, "retired_kid": None})
+            else:
+                self.stdout.write(_("Public key %(kid)s published.") % {"kid": kid})
+            return
         try:
             result = signing.keygen(
                 directory=directory,
