@@ -14,11 +14,13 @@ A key's id (`kid`) is its RFC 7638 thumbprint. RS256 is the algorithm every Open
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import io
 import json
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -304,11 +306,22 @@ def sign_pdf(pdf: bytes, *, reason: str) -> bytes:
     from pyhanko.sign import fields, signers
 
     signer, reserved = _pdf_signer()
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
         field_name="OrganisationSignature",
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
     )
-    return signers.sign_pdf(writer, metadata, signer=signer, bytes_reserved=reserved).getvalue()
+
+    def sign() -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        return signers.sign_pdf(writer, metadata, signer=signer, bytes_reserved=reserved).getvalue()
+
+    # pyHanko's synchronous API runs its own event loop, which cannot start inside a running one (an async
+    # view, or a caller driving asyncio): sign in a thread of its own then.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()

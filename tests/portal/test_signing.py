@@ -99,3 +99,19 @@ def test_a_signed_pdf_is_valid_for_pdfsig_and_one_altered_byte_breaks_it(key_dir
 def test_signing_without_a_key_says_how_to_make_one(key_dir):
     with pytest.raises(signing.SigningKeyMissing):
         signing.sign_pdf(b"%PDF-1.7", reason="x")
+
+
+def test_signing_works_inside_a_running_event_loop(key_dir, tmp_path):
+    import asyncio
+
+    from weasyprint import HTML
+
+    keygen()
+    unsigned = HTML(string="<p>x</p>").write_pdf()
+
+    async def inside_a_loop():
+        return signing.sign_pdf(unsigned, reason="测试")
+
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(asyncio.run(inside_a_loop()))
+    assert "Signature is Valid" in pdfsig(path)
