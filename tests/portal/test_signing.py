@@ -112,6 +112,11 @@ def test_signing_works_inside_a_running_event_loop(key_dir, tmp_path):
     async def inside_a_loop():
         return signing.sign_pdf(unsigned, reason="测试")
 
+    # A thread of its own: the test process may already run a loop in this one (the browser tests' driver).
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        signed = pool.submit(asyncio.run, inside_a_loop()).result()
     path = tmp_path / "signed.pdf"
-    path.write_bytes(asyncio.run(inside_a_loop()))
+    path.write_bytes(signed)
     assert "Signature is Valid" in pdfsig(path)
