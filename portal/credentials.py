@@ -6,6 +6,13 @@ machines may have no internet), the status list that shows a suspension or a rev
 (W3C Bitstring Status List, purpose "message": one 2-bit entry per credential), baking into a PNG badge, and
 checking a presented credential. What a credential says is the issuing app's business
 (`assessments.certificates.credentials`).
+
+The shipped files: `credentials-v2.jsonld` is W3C's VC 2.0 context (github.com/w3c/vc-data-model,
+contexts/credentials/v2), `ob-context-3.0.3.jsonld` 1EdTech's Open Badges 3.0 context
+(github.com/1EdTech/openbadges-specification, ob_v3p0/context-3.0.3.json), both as published; the schema file
+holds the validation keywords of 1EdTech's AchievementCredential schema (docs/schema/achievementcredential.json),
+its descriptions left out. That schema still requires VC 1.1's `issuanceDate`, so credentials carry it beside
+VC 2.0's `validFrom`.
 """
 
 from __future__ import annotations
