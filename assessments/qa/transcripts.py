@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -130,7 +131,7 @@ def evaluate_rule(rule: RuleSpec, utterances: Sequence[Utterance]) -> Finding:
         timed = [u for u in utterances if u.at_s is not None]
         if len(timed) < 2 or rule.max_silence_s is None:
             return Finding(passed=None)
-        gaps = [(later.at_s - earlier.at_s, earlier, later) for earlier, later in zip(timed, timed[1:])]
+        gaps = [(later.at_s - earlier.at_s, earlier, later) for earlier, later in pairwise(timed)]
         longest = max(gap for gap, _earlier, _later in gaps)
         over = sorted({u.line for gap, a, b in gaps if gap > rule.max_silence_s for u in (a, b)})
         return Finding(passed=not over, lines=tuple(over), longest_silence_s=longest)
