@@ -39,7 +39,9 @@ def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> byte
     return ("\n".join([header, *rows]) + "\n").encode(encoding)
 
 
-def calls_for(employee_no: str, count: int, *, month: str = "2026-10", prefix: str | None = None, seconds=120):
+def calls_for(
+    employee_no: str, count: int, *, month: str = "2026-10", prefix: str | None = None, seconds=120
+):
     prefix = prefix or f"{employee_no}-{month}"
     return [
         f"{prefix}-{n:03d},{employee_no},{month}-{1 + n % 28:02d} 09:{n % 60:02d}:00,{seconds},phone,,"
@@ -86,7 +88,9 @@ def test_a_call_list_imports_with_local_and_offset_times_and_again_changes_nothi
     code, output = run(capsys, "import_calls", str(path))
     assert code == 0 and (output["created"], output["updated"], output["unchanged"]) == (3, 0, 0)
     first, second, third = Call.objects.order_by("call_id")
-    assert first.started_at == datetime(2026, 10, 31, 23, 30, tzinfo=SHANGHAI) and first.month == date(2026, 10, 1)
+    assert first.started_at == datetime(2026, 10, 31, 23, 30, tzinfo=SHANGHAI) and first.month == date(
+        2026, 10, 1
+    )
     assert first.transcript == "坐席：您好\n客户：你好" and first.recording_url.endswith("C1.mp3")
     assert first.channel == "phone" and third.channel == "email"
     # 16:30 UTC on the 31st is half past midnight on 1 November in Beijing: a November call.
@@ -169,7 +173,9 @@ def test_gb18030_utf8_with_bom_and_xlsx_read_alike_and_a_missing_column_is_refus
 def test_a_drawn_call_cannot_move_to_another_person_by_a_later_file(org, qa_team):
     import_ok(*calls_for("A0001", 1))
     qa_sample_draw(month=date(2026, 10, 1))
-    moved = call_import(data=csv_bytes("A0001-2026-10-000,A0002,2026-10-01 09:00:00,120,phone,,"), file_name="c.csv")
+    moved = call_import(
+        data=csv_bytes("A0001-2026-10-000,A0002,2026-10-01 09:00:00,120,phone,,"), file_name="c.csv"
+    )
     assert not moved.ok and moved.errors[0].column == "call_id"
     assert Call.objects.get().staff.employee_no == "A0001"
 
@@ -177,7 +183,9 @@ def test_a_drawn_call_cannot_move_to_another_person_by_a_later_file(org, qa_team
 # --- The monthly sample ---------------------------------------------------------------------------------------
 
 
-def test_the_draw_gives_each_agent_the_plan_from_their_own_month_and_all_calls_when_fewer(org, qa_team, capsys):
+def test_the_draw_gives_each_agent_the_plan_from_their_own_month_and_all_calls_when_fewer(
+    org, qa_team, capsys
+):
     import_ok(
         *calls_for("A0001", 20),
         *calls_for("A0002", 2),
@@ -286,9 +294,13 @@ LEVELS = [{"percent": 0, "label": "未达到"}, {"percent": 100, "label": "达�
 @pytest.fixture
 def rubric():
     rubric = Rubric.objects.create(name="录音抽查", kind="spot_check")
-    courtesy = RubricCriterion.objects.create(rubric=rubric, name="礼貌用语", weight=Decimal(1), levels=LEVELS)
+    courtesy = RubricCriterion.objects.create(
+        rubric=rubric, name="礼貌用语", weight=Decimal(1), levels=LEVELS
+    )
     RubricCriterion.objects.create(rubric=rubric, name="业务准确", weight=Decimal(1), levels=LEVELS, order=1)
-    CriterionRule.objects.create(criterion=courtesy, kind="required", phrase="您好，很高兴为您服务", stage="opening")
+    CriterionRule.objects.create(
+        criterion=courtesy, kind="required", phrase="您好，很高兴为您服务", stage="opening"
+    )
     CriterionRule.objects.create(criterion=courtesy, kind="forbidden", phrase="你有病吧")
     CriterionRule.objects.create(criterion=courtesy, kind="max_silence", max_silence_s=30)
     return rubric
@@ -371,7 +383,8 @@ def test_hr_sees_coverage_draws_from_the_page_and_edits_the_policy(hr_client, or
     hr_client.post("/assessments/qa/sample/", {"month": "2026-10"})
     assert qa_sample_get(date(2026, 10, 1))["assigned"] and SampledCall.objects.count() == 3
     response = hr_client.post(
-        "/assessments/qa/policy/", {"spot_checks_per_agent": "4", "min_call_seconds": "60", "reason": "加强抽查"}
+        "/assessments/qa/policy/",
+        {"spot_checks_per_agent": "4", "min_call_seconds": "60", "reason": "加强抽查"},
     )
     assert response.status_code == 302 and QaPolicy.objects.get().spot_checks_per_agent == 4
     assert hr_client.get("/assessments/qa/calls/import/").status_code == 200
