@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,13 +45,14 @@ class CallImportView(ImportUploadView):
 
 
 def _month(request) -> date:
+    """?month=YYYY-MM (or the posted month), else this month; a malformed month is the 404."""
     text = (request.GET.get("month") or request.POST.get("month") or "").strip()
-    if text:
-        try:
-            return parse_month(text)
-        except FieldError:
-            pass
-    return first_of_month(timezone.localdate())
+    if not text:
+        return first_of_month(timezone.localdate())
+    try:
+        return parse_month(text)
+    except FieldError:
+        raise Http404 from None
 
 
 @never_cache
