@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from assessments.models.qa import TRANSCRIPT_MAX_BYTES, CallChannel
@@ -51,7 +49,10 @@ MAX_DURATION_S = 24 * 3600
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _LOCAL = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 _OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})")
-_url = URLValidator(schemes=["http", "https"])
+# A link people open from the page: http(s) and a host, no spaces or control characters. (Django's URLValidator
+# checks more, but costs more than the rest of a row together at a million rows.)
+_URL = re.compile(r"https?://[^\s/?#@\\]+(?:[/?#]\S*)?", re.IGNORECASE)
+CHANNELS = tuple(CallChannel.values)
 
 
 @dataclass(slots=True)
@@ -99,7 +100,7 @@ def _parse_row(row: RowParser) -> CallRow:
         employee_no=row.take(parse_employee_no, "employee_no"),
         started_at=row.take(parse_started_at, "started_at"),
         duration_s=row.take(parse_int, "duration_s", min_value=0, max_value=MAX_DURATION_S),
-        channel=row.take(parse_choice, "channel", choices=CallChannel.values, synonyms=CHANNEL_SYNONYMS),
+        channel=row.take(parse_choice, "channel", choices=CHANNELS, synonyms=CHANNEL_SYNONYMS),
         recording_url=row.take(parse_recording_url, "recording_url"),
         transcript=row.take(parse_transcript_text, "transcript"),
     )
@@ -149,16 +150,12 @@ def parse_recording_url(text: str, *, column: str) -> str:
     text = text.strip()
     if not text:
         return ""
-    try:
-        if len(text) > 500:
-            raise ValidationError("too long")
-        _url(text)
-    except ValidationError:
+    if len(text) > 500 or not _URL.fullmatch(text) or not text.isprintable():
         raise FieldError(
             _("%(column)s: %(value)r is not an http(s) link of at most 500 characters.")
             % {"column": column, "value": text[:80]},
             column,
-        ) from None
+        )
     return text
 
 
