@@ -84,8 +84,12 @@ def call_import(
     if errors:
         return refused(CALL_COUNT_KEYS, errors)
 
-    now = timezone.now()
     with transaction.atomic():
+        if not dry_run:
+            # Imports and draws take turns on the policy row: a draw then sees every call imported before its
+            # time and none after, so replaying its seed later draws the same calls.
+            _policy_locked()
+        now = timezone.now()
         to_create: list[tuple] = []
         to_update: list[Call] = []
         unchanged = 0

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from assessments.models import (
@@ -235,8 +236,12 @@ def test_running_again_keeps_the_draw_and_tops_up_only_agents_below_plan_from_ne
     added = sorted(call_id for call_id, _evaluator in after - before)
     assert len(added) == 2 and all(call_id.startswith("A0002-late") for call_id in added)
     assert len({call_id for call_id, _e in after}) == len(after) == 6  # never a call twice
-    second_draw = QaSampleDraw.objects.order_by("at").last()
+    first_draw, second_draw = QaSampleDraw.objects.order_by("at")
     assert qa_draw_replay(second_draw) == {"A0002": added}
+    first_picks: dict[str, list[str]] = {}
+    for row in first["assigned"]:
+        first_picks.setdefault(row["employee_no"], []).append(row["call_id"])
+    assert qa_draw_replay(first_draw) == first_picks  # calls imported later do not change an earlier draw
 
 
 def test_nobody_evaluates_their_own_calls_or_their_own_team_leads_calls(org, qa_team):
@@ -376,6 +381,17 @@ def test_confirming_and_overriding_stores_both_and_the_evaluation_counts_in_the_
     assert qa_coverage(date(2026, 10, 1))[0].done == 1
 
 
+def test_only_people_with_the_permissions_open_the_qa_pages(client, org, qa_team):
+    sign_in(client, org.lead_a1)
+    for url in ("/assessments/qa/calls/import/", "/assessments/qa/coverage/", "/assessments/qa/policy/"):
+        assert client.get(url).status_code == 403, url
+    assert client.post("/assessments/qa/sample/", {"month": "2026-10"}).status_code == 403
+    assert client.get("/assessments/qa/calls/").status_code == 403
+    sign_in(client, qa_team["Q0001"])
+    assert client.get("/assessments/qa/calls/").status_code == 200
+    assert client.get("/assessments/qa/coverage/").status_code == 403
+
+
 def test_hr_sees_coverage_draws_from_the_page_and_edits_the_policy(hr_client, org, qa_team):
     import_ok(*calls_for("A0001", 4))
     page = hr_client.get("/assessments/qa/coverage/?month=2026-10")
@@ -387,4 +403,12 @@ def test_hr_sees_coverage_draws_from_the_page_and_edits_the_policy(hr_client, or
         {"spot_checks_per_agent": "4", "min_call_seconds": "60", "reason": "加强抽查"},
     )
     assert response.status_code == 302 and QaPolicy.objects.get().spot_checks_per_agent == 4
-    assert hr_client.get("/assessments/qa/calls/import/").status_code == 200
+    upload = hr_client.post(
+        "/assessments/qa/calls/import/",
+        {"file": SimpleUploadedFile("calls.csv", csv_bytes(*calls_for("A0002", 2)))},
+    )
+    assert upload.status_code == 200 and upload.context["result"].counts["created"] == 2
+    assert Call.objects.count() == 4  # a preview writes nothing
+    hr_client.post("/assessments/qa/calls/import/", {"token": upload.context["pending"].token})
+    assert Call.objects.count() == 6
+    assert hr_client.get("/assessments/qa/coverage/?month=2026-13").status_code == 404
