@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth.models import Permission
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -32,8 +33,14 @@ def qa_policy_get() -> QaPolicy:
 
 
 def qa_evaluator_ids() -> dict[str, int]:
-    """{employee number: id} of the people who take spot checks: active trainer/QA accounts."""
-    return dict(User.objects.filter(is_active=True, role=Role.TRAINER).values_list("employee_no", "pk"))
+    """{employee number: id} of the people who take spot checks: active trainer/QA accounts, and anyone else
+    given the scoring permission in person (a team lead who also does QA for other teams)."""
+    personal = Permission.objects.filter(content_type__app_label="assessments", codename="evaluate_staff")
+    return dict(
+        User.objects.filter(Q(role=Role.TRAINER) | Q(user_permissions__in=personal), is_active=True)
+        .distinct()
+        .values_list("employee_no", "pk")
+    )
 
 
 # --- The month's sample ----------------------------------------------------------------------------------------

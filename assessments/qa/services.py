@@ -219,7 +219,7 @@ def qa_sample_draw(
     Each active agent or team lead below the policy's plan for the month draws, at random with a new recorded
     seed, from their calls of the month that are at least the policy's length, were imported by now and were
     never drawn; an agent with fewer such calls gets all of them. Earlier draws are kept. Each call goes to the
-    QA evaluator (an active trainer/QA person) with the most room left this month, never to the agent or the
+    QA evaluator (`qa_evaluator_ids`) with the most room left this month, never to the agent or the
     agent's own team lead. Records nothing when no call is drawn. `acting_user` None is the scheduled command.
     """
     if acting_user is not None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -245,20 +246,21 @@ def test_running_again_keeps_the_draw_and_tops_up_only_agents_below_plan_from_ne
 
 
 def test_nobody_evaluates_their_own_calls_or_their_own_team_leads_calls(org, qa_team):
-    # Q0001 leads team A1 here (a QA person who is also a team lead): they must not get A1's calls.
-    qa_team["Q0001"].team = org.team_a1
-    qa_team["Q0001"].save(update_fields=["team"])
-    from portal.models import User
-
-    User.objects.filter(pk=org.lead_a1.pk).update(role="trainer")  # the team lead also does QA
-    import_ok(*calls_for("A0001", 6), *calls_for("L0001", 0), *calls_for("A0003", 6))
-    User.objects.filter(pk=qa_team["Q0001"].pk).update(role="team_lead")
-    User.objects.filter(pk=org.lead_a1.pk).update(role="team_lead")
-    User.objects.create(employee_no="Q0003", name="质检三", role="trainer")
+    """L0001 leads team A1 and also does QA (given the scoring permission in person)."""
+    org.lead_a1.user_permissions.add(
+        Permission.objects.get(content_type__app_label="assessments", codename="evaluate_staff")
+    )
+    qa_team["Q0002"].is_active = False
+    qa_team["Q0002"].save(update_fields=["is_active"])  # left the company: no longer assigned
+    import_ok(*calls_for("A0001", 6), *calls_for("A0003", 6), *calls_for("L0001", 3))
     qa_sample_draw(month=date(2026, 10, 1))
-    assigned = dict(SampledCall.objects.values_list("call__call_id", "evaluator__employee_no"))
-    assert {e for c, e in assigned.items() if c.startswith("A0001")} <= {"Q0002", "Q0003"}
-    assert len(assigned) == 6
+    assigned: dict[str, set[str]] = {}
+    for agent, evaluator in SampledCall.objects.values_list(
+        "call__staff__employee_no", "evaluator__employee_no"
+    ):
+        assigned.setdefault(agent, set()).add(evaluator)
+    # A1's agent and the lead's own calls go to Q0001; the other team's calls to the lead, who had room left.
+    assert assigned == {"A0001": {"Q0001"}, "L0001": {"Q0001"}, "A0003": {"L0001"}}
 
 
 def test_a_draw_with_no_allowed_evaluator_is_refused_and_records_nothing(org, capsys):
