@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -211,9 +211,7 @@ class DrawOutcome:
     drawn: int
 
 
-def qa_sample_draw(
-    *, month: date, acting_user: User | None = None, at: datetime | None = None
-) -> DrawOutcome:
+def qa_sample_draw(*, month: date, acting_user: User | None = None) -> DrawOutcome:
     """Draw (or top up) `month`'s spot-check sample and assign each drawn call to a QA evaluator.
 
     Each active agent or team lead below the policy's plan for the month draws, at random with a new recorded
@@ -228,7 +226,7 @@ def qa_sample_draw(
     with transaction.atomic():
         # One draw at a time: the policy row is the lock every draw takes.
         policy = _policy_locked()
-        at = at or timezone.now()
+        at = timezone.now()
         calls = list(
             Call.objects.filter(
                 month=month,
