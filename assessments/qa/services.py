@@ -356,7 +356,7 @@ def sampled_call_evaluate(
             levels=levels,
             acting_user=acting_user,
             recording_ref=call.call_id[:100],
-            channel=call.get_channel_display(),
+            channel=call.channel,
             comment=comment,
         )
         now = timezone.now()
