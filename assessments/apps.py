@@ -13,6 +13,9 @@ class AssessmentsConfig(AppConfig):
 
         import_targets_register("kpis", KPI_COLUMNS, RATE_COLUMNS)
         import_targets_register("evaluations", EVALUATION_COLUMNS)
+        from assessments.qa.calls_file import CALL_COLUMNS, CALL_OPTIONAL_COLUMNS
+
+        import_targets_register("calls", [*CALL_COLUMNS, *CALL_OPTIONAL_COLUMNS])
         from assessments.certificates import receivers as certificate_receivers
         from assessments.quizzes import receivers as quiz_receivers
         from assessments.quizzes.signals import final_exam_passed
@@ -68,6 +71,15 @@ class AssessmentsConfig(AppConfig):
         )
         register_nav(
             _("Disputes"), "assessments:dispute-queue", order=62, permission="assessments.evaluate_staff"
+        )
+        register_nav(
+            _("Calls to evaluate"),
+            "assessments:qa-my-calls",
+            order=61,
+            permission="assessments.evaluate_staff",
+        )
+        register_nav(
+            _("QA spot checks"), "assessments:qa-coverage", order=65, permission="assessments.manage_qa"
         )
         register_nav(
             _("Scoring policy"), "assessments:policy-list", order=66, permission="assessments.manage_policy"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments.certificates import views as certificate_views
+from assessments.qa import views as qa_views
 from assessments.quizzes import views as quiz_views
 from assessments.scorecards import views as scorecard_views
 from assessments.scoring import views
@@ -87,4 +88,13 @@ urlpatterns += [
     path("scores/policy/new/", views.policy_edit, name="policy-new"),
     path("scores/policy/<int:pk>/", views.policy_edit, name="policy-edit"),
     path("scores/coaching/modules/", views.coaching_modules_edit, name="coaching-modules"),
+]
+# QA: the call list, the monthly spot-check sample, coverage and the sampled calls' evaluations
+urlpatterns += [
+    path("qa/calls/import/", qa_views.CallImportView.as_view(), name="call-import"),
+    path("qa/coverage/", qa_views.coverage, name="qa-coverage"),
+    path("qa/sample/", qa_views.sample_draw, name="qa-sample"),
+    path("qa/policy/", qa_views.policy_edit, name="qa-policy"),
+    path("qa/calls/", qa_views.my_sampled_calls, name="qa-my-calls"),
+    path("qa/calls/<int:sampled_call_id>/", qa_views.sampled_call_evaluate, name="qa-sampled-call"),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from assessments.qa.admin import CriterionRuleViewSet
 from assessments.quizzes.admin import QuestionBankViewSet, QuestionViewSet, QuizViewSet
 from assessments.scorecards.admin import RubricViewSet
 from assessments.scoring.admin import policy_menu_item, scores_menu_item
@@ -18,6 +19,7 @@ class AssessmentsViewSetGroup(ViewSetGroup):
         QuestionViewSet("questions"),
         QuizViewSet("quizzes"),
         RubricViewSet("rubrics"),
+        CriterionRuleViewSet("transcript_rules"),
     )
 
 

@@ -24,7 +24,7 @@ from bench._db import database_version, prepare_company, recreate, vendor_of
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "results"
 # Modules run in this order; any other bench module found is run after them.
-ORDER = ["pages", "bench_scores", "bench_quiz", "quiz", "bench_certificates"]
+ORDER = ["pages", "bench_scores", "bench_calls", "bench_quiz", "quiz", "bench_certificates"]
 # Modules that write test data of their own get an empty scratch database instead of the synthetic company.
 SCRATCH_DB = {"bench_quiz"}
 NOT_MODULES = {"settings", "synthetic"}  # synthetic: bench_scores's data helper

@@ -121,6 +121,36 @@ def scores(module, ctx: Context) -> list[Figure]:
     return figures
 
 
-ADAPTERS = {"bench_quiz": quiz, "bench_certificates": certificates, "bench_scores": scores}
+def calls(module, ctx: Context) -> list[Figure]:
+    """bench_calls: the call-list import of 1,000,000 calls against COPY (PostgreSQL, ≤ 10×) or executemany
+    (SQLite, ≤ 10×) of the same parsed rows; the re-import and the month's draw beside it. Its own database."""
+    report = module.main(["--quick"] if ctx.quick else [])
+    figures = []
+    for row in report.get("results", []):
+        is_import = "parse + validate + insert" in row["what"]
+        rate = row.get("rows_per_second")
+        figures.append(
+            Figure(
+                group="calls",
+                name=row["what"],
+                value=row["seconds"],
+                unit="s",
+                baseline_name=f"bare {report.get('floor', 'COPY')}" if is_import else "",
+                baseline=row.get("baseline_seconds") if is_import else None,
+                higher_is_better=False,
+                target_ratio=10.0 if is_import else None,
+                note=(f"{rate:,} rows/s; " if rate else "")
+                + f"{report.get('file_mib')} MiB file, peak {report.get('peak_mib')} MiB",
+            )
+        )
+    return figures
+
+
+ADAPTERS = {
+    "bench_quiz": quiz,
+    "bench_certificates": certificates,
+    "bench_scores": scores,
+    "bench_calls": calls,
+}
 # Modules that point DATABASE_URL at a throwaway database themselves, before Django starts.
-SETS_UP_ITS_OWN_DATABASE = {"bench_scores"}
+SETS_UP_ITS_OWN_DATABASE = {"bench_scores", "bench_calls"}

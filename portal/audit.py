@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "import.questions": _("Questions imported"),
     "import.evaluations": _("Evaluations imported"),
     "import.kpis": _("KPIs imported"),
+    "import.calls": _("Call list imported"),
     "import_mapping.save": _("Column mapping saved"),
     "sso.refused": _("Sign-in through DingTalk, Feishu or WeCom refused"),
     # courses
@@ -57,6 +58,9 @@ ACTION_LABELS = {
     "coaching.module_clear": _("Remedial module cleared"),
     "coaching.module_set": _("Remedial module set"),
     "evaluation.dispute": _("Evaluation disputed"),
+    "qa.policy_update": _("QA policy changed"),
+    "qa.sample_draw": _("QA spot-check sample drawn"),
+    "qa.sampled_call.evaluate": _("Sampled call evaluated"),
     "evaluation.dispute_upheld": _("Dispute decided: score upheld"),
     "evaluation.dispute_revised": _("Dispute decided: score revised"),
     "evaluation.score": _("Evaluation scored"),

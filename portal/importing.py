@@ -173,15 +173,17 @@ def file_rows_parse(
     mapping: ColumnMapping | None = None,
     parse_row: Callable[[RowParser], Row],
     unique: Sequence[tuple[DuplicateKeys, Callable[[Row], Hashable | None]]] = (),
+    **limits,
 ) -> tuple["ParsedRows[Row]", list[RowError]]:
     """The shape of an import file parser: every valid row of the file and every error found, by line.
 
     Reads the file with its required `columns` (each also under its `aliases`, and under `mapping`); `parse_row` turns each row into a value, taking its cells through
     the `RowParser` (a row with any cell error is left out); then each `unique` check in turn refuses a row whose
-    key an earlier line had (the later checks do not see that row).
+    key an earlier line had (the later checks do not see that row). `limits` (`max_rows`, `max_bytes`) raise
+    the reader's bounds for imports whose files are large by nature (a month's call list).
     """
     table, errors = read_mapped_table(
-        data, file_name, required=columns, optional=optional, aliases=aliases, mapping=mapping
+        data, file_name, required=columns, optional=optional, aliases=aliases, mapping=mapping, **limits
     )
     if table.errors:
         return ParsedRows(), table.errors

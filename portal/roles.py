@@ -42,6 +42,7 @@ _QUIZ_ADMIN = [
         "quizquestion",
         "rubric",
         "rubriccriterion",
+        "criterionrule",
     )
     for verb in ("add", "change", "delete", "view")
 ]
@@ -89,6 +90,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessments.evaluate_staff",
         "assessments.import_evaluations",
         "assessments.import_kpis",
+        "assessments.import_calls",
+        "assessments.manage_qa",
         "assessments.manage_policy",
         "assessments.manage_certificates",
         *_QUIZ_ADMIN,

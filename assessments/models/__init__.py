@@ -14,11 +14,31 @@ from assessments.models.certificate import (
 )
 from assessments.models.coaching import CoachingAssignment, CoachingModule, KpiCode
 from assessments.models.evaluation import DisputeStatus, Evaluation, EvaluationKind
+from assessments.models.qa import (
+    Call,
+    CallChannel,
+    CriterionRule,
+    QaPolicy,
+    QaSampleDraw,
+    RuleFinding,
+    RuleKind,
+    RuleStage,
+    SampledCall,
+)
 from assessments.models.quiz import Attempt, AttemptItem, AttemptStatus, Quiz, QuizQuestion, ReviewPolicy
 from assessments.models.scorecard import Rubric, RubricCriterion
 from assessments.models.scoring import KpiRecord, MonthlyScore, ScoringPolicyVersion
 
 __all__ = [
+    "SampledCall",
+    "RuleStage",
+    "RuleKind",
+    "RuleFinding",
+    "QaSampleDraw",
+    "QaPolicy",
+    "CriterionRule",
+    "CallChannel",
+    "Call",
     "Attempt",
     "AttemptItem",
     "AttemptStatus",

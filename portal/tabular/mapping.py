@@ -90,6 +90,7 @@ def read_mapped_table(
     optional: Sequence[str] = (),
     aliases: Mapping[str, Sequence[str]] | None = None,
     mapping: ColumnMapping | None = None,
+    **limits,
 ) -> tuple[Table, list[RowError]]:
     """`read_table` under a mapping: its rate columns are computed from their two source columns on each row.
 
@@ -99,7 +100,7 @@ def read_mapped_table(
     """
     if mapping is None or not mapping.rates:
         merged = mapping.aliases(aliases) if mapping else aliases
-        return read_table(data, file_name, required=required, optional=optional, aliases=merged), []
+        return read_table(data, file_name, required=required, optional=optional, aliases=merged, **limits), []
     rates = {normalise_header(target): sources for target, sources in mapping.rates.items()}
     sources = list(dict.fromkeys(normalise_header(name) for pair in rates.values() for name in pair))
     table = read_table(
@@ -108,6 +109,7 @@ def read_mapped_table(
         required=[name for name in required if normalise_header(name) not in rates] + sources,
         optional=optional,
         aliases=mapping.aliases(aliases),
+        **limits,
     )
     if table.errors:
         return table, []

@@ -72,6 +72,10 @@ class RowsData(bytes):
         return instance
 
 
+# A cell may hold a whole call transcript (up to 200 KB); the csv module's default limit is 128 K characters.
+csv.field_size_limit(max(csv.field_size_limit(), 1024 * 1024))
+
+
 def _file_error(message: str, line: int = WHOLE_FILE, column: str | None = None) -> ImportFileError:
     return ImportFileError([RowError(line=line, message=message, column=column)])
 

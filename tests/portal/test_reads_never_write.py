@@ -140,6 +140,7 @@ def _month_pages(month: str) -> list[str]:
         f"/courses/team/{query}",
         f"/courses/report/{query}",
         f"/courses/report/{query}&format=csv&rows=people",
+        f"/assessments/qa/coverage/{query}",
     ]
 
 
@@ -153,6 +154,9 @@ OTHER_PAGES = [
     "/assessments/scores/",
     "/assessments/scores/policy/",
     "/courses/",
+    "/assessments/qa/coverage/",
+    "/assessments/qa/calls/",
+    "/assessments/qa/policy/",
 ]
 
 

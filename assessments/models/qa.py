@@ -1,0 +1,212 @@
+"""Quality assurance records: the call list, HR's QA policy, the monthly sample draws and transcript rules.
+
+- `Call`: one customer contact from the call-centre's call list, keyed by the centre's `call_id`. Imported
+  (`assessments.qa.services.call_import`), never fetched: `recording_url` is a link shown to people.
+- `QaPolicy`: HR's QA values (one row, created by a migration, changed through `qa_policy_update`).
+- `QaSampleDraw` / `SampledCall`: each run of the monthly sample records its seed and time; each drawn call is
+  assigned to one QA evaluator and, once scored, linked to its evaluation.
+- `CriterionRule` / `RuleFinding`: rules attached to a scorecard criterion that pre-score a transcript, and per
+  sampled call what each rule suggested beside what the evaluator decided.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+TRANSCRIPT_MAX_BYTES = 200 * 1024
+
+
+class CallChannel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("E-mail")
+    VIDEO = "video", _("Video")
+    OTHER = "other", _("Other")
+
+
+class Call(models.Model):
+    """One call (or chat, e-mail…) handled by a staff member, as the call-centre's system lists it.
+
+    `month` is the first day of the Asia/Shanghai month of `started_at`, stored so that a month's calls are one
+    indexed range. `imported_at` is when the call first arrived: a top-up draw only looks at calls that arrived
+    after the previous draw, which keeps every draw reproducible from its seed.
+    """
+
+    call_id = models.CharField(_("call id"), max_length=64, unique=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calls", verbose_name=_("staff")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    month = models.DateField(_("month"))
+    duration_s = models.PositiveIntegerField(_("duration (seconds)"))
+    channel = models.CharField(_("channel"), max_length=8, choices=CallChannel.choices)
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+    transcript = models.TextField(_("transcript"), blank=True)
+    imported_at = models.DateTimeField(_("imported at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["started_at", "call_id"]
+        indexes = [models.Index(fields=["month", "staff"], name="call_month_staff")]
+        permissions = [
+            ("import_calls", _("Can import the call list")),
+            ("manage_qa", _("Can run the QA sample and set the QA policy")),
+        ]
+
+    def __str__(self):
+        return self.call_id
+
+
+class QaPolicy(models.Model):
+    """HR's QA policy: how many calls of each agent are checked a month, and how short a call is too short.
+
+    One row (created by a migration); `qa_policy_update` changes it with a reason and an audit row. Later QA
+    values (tolerances, windows) belong here too.
+    """
+
+    spot_checks_per_agent = models.PositiveSmallIntegerField(
+        _("spot checks per agent per month"), default=3, validators=[MaxValueValidator(100)]
+    )
+    min_call_seconds = models.PositiveIntegerField(
+        _("minimum call length (seconds)"), default=30, validators=[MaxValueValidator(24 * 3600)]
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("QA policy")
+        verbose_name_plural = _("QA policy")
+
+
+class QaSampleDraw(models.Model):
+    """One run of the monthly sample that drew at least one call: its seed reproduces exactly what it drew from
+    the calls of `month` imported up to `at` (and after the previous draw's `at`, for a top-up)."""
+
+    month = models.DateField(_("month"), db_index=True)
+    seed = models.CharField(_("seed"), max_length=32)
+    at = models.DateTimeField(_("drawn at"))
+    per_agent = models.PositiveSmallIntegerField(_("spot checks per agent"))
+    min_call_seconds = models.PositiveIntegerField(_("minimum call length (seconds)"))
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("QA sample draw")
+        verbose_name_plural = _("QA sample draws")
+        ordering = ["month", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.seed}"
+
+
+class SampledCall(models.Model):
+    """A call drawn for a spot check (never twice: one row per call), the QA evaluator assigned to it and, once
+    scored, the evaluation (dated on the call's day, so it counts in the call's month)."""
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="sample", verbose_name=_("call"))
+    draw = models.ForeignKey(QaSampleDraw, on_delete=models.PROTECT, related_name="calls")
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="qa_assignments",
+        verbose_name=_("evaluator"),
+    )
+    evaluation = models.OneToOneField(
+        "assessments.Evaluation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sampled_call",
+    )
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sampled call")
+        verbose_name_plural = _("sampled calls")
+
+    def __str__(self):
+        return str(self.call_id)
+
+
+class RuleKind(models.TextChoices):
+    REQUIRED = "required", _("Phrase that must occur")
+    FORBIDDEN = "forbidden", _("Phrase that must not occur")
+    MAX_SILENCE = "max_silence", _("Longest silence allowed")
+
+
+class RuleStage(models.TextChoices):
+    ANYWHERE = "", _("Anywhere in the call")
+    OPENING = "opening", _("Opening")
+    VERIFICATION = "verification", _("Verification")
+    CLOSING = "closing", _("Closing")
+
+
+class CriterionRule(models.Model):
+    """A rule that pre-scores one scorecard criterion from a call's transcript (agent lines only).
+
+    `required`: `phrase` must occur in the agent's lines of `stage`; `forbidden`: `phrase` must not occur
+    anywhere the agent speaks (both fuzzy matched, see `assessments.qa.transcripts`); `max_silence`: no gap
+    between consecutive timestamps longer than `max_silence_s`.
+    """
+
+    criterion = models.ForeignKey(
+        "assessments.RubricCriterion",
+        on_delete=models.CASCADE,
+        related_name="qa_rules",
+        verbose_name=_("criterion"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=RuleKind.choices)
+    phrase = models.CharField(_("phrase"), max_length=100, blank=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=RuleStage.choices, blank=True, default="")
+    max_silence_s = models.PositiveIntegerField(
+        _("longest silence (seconds)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("transcript rule")
+        verbose_name_plural = _("transcript rules")
+        ordering = ["criterion", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="max_silence", max_silence_s__gte=1) | (~Q(kind="max_silence") & ~Q(phrase=""))
+                ),
+                name="criterion_rule_complete",
+            )
+        ]
+
+    def __str__(self):
+        if self.kind == RuleKind.MAX_SILENCE:
+            return f"{self.get_kind_display()}: {self.max_silence_s}s"
+        return f"{self.get_kind_display()}: {self.phrase}"
+
+
+class RuleFinding(models.Model):
+    """What one rule suggested for one sampled call, beside what the evaluator decided (`passed`).
+
+    `suggested` is None when the rule could not tell (no timestamps for a silence rule). `lines` are the
+    transcript's 1-based line numbers that the suggestion rests on.
+    """
+
+    sampled_call = models.ForeignKey(SampledCall, on_delete=models.CASCADE, related_name="findings")
+    rule = models.ForeignKey(CriterionRule, null=True, on_delete=models.SET_NULL, related_name="findings")
+    rule_text = models.CharField(_("rule"), max_length=200)
+    suggested = models.BooleanField(_("suggested"), null=True)
+    passed = models.BooleanField(_("decided"))
+    lines = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("evaluator")
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("rule finding")
+        verbose_name_plural = _("rule findings")
+        constraints = [models.UniqueConstraint(fields=["sampled_call", "rule"], name="rule_finding_once")]

@@ -1,0 +1,394 @@
+"""Every write of QA calls and samples: the call-list import, HR's QA policy, the monthly draw, and the evaluation
+of a sampled call with its rule findings. Each checks who acts, locks what it must and writes the audit row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Call, QaPolicy, QaSampleDraw, Rubric, RuleFinding, SampledCall
+from assessments.qa import rules
+from assessments.qa.calls_file import SHANGHAI, CallRow, calls_file_parse
+from assessments.qa.selectors import (
+    criterion_findings,
+    qa_evaluator_ids,
+    sampled_call_get_for_evaluator,
+)
+from assessments.scorecards.services import scorecard_evaluate
+from assessments.scoring.services import rows_insert
+from portal.importing import ImportResult, import_run_record, refused, skipped_notes
+from portal.models import Role, User
+from portal.months import first_of_month
+from portal.selectors import staff_ids_by_employee_no
+from portal.services import audit_record, require_permission
+from portal.tabular.errors import RowError
+from portal.tabular.mapping import ColumnMapping
+
+CALL_COUNT_KEYS = ["created", "updated", "unchanged"]
+# Rows looked up and written per round trip: large enough for COPY to pay, small enough for one IN (...) list.
+CHUNK = 5_000
+_CALL_FIELDS = ["staff_id", "started_at", "month", "duration_s", "channel", "recording_url", "transcript"]
+_INSERT_FIELDS = ["call_id", *_CALL_FIELDS, "imported_at", "updated_at"]
+
+
+# --- The call list ---------------------------------------------------------------------------------------------
+
+
+def _values(row: CallRow, staff_id: int, current: dict | None) -> dict:
+    """The stored values a row asks for; a blank link or transcript keeps what was stored."""
+    return {
+        "staff_id": staff_id,
+        "started_at": row.started_at,
+        "month": row.month,
+        "duration_s": row.duration_s,
+        "channel": row.channel,
+        "recording_url": row.recording_url or (current or {}).get("recording_url", ""),
+        "transcript": row.transcript or (current or {}).get("transcript", ""),
+    }
+
+
+def call_import(
+    *,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    acting_user=None,
+    mapping: ColumnMapping | None = None,
+) -> ImportResult:
+    """Add or update calls keyed by `call_id`, all or nothing; each file adds to what is there.
+
+    An unknown employee refuses the file, and so does a row that would move a call already drawn for a spot
+    check to another person or month. New calls are written with COPY on PostgreSQL (bulk inserts elsewhere),
+    `CHUNK` rows at a time, inside one transaction.
+    """
+    if acting_user is not None:
+        require_permission(acting_user, "assessments.import_calls")
+    rows, errors = calls_file_parse(data, file_name, mapping=mapping)
+    staff_ids = staff_ids_by_employee_no({r.employee_no for r in rows})
+    for row in rows:
+        if row.employee_no not in staff_ids:
+            errors.append(
+                RowError(
+                    row.line,
+                    _("employee_no: %(no)s is not on the roster.") % {"no": row.employee_no},
+                    "employee_no",
+                )
+            )
+    if errors:
+        return refused(CALL_COUNT_KEYS, errors)
+
+    with transaction.atomic():
+        if not dry_run:
+            # Imports and draws take turns on the policy row: a draw then sees every call imported before its
+            # time and none after, so replaying its seed later draws the same calls.
+            _policy_locked()
+        now = timezone.now()
+        to_create: list[tuple] = []
+        to_update: list[Call] = []
+        unchanged = 0
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            existing = {
+                values["call_id"]: values
+                for values in Call.objects.filter(call_id__in=[r.call_id for r in chunk]).values(
+                    "pk", "call_id", *_CALL_FIELDS, "sample__id"
+                )
+            }
+            for row in chunk:
+                staff_id = staff_ids[row.employee_no]
+                current = existing.get(row.call_id)
+                wanted = _values(row, staff_id, current)
+                if current is None:
+                    to_create.append((row.call_id, *(wanted[f] for f in _CALL_FIELDS), now, now))
+                    continue
+                if all(current[f] == wanted[f] for f in _CALL_FIELDS):
+                    unchanged += 1
+                    continue
+                if current["sample__id"] and (
+                    current["staff_id"] != staff_id or current["month"] != wanted["month"]
+                ):
+                    errors.append(
+                        RowError(
+                            row.line,
+                            _(
+                                "call_id: %(id)s is already drawn for a spot check; its employee and month stay."
+                            )
+                            % {"id": row.call_id},
+                            "call_id",
+                        )
+                    )
+                    continue
+                to_update.append(Call(pk=current["pk"], call_id=row.call_id, **wanted, updated_at=now))
+        if errors:
+            return refused(CALL_COUNT_KEYS, errors)
+        result = ImportResult(
+            counts={"created": len(to_create), "updated": len(to_update), "unchanged": unchanged},
+            dry_run=dry_run,
+            skipped=skipped_notes(rows),
+            preview=[
+                {
+                    "line": r.line,
+                    "call_id": r.call_id,
+                    "employee_no": r.employee_no,
+                    "started_at": timezone.localtime(r.started_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    "duration_s": r.duration_s,
+                    "channel": r.channel,
+                }
+                for r in rows[:20]
+            ],
+        )
+        if dry_run:
+            return result
+        for start in range(0, len(to_create), CHUNK):
+            rows_insert(Call, _INSERT_FIELDS, to_create[start : start + CHUNK])
+        if to_update:
+            Call.objects.bulk_update(to_update, [*_CALL_FIELDS, "updated_at"], batch_size=1000)
+        import_run_record(
+            kind="calls",
+            file_name=file_name,
+            data=data,
+            result=result,
+            acting_user=acting_user,
+            mapping=mapping,
+        )
+    return result
+
+
+# --- HR's QA policy --------------------------------------------------------------------------------------------
+
+
+def qa_policy_update(
+    *, spot_checks_per_agent: int, min_call_seconds: int, reason: str, acting_user: User
+) -> QaPolicy:
+    """HR changes the QA policy, with a reason. The next draw follows it; earlier draws keep what they drew."""
+    require_permission(acting_user, "assessments.manage_qa")
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the change."))
+    if not 0 <= spot_checks_per_agent <= 100:
+        raise ValidationError(_("Spot checks per agent must be from 0 to 100."))
+    if not 0 <= min_call_seconds <= 24 * 3600:
+        raise ValidationError(_("The minimum call length must be from 0 to 86400 seconds."))
+    with transaction.atomic():
+        policy = _policy_locked()
+        before = {
+            "spot_checks_per_agent": policy.spot_checks_per_agent,
+            "min_call_seconds": policy.min_call_seconds,
+        }
+        policy.spot_checks_per_agent = spot_checks_per_agent
+        policy.min_call_seconds = min_call_seconds
+        policy.updated_by = acting_user
+        policy.save()
+        audit_record(
+            action="qa.policy_update",
+            acting_user=acting_user,
+            target=policy,
+            reason=reason.strip(),
+            before=before,
+            after={"spot_checks_per_agent": spot_checks_per_agent, "min_call_seconds": min_call_seconds},
+        )
+    return policy
+
+
+def _policy_locked() -> QaPolicy:
+    """The policy row, locked for this transaction (a migration creates it; recreated at its defaults if gone)."""
+    return QaPolicy.objects.select_for_update().order_by("pk").first() or QaPolicy.objects.create()
+
+
+# --- The monthly sample ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class DrawOutcome:
+    month: date
+    draw: QaSampleDraw | None  # None when nothing new could be drawn
+    drawn: int
+
+
+def qa_sample_draw(*, month: date, acting_user: User | None = None) -> DrawOutcome:
+    """Draw (or top up) `month`'s spot-check sample and assign each drawn call to a QA evaluator.
+
+    Each active agent or team lead below the policy's plan for the month draws, at random with a new recorded
+    seed, from their calls of the month that are at least the policy's length, were imported by now and were
+    never drawn; an agent with fewer such calls gets all of them. Earlier draws are kept. Each call goes to the
+    QA evaluator (`qa_evaluator_ids`) with the most room left this month, never to the agent or the
+    agent's own team lead. Records nothing when no call is drawn. `acting_user` None is the scheduled command.
+    """
+    if acting_user is not None:
+        require_permission(acting_user, "assessments.manage_qa")
+    month = first_of_month(month)
+    with transaction.atomic():
+        # One draw at a time: the policy row is the lock every draw takes.
+        policy = _policy_locked()
+        at = timezone.now()
+        calls = list(
+            Call.objects.filter(
+                month=month,
+                duration_s__gte=policy.min_call_seconds,
+                imported_at__lte=at,
+                staff__is_active=True,
+                staff__role__in=[Role.AGENT, Role.TEAM_LEAD],
+            ).values_list("pk", "call_id", "staff__employee_no", "sample__id")
+        )
+        already = _sampled_per_agent(month)
+        eligible: dict[str, list[str]] = defaultdict(list)
+        pk_of: dict[str, int] = {}
+        for pk, call_id, agent, sampled in calls:
+            if not sampled:
+                eligible[agent].append(call_id)
+                pk_of[call_id] = pk
+        wanted = {agent: policy.spot_checks_per_agent - already.get(agent, 0) for agent in eligible}
+        seed = rules.new_seed()
+        drawn = rules.draw_sample(eligible, wanted, seed)
+        picks = [rules.Pick(agent, call_id) for agent, call_ids in drawn.items() for call_id in call_ids]
+        if not picks:
+            return DrawOutcome(month=month, draw=None, drawn=0)
+        evaluators = qa_evaluator_ids()
+        if not evaluators:
+            raise ValidationError(
+                _("There is no QA evaluator (an active trainer/QA account) to assign calls to.")
+            )
+        agents = {
+            u.employee_no: u
+            for u in User.objects.filter(employee_no__in=drawn.keys()).only("pk", "employee_no", "team_id")
+        }
+        leads = defaultdict(set)
+        for team_id, number in User.objects.filter(
+            role=Role.TEAM_LEAD, team_id__in={a.team_id for a in agents.values() if a.team_id}
+        ).values_list("team_id", "employee_no"):
+            leads[team_id].add(number)
+        excluded = {number: leads.get(agent.team_id, set()) | {number} for number, agent in agents.items()}
+        load = dict(
+            _count_by(
+                SampledCall.objects.filter(call__month=month).values_list("evaluator__employee_no", flat=True)
+            )
+        )
+        try:
+            assignment = rules.assign_evaluators(picks, sorted(evaluators), excluded=excluded, load=load)
+        except rules.NoEvaluatorError as exc:
+            raise ValidationError(
+                _("No QA evaluator may take the calls of %(no)s (only the agent or their team lead is left).")
+                % {"no": exc.agent}
+            ) from None
+        draw = QaSampleDraw.objects.create(
+            month=month,
+            seed=seed,
+            at=at,
+            per_agent=policy.spot_checks_per_agent,
+            min_call_seconds=policy.min_call_seconds,
+            drawn_by=acting_user,
+        )
+        SampledCall.objects.bulk_create(
+            [
+                SampledCall(
+                    call_id=pk_of[pick.call_id], draw=draw, evaluator_id=evaluators[assignment[pick.call_id]]
+                )
+                for pick in picks
+            ],
+            batch_size=2000,
+        )
+        audit_record(
+            action="qa.sample_draw",
+            acting_user=acting_user,
+            target=draw,
+            month=f"{month:%Y-%m}",
+            seed=seed,
+            drawn=len(picks),
+            agents=len(drawn),
+        )
+    return DrawOutcome(month=month, draw=draw, drawn=len(picks))
+
+
+def _count_by(values) -> dict:
+    counts: dict = defaultdict(int)
+    for value in values:
+        counts[value] += 1
+    return counts
+
+
+def _sampled_per_agent(month: date) -> dict[str, int]:
+    """Calls of `month` already drawn, per agent (whatever their length or the policy now)."""
+    return dict(
+        _count_by(
+            SampledCall.objects.filter(call__month=month).values_list("call__staff__employee_no", flat=True)
+        )
+    )
+
+
+# --- Evaluating a sampled call ---------------------------------------------------------------------------------
+
+
+def sampled_call_evaluate(
+    *,
+    sampled_call_id: int,
+    rubric: Rubric,
+    levels: dict[int, int],
+    decisions: dict[int, bool],
+    acting_user: User,
+    comment: str = "",
+) -> SampledCall:
+    """The assigned evaluator scores a sampled call on a spot-check rubric and confirms or overrides each rule's
+    finding (`decisions`: rule id → passed). The evaluation is dated on the call's day (Asia/Shanghai), so it
+    counts in the call's month; the rules' suggestions are computed again here from the stored transcript and
+    stored beside the decisions. Once per call.
+    """
+    with transaction.atomic():
+        sampled = sampled_call_get_for_evaluator(acting_user, sampled_call_id, lock=True)
+        if sampled.evaluation_id:
+            raise ValidationError(_("This call has already been evaluated."))
+        if rubric.kind != "spot_check" or not rubric.is_active:
+            raise ValidationError(_("Choose an active spot-check rubric."))
+        call = sampled.call
+        findings = criterion_findings(call.transcript, rubric)
+        missing = [f.rule.pk for f in findings if f.rule.pk not in decisions]
+        if missing:
+            raise ValidationError(_("Confirm or override every rule's finding."))
+        evaluation = scorecard_evaluate(
+            staff=call.staff,
+            rubric=rubric,
+            on_date=call.started_at.astimezone(SHANGHAI).date(),
+            levels=levels,
+            acting_user=acting_user,
+            recording_ref=call.call_id[:100],
+            channel=call.channel,
+            comment=comment,
+        )
+        now = timezone.now()
+        RuleFinding.objects.bulk_create(
+            [
+                RuleFinding(
+                    sampled_call=sampled,
+                    rule=f.rule,
+                    rule_text=str(f.rule)[:200],
+                    suggested=f.finding.passed,
+                    passed=decisions[f.rule.pk],
+                    lines=list(f.finding.lines),
+                    decided_by=acting_user,
+                    decided_at=now,
+                )
+                for f in findings
+            ]
+        )
+        sampled.evaluation = evaluation
+        sampled.evaluated_at = now
+        sampled.save(update_fields=["evaluation", "evaluated_at"])
+        overridden = sum(
+            1 for f in findings if f.finding.passed is not None and f.finding.passed != decisions[f.rule.pk]
+        )
+        audit_record(
+            action="qa.sampled_call.evaluate",
+            acting_user=acting_user,
+            target=sampled,
+            call_id=call.call_id,
+            evaluation=evaluation.pk,
+            score=str(evaluation.score),
+            rules=len(findings),
+            overridden=overridden,
+        )
+    return sampled

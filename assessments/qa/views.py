@@ -1,0 +1,186 @@
+"""QA pages: the call-list upload, HR's coverage page (with the draw button and the QA policy), and the
+evaluator's sampled calls with the pre-filled evaluation form."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from assessments.models import Rubric
+from assessments.qa import selectors
+from assessments.qa import services as qa_services
+from assessments.qa.calls_file import CALL_COLUMNS, CALL_OPTIONAL_COLUMNS
+from portal.months import add_months, first_of_month, parse_month
+from portal.tabular.errors import FieldError
+from portal.uploads import ImportUploadView
+
+
+class CallImportView(ImportUploadView):
+    takes_mapping = True
+    kind = "calls"
+    permission_required = "assessments.import_calls"
+    title = gettext_lazy("Import the call list")
+    columns = [*CALL_COLUMNS, *CALL_OPTIONAL_COLUMNS]
+    help_text = gettext_lazy(
+        "call_id identifies a call (the same call again is unchanged or updated); started_at as "
+        "YYYY-MM-DD HH:MM:SS in Beijing time; duration_s in seconds; channel: phone, chat, email, video or other; "
+        "recording_url is a link stored and shown, never opened by the portal; transcript (optional, up to "
+        "200 KB) one utterance a line starting 坐席: or 客户:, optionally after [mm:ss]."
+    )
+    success_url = "assessments:qa-coverage"
+
+    def service(self, *, data, file_name, dry_run, acting_user, **options):
+        return qa_services.call_import(
+            data=data, file_name=file_name, dry_run=dry_run, acting_user=acting_user, **options
+        )
+
+
+def _month(request) -> date:
+    """?month=YYYY-MM (or the posted month), else this month; a malformed month is the 404."""
+    text = (request.GET.get("month") or request.POST.get("month") or "").strip()
+    if not text:
+        return first_of_month(timezone.localdate())
+    try:
+        return parse_month(text)
+    except FieldError:
+        raise Http404 from None
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_qa", raise_exception=True)
+def coverage(request):
+    month = _month(request)
+    sample = selectors.qa_sample_get(month)
+    return render(
+        request,
+        "assessments/qa/coverage.html",
+        {
+            "month": month,
+            "month_text": f"{month:%Y-%m}",
+            "previous": f"{add_months(month, -1):%Y-%m}",
+            "next": f"{add_months(month, 1):%Y-%m}",
+            "rows": selectors.qa_coverage(month),
+            "draws": sample["draws"],
+            "sampled": len(sample["assigned"]),
+            "accuracy": selectors.rule_accuracy(month),
+            "policy": selectors.qa_policy_get(),
+        },
+    )
+
+
+@login_required
+@permission_required("assessments.manage_qa", raise_exception=True)
+@require_POST
+def sample_draw(request):
+    month = _month(request)
+    try:
+        outcome = qa_services.qa_sample_draw(month=month, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        if outcome.draw is None:
+            messages.info(
+                request, _("No new call to draw: every agent has their plan or no new eligible call.")
+            )
+        else:
+            messages.success(
+                request, _("%(n)s calls drawn and assigned to QA evaluators.") % {"n": outcome.drawn}
+            )
+    return redirect(f"{reverse('assessments:qa-coverage')}?month={month:%Y-%m}")
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_qa", raise_exception=True)
+def policy_edit(request):
+    policy = selectors.qa_policy_get()
+    values = {
+        "spot_checks_per_agent": policy.spot_checks_per_agent,
+        "min_call_seconds": policy.min_call_seconds,
+        "reason": "",
+    }
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "").strip() for key in values}
+        try:
+            if not (values["spot_checks_per_agent"].isdigit() and values["min_call_seconds"].isdigit()):
+                raise ValidationError(_("Give whole numbers for the spot checks and the call length."))
+            qa_services.qa_policy_update(
+                spot_checks_per_agent=int(values["spot_checks_per_agent"]),
+                min_call_seconds=int(values["min_call_seconds"]),
+                reason=values["reason"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("QA policy saved."))
+            return redirect("assessments:qa-coverage")
+    return render(request, "assessments/qa/policy_form.html", {"values": values, "policy": policy})
+
+
+@never_cache
+@login_required
+@permission_required("assessments.evaluate_staff", raise_exception=True)
+def my_sampled_calls(request):
+    return render(
+        request,
+        "assessments/qa/my_calls.html",
+        {"sampled_calls": selectors.sampled_calls_for_evaluator(request.user)},
+    )
+
+
+@never_cache
+@login_required
+@permission_required("assessments.evaluate_staff", raise_exception=True)
+def sampled_call_evaluate(request, sampled_call_id):
+    sampled = selectors.sampled_call_get_for_evaluator(request.user, sampled_call_id)
+    rubrics = list(Rubric.objects.filter(is_active=True, kind="spot_check"))
+    chosen = request.POST.get("rubric") or request.GET.get("rubric")
+    rubric = next((r for r in rubrics if str(r.pk) == chosen), rubrics[0] if rubrics else None)
+    if request.method == "POST" and rubric is not None and not sampled.evaluation_id:
+        levels = {
+            c.pk: int(request.POST[f"c{c.pk}"])
+            for c in rubric.criteria.all()
+            if request.POST.get(f"c{c.pk}", "").isdigit()
+        }
+        decisions = {
+            int(key[1:]): value == "pass"
+            for key, value in request.POST.items()
+            if key.startswith("r") and key[1:].isdigit() and value in ("pass", "fail")
+        }
+        try:
+            qa_services.sampled_call_evaluate(
+                sampled_call_id=sampled.pk,
+                rubric=rubric,
+                levels=levels,
+                decisions=decisions,
+                acting_user=request.user,
+                comment=request.POST.get("comment", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Evaluation saved."))
+            return redirect("assessments:qa-my-calls")
+    return render(
+        request,
+        "assessments/qa/sampled_call.html",
+        {
+            "sampled": sampled,
+            "call": sampled.call,
+            "rubrics": rubrics,
+            "rubric": rubric,
+            "post": request.POST,
+            **selectors.sampled_call_form(sampled, rubric),
+        },
+    )
