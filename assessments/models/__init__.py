@@ -14,12 +14,23 @@ from assessments.models.certificate import (
 )
 from assessments.models.coaching import CoachingAssignment, CoachingModule, KpiCode
 from assessments.models.evaluation import DisputeStatus, Evaluation, EvaluationKind
-from assessments.models.quiz import Attempt, AttemptItem, AttemptStatus, Quiz, QuizQuestion, ReviewPolicy
+from assessments.models.quiz import (
+    Attempt,
+    AttemptAppeal,
+    AttemptEvent,
+    AttemptItem,
+    AttemptStatus,
+    Quiz,
+    QuizQuestion,
+    ReviewPolicy,
+)
 from assessments.models.scorecard import Rubric, RubricCriterion
 from assessments.models.scoring import KpiRecord, MonthlyScore, ScoringPolicyVersion
 
 __all__ = [
     "Attempt",
+    "AttemptAppeal",
+    "AttemptEvent",
     "AttemptItem",
     "AttemptStatus",
     "Certificate",

@@ -24,6 +24,8 @@ QUIZ_FORM_FIELDS = [
     "review_policy",
     "shuffle_options",
     "shuffle_questions",
+    "leave_limit",
+    "idle_submit_minutes",
     "is_final_exam",
     "is_active",
 ]

@@ -15,7 +15,7 @@
   var csrfInput = box.querySelector("input[name=csrfmiddlewaretoken]");
   var csrf = csrfInput ? csrfInput.value : "";
   var prompt = document.getElementById("idle-prompt");
-  var remaining = document.querySelector("[data-study-remaining]");
+  var messageBox = document.querySelector("[data-heartbeat-message]");
   var completeButton = document.querySelector("[data-study-complete]");
   var lastInput = Date.now();
   var idle = false;
@@ -33,9 +33,9 @@
     if (!body) return;
     if (body.redirect) { stopped = true; window.location.assign(body.redirect); return; }
     if (body.done) { stopped = true; return; }
-    if (remaining && typeof body.message === "string") {
-      remaining.textContent = body.message;
-      remaining.hidden = !body.message;
+    if (messageBox && typeof body.message === "string") {
+      messageBox.textContent = body.message;
+      messageBox.hidden = !body.message;
     }
     if (completeButton && body.ready) completeButton.disabled = false;
   }
