@@ -314,11 +314,6 @@ class StudyStatus:
         return minutes_left(self.remaining_seconds)
 
     @property
-    def measured(self) -> bool:
-        """Whether the lesson page measures active time (a heartbeat is needed)."""
-        return (self.rule == "study_time" and self.required_seconds > 0) or self.rule == "video"
-
-    @property
     def met(self) -> bool:
         if self.rule == "video":
             return self.video_watched

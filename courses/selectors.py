@@ -690,7 +690,8 @@ def team_matrix(*, staff: list, month: date, today: date) -> dict:
 def completion_report(*, viewer, month: date, today: date) -> dict:
     """Completion of the month's modules by department and per person, within what `viewer` sees.
 
-    Active time per person is what the online lessons' heartbeats measured on the month's modules. Credited hours are everything counted for the month (lessons and imported records), so the report agrees
+    Active time per person is what the online lessons' heartbeats measured on the month's modules. Credited
+    hours are everything counted for the month (lessons and imported records), so the report agrees
     with the learning score.
     """
     staff = list(in_service_staff_visible_to(viewer))

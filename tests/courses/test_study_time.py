@@ -146,9 +146,11 @@ def test_a_video_lesson_is_completed_by_watching_the_video_not_by_time(learner, 
 
 
 @pytest.mark.django_db
-def test_a_programme_may_ask_no_study_time(learner):
+def test_a_programme_may_ask_no_study_time_and_active_time_is_still_measured(learner):
     prog, lessons = cf.onboarding(online=("2",), offline=(), active_share="0")
     enrolment_assign(staff_ids=[learner.pk], programme=prog, assigned_on=DAY)
+    status = beats(learner, lessons[0], [0, 30])
+    assert status.met and status.active_seconds == 30
     assert lesson_complete_by_learner(staff=learner, lesson=lessons[0], on_date=DAY).hours == Decimal("2")
 
 
