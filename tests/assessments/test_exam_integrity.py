@@ -190,3 +190,27 @@ def test_quiz_settings_are_shown_before_the_start(learner, client):
     assert 'id="leave-limit-rule"' in page and "15" in page
     assert Question.objects.count() == 2
     assert Attempt.objects.count() == 1
+
+
+def test_a_trainer_sets_the_guard_in_the_quiz_admin(client):
+    from assessments.models import Quiz
+
+    bank = f.make_bank()
+    question = f.single_choice(bank)
+    client.force_login(StaffFactory(role="trainer"))
+    fields = {
+        "title": "期末考试",
+        "selection": "fixed",
+        "fixed_questions": [question.pk],
+        "draw_count": "0",
+        "pass_percent": "60",
+        "max_attempts": "1",
+        "time_limit_minutes": "30",
+        "review_policy": "after_submission",
+        "is_active": "on",
+        "leave_limit": "2",
+        "idle_submit_minutes": "5",
+    }
+    assert client.post("/admin/quizzes/new/", fields).status_code == 302
+    quiz = Quiz.objects.get(title="期末考试")
+    assert quiz.leave_limit == 2 and quiz.idle_submit_minutes == 5 and quiz.guarded
