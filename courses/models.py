@@ -233,6 +233,15 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
 
+    def clean(self):
+        super().clean()
+        if self.completion_rule == CompletionRule.VIDEO and not any(
+            block.block_type == "video" for block in self.body
+        ):
+            raise ValidationError(
+                {"completion_rule": _("Add a video to the lesson, or choose another rule.")}
+            )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if not self.pk:  # a preview of a page not yet saved has no place in the tree

@@ -198,3 +198,12 @@ def test_hr_sees_active_time_per_learner_in_the_completion_report(client):
         "utf-8-sig"
     )
     assert "A0201" in export and "0.50" in export.split("A0201")[1].splitlines()[0]
+
+
+@pytest.mark.django_db
+def test_a_lesson_completed_by_its_video_needs_a_video(lesson):
+    lesson.completion_rule = "video"
+    with pytest.raises(ValidationError, match="video"):
+        lesson.full_clean()
+    lesson.body = [("video", {"title": "开场", "url": "https://videos.example.com/a.mp4", "transcript": ""})]
+    lesson.full_clean()
