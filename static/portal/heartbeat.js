@@ -84,7 +84,9 @@
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") {
       send("hidden");
-    } else if (!idle) {
+    } else if (idle) {
+      resume();  // switching back to the page is the learner's own action
+    } else {
       lastInput = Date.now();
       send("beat");
     }
