@@ -137,6 +137,7 @@ def test_a_completed_lesson_asks_no_more_time_and_its_beats_change_nothing(learn
 @pytest.mark.django_db
 def test_a_video_lesson_is_completed_by_watching_the_video_not_by_time(learner, lesson):
     lesson.completion_rule = "video"
+    lesson.body = [("video", {"title": "开场", "url": "https://videos.example.com/a.mp4", "transcript": ""})]
     lesson.save()
     with pytest.raises(ValidationError, match="video"):
         lesson_complete_by_learner(staff=learner, lesson=lesson, on_date=DAY)
