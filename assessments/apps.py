@@ -61,6 +61,9 @@ class AssessmentsConfig(AppConfig):
             _("Question banks"), "assessments:bank-list", order=60, permission="assessments.manage_questions"
         )
         register_nav(
+            _("Exam reviews"), "assessments:review-queue", order=60, permission="assessments.manage_questions"
+        )
+        register_nav(
             _("New scorecard"), "assessments:scorecard-new", order=61, permission="assessments.evaluate_staff"
         )
         register_nav(

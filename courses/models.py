@@ -109,6 +109,18 @@ class ProgrammePage(Page):
     subtitle = models.CharField(
         _("subtitle"), max_length=200, blank=True, help_text=_("E.g. the English title.")
     )
+    active_share_percent = models.DecimalField(
+        _("active study share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_(
+            "An online lesson credits its planned hours only after the learner was active on it for this share "
+            "of them. Blank: 50% for onboarding, none for other programmes; 0: no study time asked."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -118,6 +130,7 @@ class ProgrammePage(Page):
         FieldPanel("month"),
         FieldPanel("quarter_start"),
         FieldPanel("due_days"),
+        FieldPanel("active_share_percent"),
         FieldPanel("summary"),
     ]
     parent_page_types = ["courses.TrainingRootPage"]
@@ -170,12 +183,27 @@ class ModulePage(Page):
         return context
 
 
+class CompletionRule(models.TextChoices):
+    """What an online lesson asks of the learner before its hours are credited."""
+
+    STUDY_TIME = "study_time", _("Active study time (the programme's share of the planned hours)")
+    QUIZ = "quiz", _("Passing its quiz instead")
+    VIDEO = "video", _("Watching its video to the end instead")
+
+
 class LessonPage(Page):
     delivery_mode = models.CharField(_("delivery"), max_length=8, choices=DeliveryMode.choices)
     planned_hours = models.DecimalField(
         _("planned hours"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     required = models.BooleanField(_("required"), default=True)
+    completion_rule = models.CharField(
+        _("completed by"),
+        max_length=12,
+        choices=CompletionRule.choices,
+        default=CompletionRule.STUDY_TIME,
+        help_text=_("Online lessons: what the learner must do before the lesson's hours are credited."),
+    )
     objectives = RichTextField(_("objectives"), blank=True)
     is_sop = models.BooleanField(_("SOP lesson"), default=False)
     must_reread = models.BooleanField(
@@ -193,6 +221,7 @@ class LessonPage(Page):
         FieldPanel("delivery_mode"),
         FieldPanel("planned_hours"),
         FieldPanel("required"),
+        FieldPanel("completion_rule"),
         MultiFieldPanel([FieldPanel("is_sop"), FieldPanel("must_reread")], heading=_("SOP")),
         FieldPanel("objectives"),
         FieldPanel("body"),
@@ -203,6 +232,15 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    def clean(self):
+        super().clean()
+        if self.completion_rule == CompletionRule.VIDEO and not any(
+            block.block_type == "video" for block in self.body
+        ):
+            raise ValidationError(
+                {"completion_rule": _("Add a video to the lesson, or choose another rule.")}
+            )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -267,6 +305,25 @@ class LessonCompletion(models.Model):
         permissions = [("record_attendance", _("Can record offline attendance"))]
         constraints = [models.UniqueConstraint(fields=["staff", "lesson"], name="lesson_completed_once")]
         indexes = [models.Index(fields=["category", "completed_on"], name="completion_cat_date_idx")]
+
+
+class LessonStudyTime(models.Model):
+    """Active time one learner spent on one online lesson, built from the lesson page's heartbeats on the server's
+    clock (see `courses.rules.clock_beat`); and when they watched its video to the end."""
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="study_times")
+    active_seconds = models.PositiveIntegerField(_("active seconds"), default=0)
+    chain_seconds = models.PositiveIntegerField(default=0)
+    last_beat_at = models.DateTimeField(null=True, blank=True)
+    first_beat_at = models.DateTimeField(null=True, blank=True)
+    video_watched_at = models.DateTimeField(_("video watched"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lesson study time")
+        verbose_name_plural = _("lesson study times")
+        constraints = [models.UniqueConstraint(fields=["staff", "lesson"], name="study_time_once_per_lesson")]
 
 
 class TrainingRecord(models.Model):

@@ -5,8 +5,8 @@ No ORM, no clock: dates and policy values come in as arguments.
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
+from decimal import ROUND_CEILING, Decimal
 
 from portal.months import add_months, first_of_month, last_of_month
 
@@ -221,3 +221,121 @@ def check_in_code_is_current(code_window: int, timestamp: float) -> bool:
         return True
     since_change = timestamp - current * CHECK_IN_CODE_SECONDS
     return code_window == current - 1 and since_change < CHECK_IN_GRACE_SECONDS
+
+
+# --- Active study time of online lessons ------------------------------------------------------------------------
+
+# Default policy: an onboarding programme's online lessons credit their hours only after the learner was active
+# on them for half of the planned time; other programmes ask for no study time unless HR sets a share.
+DEFAULT_ACTIVE_SHARE = {"onboarding": Decimal("50")}
+
+
+def active_share_percent(kind: str, configured: Decimal | None) -> Decimal:
+    """The share (0–100) of a lesson's planned hours a learner must be active on it: the programme's own value,
+    else the default of its kind (0: no study time asked)."""
+    if configured is not None:
+        return Decimal(configured)
+    return DEFAULT_ACTIVE_SHARE.get(kind, Decimal(0))
+
+
+def required_active_seconds(planned_hours: Decimal, share_percent: Decimal) -> int:
+    """Active seconds that credit a lesson of `planned_hours`, rounded up to the whole second."""
+    exact = Decimal(planned_hours) * 3600 * Decimal(share_percent) / 100
+    return max(int(exact.to_integral_value(rounding=ROUND_CEILING)), 0)
+
+
+@dataclass(frozen=True)
+class StudyClock:
+    """A learner's active time on one lesson, as heartbeats build it.
+
+    `last_beat_at` ends the current chain of beats (None when the learner paused: page hidden or idle);
+    `chain_seconds` is what that chain credited, the most an idle report can take back.
+    """
+
+    active_seconds: int = 0
+    last_beat_at: datetime | None = None
+    chain_seconds: int = 0
+
+
+def clock_beat(clock: StudyClock, now: datetime, interval: int) -> StudyClock:
+    """A heartbeat (page visible, learner active) credits the time since the previous beat, at most one interval.
+
+    The first beat, and one after a gap longer than two intervals (the page was closed, the network away),
+    credit nothing: they start a new chain. Time the server did not see pass can never be credited.
+    """
+    if clock.last_beat_at is not None:
+        elapsed = (now - clock.last_beat_at).total_seconds()
+        if 0 < elapsed <= 2 * interval:
+            credit = min(int(elapsed), interval)
+            return StudyClock(clock.active_seconds + credit, now, clock.chain_seconds + credit)
+        if elapsed <= 0:
+            return clock
+    return StudyClock(clock.active_seconds, now, 0)
+
+
+def clock_pause(clock: StudyClock, now: datetime, interval: int, idle_seconds: int = 0) -> StudyClock:
+    """The learner stopped: the page was hidden (`idle_seconds` 0) or the idle prompt appeared after
+    `idle_seconds` without input. Active time up to the pause is credited; idle time already credited by the
+    beats since it began is taken back (never more than the current chain credited)."""
+    if clock.last_beat_at is None:
+        return clock
+    active_until = now - timedelta(seconds=max(idle_seconds, 0))
+    elapsed = (now - clock.last_beat_at).total_seconds()
+    if active_until >= clock.last_beat_at:
+        tail = (active_until - clock.last_beat_at).total_seconds()
+        credit = min(int(tail), interval) if elapsed <= 2 * interval else 0
+        return StudyClock(clock.active_seconds + credit, None, 0)
+    refund = min(clock.chain_seconds, int((clock.last_beat_at - active_until).total_seconds()))
+    return StudyClock(clock.active_seconds - refund, None, 0)
+
+
+def minutes_left(seconds: int) -> int:
+    """Whole minutes still needed, rounded up (a learner with 10 s left reads "1 minute")."""
+    return -(-max(seconds, 0) // 60)
+
+
+@dataclass(frozen=True)
+class StudyStatus:
+    """What a learner has still to do on an online lesson before its hours are credited."""
+
+    rule: str  # "study_time" | "quiz" | "video" (courses.models.CompletionRule)
+    required_seconds: int = 0
+    active_seconds: int = 0
+    video_watched: bool = False
+
+    @property
+    def remaining_seconds(self) -> int:
+        if self.rule != "study_time":
+            return 0
+        return max(self.required_seconds - self.active_seconds, 0)
+
+    @property
+    def minutes_left(self) -> int:
+        return minutes_left(self.remaining_seconds)
+
+    @property
+    def met(self) -> bool:
+        if self.rule == "video":
+            return self.video_watched
+        return self.remaining_seconds == 0
+
+
+def study_status(
+    *,
+    rule: str,
+    planned_hours: Decimal,
+    kind: str,
+    configured_share: Decimal | None,
+    active_seconds: int,
+    video_watched: bool,
+) -> StudyStatus:
+    """The study requirement of an online lesson in a programme of `kind` and where the learner stands.
+
+    A "quiz" lesson asks no study time here: its quiz (a completion gate of the assessments app) decides.
+    """
+    required = 0
+    if rule == "study_time":
+        required = required_active_seconds(planned_hours, active_share_percent(kind, configured_share))
+    return StudyStatus(
+        rule=rule, required_seconds=required, active_seconds=active_seconds, video_watched=video_watched
+    )

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Left
 from django.db.models.lookups import In
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from wagtail.models import Page
 
 from courses.models import (
@@ -18,6 +19,7 @@ from courses.models import (
     LearningResult,
     LessonCompletion,
     LessonPage,
+    LessonStudyTime,
     ModulePage,
     ProgrammeKind,
     ProgrammePage,
@@ -25,7 +27,15 @@ from courses.models import (
     SopRevision,
     TrainingRecord,
 )
-from courses.rules import MONTHLY_HOURS, PlanCheck, Progress, check_plan, progress_of
+from courses.rules import (
+    MONTHLY_HOURS,
+    PlanCheck,
+    Progress,
+    StudyStatus,
+    check_plan,
+    progress_of,
+    study_status,
+)
 from portal.access import staff_visible_to
 from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES
@@ -526,6 +536,46 @@ def _lesson_ancestors(lesson: LessonPage, user):
     return programme, module
 
 
+def heartbeat_seconds() -> int:
+    """How often a learning page reports activity (tests shorten it)."""
+    return int(getattr(settings, "ACTIVITY_HEARTBEAT_SECONDS", 30))
+
+
+def idle_prompt_seconds() -> int:
+    """After how long without input the page asks "still studying?" and stops reporting activity."""
+    return int(getattr(settings, "ACTIVITY_IDLE_SECONDS", 60))
+
+
+def lesson_study_status(*, staff, lesson: LessonPage, programme: ProgrammePage | None = None) -> StudyStatus:
+    """Where `staff` stands on the study requirement of an online lesson (time, or its video), read only."""
+    if programme is None:
+        programme = (
+            ProgrammePage.objects.ancestor_of(lesson).only("id", "kind", "active_share_percent").first()
+        )
+    record = _one_or_none(LessonStudyTime.objects.filter(staff_id=staff.pk, lesson=lesson))
+    return study_status(
+        rule=lesson.completion_rule,
+        planned_hours=lesson.planned_hours,
+        kind=programme.kind if programme is not None else "",
+        configured_share=programme.active_share_percent if programme is not None else None,
+        active_seconds=record.active_seconds if record else 0,
+        video_watched=bool(record and record.video_watched_at),
+    )
+
+
+def active_seconds_by_staff(*, staff_ids, programmes) -> dict[int, int]:
+    """Active study seconds per staff id on the online lessons of `programmes`, in one query."""
+    if not staff_ids or not programmes:
+        return {}
+    totals: dict[int, int] = defaultdict(int)
+    rows = LessonStudyTime.objects.filter(
+        staff_id__in=list(staff_ids), lesson_id__in=_live_lessons_of(programmes).order_by().values("pk")
+    ).values_list("staff_id", "active_seconds")
+    for staff_id, seconds in rows:
+        totals[staff_id] += seconds
+    return dict(totals)
+
+
 def lesson_page_context(*, lesson: LessonPage, request) -> dict:
     from courses.hooks import lesson_completion_blockers, lesson_panels
 
@@ -546,6 +596,15 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
     sop_revision = None
     if lesson.is_sop:
         sop_revision = SopRevision.objects.filter(lesson=lesson).order_by("-published_at", "-pk").first()
+    study = None
+    if completion is None and enrolled and lesson.delivery_mode == DeliveryMode.ONLINE:
+        study = lesson_study_status(
+            staff=user,
+            lesson=lesson,
+            programme=ProgrammePage.objects.filter(pk=programme.pk)
+            .only("id", "kind", "active_share_percent")
+            .first(),
+        )
     return {
         "programme": programme,
         "module": module,
@@ -553,12 +612,31 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
         "enrolled": enrolled,
         "blockers": blockers,
         "can_complete": (
-            completion is None and enrolled and lesson.delivery_mode == DeliveryMode.ONLINE and not blockers
+            completion is None
+            and enrolled
+            and lesson.delivery_mode == DeliveryMode.ONLINE
+            and not blockers
+            and (study is None or study.met)
         ),
         "lesson_panels": lesson_panels(request, lesson),
         "next_lesson": following,
         "sop_revision": sop_revision,
+        "study": study,
+        "study_message": study_blocker_message(study) if study is not None and not study.met else "",
+        "heartbeat_seconds": heartbeat_seconds(),
+        "idle_seconds": idle_prompt_seconds(),
     }
+
+
+def study_blocker_message(study: StudyStatus) -> str:
+    """Why the learner may not complete the lesson yet, in their language."""
+    if study.rule == "video":
+        return gettext("Watch the lesson's video to the end first.")
+    return ngettext(
+        "Study this lesson for %(minutes)d more minute first (time with the page open and in use counts).",
+        "Study this lesson for %(minutes)d more minutes first (time with the page open and in use counts).",
+        study.minutes_left,
+    ) % {"minutes": study.minutes_left}
 
 
 # --- Team lead, manager, HR -----------------------------------------------------------------------------------
@@ -610,15 +688,17 @@ def team_matrix(*, staff: list, month: date, today: date) -> dict:
 
 
 def completion_report(*, viewer, month: date, today: date) -> dict:
-    """Completion of the month's modules by department (and per person for the export), within what `viewer` sees.
+    """Completion of the month's modules by department and per person, within what `viewer` sees.
 
-    Credited hours are everything counted for the month (lessons and imported records), so the report agrees
+    Active time per person is what the online lessons' heartbeats measured on the month's modules. Credited
+    hours are everything counted for the month (lessons and imported records), so the report agrees
     with the learning score.
     """
     staff = list(in_service_staff_visible_to(viewer))
     staff_ids = [s.pk for s in staff]
     matrix = team_matrix(staff=staff, month=month, today=today)
     hours = credited_hours_by_staff(month=month, category=Category.IN_SERVICE, staff_ids=staff_ids)
+    active = active_seconds_by_staff(staff_ids=staff_ids, programmes=matrix["programmes"])
     departments: dict[str, dict] = {}
     people = []
     for row in matrix["rows"]:
@@ -654,6 +734,9 @@ def completion_report(*, viewer, month: date, today: date) -> dict:
                 "complete": complete,
                 "overdue": row["overdue"],
                 "hours": credited,
+                "active_seconds": active.get(person.pk, 0),
+                "active_minutes": active.get(person.pk, 0) // 60,
+                "active_hours": (Decimal(active.get(person.pk, 0)) / 3600).quantize(Decimal("0.01")),
             }
         )
     for dept in departments.values():

@@ -22,6 +22,7 @@ from courses.models import (
     LearningResult,
     LessonCompletion,
     LessonPage,
+    LessonStudyTime,
     OfflineSession,
     ProgrammeKind,
     ProgrammePage,
@@ -31,7 +32,13 @@ from courses.models import (
     TrainingRecord,
     TrainingRootPage,
 )
-from courses.rules import due_date, quarter_start, text_diff
+from courses.rules import StudyClock, StudyStatus, clock_beat, clock_pause, due_date, quarter_start, text_diff
+from courses.selectors import (
+    heartbeat_seconds,
+    idle_prompt_seconds,
+    lesson_study_status,
+    study_blocker_message,
+)
 from courses.signals import learning_records_changed, lesson_completed, onboarding_completed
 from courses.training_file import training_file_parse
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
@@ -403,12 +410,67 @@ def lesson_complete_by_learner(*, staff, lesson: LessonPage, on_date: date) -> L
     if LessonCompletion.objects.filter(staff=staff, lesson=lesson).exists():
         return LessonCompletion.objects.get(staff=staff, lesson=lesson)
     blockers = lesson_completion_blockers(staff, lesson)
+    study = lesson_study_status(staff=staff, lesson=lesson, programme=programme)
+    if not study.met:
+        blockers.append(study_blocker_message(study))
     if blockers:
         raise ValidationError(blockers)
     try:
         return lesson_complete(staff=staff, lesson=lesson, on_date=on_date, via=LessonCompletion.Via.LEARNER)
     except MonthLockedError as exc:
         raise ValidationError(str(exc)) from None
+
+
+class ActivityKind:
+    BEAT = "beat"  # page visible, learner active
+    HIDDEN = "hidden"  # the page was hidden (another tab, another app, screen off)
+    IDLE = "idle"  # no input for a while: the page asks whether the learner is still there
+    VIDEO_ENDED = "video_ended"  # the lesson's video played to its end
+
+    ALL = (BEAT, HIDDEN, IDLE, VIDEO_ENDED)
+
+
+def lesson_activity_record(
+    *, staff, lesson: LessonPage, kind: str, idle_seconds: int = 0, now=None
+) -> StudyStatus | None:
+    """Record a heartbeat of an online lesson page and return where the learner stands (None: nothing measured).
+
+    Only a learner enrolled in the lesson's programme who has not completed it is measured: a completed lesson
+    asks no more time, so its beats change nothing. The server's clock decides what is credited
+    (`courses.rules.clock_beat` / `clock_pause`); the client only says that the page is visible and in use. Not
+    audited: a heartbeat decides nothing by itself, and the completion it enables is recorded as usual.
+    """
+    if kind not in ActivityKind.ALL:
+        raise ValidationError(_("Unknown activity."))
+    if lesson.delivery_mode != DeliveryMode.ONLINE:
+        raise ValidationError(_("Offline lessons are completed by the trainer's attendance record."))
+    programme = _programme_of(lesson)
+    if programme is None or not Enrolment.objects.filter(staff=staff, programme=programme).exists():
+        raise ValidationError(_("This lesson is not part of a programme assigned to you."))
+    if LessonCompletion.objects.filter(staff=staff, lesson=lesson).exists():
+        return None
+    now = now or timezone.now()
+    interval = heartbeat_seconds()
+    idle_seconds = min(max(int(idle_seconds), 0), 10 * idle_prompt_seconds())
+    with transaction.atomic():
+        LessonStudyTime.objects.get_or_create(staff=staff, lesson=lesson)
+        record = LessonStudyTime.objects.select_for_update().get(staff=staff, lesson=lesson)
+        clock = StudyClock(record.active_seconds, record.last_beat_at, record.chain_seconds)
+        if kind == ActivityKind.BEAT:
+            clock = clock_beat(clock, now, interval)
+        elif kind == ActivityKind.VIDEO_ENDED:
+            clock = clock_beat(clock, now, interval)
+            record.video_watched_at = record.video_watched_at or now
+        else:
+            clock = clock_pause(clock, now, interval, idle_seconds if kind == ActivityKind.IDLE else 0)
+        record.active_seconds, record.last_beat_at, record.chain_seconds = (
+            clock.active_seconds,
+            clock.last_beat_at,
+            clock.chain_seconds,
+        )
+        record.first_beat_at = record.first_beat_at or now
+        record.save()
+    return lesson_study_status(staff=staff, lesson=lesson, programme=programme)
 
 
 def attendance_record(*, lesson: LessonPage, on_date: date, staff_ids, acting_user) -> dict:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -86,6 +86,37 @@ def lesson_complete(request, lesson_id: int):
             request, _("Lesson completed: %(hours)s hours credited.") % {"hours": lesson.planned_hours}
         )
     return redirect(lesson.get_url(request) or "courses:my-training")
+
+
+@login_required
+@require_POST
+def lesson_activity(request, lesson_id: int):
+    """The lesson page's heartbeat (`static/portal/heartbeat.js`): `kind` = beat | hidden | idle | video_ended,
+    `idle_seconds` with idle. JSON in the learner's language: how much study time is still needed."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        idle_seconds = int(request.POST.get("idle_seconds") or 0)
+    except ValueError:
+        idle_seconds = 0
+    try:
+        study = services.lesson_activity_record(
+            staff=request.user, lesson=lesson, kind=request.POST.get("kind", ""), idle_seconds=idle_seconds
+        )
+    except ValidationError as exc:
+        return _no_store(JsonResponse({"ok": False, "error": " ".join(exc.messages)}, status=400))
+    if study is None:
+        return _no_store(JsonResponse({"ok": True, "done": True}))
+    return _no_store(
+        JsonResponse(
+            {
+                "ok": True,
+                "active_seconds": study.active_seconds,
+                "remaining_seconds": study.remaining_seconds,
+                "ready": study.met,
+                "message": "" if study.met else selectors.study_blocker_message(study),
+            }
+        )
+    )
 
 
 @login_required
@@ -178,6 +209,7 @@ REPORT_PEOPLE_HEADER = [
     "complete",
     "overdue",
     "hours",
+    "active_hours",
 ]
 
 
@@ -202,6 +234,7 @@ def completion_report(request):
                     p["complete"],
                     p["overdue"],
                     f"{p['hours']:.2f}",
+                    f"{p['active_hours']:.2f}",
                 ]
                 for p in report["people"]
             ]
@@ -236,6 +269,7 @@ def completion_report(request):
         "courses/completion_report.html",
         {
             "report": report,
+            "people": Paginator(report["people"], MATRIX_PAGE_SIZE).get_page(request.GET.get("page")),
             "month": month,
             "previous_month": add_months(month, -1),
             "next_month": add_months(month, 1),

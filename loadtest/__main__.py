@@ -56,6 +56,7 @@ def _stats(prefix: Path) -> dict:
         return float(value) if value not in ("", "N/A") else None
 
     save = rows.get("save answer")
+    beat = rows.get("heartbeat")
     total = rows.get("Aggregated")
     return {
         "requests": int(number(total, "Request Count") or 0),
@@ -66,6 +67,8 @@ def _stats(prefix: Path) -> dict:
         "save_p50_ms": number(save, "50%"),
         "save_p95_ms": number(save, "95%"),
         "save_p99_ms": number(save, "99%"),
+        "heartbeats": int(number(beat, "Request Count") or 0),
+        "heartbeat_p95_ms": number(beat, "95%"),
         "by_request": {
             name: {"count": int(number(r, "Request Count") or 0), "p95_ms": number(r, "95%")}
             for name, r in rows.items()
@@ -136,6 +139,7 @@ def run_step(users: int, args, env: dict, setup: dict, scratch: Path) -> dict:
     holds = (
         stats["save_p95_ms"] is not None
         and stats["save_p95_ms"] <= P95_TARGET_MS
+        and (stats["heartbeat_p95_ms"] is None or stats["heartbeat_p95_ms"] <= P95_TARGET_MS)
         and stats["failures"] == 0
         and check["lost"] == 0
         and check["attempts"] >= users
@@ -190,6 +194,8 @@ def main(argv=None) -> int:
             results.append(result)
             print(
                 f"  answer saves: {result['saves']}, p95 {result['save_p95_ms']} ms (target ≤ {P95_TARGET_MS}); "
+                f"heartbeats: {result['heartbeats']}, p95 {result['heartbeat_p95_ms']} ms; "
+                f"integrity events {result['integrity_events']}; "
                 f"errors {result['failures']}; lost answers {result['lost']} of {result['answers_checked']}; "
                 f"attempts {result['attempts']} {result['attempt_status']} → {'holds' if result['holds'] else 'FAILS'}",
                 flush=True,

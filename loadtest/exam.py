@@ -48,7 +48,10 @@ def prepare(users: int) -> dict:
     if result.errors:
         raise SystemExit(f"The exam's GIFT file was refused: {result.errors[:3]}")
     bank = QuestionBank.objects.get(name=bank_name)
-    quiz = Quiz.objects.create(title=QUIZ_TITLE, time_limit_minutes=60, max_attempts=0)
+    # Guarded as a proctored exam is: leaving the page 3 times allowed, submitted after 10 idle minutes.
+    quiz = Quiz.objects.create(
+        title=QUIZ_TITLE, time_limit_minutes=60, max_attempts=0, leave_limit=3, idle_submit_minutes=10
+    )
     QuizQuestion.objects.bulk_create(
         [QuizQuestion(quiz=quiz, question=q, order=i) for i, q in enumerate(bank.questions.order_by("pk"))]
     )
@@ -70,7 +73,7 @@ class Post(dict):
 
 def check(saves_path: str) -> dict:
     """Compare the last acknowledged save of every (attempt, slot) with what the database holds."""
-    from assessments.models import Attempt, AttemptItem
+    from assessments.models import Attempt, AttemptEvent, AttemptItem
     from assessments.quizzes.services import response_from_post
 
     last: dict[tuple[int, int], dict] = {}
@@ -94,6 +97,8 @@ def check(saves_path: str) -> dict:
         if item is None or expected is None or item.response != expected or item.version < save["version"]:
             lost.append({"attempt": key[0], "slot": key[1], "stored": getattr(item, "response", None)})
     statuses = Counter(Attempt.objects.filter(pk__in=attempt_ids).values_list("status", flat=True))
+    closed_by = Counter(Attempt.objects.filter(pk__in=attempt_ids).values_list("closed_by", flat=True))
+    events = Counter(AttemptEvent.objects.filter(attempt_id__in=attempt_ids).values_list("kind", flat=True))
     return {
         "acknowledged_saves": acknowledged,
         "answers_checked": len(last),
@@ -101,6 +106,8 @@ def check(saves_path: str) -> dict:
         "lost_examples": lost[:5],
         "attempts": len(attempt_ids),
         "attempt_status": dict(statuses),
+        "closed_by": dict(closed_by),
+        "integrity_events": dict(events),
     }
 
 

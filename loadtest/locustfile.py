@@ -1,5 +1,7 @@
 """Exam window: each simulated learner logs in, opens the timed quiz, starts it, saves one answer every few
-seconds as the quiz page's autosave does, and submits when all are answered.
+seconds as the quiz page's autosave does, and submits when all are answered. The quiz is guarded (a leave limit
+and an idle submit), so the page also sends its activity heartbeat every 30 s and reports leaving and coming
+back: a few learners glance at another app for a few seconds (logged, not counted).
 
 Run by `python -m loadtest` (which prepares the database and the server); environment:
 LOADTEST_SETUP (JSON from `loadtest.exam prepare`: quiz id, password, learners), LOADTEST_SAVES (a JSON-lines
@@ -112,9 +114,46 @@ class Learner(HttpUser):
         self.answers: dict[str, dict] = {}
         self.todo = [slot for slot, _body in self.items]
         self.changes = 3  # a few learners change their mind: the same slot saved again
+        self.last_beat = time.time()
+        self.away_since = None
+
+    def _activity(self, kind: str, name: str):
+        with self.client.post(
+            f"/assessments/attempts/{self.attempt}/activity/",
+            data={"kind": kind, "visibility": "hidden" if kind == "hidden" else "visible"},
+            headers={"X-CSRFToken": self._csrf(), "Accept": "application/json"},
+            name=name,
+            catch_response=True,
+        ) as response:
+            try:
+                payload = response.json()
+            except ValueError:
+                payload = {}
+            if response.status_code != 200 or not payload.get("ok") or payload.get("closed"):
+                response.failure(f"activity refused ({response.status_code} {payload})")
+
+    def _heartbeat_and_visibility(self):
+        """What heartbeat.js sends: a beat every 30 s while visible; "hidden" on leaving and a beat on return."""
+        now = time.time()
+        if self.away_since is not None:
+            if now - self.away_since >= 3:
+                self.away_since = None
+                self.last_beat = now
+                self._activity("beat", "heartbeat (back)")
+            return True  # away: no answer is saved meanwhile
+        if self.rng.random() < 0.03:
+            self.away_since = now
+            self._activity("hidden", "visibility (hidden)")
+            return True
+        if now - self.last_beat >= 30:
+            self.last_beat = now
+            self._activity("beat", "heartbeat")
+        return False
 
     @task
     def answer_or_submit(self):
+        if self._heartbeat_and_visibility():
+            return
         if self.todo:
             slot = self.todo.pop(0)
             if self.changes and self.rng.random() < 0.1:
@@ -130,7 +169,7 @@ class Learner(HttpUser):
         fields = _answer_fields(slot, body, self.rng)
         if fields is None:
             return
-        data = {**fields, "slot": slot, "version": str(self.versions[slot])}
+        data = {**fields, "slot": slot, "version": str(self.versions[slot]), "visibility": "visible"}
         with self.client.post(
             f"/assessments/attempts/{self.attempt}/answer/",
             data=data,

@@ -68,9 +68,13 @@ ACTION_LABELS = {
     "policy.create": _("Scoring policy version added"),
     "policy.update": _("Scoring policy version changed"),
     "quiz.completion_in_locked_month": _("Quiz pass in a locked month"),
+    "quiz.appeal_file": _("Exam appeal filed"),
     "quiz.essay_grade": _("Essay graded"),
+    "quiz.idle_submit": _("Exam submitted after a time without activity"),
+    "quiz.leave_limit_submit": _("Exam submitted for leaving the page too often"),
     "quiz.regrade": _("Quiz regraded"),
     "quiz.result_in_locked_month": _("Quiz result in a locked month"),
+    "quiz.review_decide": _("Exam review decided"),
     "scores.compute": _("Monthly scores computed"),
     # incentives
     "incentives.case.approve": _("Case award approved"),

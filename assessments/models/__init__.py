@@ -25,7 +25,16 @@ from assessments.models.qa import (
     RuleStage,
     SampledCall,
 )
-from assessments.models.quiz import Attempt, AttemptItem, AttemptStatus, Quiz, QuizQuestion, ReviewPolicy
+from assessments.models.quiz import (
+    Attempt,
+    AttemptAppeal,
+    AttemptEvent,
+    AttemptItem,
+    AttemptStatus,
+    Quiz,
+    QuizQuestion,
+    ReviewPolicy,
+)
 from assessments.models.scorecard import Rubric, RubricCriterion
 from assessments.models.scoring import KpiRecord, MonthlyScore, ScoringPolicyVersion
 
@@ -40,6 +49,8 @@ __all__ = [
     "CallChannel",
     "Call",
     "Attempt",
+    "AttemptAppeal",
+    "AttemptEvent",
     "AttemptItem",
     "AttemptStatus",
     "Certificate",

@@ -87,6 +87,21 @@ class Quiz(models.Model):
         help_text=_("Passing it is required for the certificate."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    leave_limit = models.PositiveSmallIntegerField(
+        _("times the exam page may be left"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Blank: not counted. Leaving the page (another app, another tab) for 15 seconds or more counts once; "
+            "a shorter absence (an incoming call) is logged but not counted. One more than allowed submits the "
+            "attempt and marks it for review; the learner may appeal."
+        ),
+    )
+    idle_submit_minutes = models.PositiveSmallIntegerField(
+        _("submit after minutes without activity"),
+        default=0,
+        help_text=_("0: never. The learner is asked whether they are still there before."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +120,11 @@ class Quiz(models.Model):
     @property
     def course_page_id(self):
         return self.lesson_id or self.module_id
+
+    @property
+    def guarded(self) -> bool:
+        """Whether attempts report the learner's activity (a leave limit or an idle submit is set)."""
+        return self.leave_limit is not None or bool(self.idle_submit_minutes)
 
 
 class QuizQuestion(models.Model):
@@ -129,6 +149,14 @@ class Attempt(models.Model):
     class ClosedBy(models.TextChoices):
         LEARNER = "learner", _("Submitted")
         DEADLINE = "deadline", _("Closed at the time limit")
+        LEAVE_LIMIT = "leave_limit", _("Submitted: the exam page was left more often than allowed")
+        IDLE = "idle", _("Submitted after a time without activity")
+
+    class Review(models.TextChoices):
+        NONE = "", _("Not marked")
+        FLAGGED = "flagged", _("Marked for review")
+        CLEARED = "cleared", _("Reviewed: appeal upheld")
+        CONFIRMED = "confirmed", _("Reviewed: result stands")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     staff = models.ForeignKey(
@@ -138,7 +166,7 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(_("started"))
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    closed_by = models.CharField(max_length=10, choices=ClosedBy.choices, blank=True)
+    closed_by = models.CharField(max_length=16, choices=ClosedBy.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
     )
@@ -146,6 +174,14 @@ class Attempt(models.Model):
     passed = models.BooleanField(_("passed"), null=True)
     graded_at = models.DateTimeField(null=True, blank=True)
     regraded_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    leaves_counted = models.PositiveSmallIntegerField(_("times the page was left"), default=0)
+    review = models.CharField(_("review"), max_length=10, choices=Review.choices, default="", blank=True)
+    counts_toward_limit = models.BooleanField(
+        _("counts toward the attempts allowed"),
+        default=True,
+        help_text=_("An upheld appeal gives the attempt back."),
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -191,3 +227,56 @@ class AttemptItem(models.Model):
     class Meta:
         ordering = ["slot"]
         constraints = [models.UniqueConstraint(fields=["attempt", "slot"], name="attempt_item_slot_once")]
+
+
+class AttemptEvent(models.Model):
+    """One entry of an attempt's integrity log, shown to the learner and to trainers. Times are the server's."""
+
+    class Kind(models.TextChoices):
+        LEFT = "left", _("Left the exam page")
+        RETURNED = "returned", _("Came back to the exam page")
+        IDLE = "idle", _("No activity: asked whether still there")
+        LEAVE_LIMIT = "leave_limit", _("Left more often than allowed: submitted and marked for review")
+        IDLE_SUBMIT = "idle_submit", _("Submitted after a time without activity")
+        APPEAL = "appeal", _("Appeal filed")
+        APPEAL_UPHELD = "appeal_upheld", _("Appeal upheld")
+        APPEAL_REJECTED = "appeal_rejected", _("Appeal rejected: the result stands")
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField()
+    away_seconds = models.PositiveIntegerField(null=True, blank=True)
+    counted = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("attempt event")
+        verbose_name_plural = _("attempt events")
+        indexes = [models.Index(fields=["attempt", "kind"], name="attempt_event_kind_idx")]
+
+
+class AttemptAppeal(models.Model):
+    """A learner's appeal against an attempt submitted by the integrity guard; a trainer decides."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Waiting for a trainer")
+        UPHELD = "upheld", _("Upheld")
+        REJECTED = "rejected", _("Rejected")
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="appeal")
+    reason = models.TextField(_("reason"))
+    filed_at = models.DateTimeField()
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("attempt appeal")
+        verbose_name_plural = _("attempt appeals")

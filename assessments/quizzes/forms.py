@@ -24,6 +24,8 @@ QUIZ_FORM_FIELDS = [
     "review_policy",
     "shuffle_options",
     "shuffle_questions",
+    "leave_limit",
+    "idle_submit_minutes",
     "is_final_exam",
     "is_active",
 ]
@@ -46,10 +48,16 @@ class QuizAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The exam guard is off unless set: an empty idle limit means "never".
+        if "idle_submit_minutes" in self.fields:
+            self.fields["idle_submit_minutes"].required = False
         if self.instance.pk:
             self.fields["fixed_questions"].initial = list(
                 self.instance.quiz_questions.values_list("question_id", flat=True)
             )
+
+    def clean_idle_submit_minutes(self):
+        return self.cleaned_data.get("idle_submit_minutes") or 0
 
     def clean(self):
         data = super().clean()

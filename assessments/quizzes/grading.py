@@ -10,10 +10,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Attempt, AttemptItem, AttemptStatus, Quiz
+from assessments.models import Attempt, AttemptEvent, AttemptItem, AttemptStatus, Quiz
 from assessments.quizzes import rules as quiz_rules
 from assessments.quizzes import signals
 from assessments.quizzes.selectors import quiz_category
@@ -41,8 +42,11 @@ class StaleAnswer(QuizError):
 
 
 def attempt_close_if_expired(attempt: Attempt, *, now: datetime | None = None) -> bool:
-    """Close and grade an open attempt whose deadline (plus grace) has passed; True if it was closed now."""
+    """Close and grade an open attempt whose deadline (plus grace) has passed, or that had no activity for the
+    quiz's idle limit; True if it was closed now."""
     now = now or timezone.now()
+    if attempt.is_open and _idle_expired(attempt, now):
+        return _close_idle(attempt, now)
     if not attempt.is_open or not quiz_rules.is_expired(now, attempt.deadline, grace_seconds()):
         return False
     with transaction.atomic():
@@ -53,6 +57,42 @@ def attempt_close_if_expired(attempt: Attempt, *, now: datetime | None = None) -
         )
         attempt.refresh_from_db()
         if claimed:
+            attempt_grade(attempt, now=now)
+    return bool(claimed)
+
+
+def _idle_expired(attempt: Attempt, now: datetime) -> bool:
+    submit_at = quiz_rules.idle_submit_at(
+        attempt.last_activity_at or attempt.started_at, attempt.quiz.idle_submit_minutes
+    )
+    return submit_at is not None and now >= submit_at + timedelta(seconds=grace_seconds())
+
+
+def _close_idle(attempt: Attempt, now: datetime) -> bool:
+    """Submit an attempt left without activity for the quiz's idle limit, as of the moment the limit was reached
+    (answers saved until then count); logged in the attempt's events and audited."""
+    submit_at = quiz_rules.idle_submit_at(
+        attempt.last_activity_at or attempt.started_at, attempt.quiz.idle_submit_minutes
+    )
+    if attempt.deadline is not None:
+        submit_at = min(submit_at, attempt.deadline)
+    with transaction.atomic():
+        claimed = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
+            status=AttemptStatus.NEEDS_GRADING, submitted_at=submit_at, closed_by=Attempt.ClosedBy.IDLE
+        )
+        attempt.refresh_from_db()
+        if claimed:
+            AttemptEvent.objects.create(
+                attempt=attempt,
+                kind=AttemptEvent.Kind.IDLE_SUBMIT,
+                at=submit_at,
+            )
+            audit_record(
+                action="quiz.idle_submit",
+                target=attempt,
+                minutes=attempt.quiz.idle_submit_minutes,
+                last_activity=(attempt.last_activity_at or attempt.started_at).isoformat(),
+            )
             attempt_grade(attempt, now=now)
     return bool(claimed)
 
@@ -184,12 +224,13 @@ def attempt_regrade(*, attempt: Attempt, acting_user, reason: str) -> Attempt:
 
 
 def attempts_close_expired(*, now: datetime | None = None) -> int:
-    """Close and grade every open attempt past its deadline plus grace. Returns how many were closed."""
+    """Close and grade every open attempt past its deadline plus grace, or idle for its quiz's idle limit.
+    Returns how many were closed."""
     now = now or timezone.now()
     closed = 0
     limit = now - timedelta(seconds=grace_seconds())
     for attempt in Attempt.objects.filter(
-        status=AttemptStatus.IN_PROGRESS, deadline__lt=limit
+        Q(deadline__lt=limit) | Q(quiz__idle_submit_minutes__gt=0), status=AttemptStatus.IN_PROGRESS
     ).select_related("quiz"):
         closed += attempt_close_if_expired(attempt, now=now)
     return closed

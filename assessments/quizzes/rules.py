@@ -224,3 +224,34 @@ def scorecard_score(criteria: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
     if total <= 0:
         raise ValueError("a scorecard needs at least one criterion with a positive weight")
     return round2(sum((Decimal(w) * Decimal(p) for w, p in criteria), ZERO) / total)
+
+
+# --- Exam integrity (a proportionate guard) ----------------------------------------------------------------------
+
+# An absence shorter than this (an incoming call, a notification) is logged but not counted.
+SHORT_ABSENCE_SECONDS = 15
+
+
+def absence_counts(away_seconds: float) -> bool:
+    """Whether leaving the exam page for `away_seconds` counts against the leave limit."""
+    return away_seconds >= SHORT_ABSENCE_SECONDS
+
+
+def over_leave_limit(limit: int | None, counted: int) -> bool:
+    """One counted absence more than allowed submits the attempt; no limit set (None): never."""
+    return limit is not None and counted > limit
+
+
+def idle_submit_at(last_activity: datetime, idle_minutes: int) -> datetime | None:
+    """When an attempt without activity since `last_activity` is submitted; None when the quiz does not."""
+    if not idle_minutes:
+        return None
+    return last_activity + timedelta(minutes=idle_minutes)
+
+
+def idle_prompt_seconds(idle_minutes: int, default: int) -> int:
+    """When the exam page asks "still there?": after `default` seconds, or half the idle limit if that is shorter,
+    so that the question always comes before the attempt is submitted."""
+    if not idle_minutes:
+        return default
+    return max(min(default, idle_minutes * 30), 10)

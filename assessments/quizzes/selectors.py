@@ -13,8 +13,9 @@ from django.db.models import Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 
-from assessments.models import Attempt, AttemptItem, AttemptStatus, Quiz
+from assessments.models import Attempt, AttemptAppeal, AttemptEvent, AttemptItem, AttemptStatus, Quiz
 from assessments.quizzes import rules as quiz_rules
 
 
@@ -115,30 +116,93 @@ def item_for_learner(item: AttemptItem) -> dict:
 
 
 def item_for_review(item: AttemptItem) -> dict:
-    """An item with the learner's answer, its grade, the correct answer and feedback (review allowed only)."""
+    """An item with the learner's own answer beside the correct one, its grade and the feedback (review allowed
+    only), every generated word in the learner's language."""
     snapshot = item.snapshot
     qtype, data = snapshot["qtype"], snapshot["data"]
     view = item_for_learner(item)
     view["fraction"] = item.fraction
     view["percent"] = quiz_rules.round2(item.fraction * 100) if item.fraction is not None else None
+    view["pending"] = qtype == "essay" and item.fraction is None
     view["feedback"] = [f for f in quiz_rules.feedback_for(qtype, data, item.response) if f]
     view["general_feedback"] = snapshot.get("general_feedback", "")
     view["grader_comment"] = item.grader_comment
-    if qtype in ("single_choice", "multiple_choice", "short_answer"):
-        view["correct"] = [o["text"] for o in data.get("options", []) if Decimal(str(o["fraction"])) > 0]
-    elif qtype == "true_false":
-        view["correct"] = [str(data.get("correct"))]
-    elif qtype == "numerical":
-        view["correct"] = [
-            f"{a['value']} ± {a['tolerance']}"
-            for a in data.get("numeric", [])
-            if Decimal(str(a["fraction"])) > 0
-        ]
-    elif qtype == "matching":
-        view["correct"] = [f"{left} → {right}" for left, right in data.get("pairs", []) if left]
-    else:
-        view["correct"] = []
+    view["given"] = _given_answer(qtype, data, item.response or {})
+    view["correct"] = _correct_answer(qtype, data)
     return view
+
+
+def _yes_no(value: bool) -> str:
+    return gettext("True") if value else gettext("False")
+
+
+def _number_text(value) -> str:
+    """A number as people write it: no exponent, no trailing zeros ("90", "2.5")."""
+    number = Decimal(str(value)).normalize()
+    return format(number, "f") if number != 0 else "0"
+
+
+def _distinct(texts) -> list[str]:
+    """Texts that differ for the learner: "90" and its full-width twin "９０" are one answer, shown once."""
+    seen, out = set(), []
+    for text in texts:
+        key = quiz_rules.normalise_text(text)
+        if key not in seen:
+            seen.add(key)
+            out.append(text)
+    return out
+
+
+def _correct_answer(qtype: str, data: dict) -> list[str]:
+    if qtype in ("single_choice", "multiple_choice", "short_answer"):
+        return _distinct(o["text"] for o in data.get("options", []) if Decimal(str(o["fraction"])) > 0)
+    if qtype == "true_false":
+        return [_yes_no(bool(data.get("correct")))]
+    if qtype == "numerical":
+        texts = []
+        for answer in data.get("numeric", []):
+            if Decimal(str(answer["fraction"])) <= 0:
+                continue
+            value, tolerance = Decimal(str(answer["value"])), Decimal(str(answer["tolerance"]))
+            if tolerance:
+                texts.append(
+                    gettext("%(low)s to %(high)s")
+                    % {"low": _number_text(value - tolerance), "high": _number_text(value + tolerance)}
+                )
+            else:
+                texts.append(_number_text(value))
+        return _distinct(texts)
+    if qtype == "matching":
+        return [f"{left} → {right}" for left, right in data.get("pairs", []) if left]
+    return []
+
+
+def _given_answer(qtype: str, data: dict, response: dict) -> list[str]:
+    """The learner's own answer as they gave it (empty: no answer)."""
+    options = data.get("options", [])
+    if qtype == "single_choice":
+        index = response.get("choice")
+        return [options[index]["text"]] if isinstance(index, int) and 0 <= index < len(options) else []
+    if qtype == "multiple_choice":
+        return [
+            options[i]["text"]
+            for i in response.get("choices", [])
+            if isinstance(i, int) and 0 <= i < len(options)
+        ]
+    if qtype == "true_false":
+        value = response.get("value")
+        return [_yes_no(value)] if isinstance(value, bool) else []
+    if qtype == "matching":
+        pairs = data.get("pairs", [])
+        matches = response.get("matches") or {}
+        given = []
+        for i, (left, _right) in enumerate(pairs):
+            chosen = matches.get(str(i))
+            if left and isinstance(chosen, int) and 0 <= chosen < len(pairs):
+                given.append(f"{left} → {pairs[chosen][1]}")
+        return given
+    text = str(response.get("text", "")).strip()
+    return [text] if text else []
 
 
 def review_allowed_for(attempt: Attempt, now=None) -> bool:
@@ -148,6 +212,44 @@ def review_allowed_for(attempt: Attempt, now=None) -> bool:
         now=now or timezone.now(),
         closes_at=attempt.quiz.closes_at,
     )
+
+
+def attempt_events(attempt: Attempt) -> list[AttemptEvent]:
+    """The attempt's integrity log in the order it happened (what learner and trainers both see)."""
+    return list(attempt.events.select_related("actor").order_by("at", "pk"))
+
+
+def attempt_appeal(attempt: Attempt) -> AttemptAppeal | None:
+    return AttemptAppeal.objects.filter(attempt=attempt).select_related("decided_by").first()
+
+
+def attempt_get_for_reviewer(attempt_id: int) -> Attempt:
+    """Any submitted attempt of a guarded quiz, for a trainer (the view checks the permission)."""
+    attempt = (
+        Attempt.objects.select_related("quiz", "staff")
+        .exclude(status=AttemptStatus.IN_PROGRESS)
+        .filter(pk=attempt_id)
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def attempts_for_review(*, limit: int = 200) -> dict:
+    """Attempts marked for review (appealed first, then oldest first) and the latest decided ones."""
+    flagged = list(
+        Attempt.objects.filter(review=Attempt.Review.FLAGGED)
+        .select_related("quiz", "staff", "appeal")
+        .order_by("submitted_at", "pk")[:limit]
+    )
+    flagged.sort(key=lambda a: (not hasattr(a, "appeal"), a.submitted_at))
+    decided = list(
+        Attempt.objects.filter(review__in=[Attempt.Review.CLEARED, Attempt.Review.CONFIRMED])
+        .select_related("quiz", "staff")
+        .order_by("-submitted_at", "-pk")[:20]
+    )
+    return {"flagged": flagged, "decided": decided}
 
 
 def essay_queue() -> list[AttemptItem]:

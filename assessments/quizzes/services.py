@@ -38,6 +38,7 @@ from assessments.quizzes.grading import (
     attempt_grade,
     grace_seconds,
 )
+from assessments.quizzes.integrity import Activity, attempt_activity_record
 from portal.importing import ImportResult, import_run_record
 from portal.tabular.errors import RowError
 
@@ -394,7 +395,8 @@ def _attempt_create(*, quiz: Quiz, staff, now: datetime, rng) -> Attempt:
     """A new attempt with its questions drawn, in its own savepoint (the open-attempt constraint may refuse it)."""
     with transaction.atomic():
         used = Attempt.objects.filter(quiz=quiz, staff=staff).count()
-        if quiz_rules.attempts_left(quiz.max_attempts, used) == 0:
+        counted = Attempt.objects.filter(quiz=quiz, staff=staff, counts_toward_limit=True).count()
+        if quiz_rules.attempts_left(quiz.max_attempts, counted) == 0:
             raise QuizError(_("You have used all your attempts at this quiz."))
         questions = _draw_questions(quiz, rng)
         if not questions:
@@ -404,6 +406,7 @@ def _attempt_create(*, quiz: Quiz, staff, now: datetime, rng) -> Attempt:
             staff=staff,
             number=used + 1,
             started_at=now,
+            last_activity_at=now,
             deadline=quiz_rules.attempt_deadline(now, quiz.time_limit_minutes, quiz.closes_at),
         )
         items = []
@@ -477,12 +480,15 @@ def attempt_answer_save(
     """Autosave one answer; idempotent. Returns the item's new version.
 
     Refused after the deadline plus grace (the attempt is then closed and graded) and when `version` is not
-    the stored one (an older tab cannot overwrite a newer answer).
+    the stored one (an older tab cannot overwrite a newer answer). On a guarded quiz a save is activity, and
+    reports the page as visible again (`integrity.attempt_activity_record`).
     """
     now = now or timezone.now()
     if not attempt.is_open:
         raise QuizError(_("This attempt is closed."))
     if attempt_close_if_expired(attempt, now=now):
+        if attempt.closed_by == Attempt.ClosedBy.IDLE:
+            raise DeadlinePassed(_("The attempt was submitted after a time without activity."))
         raise DeadlinePassed(_("Time is up: answers are no longer accepted."))
     item = attempt.items.filter(slot=slot).first()
     if item is None:
@@ -500,7 +506,15 @@ def attempt_answer_save(
         raise StaleAnswer(
             _("This answer was changed in another window; reload the page to see it."), item.version
         )
+    _note_activity(attempt, now)
     return version + 1
+
+
+def _note_activity(attempt: Attempt, now: datetime) -> None:
+    """An answer saved on a guarded quiz is activity; going over the leave limit with it submits the attempt
+    (the answer just saved included), which the next save or the page then finds closed."""
+    if attempt.quiz.guarded:
+        attempt_activity_record(attempt=attempt, kind=Activity.ANSWER, now=now)
 
 
 def attempt_submit(*, attempt: Attempt, post=None, now: datetime | None = None) -> tuple[Attempt, bool]:

@@ -3,20 +3,23 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments.models import AttemptItem, QuestionBank
-from assessments.quizzes import gift
+from assessments.quizzes import gift, integrity
 from assessments.quizzes import grading as quiz_grading
 from assessments.quizzes import rules as quiz_rules
 from assessments.quizzes import selectors as quiz_selectors
 from assessments.quizzes import services as quiz_services
+from courses.selectors import heartbeat_seconds, idle_prompt_seconds
 from portal.uploads import ImportUploadView
 
 
@@ -37,7 +40,7 @@ def quiz_detail(request, quiz_id):
     attempts = quiz_selectors.attempts_of(quiz=quiz, staff=request.user)
     for attempt in attempts:
         quiz_grading.attempt_close_if_expired(attempt)
-    left = quiz_rules.attempts_left(quiz.max_attempts, len(attempts))
+    left = quiz_rules.attempts_left(quiz.max_attempts, sum(a.counts_toward_limit for a in attempts))
     return _no_store(
         render(
             request,
@@ -78,7 +81,17 @@ def attempt_page(request, attempt_id):
         render(
             request,
             "assessments/quiz/attempt.html",
-            {"attempt": attempt, "quiz": attempt.quiz, "items": items, "remaining": remaining},
+            {
+                "attempt": attempt,
+                "quiz": attempt.quiz,
+                "items": items,
+                "remaining": remaining,
+                "heartbeat_seconds": heartbeat_seconds(),
+                "idle_seconds": quiz_rules.idle_prompt_seconds(
+                    attempt.quiz.idle_submit_minutes, idle_prompt_seconds()
+                ),
+                "leave_message": _leave_message(attempt.leaves_counted, attempt.quiz.leave_limit),
+            },
         )
     )
 
@@ -108,6 +121,57 @@ def attempt_answer(request, attempt_id):
     return _no_store(JsonResponse({"ok": True, "version": new_version}))
 
 
+def _leave_message(leaves: int, limit: int | None) -> str:
+    if limit is None:
+        return ""
+    return _("Left the exam page: %(n)d of %(limit)d times allowed (under 15 seconds is not counted).") % {
+        "n": leaves,
+        "limit": limit,
+    }
+
+
+@login_required
+@require_POST
+def attempt_activity(request, attempt_id):
+    """The exam page's heartbeat (`static/portal/heartbeat.js`): kind = beat | hidden | idle. JSON out."""
+    attempt = quiz_selectors.attempt_get_for_user(request.user, attempt_id)
+    kind = request.POST.get("kind", "")
+    if kind == "video_ended":
+        kind = integrity.Activity.BEAT
+    try:
+        result = integrity.attempt_activity_record(attempt=attempt, kind=kind)
+    except quiz_grading.QuizError as exc:
+        return _no_store(JsonResponse({"ok": False, "error": exc.message}, status=400))
+    if result.closed:
+        url = reverse("assessments:attempt-result", kwargs={"attempt_id": attempt.pk})
+        return _no_store(JsonResponse({"ok": True, "closed": True, "redirect": url}))
+    return _no_store(
+        JsonResponse(
+            {
+                "ok": True,
+                "leaves": result.leaves_counted,
+                "limit": result.leave_limit,
+                "message": _leave_message(result.leaves_counted, result.leave_limit),
+            }
+        )
+    )
+
+
+@login_required
+@require_POST
+def attempt_appeal(request, attempt_id):
+    attempt = quiz_selectors.attempt_get_for_user(request.user, attempt_id)
+    try:
+        integrity.attempt_appeal_file(
+            attempt=attempt, staff=request.user, reason=request.POST.get("reason", "")
+        )
+    except quiz_grading.QuizError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Appeal sent: a trainer will decide and you will see the decision here."))
+    return redirect("assessments:attempt-result", attempt_id=attempt.pk)
+
+
 @login_required
 @require_POST
 def attempt_submit(request, attempt_id):
@@ -133,12 +197,78 @@ def attempt_result(request, attempt_id):
         render(
             request,
             "assessments/quiz/result.html",
-            {"attempt": attempt, "quiz": attempt.quiz, "review": review, "items": items},
+            {
+                "attempt": attempt,
+                "quiz": attempt.quiz,
+                "review": review,
+                "items": items,
+                "events": quiz_selectors.attempt_events(attempt),
+                "appeal": quiz_selectors.attempt_appeal(attempt),
+            },
         )
     )
 
 
 # --- Trainers ------------------------------------------------------------------------------------------------
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("upheld", gettext_lazy("Uphold: lift the mark and give the attempt back")),
+            ("rejected", gettext_lazy("Reject: the result stands")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Reason for the decision"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@login_required
+@permission_required("assessments.manage_questions", raise_exception=True)
+def review_queue(request):
+    return _no_store(
+        render(request, "assessments/quiz/review_queue.html", quiz_selectors.attempts_for_review())
+    )
+
+
+@login_required
+@permission_required("assessments.manage_questions", raise_exception=True)
+def review_detail(request, attempt_id):
+    attempt = quiz_selectors.attempt_get_for_reviewer(attempt_id)
+    form = ReviewDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            integrity.attempt_review_decide(
+                attempt=attempt,
+                upheld=form.cleaned_data["decision"] == "upheld",
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except quiz_grading.QuizError as exc:
+            messages.error(request, exc.message)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("assessments:review-queue")
+    return _no_store(
+        render(
+            request,
+            "assessments/quiz/review_detail.html",
+            {
+                "attempt": attempt,
+                "quiz": attempt.quiz,
+                "events": quiz_selectors.attempt_events(attempt),
+                "appeal": quiz_selectors.attempt_appeal(attempt),
+                "form": form,
+            },
+        )
+    )
 
 
 class EssayGradeForm(forms.Form):

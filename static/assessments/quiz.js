@@ -24,6 +24,8 @@
       });
       data.append("slot", slot);
       data.append("version", versionInput.value);
+      data.append("visibility", document.visibilityState);
+      if (window.portalActivity) window.portalActivity.note();
       return fetch(answerUrl, {
         method: "POST", body: data, credentials: "same-origin",
         headers: {"X-CSRFToken": csrf, "Accept": "application/json"}

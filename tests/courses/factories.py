@@ -14,7 +14,14 @@ def publish(page):
 
 
 def programme(
-    *, kind="onboarding", title=None, month: date | None = None, quarter_start=None, slug=None, parent=None
+    *,
+    kind="onboarding",
+    title=None,
+    month: date | None = None,
+    quarter_start=None,
+    slug=None,
+    parent=None,
+    active_share=None,
 ):
     parent = parent or training_root_ensure()
     title = title or f"{kind} {month or quarter_start or ''}".strip()
@@ -25,6 +32,7 @@ def programme(
         kind=kind,
         month=month,
         quarter_start=quarter_start,
+        active_share_percent=None if active_share is None else Decimal(active_share),
     )
     parent.add_child(instance=page)
     return publish(page)
@@ -62,9 +70,12 @@ def lesson(
     return publish(page)
 
 
-def onboarding(*, online=("4", "4"), offline=("6", "6"), optional_online=()):
-    """An onboarding programme with one module; lessons of the given hours (online first, then offline)."""
-    prog = programme(kind="onboarding", title="入职培训")
+def onboarding(*, online=("4", "4"), offline=("6", "6"), optional_online=(), active_share=None):
+    """An onboarding programme with one module; lessons of the given hours (online first, then offline).
+
+    `active_share`: the share of an online lesson's hours the learner must study (blank: the policy's 50%;
+    "0" for tests about something else than study time)."""
+    prog = programme(kind="onboarding", title="入职培训", active_share=active_share)
     mod = module(prog, "基础")
     lessons = [lesson(mod, title=f"线上{i}", mode="online", hours=h) for i, h in enumerate(online, 1)]
     lessons += [lesson(mod, title=f"线下{i}", mode="offline", hours=h) for i, h in enumerate(offline, 1)]

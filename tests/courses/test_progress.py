@@ -33,7 +33,7 @@ def new_hire():
 
 @pytest.fixture
 def onboarding(new_hire):
-    prog, lessons = cf.onboarding()
+    prog, lessons = cf.onboarding(active_share="0")  # study time is tested in test_study_time
     enrolment_assign(staff_ids=[new_hire.pk], programme=prog, assigned_on=DAY)
     return prog, lessons
 

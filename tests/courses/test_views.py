@@ -32,7 +32,7 @@ def test_curriculum_pages_need_login(client):
 
 
 def test_a_new_hire_sees_hours_done_of_72_and_completing_a_lesson_moves_it(client, new_hire):
-    prog, lessons = cf.onboarding(online=("28.8",), offline=("43.2",))
+    prog, lessons = cf.onboarding(online=("28.8",), offline=("43.2",), active_share="0")
     enrolment_assign(staff_ids=[new_hire.pk], programme=prog, assigned_on=this_month())
     client.force_login(new_hire)
     home = client.get("/portal/").content.decode()
@@ -300,7 +300,7 @@ def test_the_lesson_page_links_its_programme_module_and_next_lesson(client, new_
 def test_a_lesson_is_remembered_as_opened_only_while_the_learner_can_still_complete_it(client, new_hire):
     from courses.models import VIEWED_LESSONS_KEY
 
-    prog, lessons = cf.onboarding(online=("4", "4"), offline=("6",))
+    prog, lessons = cf.onboarding(online=("4", "4"), offline=("6",), active_share="0")
     online, done, offline = lessons
     enrolment_assign(staff_ids=[new_hire.pk], programme=prog, assigned_on=this_month())
     LessonCompletion.objects.create(
