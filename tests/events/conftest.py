@@ -1,4 +1,7 @@
+from unittest import mock
+
 import pytest
+from django.test import TestCase
 
 from tests.conftest import give_totp
 from tests.events.servers import LearningRecordStore, WebhookReceiver
@@ -12,19 +15,32 @@ def database_tasks(settings):
 
 
 def run_worker() -> None:
-    """What `manage.py db_worker --batch` does: run every task that is due now, then stop."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    """What `manage.py db_worker --batch` does: run every task that is due now, then stop.
 
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    Inside the test's transaction: the worker's checks of its connection between tasks are skipped (a connection
+    in a transaction would be closed), as Django's test client skips them between requests, and what the tasks
+    queue on commit (the next attempt) is queued when each task ends."""
+    from django_tasks_db.management.commands import db_worker
+
+    with (
+        mock.patch.object(db_worker, "close_old_connections", lambda: None),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        db_worker.Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+
+
+def committed():
+    """What the block queues on commit is queued when it ends (the test's transaction never commits)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 @pytest.fixture

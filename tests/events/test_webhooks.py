@@ -19,14 +19,13 @@ from incentives.services import (
 from portal.models import AuditEvent
 from portal.retries import MAX_ATTEMPTS, RETRY_DELAYS
 from tests.conftest import sign_in
-from tests.events.conftest import run_worker
+from tests.events.conftest import committed, run_worker
 from tests.factories import StaffFactory
 from tests.incentives.factories import OCTOBER, hr, month_data
 
+pytestmark = pytest.mark.django_db
+
 MONTH_EVENTS = ["month.published", "month.unpublished"]
-# The worker's tests commit for real (the worker checks its connection between tasks); the migrations' data
-# (role groups, default policies) is put back for them.
-worker_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _payroll(receiver, admin, events=MONTH_EVENTS) -> WebhookEndpoint:
@@ -38,12 +37,16 @@ def _payroll(receiver, admin, events=MONTH_EVENTS) -> WebhookEndpoint:
 
 
 def _publish(user):
-    service_star_round_approve(month=OCTOBER, acting_user=user, reason="核对无误", acknowledgement="已知悉")
-    service_star_round_publish(month=OCTOBER, acting_user=user, reason="按规则公示")
+    with committed():
+        service_star_round_approve(
+            month=OCTOBER, acting_user=user, reason="核对无误", acknowledgement="已知悉"
+        )
+        service_star_round_publish(month=OCTOBER, acting_user=user, reason="按规则公示")
 
 
 def _undo(user):
-    service_star_publication_undo(month=OCTOBER, reason="KPI 数据有误", acting_user=user)
+    with committed():
+        service_star_publication_undo(month=OCTOBER, reason="KPI 数据有误", acting_user=user)
 
 
 def _run_worker_at(moment):
@@ -51,7 +54,6 @@ def _run_worker_at(moment):
         run_worker()
 
 
-@worker_db
 def test_publish_undo_and_republish_reach_payroll_in_order_with_valid_signatures(
     database_tasks, webhook_receiver, admin_user
 ):
@@ -78,7 +80,6 @@ def test_publish_undo_and_republish_reach_payroll_in_order_with_valid_signatures
     assert {(d.status, d.attempts, d.response_code) for d in deliveries} == {(SendStatus.SENT, 1, 200)}
 
 
-@worker_db
 def test_a_receiver_answering_500_hears_the_event_again_after_each_delay_then_it_fails_and_is_sent_again(
     database_tasks, webhook_receiver, admin_user, client
 ):
@@ -133,7 +134,8 @@ def test_a_receiver_answering_500_hears_the_event_again_after_each_delay_then_it
     page = client.get(reverse("webhooks:deliveries"), {"status": "failed"}).content.decode()
     assert f'data-delivery="{undo.pk}" data-status="failed"' in page and "HTTP 500" in page
     assert "month.published" not in page.split('id="deliveries"')[1].split("</table>")[0]
-    response = client.post(reverse("webhooks:resend", args=[undo.pk]))
+    with committed():
+        response = client.post(reverse("webhooks:resend", args=[undo.pk]))
     assert response.status_code == 302
     run_worker()
     undo.refresh_from_db()
@@ -143,7 +145,6 @@ def test_a_receiver_answering_500_hears_the_event_again_after_each_delay_then_it
     assert AuditEvent.objects.filter(action="webhooks.resend", actor=admin_user).exists()
 
 
-@pytest.mark.django_db
 def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(client, admin_user, settings):
     settings.WEBHOOKS_ALLOW_LOCAL_HTTP = True
     sign_in(client, admin_user)
@@ -163,7 +164,6 @@ def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(client,
     assert WebhookEndpoint.objects.get().active is False
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url", "message"),
     [
@@ -188,7 +188,6 @@ def test_production_refuses_plain_http_and_the_portals_own_network(
     assert not WebhookEndpoint.objects.exists()
 
 
-@pytest.mark.django_db
 def test_hr_and_agents_cannot_open_the_webhook_pages(hr_client, client):
     for name in ("webhooks:list", "webhooks:deliveries"):
         assert hr_client.get(reverse(name)).status_code == 403
