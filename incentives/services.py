@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.scoring.services import monthly_scores_compute
-from incentives import rules
+from incentives import rules, signals
 from incentives.models import (
     Award,
     AwardKind,
@@ -488,6 +488,7 @@ def service_star_round_publish(*, month: date, acting_user, reason: str) -> Serv
             approved_by=round_.approved_by.employee_no if round_.approved_by else None,
             award_yuan=sum(a.amount_yuan for a in awards),
         )
+        signals.month_published.send(sender=None, publication=publication)
     return publication
 
 
@@ -527,6 +528,7 @@ def service_star_publication_undo(*, month: date, reason: str, acting_user) -> S
             month=_month_text(first),
             revoked_awards=len(awards),
         )
+        signals.month_unpublished.send(sender=None, publication=publication)
     return publication
 
 

@@ -1,19 +1,19 @@
 """One attempt at a delivery, as the background task runs it: claim the row, send, record the outcome.
 
-The row is claimed by a conditional update (queued and due → sending), so a delivery queued twice is sent once,
-and no transaction stays open while a platform answers.
+The row is claimed and its outcome recorded as every outgoing log does (`portal.retries`): a delivery queued twice
+is sent once, and no transaction stays open while a platform answers.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F
 from django.utils import timezone, translation
 
 from notifications import channels, rules
-from notifications.models import Delivery, DeliveryStatus
+from notifications.models import Delivery
 from notifications.selectors import message_language, policy_get, preference_get
+from portal import retries
 
 log = logging.getLogger("notifications")
 
@@ -28,10 +28,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Attemp
     """Try delivery `delivery_id` once if it is queued and due. A failure is recorded with the platform's error
     and given its next attempt (`retry_at`, which the caller queues) until the last attempt, then marked failed."""
     now = now or timezone.now()
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now
-    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
-    if not claimed:
+    if not retries.attempt_claim(Delivery, delivery_id, now=now):
         return AttemptOutcome("skipped")
     delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
     person = delivery.notification.recipient
@@ -44,9 +41,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> Attemp
     except Exception as error:  # an unexpected failure must not leave the row "sending"
         log.exception("delivery %s failed", delivery_id)
         return _record_failure(delivery, type(error).__name__, str(error), final=False, now=now)
-    Delivery.objects.filter(pk=delivery_id).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), next_attempt_at=None, error_code="", error=""
-    )
+    retries.attempt_succeeded(Delivery, delivery_id)
     return AttemptOutcome("sent")
 
 
@@ -61,10 +56,5 @@ def _record_failure(delivery: Delivery, code, message: str, *, final: bool, now:
             start=policy.quiet_start,
             end=policy.quiet_end,
         )
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.QUEUED if retry_at else DeliveryStatus.FAILED,
-        next_attempt_at=retry_at,
-        error_code=str(code)[:64],
-        error=message[:2000],
-    )
+    retries.attempt_failed(Delivery, delivery.pk, retry=retry_at, code=code, message=message)
     return AttemptOutcome("retry", retry_at) if retry_at else AttemptOutcome("failed")

@@ -5,6 +5,8 @@ No ORM, no clock: times and policy values come in as arguments.
 
 from datetime import date, datetime, time, timedelta
 
+from portal import retries
+
 PORTAL = "portal"
 EMAIL = "email"
 PLATFORM_CHANNELS = ("dingtalk", "feishu", "wecom")
@@ -12,15 +14,8 @@ CHANNELS = (PORTAL, EMAIL, *PLATFORM_CHANNELS)
 # Channels a person or HR may choose; the portal's own notification centre always receives the message.
 CHOOSABLE_CHANNELS = (EMAIL, *PLATFORM_CHANNELS)
 
-# Waits between a failed attempt and the next one; after the last retry fails the delivery is marked failed.
-RETRY_DELAYS = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-    timedelta(hours=12),
-)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# The retry schedule every outgoing channel shares (1 min, 5 min, 30 min, 2 h, 12 h, then failed).
+RETRY_DELAYS, MAX_ATTEMPTS = retries.RETRY_DELAYS, retries.MAX_ATTEMPTS
 
 # A dispute, essay, evaluation or approval is reminded to its deciders once it has waited more than this many
 # calendar days.
@@ -76,10 +71,8 @@ def next_attempt_at(
 
     The wait grows with each failure (`RETRY_DELAYS`); a retry of a non-urgent message that would fall in quiet
     hours waits for their end."""
-    if attempts_made >= MAX_ATTEMPTS:
-        return None
-    retry_at = moment + RETRY_DELAYS[max(attempts_made, 1) - 1]
-    if urgent:
+    retry_at = retries.retry_at(moment, attempts_made=attempts_made)
+    if retry_at is None or urgent:
         return retry_at
     return quiet_hours_end(retry_at, start, end) or retry_at
 

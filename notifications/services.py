@@ -30,6 +30,7 @@ from notifications.models import (
 )
 from notifications.selectors import message_language, policy_get, preferences_by_person
 from notifications.tasks import deliveries_enqueue
+from portal.retries import rows_due
 from portal.services import audit_record
 
 MANAGE_PERMISSION = "notifications.manage_notifications"
@@ -266,23 +267,8 @@ def delivery_resend(*, delivery: Delivery, acting_user) -> Delivery:
     return delivery
 
 
-# A delivery still "sending" after this long lost its worker (a crash or a restart mid-send).
-STALE_SENDING_MINUTES = 15
-
-
 def deliveries_requeue_due(*, now: datetime | None = None) -> int:
     """Queue a task for every delivery whose next attempt is due, and put back deliveries whose worker died while
     sending. Needed where the task backend cannot defer (held messages and retries wait in the log) and as a safety
     net elsewhere: an attempt claims its row, so a delivery queued twice is still sent once. Returns how many."""
-    from datetime import timedelta
-
-    now = now or timezone.now()
-    Delivery.objects.filter(
-        status=DeliveryStatus.SENDING, last_attempt_at__lt=now - timedelta(minutes=STALE_SENDING_MINUTES)
-    ).update(status=DeliveryStatus.QUEUED, next_attempt_at=now)
-    due = list(
-        Delivery.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", "next_attempt_at")
-    )
-    return deliveries_enqueue(due)
+    return deliveries_enqueue(rows_due(Delivery, now=now or timezone.now()))

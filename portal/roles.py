@@ -110,7 +110,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 # Administrators hold every HR permission; they are also Django superusers for system settings.
-ROLE_PERMISSIONS[Role.ADMIN] = [*ROLE_PERMISSIONS[Role.HR], "api.manage_api_clients"]
+ROLE_PERMISSIONS[Role.ADMIN] = [
+    *ROLE_PERMISSIONS[Role.HR],
+    "api.manage_api_clients",
+    "events.manage_webhooks",
+]
 
 
 # Wagtail page permissions (granted on the root page, so on the whole curriculum).

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "courses",
     "assessments",
     "incentives",
+    "events",
     "api",
     "demo",
     "wagtail.contrib.forms",
@@ -348,6 +349,14 @@ PORTAL_BASE_URL = WAGTAILADMIN_BASE_URL
 # Without PORTAL_BASE_URL, in development, printed verification addresses follow the address the page was asked on
 # (runserver on any port); a background job, with no request, uses the default above.
 PORTAL_BASE_URL_FROM_REQUEST = DEBUG and "PORTAL_BASE_URL" not in os.environ
+
+# Events out (events/): webhooks go to https and public addresses only, unless this is a development machine,
+# where http to localhost is allowed too. xAPI statements go to the organisation's LRS when XAPI_LRS_URL (the
+# LRS endpoint, e.g. https://lrs.example.com/xAPI/) is set, with its Basic-auth key and secret.
+WEBHOOKS_ALLOW_LOCAL_HTTP = env_bool("WEBHOOKS_ALLOW_LOCAL_HTTP", DEBUG)
+XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL", "")
+XAPI_LRS_KEY = os.environ.get("XAPI_LRS_KEY", "")
+XAPI_LRS_SECRET = os.environ.get("XAPI_LRS_SECRET", "")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -46,6 +46,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),
+    path("portal/webhooks/", include("events.urls")),
     path("", include("api.urls")),
     # Public verification of certificates and award letters (no login; the MFA middleware exempts /verify/).
     # Open Badges credentials: the verifier for a pasted or uploaded credential, and the stable addresses every

@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.certificates import rules, selectors
+from assessments.certificates import rules, selectors, signals
 from assessments.certificates.tasks import regenerate_certificates
 from assessments.models import (
     Attempt,
@@ -89,6 +89,7 @@ def certificate_issue(
                     holder=holder.employee_no,
                     expires_on=expires_on.isoformat(),
                 )
+                signals.certificate_changed.send(sender=None, certificate=certificate, change=signals.ISSUED)
                 return certificate
         except IntegrityError:
             existing = Certificate.objects.filter(holder=holder, programme=programme).first()
@@ -161,6 +162,7 @@ def certificate_revoke(*, certificate: Certificate, acting_user, reason: str) ->
         audit_record(
             action="certificate.revoke", acting_user=acting_user, target=certificate, reason=reason.strip()
         )
+        signals.certificate_changed.send(sender=None, certificate=certificate, change=signals.REVOKED)
     return certificate
 
 
@@ -436,6 +438,8 @@ def _apply_change(certificate: Certificate, change: rules.Change, *, today: date
         new_expires_on=certificate.expires_on.isoformat(),
         decided_by_month=certificate.status_month.isoformat() if certificate.status_month else None,
     )
+    # The review's actions are named as the signal's changes ("suspended", "renewed", ...).
+    signals.certificate_changed.send(sender=None, certificate=certificate, change=change.action)
 
 
 # --- Verification ----------------------------------------------------------------------------------------

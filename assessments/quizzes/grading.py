@@ -119,8 +119,11 @@ def attempt_grade(attempt: Attempt, *, now: datetime, acting_user=None) -> None:
 
 
 def _record_result(attempt: Attempt, *, acting_user=None) -> None:
-    """A graded attempt is an assessment result of its month; a pass completes the quiz's lesson."""
+    """A graded attempt is an assessment result of its month (and announced); a pass completes the quiz's
+    lesson."""
     from courses import services as course_services
+
+    signals.attempt_graded.send(sender=Quiz, attempt=attempt)
 
     quiz = attempt.quiz
     on_date = timezone.localdate(attempt.submitted_at)

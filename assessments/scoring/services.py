@@ -15,7 +15,7 @@ from assessments.models import (
     MonthlyScore,
     ScoringPolicyVersion,
 )
-from assessments.scoring import rules
+from assessments.scoring import rules, signals
 from assessments.scoring.kpi_file import KPI_VALUE_COLUMNS, kpi_file_parse
 from assessments.scoring.selectors import (
     month_has_data,
@@ -139,6 +139,9 @@ def _scores_replace(first: date, rows: list[tuple], staff_ids) -> None:
     fresh = [row for sid, row in new.items() if old.get(sid) != row]
     if not stale and not fresh:
         return
+    signals.scores_stored.send(
+        sender=None, month=first, staff_ids=sorted({*stale, *(row[0] for row in fresh)})
+    )
     if len(stale) > len(old) // 2:
         stored.delete()
         fresh = rows

@@ -1,6 +1,6 @@
 """The import graph of the product apps, module-level and function-level imports alike.
 
-Imports point one way — api → incentives → assessments → courses → notifications → portal, with the demo data above them all — and no
+Imports point one way — api → events → incentives → assessments → courses → notifications → portal, with the demo data above them all — and no
 module of an app takes part in an import circle with other modules of the same app. The root URLconf wires every
 app's URLs and is the one module of a lower app allowed to import a higher one.
 """
@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ["portal", "notifications", "courses", "assessments", "incentives", "api", "demo"]
+LAYERS = ["portal", "notifications", "courses", "assessments", "incentives", "events", "api", "demo"]
 ALLOWED_UPWARD = {"portal.urls"}
 
 
