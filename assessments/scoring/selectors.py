@@ -10,9 +10,9 @@ from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 
 from assessments.models import (
+    OPEN_DISPUTE_STATUSES,
     CoachingAssignment,
     CoachingModule,
-    DisputeStatus,
     Evaluation,
     KpiCode,
     KpiRecord,
@@ -716,7 +716,7 @@ def coaching_modules() -> dict[str, CoachingModule]:
 def month_close_inputs(month: date) -> dict:
     """What the month close asks of the scores: whether KPIs were imported, the scored staff without a KPI row
     ("employee_no name"), whether the scores are stored, when they were last computed, and the open disputes on
-    evaluations of the month of scored staff (oldest first). A handful of queries; writes nothing."""
+    evaluations of the month of scored staff (oldest first): waiting for the team lead or for a QA lead. A handful of queries; writes nothing."""
     first, following = month_bounds(month)
     people = scored_staff_for_month(first)
     with_kpis = KpiRecord.objects.filter(month=first).values("staff_id")
@@ -730,7 +730,7 @@ def month_close_inputs(month: date) -> dict:
         Evaluation.objects.filter(
             date__gte=first,
             date__lt=following,
-            dispute_status=DisputeStatus.OPEN,
+            dispute_status__in=OPEN_DISPUTE_STATUSES,
             staff__in=people,
         )
         .order_by("disputed_at", "pk")
