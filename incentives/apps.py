@@ -7,7 +7,9 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentives")
 
     def ready(self):
-        from incentives import reminders
+        from assessments.scorecards.signals import evaluation_revised_after_publication
+        from incentives import receivers, reminders
+        from notifications.kinds import register_kind
         from notifications.reminders import register_reminder_finder
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
@@ -19,6 +21,10 @@ class IncentivesConfig(AppConfig):
             reminders.suggestion_status_reminders,
         ):
             register_reminder_finder(finder)
+        evaluation_revised_after_publication.connect(
+            receivers.on_evaluation_revised_after_publication, dispatch_uid="incentives.star_revision"
+        )
+        register_kind("star_revision", _("Published Service Stars affected by a dispute"))
 
         register_nav(_("Recognition wall"), "incentives:wall", order=60)
         register_nav(_("My awards"), "incentives:my-awards", order=61)

@@ -228,6 +228,38 @@ def month_scores_computed(*, month: date, staff_ids=None) -> tuple[ScoringPolicy
     return version, rows
 
 
+def month_scores_with_pending_revisions(month: date) -> dict[int, rules.MonthlyScore]:
+    """For each person with QA revisions decided after `month` was published and not applied (their
+    `revised_score_pending`), the month's score as it would be with every such revision: the stored inputs,
+    with those evaluations' scores replaced. Computed now, never stored; {} when there is none."""
+    first, following = month_bounds(month)
+    deltas: dict[int, int] = defaultdict(int)
+    for staff_id, score, revised in Evaluation.objects.filter(
+        date__gte=first, date__lt=following, revised_score_pending__isnull=False
+    ).values_list("staff_id", "score", "revised_score_pending"):
+        deltas[staff_id] += rules.to_hundredths(revised) - rules.to_hundredths(score)
+    if not deltas:
+        return {}
+    version = scoring_policy_for_month(first)
+    policy = rules.IntegerPolicy.of(version.as_rules())
+    result = {}
+    for (
+        staff_id,
+        kpis,
+        quality_total,
+        quality_count,
+        hours,
+        results_total,
+        results_count,
+    ) in score_totals_for_month(month=first, staff_ids=sorted(deltas)):
+        kpi, quality, learning, composite, partial = rules.score_in_hundredths(
+            policy, kpis, quality_total + deltas[staff_id], quality_count, hours, results_total, results_count
+        )
+        row = (staff_id, version.pk, kpi, quality, learning, composite, partial, hours)
+        result[staff_id] = _computed_score(row)[1]
+    return result
+
+
 def score_months_with_data(*, since: date | None = None) -> set[date]:
     """Months (first days), from `since` on, that have stored scores or data of anyone (KPI rows, QA evaluations,
     in-service assessment results): the months a change of people or policy may rescore. Grouped queries."""
