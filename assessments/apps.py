@@ -10,6 +10,7 @@ class AssessmentsConfig(AppConfig):
         from assessments.scorecards.evaluations_file import EVALUATION_COLUMNS
         from assessments.scoring.kpi_file import KPI_COLUMNS, RATE_COLUMNS
         from portal.importing import import_targets_register
+        from portal.models import Role
 
         import_targets_register("kpis", KPI_COLUMNS, RATE_COLUMNS)
         import_targets_register("evaluations", EVALUATION_COLUMNS)
@@ -33,7 +34,7 @@ class AssessmentsConfig(AppConfig):
         )
         from assessments.certificates.reminders import certificate_expiring_reminders
         from assessments.quizzes.reminders import essays_waiting_reminders, quiz_closing_reminders
-        from assessments.scorecards.reminders import dispute_waiting_reminders
+        from assessments.scorecards.reminders import dispute_overdue_reminders, dispute_waiting_reminders
         from notifications.kinds import register_kind
         from notifications.reminders import register_reminder_finder
 
@@ -47,6 +48,7 @@ class AssessmentsConfig(AppConfig):
             certificate_expiring_reminders,
             essays_waiting_reminders,
             dispute_waiting_reminders,
+            dispute_overdue_reminders,
         ):
             register_reminder_finder(finder)
 
@@ -66,7 +68,19 @@ class AssessmentsConfig(AppConfig):
             permission="assessments.import_evaluations",
         )
         register_nav(
-            _("Disputes"), "assessments:dispute-queue", order=62, permission="assessments.evaluate_staff"
+            _("Disputes"),
+            "assessments:dispute-queue",
+            order=62,
+            roles=[Role.TEAM_LEAD, Role.TRAINER, Role.HR, Role.ADMIN],
+        )
+        register_nav(
+            _("Critical failures"),
+            "assessments:critical-failures",
+            order=64,
+            permission="assessments.review_critical_failures",
+        )
+        register_nav(
+            _("QA leads"), "assessments:qa-leads", order=65, permission="assessments.manage_qa_leads"
         )
         register_nav(
             _("Scoring policy"), "assessments:policy-list", order=66, permission="assessments.manage_policy"

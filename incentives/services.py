@@ -524,9 +524,9 @@ def service_star_publication_undo(*, month: date, reason: str, acting_user) -> S
         month_lock_release(month=first, acting_user=acting_user, reason=reason)
         # Revisions decided after publication apply now that the month is open again.
         revised = evaluation_revisions_apply(month=first, acting_user=acting_user)
-        StarRevisionReview.objects.filter(publication=publication, status=RevisionReviewStatus.PENDING).update(
-            status=RevisionReviewStatus.UNDONE, decided_by=acting_user, decided_at=now, reason=reason
-        )
+        StarRevisionReview.objects.filter(
+            publication=publication, status=RevisionReviewStatus.PENDING
+        ).update(status=RevisionReviewStatus.UNDONE, decided_by=acting_user, decided_at=now, reason=reason)
         # Open again: people may have changed while it was locked, so its scores are stored up to date.
         monthly_scores_compute(month=first, acting_user=acting_user)
         audit_record(

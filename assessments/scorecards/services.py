@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import DisputeStatus, DisputeStep, DisputeStepKind, Evaluation, QaLead, Rubric
 from assessments.quizzes import rules as quiz_rules
-from assessments.scorecards import rules
+from assessments.scorecards import rules, selectors
 from assessments.scorecards.evaluations_file import evaluations_file_parse
 from assessments.scorecards.signals import evaluation_revised_after_publication
 from assessments.scoring.selectors import scoring_policy_for_month
@@ -144,26 +144,6 @@ def dispute_deadline(evaluation: Evaluation) -> date:
     )
 
 
-def team_leads_of(staff: User):
-    """The active team leads of `staff`'s team other than `staff`: who endorses or rejects their disputes."""
-    if not staff.team_id:
-        return User.objects.none()
-    return User.objects.filter(role=Role.TEAM_LEAD, team_id=staff.team_id, is_active=True).exclude(
-        pk=staff.pk
-    )
-
-
-def is_qa_lead(user: User) -> bool:
-    return bool(
-        user and user.is_authenticated and user.is_active and QaLead.objects.filter(user=user).exists()
-    )
-
-
-def _made_it(evaluation: Evaluation, user: User) -> bool:
-    """Whether `user` made the evaluation (linked, or named by employee number in the free-text evaluator)."""
-    return user.pk == evaluation.evaluator_user_id or evaluation.evaluator.split(" #")[0] == user.employee_no
-
-
 def _step(evaluation: Evaluation, kind: str, *, actor: User | None, note: str = "", at=None, **data) -> None:
     DisputeStep.objects.create(
         evaluation=evaluation, kind=kind, actor=actor, at=at or timezone.now(), note=note, data=data
@@ -200,7 +180,7 @@ def evaluation_dispute(
         )
     with transaction.atomic():
         now = timezone.now()
-        forwarded = not team_leads_of(evaluation.staff).exists()
+        forwarded = not selectors.team_leads_of(evaluation.staff).exists()
         status = DisputeStatus.ENDORSED if forwarded else DisputeStatus.OPEN
         updated = Evaluation.objects.filter(pk=evaluation.pk, dispute_status="").update(
             dispute_status=status,
@@ -231,9 +211,9 @@ def evaluation_dispute_review(
     """The evaluated person's team lead endorses the dispute (it goes to a QA lead) or rejects it (final: the
     score stands), with a reason. Not the evaluated person, nor whoever made the evaluation."""
     note = (note or "").strip()
-    if not team_leads_of(evaluation.staff).filter(pk=acting_user.pk).exists():
+    if not selectors.team_leads_of(evaluation.staff).filter(pk=acting_user.pk).exists():
         raise PermissionDenied(_("Only the evaluated person's team lead endorses or rejects their dispute."))
-    if _made_it(evaluation, acting_user):
+    if selectors.made_by(evaluation, acting_user):
         raise PermissionDenied(_("You made this evaluation: another team lead reviews the dispute."))
     if not note:
         raise ValidationError(_("Give the reason for endorsing or rejecting the dispute."))
@@ -275,9 +255,9 @@ def evaluation_dispute_resolve(
     it (`revised_score_pending`) and announced, so that incentives can ask HR whether the month's Service
     Stars change; it applies only if HR undoes the publication.
     """
-    if not is_qa_lead(acting_user):
+    if not selectors.is_qa_lead(acting_user):
         raise PermissionDenied(_("Only a QA lead decides a dispute the team lead endorsed."))
-    if acting_user.pk == evaluation.staff_id or _made_it(evaluation, acting_user):
+    if acting_user.pk == evaluation.staff_id or selectors.made_by(evaluation, acting_user):
         raise PermissionDenied(_("A QA lead who did not make the evaluation decides the dispute."))
     note = (note or "").strip()
     if not note:
