@@ -26,11 +26,16 @@ class TimelineEntry:
     escalated_on: date | None = None
 
 
-def pending_step_of(evaluation: Evaluation) -> rules.PendingStep | None:
-    """The step `evaluation`'s dispute waits for, with its deadline from the policy of the evaluation's month."""
+def pending_step_of(evaluation: Evaluation, *, policies: dict | None = None) -> rules.PendingStep | None:
+    """The step `evaluation`'s dispute waits for, with its deadline from the policy of the evaluation's month
+    (`policies` caches the policy per month across many evaluations)."""
     if not evaluation.dispute_is_open:
         return None
-    policy = scoring_policy_for_month(evaluation.date)
+    policies = {} if policies is None else policies
+    month = evaluation.date.replace(day=1)
+    if month not in policies:
+        policies[month] = scoring_policy_for_month(month)
+    policy = policies[month]
     return rules.pending_step(
         status=evaluation.dispute_status,
         disputed_on=timezone.localdate(evaluation.disputed_at) if evaluation.disputed_at else None,
@@ -68,6 +73,21 @@ def team_leads_of(staff: User) -> QuerySet:
         return User.objects.none()
     return User.objects.filter(role=Role.TEAM_LEAD, team_id=staff.team_id, is_active=True).exclude(
         pk=staff.pk
+    )
+
+
+def with_pending_steps(evaluations) -> list[tuple[Evaluation, rules.PendingStep | None]]:
+    """Each evaluation with the step its dispute waits for (one policy query per month, not per evaluation)."""
+    policies: dict = {}
+    return [(e, pending_step_of(e, policies=policies)) for e in evaluations]
+
+
+def overdue_count(*, today: date, limit: int = 5000) -> int:
+    """How many open disputes have a step past its deadline (HR's home page)."""
+    return sum(
+        1
+        for _e, step in with_pending_steps(disputes_open()[:limit])
+        if step is not None and step.overdue(today)
     )
 
 

@@ -167,7 +167,7 @@ def dispute_queue(request):
     is_hr = user.has_perm("assessments.manage_qa_leads")
 
     def rows(qs):
-        return [(e, selectors.pending_step_of(e)) for e in qs[:500]]
+        return selectors.with_pending_steps(qs[:500])
 
     return render(
         request,
@@ -182,6 +182,28 @@ def dispute_queue(request):
             "can_evaluate": user.has_perm("assessments.evaluate_staff"),
         },
     )
+
+
+def disputes_panel(request):
+    """Home-page counts of what waits for this person in the appeal chain (and for HR, overdue steps and
+    critical failures to review); hidden when nothing waits."""
+    user = request.user
+    today = timezone.localdate()
+    counts = {
+        "as_lead": selectors.disputes_for_team_lead(user).count(),
+        "as_qa_lead": selectors.disputes_for_qa_lead(user).count(),
+        "overdue": 0,
+        "critical": 0,
+    }
+    if user.has_perm("assessments.manage_qa_leads"):
+        counts["overdue"] = sum(
+            1
+            for e in selectors.disputes_open()[:2000]
+            if (step := selectors.pending_step_of(e)) and step.overdue(today)
+        )
+    if user.has_perm("assessments.review_critical_failures"):
+        counts["critical"] = selectors.critical_failures().count()
+    return counts if any(counts.values()) else None
 
 
 @login_required
