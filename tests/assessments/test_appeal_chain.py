@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import DisputeStep, Evaluation, QaLead, Rubric, RubricCriterion, ScoringPolicyVersion
@@ -277,28 +278,31 @@ def test_overdue_steps_are_escalated_to_hr_once_each_and_the_agent_sees_it(rubri
     evaluator, lead, _plain = qa
     evaluation = evaluate(rubric, org.agent_a1, evaluator)
     evaluation_dispute(evaluation=evaluation, acting_user=org.agent_a1, reason="录音不完整")
+    # The dispute was raised five days ago.
+    Evaluation.objects.filter(pk=evaluation.pk).update(disputed_at=F("disputed_at") - timedelta(days=5))
     today = timezone.localdate()
+    start = today - timedelta(days=5)
 
-    reminders_run(today=today + timedelta(days=3))
+    reminders_run(today=start + timedelta(days=3))
     assert not Notification.objects.filter(kind="dispute_overdue").exists(), "due on the third day: not late"
     assert Notification.objects.filter(kind="decision_waiting", recipient=org.lead_a1).exists()
-    reminders_run(today=today + timedelta(days=4))
+    reminders_run(today=start + timedelta(days=4))
     (escalated,) = Notification.objects.filter(kind="dispute_overdue")
     assert escalated.recipient == hr_user and org.agent_a1.name in escalated.body
-    reminders_run(today=today + timedelta(days=5))
+    reminders_run(today=today)
     assert Notification.objects.filter(kind="dispute_overdue").count() == 1
 
     client.force_login(org.agent_a1)
     page = client.get(f"/assessments/evaluations/{evaluation.pk}/").content.decode()
-    assert 'data-step="waiting" class="bad"' in page
+    escalated_on = (start + timedelta(days=4)).isoformat()
+    assert f'data-step="waiting" class="bad" data-escalated="{escalated_on}"' in page
 
     evaluation_dispute_review(evaluation=evaluation, acting_user=org.lead_a1, endorse=True, note="同意")
     reminders_run(today=today + timedelta(days=5))
     assert Notification.objects.filter(kind="dispute_overdue").count() == 1, "the QA lead has 5 days"
-    reminders_run(today=today + timedelta(days=6))
     assert Notification.objects.filter(kind="decision_waiting", recipient=lead).exists()
     assert not Notification.objects.filter(kind="decision_waiting", recipient=evaluator).exists()
-    reminders_run(today=today + timedelta(days=11))
+    reminders_run(today=today + timedelta(days=6))
     assert Notification.objects.filter(kind="dispute_overdue", recipient=hr_user).count() == 2
 
 
