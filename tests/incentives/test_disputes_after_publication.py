@@ -50,7 +50,9 @@ def month():
 
 
 def publish(hr1, hr2):
-    service_star_round_approve(month=OCTOBER, acting_user=hr1, reason="核对无误")
+    service_star_round_approve(
+        month=OCTOBER, acting_user=hr1, reason="核对无误", acknowledgement="组长本月不考核KPI"
+    )
     service_star_round_publish(month=OCTOBER, acting_user=hr2, reason="公示")
 
 
@@ -73,12 +75,13 @@ def test_an_endorsed_dispute_still_holds_approval_naming_it(month):
 
 
 def test_a_revision_after_publication_that_changes_the_winners_is_flagged_to_hr_and_changes_nothing(
-    month, client
+    month, client, django_capture_on_commit_callbacks
 ):
     wang, _li, lead, qa_lead, hr1, hr2 = month
     publish(hr1, hr2)
     frozen = MonthlyScore.objects.get(staff=wang, month=OCTOBER).composite
-    evaluation = through_the_chain(Evaluation.objects.get(staff=wang), wang, lead, qa_lead, Decimal(40))
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation = through_the_chain(Evaluation.objects.get(staff=wang), wang, lead, qa_lead, Decimal(40))
 
     evaluation.refresh_from_db()
     assert (evaluation.dispute_status, evaluation.score, evaluation.revised_score_pending) == (
@@ -107,10 +110,13 @@ def test_a_revision_after_publication_that_changes_the_winners_is_flagged_to_hr_
     assert 'id="revised-after-publication"' in mine and "40.00" in mine
 
 
-def test_a_revision_that_leaves_the_winners_as_they_are_is_only_recorded_beside_the_score(month):
+def test_a_revision_that_leaves_the_winners_as_they_are_is_only_recorded_beside_the_score(
+    month, django_capture_on_commit_callbacks
+):
     _wang, li, lead, qa_lead, hr1, hr2 = month
     publish(hr1, hr2)
-    evaluation = through_the_chain(Evaluation.objects.get(staff=li), li, lead, qa_lead, Decimal(70))
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation = through_the_chain(Evaluation.objects.get(staff=li), li, lead, qa_lead, Decimal(70))
     assert evaluation.revised_score_pending == Decimal("70.00") and evaluation.score == Decimal("80.00")
     assert (
         not StarRevisionReview.objects.exists()
