@@ -82,6 +82,15 @@ class AssessmentsConfig(AppConfig):
         register_nav(
             _("QA leads"), "assessments:qa-leads", order=65, permission="assessments.manage_qa_leads"
         )
+        from assessments.scorecards.views import disputes_panel
+        from portal.navigation import register_home_panel
+
+        register_home_panel(
+            "assessments/scorecards/panel.html",
+            disputes_panel,
+            roles=[Role.TEAM_LEAD, Role.TRAINER, Role.HR, Role.ADMIN],
+            order=15,
+        )
         register_nav(
             _("Scoring policy"), "assessments:policy-list", order=66, permission="assessments.manage_policy"
         )

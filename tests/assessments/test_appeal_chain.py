@@ -130,6 +130,7 @@ def test_agent_disputes_lead_endorses_qa_lead_decides_every_step_dated_and_shown
     assert Evaluation.objects.get(pk=evaluation.pk).dispute_status == "open"
 
     client.force_login(org.lead_a1)
+    assert 'id="disputes-panel"' in client.get("/portal/").content.decode()
     queue = client.get("/assessments/evaluations/disputes/").content.decode()
     assert f'data-evaluation="{evaluation.pk}"' in queue
     client.post(

@@ -103,6 +103,10 @@ def test_a_revision_after_publication_that_changes_the_winners_is_flagged_to_hr_
     assert {n.recipient for n in Notification.objects.filter(kind="star_revision")} == {hr1, hr2}
 
     sign_in(client, hr1)
+    assert (
+        "/incentives/stars/2026-10/"
+        in client.get("/portal/").content.decode().split('id="star-revisions-panel"')[1]
+    )
     page = client.get(MONTH_URL).content.decode()
     assert 'id="revision-reviews"' in page and f'data-review="{review.pk}" data-status="pending"' in page
     client.force_login(wang)
