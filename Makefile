@@ -11,7 +11,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk 
 TEST_DEBS := $(RUN_DEBS) poppler-utils zbar-tools chromium
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test setup sysdeps-run sysdeps-test lint format messages migrate demo totp bench loadtest prod-check clean vendor-js
+.PHONY: replica-check run test setup sysdeps-run sysdeps-test lint format messages migrate demo totp bench loadtest prod-check clean vendor-js
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ bench: setup
 LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 loadtest: setup
 	DATABASE_URL=$${DATABASE_URL:-$(LOADTEST_DATABASE_URL)} $(PY) -m loadtest $(LOADTEST_ARGS)
+
+# A private PostgreSQL primary and streaming replica (initdb + pg_basebackup on free ports), the database router's
+# tests against them, then both removed. Needs PostgreSQL's server binaries; not part of `make test`.
+replica-check: setup
+	bash scripts/replica-check.sh
 
 prod-check: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=prod-check-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +32,7 @@ from assessments.scoring.services import kpi_month_import
 from courses.services import training_records_import
 from incentives.management.commands.service_stars import star_month_payload
 from incentives.selectors import active_publication, payroll_rows, star_month
+from portal.db_routing import report_reads
 from portal.months import parse_month
 from portal.services import staff_import
 from portal.tabular.errors import FieldError
@@ -54,6 +56,20 @@ class ApiView(APIView):
     def check_throttles(self, request):
         if request.auth is not None:
             rate_check(request.auth)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # The client and its scopes were checked on the primary; what a read answers may come from the replica.
+        if request.method in SAFE_METHODS:
+            self._report_reads = report_reads()
+            self._report_reads.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        reads = getattr(self, "_report_reads", None)
+        if reads is not None:
+            self._report_reads = None
+            reads.__exit__(None, None, None)
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def _month(text: str):

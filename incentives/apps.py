@@ -10,17 +10,17 @@ class IncentivesConfig(AppConfig):
         from assessments.scorecards.signals import evaluation_revised_after_publication
         from incentives import receivers, reminders
         from notifications.kinds import register_kind
-        from notifications.reminders import register_reminder_finder
+        from notifications.reminders import register_decision_finder, register_reminder_finder
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
 
         for finder in (
-            reminders.star_round_reminders,
-            reminders.case_nomination_reminders,
-            reminders.suggestion_reminders,
-            reminders.suggestion_status_reminders,
+            reminders.star_round_decisions,
+            reminders.case_nomination_decisions,
+            reminders.suggestion_decisions,
         ):
-            register_reminder_finder(finder)
+            register_decision_finder(finder)
+        register_reminder_finder(reminders.suggestion_status_reminders)
         evaluation_revised_after_publication.connect(
             receivers.on_evaluation_revised_after_publication, dispatch_uid="incentives.star_revision"
         )

@@ -26,6 +26,7 @@ from incentives.forms import (
 from incentives.models import AwardKind, NominationStatus, SuggestionStatus
 from incentives.pdf import award_letters_pdf
 from portal.access import staff_get_for_user
+from portal.db_routing import replica_reads
 from portal.models import AuditEvent, User
 from portal.months import add_months, first_of_month, parse_month
 from portal.stepup import require_step_up, step_up_required
@@ -208,6 +209,7 @@ def star_letters(request, month):
 
 @login_required
 @permission_required("incentives.manage_awards", raise_exception=True)
+@replica_reads
 def payroll_export(request, month, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404

@@ -1,8 +1,8 @@
-"""Reminders of the appeal chain for the daily run: a dispute waiting for its step's decider more than two days,
-and a step past its policy deadline escalated to HR."""
+"""The appeal chain's decisions and reminders: each dispute waiting for its step's decider (listed on their home
+page; the daily run reminds them after two days), and a step past its policy deadline escalated to HR."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import OPEN_DISPUTE_STATUSES, DisputeStatus, Evaluation, QaLead
 from assessments.scorecards import rules
 from assessments.scoring.selectors import scoring_policy_for_month
-from notifications.reminders import Reminder, waiting_too_long_before
+from notifications.reminders import Reminder
 from notifications.selectors import users_with_permission
 from portal.models import Role, User
 
@@ -35,10 +35,9 @@ def _made_by(evaluator_id, evaluator_text: str, person_id: int, employee_no: str
     return person_id == evaluator_id or evaluator_text.split(" #")[0] == employee_no
 
 
-def dispute_waiting_reminders(today: date) -> list[Reminder]:
-    """Disputes waiting more than two days for their step: to the evaluated person's team leads (open), or to
+def dispute_decisions(cutoff: datetime) -> list[Reminder]:
+    """Disputes waiting for their step since before `cutoff`: to the evaluated person's team leads (open), or to
     every QA lead who did not make the evaluation (endorsed)."""
-    cutoff = waiting_too_long_before(today)
     open_ones = list(
         Evaluation.objects.filter(dispute_status=DisputeStatus.OPEN, disputed_at__lt=cutoff).values_list(
             *_FIELDS

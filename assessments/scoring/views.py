@@ -50,6 +50,7 @@ from assessments.scoring.services import (
 )
 from courses.models import ModulePage
 from portal.access import Scope, staff_get_for_user, staff_visible_to, visibility_scope
+from portal.db_routing import replica_reads
 from portal.models import IN_SERVICE_ROLES, Department, Team
 from portal.months import add_months, first_of_month, month_bounds, months_up_to, parse_month
 from portal.services import MonthLockedError, month_is_locked
@@ -183,6 +184,7 @@ def _scored_staff(request):
 
 @never_cache
 @login_required
+@replica_reads
 def overview(request):
     people, filters = _scored_staff(request)
     month = _requested_month(request)
@@ -302,6 +304,7 @@ EXPORT_HEADER = [
 
 @never_cache
 @login_required
+@replica_reads
 def export(request):
     people, _filters = _scored_staff(request)
     month = _requested_month(request)
