@@ -31,28 +31,40 @@ _FIELDS = (
 )
 
 
-def _made_by(evaluator_id, evaluator_text: str, person_id: int, employee_no: str) -> bool:
-    return person_id == evaluator_id or evaluator_text.split(" #")[0] == employee_no
+def _disputes(**filters) -> list:
+    """Disputes as named rows (`row.pk`, `row.staff__team_id`, …), oldest first."""
+    return list(
+        Evaluation.objects.filter(**filters).order_by("disputed_at", "pk").values_list(*_FIELDS, named=True)
+    )
+
+
+def _made_by(row, person_id: int, employee_no: str) -> bool:
+    return person_id == row.evaluator_user_id or row.evaluator.split(" #")[0] == employee_no
+
+
+def _reminder(row, recipient_id: int, *, kind: str, key: str, data: dict, due_on=None) -> Reminder:
+    return Reminder(
+        recipient_id=recipient_id,
+        kind=kind,
+        key=key,
+        title=f"{row.staff__name} · {row.date:%Y-%m-%d}",
+        url=reverse("assessments:evaluation-detail", args=[row.pk]),
+        due_on=due_on,
+        subject_id=row.staff_id,
+        data=data,
+    )
 
 
 def dispute_decisions(cutoff: datetime) -> list[Reminder]:
     """Disputes waiting for their step since before `cutoff`: to the evaluated person's team leads (open), or to
     every QA lead who did not make the evaluation (endorsed)."""
-    open_ones = list(
-        Evaluation.objects.filter(dispute_status=DisputeStatus.OPEN, disputed_at__lt=cutoff).values_list(
-            *_FIELDS
-        )
-    )
-    endorsed = list(
-        Evaluation.objects.filter(
-            dispute_status=DisputeStatus.ENDORSED, dispute_reviewed_at__lt=cutoff
-        ).values_list(*_FIELDS)
-    )
-    if not open_ones and not endorsed:
+    waiting_lead = _disputes(dispute_status=DisputeStatus.OPEN, disputed_at__lt=cutoff)
+    waiting_qa = _disputes(dispute_status=DisputeStatus.ENDORSED, dispute_reviewed_at__lt=cutoff)
+    if not waiting_lead and not waiting_qa:
         return []
     leads_by_team = defaultdict(list)
     for pk, team_id, employee_no in User.objects.filter(
-        role=Role.TEAM_LEAD, is_active=True, team_id__in={row[2] for row in open_ones}
+        role=Role.TEAM_LEAD, is_active=True, team_id__in={row.staff__team_id for row in waiting_lead}
     ).values_list("pk", "team_id", "employee_no"):
         leads_by_team[team_id].append((pk, employee_no))
     qa_leads = list(
@@ -61,47 +73,44 @@ def dispute_decisions(cutoff: datetime) -> list[Reminder]:
         .order_by("user_id")
     )
     found = []
-    for rows, deciders_of, since_index in (
-        (open_ones, lambda row: leads_by_team.get(row[2], []), 5),
-        (endorsed, lambda row: qa_leads, 6),
-    ):
-        for row in rows:
-            pk, staff_id, _team, first_id, first_text, *_rest = row
-            found.extend(
-                Reminder(
-                    recipient_id=decider,
-                    kind="decision_waiting",
-                    key=f"dispute:{pk}:{row[7]}",
-                    title=f"{row[9]} · {row[8]:%Y-%m-%d}",
-                    url=reverse("assessments:evaluation-detail", args=[pk]),
-                    subject_id=staff_id,
-                    data={"what": _("Disputed evaluation"), "since": row[since_index]},
-                )
-                for decider, employee_no in deciders_of(row)
-                if decider != staff_id and not _made_by(first_id, first_text, decider, employee_no)
-            )
+    for row in waiting_lead:
+        deciders = leads_by_team.get(row.staff__team_id, [])
+        found += _decisions(row, deciders, since=row.disputed_at)
+    for row in waiting_qa:
+        found += _decisions(row, qa_leads, since=row.dispute_reviewed_at)
     return found
+
+
+def _decisions(row, deciders, *, since) -> list[Reminder]:
+    """The dispute's step, for each of `deciders` who is neither the evaluated person nor its evaluator."""
+    return [
+        _reminder(
+            row,
+            decider,
+            kind="decision_waiting",
+            key=f"dispute:{row.pk}:{row.dispute_status}",
+            data={"what": _("Disputed evaluation"), "since": since},
+        )
+        for decider, employee_no in deciders
+        if decider != row.staff_id and not _made_by(row, decider, employee_no)
+    ]
 
 
 def dispute_overdue_reminders(today: date) -> list[Reminder]:
     """Every dispute whose waiting step is past its deadline (the policy of the evaluation's month), to each HR
     person who manages QA: once per dispute and step."""
-    rows = list(Evaluation.objects.filter(dispute_status__in=OPEN_DISPUTE_STATUSES).values_list(*_FIELDS))
-    if not rows:
-        return []
     policies = {}
     overdue = []
-    for row in rows:
-        month = row[8].replace(day=1)
+    for row in _disputes(dispute_status__in=OPEN_DISPUTE_STATUSES):
+        month = row.date.replace(day=1)
         if month not in policies:
             policies[month] = scoring_policy_for_month(month)
-        policy = policies[month]
         step = rules.pending_step(
-            status=row[7],
-            disputed_on=timezone.localdate(row[5]) if row[5] else None,
-            endorsed_on=timezone.localdate(row[6]) if row[6] else None,
-            endorse_days=policy.endorse_days,
-            decide_days=policy.decide_days,
+            status=row.dispute_status,
+            disputed_on=timezone.localdate(row.disputed_at) if row.disputed_at else None,
+            endorsed_on=timezone.localdate(row.dispute_reviewed_at) if row.dispute_reviewed_at else None,
+            endorse_days=policies[month].endorse_days,
+            decide_days=policies[month].decide_days,
         )
         if step is not None and step.overdue(today):
             overdue.append((row, step))
@@ -109,14 +118,12 @@ def dispute_overdue_reminders(today: date) -> list[Reminder]:
         return []
     hr_ids = sorted(users_with_permission(HR_PERMISSION))
     return [
-        Reminder(
-            recipient_id=hr_id,
+        _reminder(
+            row,
+            hr_id,
             kind="dispute_overdue",
-            key=f"dispute-overdue:{row[0]}:{step.step}",
-            title=f"{row[9]} · {row[8]:%Y-%m-%d}",
-            url=reverse("assessments:evaluation-detail", args=[row[0]]),
+            key=f"dispute-overdue:{row.pk}:{step.step}",
             due_on=step.due_on,
-            subject_id=row[1],
             data={
                 "what": _("Team lead's review") if step.step == rules.STEP_LEAD else _("QA lead's decision"),
                 "since": step.since,
