@@ -55,6 +55,7 @@ class AssessmentsConfig(AppConfig):
         register_nav(_("My quizzes"), "assessments:my-quizzes", order=20)
         register_nav(_("My evaluations"), "assessments:my-evaluations", order=22)
         register_nav(_("My certificates"), "assessments:my-certificates", order=24)
+        register_nav(_("Verify a credential"), "credential-verify", order=25)
         register_nav(
             _("Question banks"), "assessments:bank-list", order=60, permission="assessments.manage_questions"
         )

@@ -29,6 +29,16 @@ urlpatterns += [
         certificate_views.certificate_download,
         name="certificate-pdf",
     ),
+    path(
+        "certificates/<int:certificate_id>/credential.json",
+        certificate_views.credential_download,
+        name="certificate-credential",
+    ),
+    path(
+        "certificates/<int:certificate_id>/badge.png",
+        certificate_views.credential_badge,
+        name="certificate-badge",
+    ),
     path("certificates/manage/", certificate_views.certificate_admin, name="certificate-admin"),
     path("certificates/types/", certificate_views.certification_type_list, name="certification-type-list"),
     path("certificates/types/new/", certificate_views.certification_type_edit, name="certification-type-new"),

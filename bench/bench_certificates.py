@@ -1,5 +1,6 @@
 """Time certificate rendering: one certificate, and 200 as ONE multi-page document, through the portal's
-renderer (bundled-only URL fetcher, one CJK face) against a bare WeasyPrint render of the same HTML.
+renderer (bundled-only URL fetcher, one CJK face, the PAdES signature with the organisation's key) against a
+bare WeasyPrint render of the same HTML. The signing key is a throwaway one made in a temporary directory.
 
     DJANGO_DEBUG=1 python -m bench.bench_certificates [--batch 200] [--repeat 5] [--batch-repeat 2]
 
@@ -13,6 +14,7 @@ import json
 import os
 import resource
 import statistics
+import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +29,7 @@ django.setup()
 from assessments.certificates.pdf import PAGE_CSS, certificate_html, certificates_pdf  # noqa: E402
 from assessments.models import Certificate  # noqa: E402
 from portal.pdf import FONT_CSS  # noqa: E402
+from portal.signing import keygen, sign_pdf  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 NAMES = ["王晓明", "李小梅", "欧阳明华", "张伟", "陈静怡", "赵艳"]
@@ -76,7 +79,11 @@ def main(argv=None):
     one = make_certificates(1)
     batch = make_certificates(args.batch)
     one_html, batch_html = certificate_html(one), certificate_html(batch)
-    certificates_pdf(one)  # warm up fonts and caches once
+    from django.conf import settings
+
+    settings.PORTAL_SIGNING_KEY_DIR = Path(tempfile.mkdtemp(prefix="bench-signing-")) / "keys"
+    keygen(common_name="Bench")
+    certificates_pdf(one)  # warm up fonts, caches and the loaded key once
     rows = []
     for labels, cases, repeat in (
         (
@@ -92,6 +99,17 @@ def main(argv=None):
     ):
         for label, (seconds, size) in zip(labels, timed_pair(cases, repeat), strict=True):
             rows.append({"case": label, "seconds": round(seconds, 3), "bytes": size, "runs": repeat})
+    # What signing adds to one certificate (part of the "portal" rows above).
+    unsigned = certificates_pdf(one, signed=False)
+    ((seconds, size),) = timed_pair([lambda: sign_pdf(unsigned, reason="bench")], args.repeat)
+    rows.append(
+        {
+            "case": "portal: signing 1 certificate",
+            "seconds": round(seconds, 3),
+            "bytes": size,
+            "runs": args.repeat,
+        }
+    )
     # What the portal adds before WeasyPrint: the template and the QR codes (part of the "portal" rows above).
     ((seconds, size),) = timed_pair([lambda: certificate_html(batch)], args.batch_repeat)
     rows.append(
@@ -107,7 +125,7 @@ def main(argv=None):
     print(f"{'case':<{width}}  {'seconds':>8}  {'KiB':>8}")
     for r in rows:
         print(f"{r['case']:<{width}}  {r['seconds']:>8.3f}  {r['bytes'] / 1024:>8.0f}")
-    per_page = rows[2]["seconds"] / args.batch
+    per_page = rows[3]["seconds"] / args.batch
     print(f"batch: {per_page * 1000:.0f} ms per certificate; peak memory {peak_mib:.0f} MiB")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"certificates-{datetime.now():%Y%m%d-%H%M%S}.json"

@@ -1,10 +1,14 @@
-"""Award letters (bilingual, CJK font) through the portal's only WeasyPrint module. A batch is one document."""
+"""Award letters (bilingual, CJK font) through the portal's only WeasyPrint module. A batch is one document,
+signed (PAdES baseline B) with the organisation's key like a certificate."""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from portal.pdf import render_pdf
 from portal.qr import qr_svg
+from portal.signing import sign_pdf
 from portal.verification import verification_url
 
 LETTER_CSS = """
@@ -34,5 +38,8 @@ def award_letters_html(awards, request=None) -> str:
 
 
 def award_letters_pdf(awards, request=None) -> bytes:
-    """One PDF with a page per award."""
-    return render_pdf(award_letters_html(awards, request), extra_css=LETTER_CSS)
+    """One signed PDF with a page per award."""
+    document = render_pdf(award_letters_html(awards, request), extra_css=LETTER_CSS)
+    with translation.override("zh-hans"):
+        reason = _("Award letter issued by %(issuer)s") % {"issuer": settings.PORTAL_ISSUER_NAME}
+    return sign_pdf(document, reason=reason)

@@ -392,3 +392,9 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("Service Training & Incentive Portal")
+
+# The organisation's signing key for credentials and PDFs: files outside the database (and its dumps), made by
+# `credentials_keygen`; `make run` makes one for development. See docs/deployment.md for a CA's certificate.
+PORTAL_SIGNING_KEY_DIR = Path(os.environ.get("PORTAL_SIGNING_KEY_DIR", BASE_DIR / "var" / "signing"))
+# The issuer of Open Badges credentials and the name in the signing certificate.
+PORTAL_ISSUER_NAME = os.environ.get("PORTAL_ISSUER_NAME", WAGTAIL_SITE_NAME)

@@ -48,6 +48,18 @@ urlpatterns = [
     path("incentives/", include("incentives.urls")),
     path("", include("api.urls")),
     # Public verification of certificates and award letters (no login; the MFA middleware exempts /verify/).
+    # Open Badges credentials: the verifier for a pasted or uploaded credential, and the stable addresses every
+    # credential names (issuer, keys, status list, achievements). Before the token route, which would take them.
+    path("verify/credential/", certificate_views.credential_verify, name="credential-verify"),
+    path("verify/issuer/", views.credential_issuer, name="credential-issuer"),
+    path("verify/keys/", views.credential_keys, name="credential-keys"),
+    path("verify/keys/<str:kid>/", views.credential_key, name="credential-key"),
+    path("verify/status/", certificate_views.credential_status_list, name="credential-status-list"),
+    path(
+        "verify/achievements/<str:kind>/",
+        certificate_views.credential_achievement,
+        name="credential-achievement",
+    ),
     path("verify/<str:token>/", certificate_views.certificate_verify, name="certificate-verify"),
     path("verify/letter/<str:token>/", incentive_views.letter_verify, name="letter-verify"),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False), name="root"),

@@ -3,12 +3,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from portal import services
+from portal import credentials, services
 from portal.access import can_manage_people, staff_get_for_user, staff_visible_to, visibility_scope
 from portal.importing import IMPORT_TARGETS
 from portal.models import ImportMapping, ImportMappingVersion
@@ -152,3 +153,27 @@ def _mapping_initial(name: str | None) -> dict:
         "kind": version.mapping.kind,
         "text": mapping_text(version.columns, version.rates),
     }
+
+
+# The issuer of Open Badges credentials and its keys: public (no login), stable addresses that every credential
+# names, read by any verifier.
+def _public_json(data) -> JsonResponse:
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def credential_issuer(request):
+    return _public_json(credentials.issuer_document(request))
+
+
+def credential_keys(request):
+    return _public_json({"keys": credentials.key_set(request)})
+
+
+def credential_key(request, kid):
+    key = next((k for k in credentials.key_set(request) if credentials.thumbprint_of(k["kid"]) == kid), None)
+    if key is None:
+        raise Http404
+    return _public_json(key)

@@ -22,6 +22,22 @@ def _fast_and_isolated(settings, tmp_path):
     }
 
 
+@pytest.fixture(scope="session")
+def signing_key_dir(tmp_path_factory):
+    """One organisation signing key for the whole run (RSA key generation is the slow part), in a temporary
+    directory: no test reads or writes the developer's own key."""
+    from portal import signing
+
+    directory = tmp_path_factory.mktemp("signing") / "keys"
+    signing.keygen(directory=directory, common_name="测试客服中心")
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(settings, signing_key_dir):
+    settings.PORTAL_SIGNING_KEY_DIR = signing_key_dir
+
+
 @pytest.fixture(autouse=True)
 def _english_in_the_test_thread():
     """Services called directly speak English in tests; requests still pick their language (Chinese default)."""

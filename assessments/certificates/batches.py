@@ -1,4 +1,4 @@
-"""Rendering a batch of certificates into one combined PDF, run by the background task."""
+"""Rendering a batch of certificates into one combined PDF, signed once, run by the background task."""
 
 import gc
 import io
@@ -8,9 +8,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from assessments.certificates.pdf import certificates_pdf
+from assessments.certificates.pdf import certificates_pdf, signature_reason
 from assessments.models import Certificate, CertificateBatch
 from portal.services import audit_record
+from portal.signing import sign_pdf
 
 BATCH_CHUNK = 50
 
@@ -45,15 +46,17 @@ def certificate_batch_render(*, batch_id: int, chunk: int | None = None) -> Cert
         writer = PdfWriter()
         for start in range(0, len(certificates), chunk):
             part = certificates[start : start + chunk]
-            writer.append(io.BytesIO(certificates_pdf(part)))
+            writer.append(io.BytesIO(certificates_pdf(part, signed=False)))
             CertificateBatch.objects.filter(pk=batch_id).update(done=start + len(part))
             gc.collect()
         combined = io.BytesIO()
         writer.write(combined)
+        # Signed once, as a whole: a signature on each part would not survive the combining.
+        signed = sign_pdf(combined.getvalue(), reason=signature_reason())
         # An unguessable file name: the file is served only through the permission-checking view, but media
         # directories are sometimes exposed by a web server.
         name = f"certificates-{batch.pk}-{secrets.token_urlsafe(16)}.pdf"
-        batch.pdf.save(name, ContentFile(combined.getvalue()), save=False)
+        batch.pdf.save(name, ContentFile(signed), save=False)
         batch.done = len(certificates)
         batch.status = CertificateBatch.Status.DONE
     except Exception as exc:  # noqa: BLE001 - the row must say that the batch failed

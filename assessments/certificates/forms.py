@@ -24,3 +24,19 @@ class CertificationTypeForm(forms.ModelForm):
         if not new:
             del self.fields["kind"]
             del self.fields["effective_month"]
+
+
+class CredentialVerifyForm(forms.Form):
+    """The public verifier's form: a pasted credential, or a file (the JSON download or the PNG badge)."""
+
+    credential = forms.CharField(
+        label=_("Paste the credential"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_("The signed credential (it starts with eyJ) or the downloaded JSON file's text."),
+    )
+    file = forms.FileField(
+        label=_("or upload the file"),
+        required=False,
+        help_text=_("The credential's JSON file or its PNG badge, at most 2 MB."),
+    )

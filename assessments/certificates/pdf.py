@@ -3,16 +3,21 @@
 A4 landscape, bilingual, the holder's name as escaped text in the one embedded CJK face, the certificate number,
 the issue date in Chinese form, and a QR code (`portal.qr`: inline SVG, nothing fetched) of the public
 verification address (`portal.verification`).
-Many certificates render as ONE multi-page document.
+Many certificates render as ONE multi-page document. The document is signed (PAdES baseline B) with the
+organisation's key, so an edit in any PDF tool shows; a batch is signed once, after its parts are combined.
 """
 
 from datetime import date
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from portal import verification
 from portal.pdf import render_pdf
 from portal.qr import qr_svg
+from portal.signing import sign_pdf
 
 PAGE_CSS = "@page { size: A4 landscape; margin: 0; }"
 
@@ -46,6 +51,12 @@ def certificate_html(certificates, request=None) -> str:
     return render_to_string("assessments/certificates/certificate_pdf.html", {"pages": pages})
 
 
-def certificates_pdf(certificates, request=None) -> bytes:
-    """One PDF with one page per certificate."""
-    return render_pdf(certificate_html(list(certificates), request), extra_css=PAGE_CSS)
+def signature_reason() -> str:
+    with translation.override("zh-hans"):
+        return _("Certificate issued by %(issuer)s") % {"issuer": settings.PORTAL_ISSUER_NAME}
+
+
+def certificates_pdf(certificates, request=None, *, signed: bool = True) -> bytes:
+    """One PDF with one page per certificate, signed unless `signed` is False (a part of a batch)."""
+    document = render_pdf(certificate_html(list(certificates), request), extra_css=PAGE_CSS)
+    return sign_pdf(document, reason=signature_reason()) if signed else document

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlparse
 
 from django.db.models import Count
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from assessments.certificates import rules
@@ -21,6 +23,7 @@ from assessments.models import (
 )
 from assessments.scoring import rules as scoring_rules
 from assessments.scoring.selectors import policies_for_months
+from portal import credentials
 from portal.models import MonthLock
 from portal.months import add_months, first_of_month
 
@@ -208,3 +211,43 @@ def holders_team_leads(holder_team_ids: dict[int, int | None]) -> dict[int, list
         holder_id: [lead for lead in leads.get(team_id, []) if lead.pk != holder_id]
         for holder_id, team_id in holder_team_ids.items()
     }
+
+
+def public_status(certificate: Certificate, today: date) -> str:
+    """valid, suspended, revoked or expired, counting an expiry the daily review has not recorded yet."""
+    status = certificate.public_status
+    if status == "valid" and certificate.expires_on and certificate.expires_on <= today:
+        return "expired"
+    return status
+
+
+def certificate_for_credential(credential: dict) -> Certificate | None:
+    """The certificate a credential names by its id (the verification address); None for any other id."""
+    try:
+        match = resolve(urlparse(str(credential.get("id", ""))).path)
+    except Resolver404:
+        return None
+    if match.url_name != "certificate-verify":
+        return None
+    return Certificate.objects.filter(token=match.kwargs.get("token", "")).first()
+
+
+def credential_status(credential: dict, *, today: date) -> str | None:
+    certificate = certificate_for_credential(credential)
+    return public_status(certificate, today) if certificate else None
+
+
+def status_codes(today: date) -> dict[int, int]:
+    """Every certificate's status-list value (index = its id) except the valid ones (0): one query."""
+    codes = {}
+    rows = Certificate.objects.values_list("pk", "status", "revoked_at", "expires_on")
+    for pk, status, revoked_at, expires_on in rows.iterator():
+        if revoked_at is not None:
+            name = "revoked"
+        elif status == "valid" and expires_on and expires_on <= today:
+            name = "expired"
+        else:
+            name = status
+        if credentials.STATUS_CODES[name]:
+            codes[pk] = credentials.STATUS_CODES[name]
+    return codes

@@ -1,26 +1,38 @@
-"""Certificate pages: a person's own certificates and PDFs, HR revocation and batches, public verification."""
+"""Certificate pages: a person's own certificates, their PDFs and Open Badges credentials, HR revocation and
+batches, public verification of a certificate and of a presented credential."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from assessments.certificates import credentials as certificate_credentials
 from assessments.certificates import selectors as certificate_selectors
 from assessments.certificates import services as certificate_services
-from assessments.certificates.forms import CertificationTypeForm
+from assessments.certificates.forms import CertificationTypeForm, CredentialVerifyForm
 from assessments.certificates.pdf import certificates_pdf, chinese_date
-from assessments.models import Certificate, CertificateBatch, CertificationType
+from assessments.models import Certificate, CertificateBatch, CertificateKind, CertificationType
+from portal import credentials
 from portal.login_throttle import client_address
 from portal.verification import mask_name, verification_page
 
 DOWNLOADS_PER_MINUTE = 10
+VERIFICATIONS_PER_MINUTE = 30
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    """Count one use under `key` in the current minute; True when over `limit`."""
+    if cache.get_or_set(key, 0, 60) >= limit:
+        return True
+    cache.incr(key)
+    return False
 
 
 @login_required
@@ -33,13 +45,102 @@ def my_certificates(request):
 def certificate_download(request, certificate_id):
     certificate = certificate_services.certificate_get_for_holder(request.user, certificate_id)
     # Rendering costs ~0.3 s of CPU: a few per minute per person is plenty (security checklist item 34).
-    key = f"cert-dl:{request.user.pk}"
-    if cache.get_or_set(key, 0, 60) >= DOWNLOADS_PER_MINUTE:
+    if _over_limit(f"cert-dl:{request.user.pk}", DOWNLOADS_PER_MINUTE):
         return HttpResponse(_("Too many downloads; try again in a minute."), status=429)
-    cache.incr(key)
     response = HttpResponse(certificates_pdf([certificate], request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     return response
+
+
+@login_required
+def credential_download(request, certificate_id):
+    """The holder's Open Badges 3.0 credential as JSON (a VC 2.0 EnvelopedVerifiableCredential), signed now."""
+    certificate = certificate_services.certificate_get_for_holder(request.user, certificate_id)
+    if _over_limit(f"cert-dl:{request.user.pk}", DOWNLOADS_PER_MINUTE):
+        return HttpResponse(_("Too many downloads; try again in a minute."), status=429)
+    token = certificate_credentials.certificate_credential_jwt(certificate, request=request)
+    response = JsonResponse(credentials.enveloped(token), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.json"'
+    return response
+
+
+@login_required
+def credential_badge(request, certificate_id):
+    """The holder's badge: a PNG with the signed credential baked in."""
+    certificate = certificate_services.certificate_get_for_holder(request.user, certificate_id)
+    if _over_limit(f"cert-dl:{request.user.pk}", DOWNLOADS_PER_MINUTE):
+        return HttpResponse(_("Too many downloads; try again in a minute."), status=429)
+    token = certificate_credentials.certificate_credential_jwt(certificate, request=request)
+    response = HttpResponse(
+        certificate_credentials.certificate_badge_png(certificate, token), content_type="image/png"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.png"'
+    return response
+
+
+def _public_json(data, content_type="application/json") -> HttpResponse:
+    response = JsonResponse(
+        data, json_dumps_params={"ensure_ascii": False, "indent": 2}, content_type=content_type
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def credential_achievement(request, kind):
+    """Public: the achievement every credential of a certification type names, with its criteria."""
+    if kind not in CertificateKind.values:
+        raise Http404
+    version = certificate_selectors.certification_types_in_force(timezone.localdate()).get(kind)
+    achievement = certificate_credentials.achievement(kind, version, request)
+    return _public_json({"@context": [credentials.VC_CONTEXT, credentials.OB_CONTEXT], **achievement})
+
+
+def credential_status_list(request):
+    """Public: the status list (a signed BitstringStatusListCredential) in which every credential has an entry:
+    valid, suspended, revoked or expired, as of now."""
+    now = timezone.now()
+    codes = certificate_selectors.status_codes(timezone.localdate(now))
+    status_list = credentials.status_list_credential(codes, now=now, request=request)
+    response = HttpResponse(
+        credentials.issue_jwt(status_list, now=now, request=request), content_type="application/vc+jwt"
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def credential_verify(request):
+    """Public (no login): check a pasted or uploaded credential: signature, schema, and current status."""
+    form = CredentialVerifyForm(request.POST or None, request.FILES or None)
+    check = summary = None
+    if request.method == "POST" and form.is_valid():
+        if _over_limit(f"cred-verify:{client_address(request)}", VERIFICATIONS_PER_MINUTE):
+            return HttpResponse(_("Too many checks; try again in a minute."), status=429)
+        upload = form.cleaned_data["file"]
+        try:
+            token = credentials.presented_token(
+                form.cleaned_data["credential"],
+                upload.read(credentials.MAX_PRESENTED_BYTES + 1) if upload else None,
+            )
+        except credentials.PresentationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            now = timezone.now()
+            today = timezone.localdate(now)
+            check = credentials.check_credential(
+                token,
+                now=now,
+                status_of=lambda credential: certificate_selectors.credential_status(credential, today=today),
+                request=request,
+            )
+            if check.credential:
+                summary = certificate_credentials.credential_summary(check.credential)
+    return verification_page(
+        request,
+        "assessments/certificates/credential_verify.html",
+        {"form": form, "check": check, "summary": summary},
+    )
 
 
 def certificate_verify(request, token):
