@@ -10,6 +10,7 @@ class AssessmentsConfig(AppConfig):
         from assessments.scorecards.evaluations_file import EVALUATION_COLUMNS
         from assessments.scoring.kpi_file import KPI_COLUMNS, RATE_COLUMNS
         from portal.importing import import_targets_register
+        from portal.models import Role
 
         import_targets_register("kpis", KPI_COLUMNS, RATE_COLUMNS)
         import_targets_register("evaluations", EVALUATION_COLUMNS)
@@ -36,7 +37,7 @@ class AssessmentsConfig(AppConfig):
         )
         from assessments.certificates.reminders import certificate_expiring_reminders
         from assessments.quizzes.reminders import essays_to_grade, quiz_closing_reminders
-        from assessments.scorecards.reminders import dispute_decisions
+        from assessments.scorecards.reminders import dispute_decisions, dispute_overdue_reminders
         from notifications.kinds import register_kind
         from notifications.reminders import register_decision_finder, register_reminder_finder
 
@@ -48,6 +49,7 @@ class AssessmentsConfig(AppConfig):
         for finder in (
             quiz_closing_reminders,
             certificate_expiring_reminders,
+            dispute_overdue_reminders,
         ):
             register_reminder_finder(finder)
         for finder in (essays_to_grade, dispute_decisions):
@@ -73,7 +75,28 @@ class AssessmentsConfig(AppConfig):
             permission="assessments.import_evaluations",
         )
         register_nav(
-            _("Disputes"), "assessments:dispute-queue", order=62, permission="assessments.evaluate_staff"
+            _("Disputes"),
+            "assessments:dispute-queue",
+            order=62,
+            roles=[Role.TEAM_LEAD, Role.TRAINER, Role.HR, Role.ADMIN],
+        )
+        register_nav(
+            _("Critical failures"),
+            "assessments:critical-failures",
+            order=64,
+            permission="assessments.review_critical_failures",
+        )
+        register_nav(
+            _("QA leads"), "assessments:qa-leads", order=65, permission="assessments.manage_qa_leads"
+        )
+        from assessments.scorecards.views import disputes_panel
+        from portal.navigation import register_home_panel
+
+        register_home_panel(
+            "assessments/scorecards/panel.html",
+            disputes_panel,
+            roles=[Role.TEAM_LEAD, Role.TRAINER, Role.HR, Role.ADMIN],
+            order=15,
         )
         register_nav(
             _("Calls to evaluate"),

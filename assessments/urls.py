@@ -76,7 +76,19 @@ urlpatterns += [
         scorecard_views.evaluation_resolve,
         name="evaluation-resolve",
     ),
+    path(
+        "evaluations/<int:evaluation_id>/review/",
+        scorecard_views.evaluation_review,
+        name="evaluation-review",
+    ),
+    path(
+        "evaluations/<int:evaluation_id>/critical-review/",
+        scorecard_views.evaluation_critical_review,
+        name="evaluation-critical-review",
+    ),
     path("evaluations/disputes/", scorecard_views.dispute_queue, name="dispute-queue"),
+    path("evaluations/critical/", scorecard_views.critical_failures, name="critical-failures"),
+    path("qa-leads/", scorecard_views.qa_leads, name="qa-leads"),
     path("scorecards/new/", scorecard_views.scorecard_new, name="scorecard-new"),
     path("evaluations/import/", scorecard_views.EvaluationImportView.as_view(), name="evaluation-import"),
 ]

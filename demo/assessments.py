@@ -73,7 +73,7 @@ def _seed_quizzes(stdout=None):
         (
             "录音抽查评分表",
             "spot_check",
-            [("需求确认", 3), ("礼貌用语", 1), ("问题解决", 3), ("结果反馈", 1)],
+            [("需求确认", 3), ("礼貌用语", 1), ("问题解决", 3), ("结果反馈", 1), ("客户信息保密", 1)],
         ),
         ("角色扮演评分表", "role_play", [("情绪安抚", 2), ("话术规范", 1), ("方案说明", 2)]),
     ):
@@ -81,13 +81,37 @@ def _seed_quizzes(stdout=None):
         if created:
             RubricCriterion.objects.bulk_create(
                 [
-                    RubricCriterion(rubric=rubric, name=c, weight=Decimal(w), levels=LEVELS, order=i)
+                    RubricCriterion(
+                        rubric=rubric,
+                        name=c,
+                        weight=Decimal(w),
+                        levels=LEVELS,
+                        order=i,
+                        critical=c in CRITICAL,
+                    )
                     for i, (c, w) in enumerate(criteria)
                 ]
             )
+    _seed_qa_lead()
     if stdout is not None:
         stdout.write("Assessments: question bank, monthly quiz and rubrics ready.")
     return []
+
+
+# Leaking a customer's data fails a spot check whatever else went well.
+CRITICAL = {"客户信息保密"}
+
+
+def _seed_qa_lead() -> None:
+    """The demo trainer is a QA lead (appointed by HR), so the whole appeal chain can be walked."""
+    from assessments.models import QaLead
+    from assessments.scorecards.services import qa_lead_appoint
+    from portal.models import User
+
+    trainer = User.objects.filter(employee_no="trainer01").first()
+    hr = User.objects.filter(employee_no="hr01").first()
+    if trainer and hr and not QaLead.objects.filter(user=trainer).exists():
+        qa_lead_appoint(user=trainer, acting_user=hr, reason="演示数据：质检主管")
 
 
 def _seed_final_exam(bank: QuestionBank) -> None:

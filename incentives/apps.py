@@ -7,7 +7,9 @@ class IncentivesConfig(AppConfig):
     verbose_name = _("Incentives")
 
     def ready(self):
-        from incentives import reminders
+        from assessments.scorecards.signals import evaluation_revised_after_publication
+        from incentives import receivers, reminders
+        from notifications.kinds import register_kind
         from notifications.reminders import register_decision_finder, register_reminder_finder
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
@@ -19,6 +21,10 @@ class IncentivesConfig(AppConfig):
         ):
             register_decision_finder(finder)
         register_reminder_finder(reminders.suggestion_status_reminders)
+        evaluation_revised_after_publication.connect(
+            receivers.on_evaluation_revised_after_publication, dispatch_uid="incentives.star_revision"
+        )
+        register_kind("star_revision", _("Published Service Stars affected by a dispute"))
 
         register_nav(_("Recognition wall"), "incentives:wall", order=60)
         register_nav(_("My awards"), "incentives:my-awards", order=61)
@@ -36,11 +42,27 @@ class IncentivesConfig(AppConfig):
             _("Incentive spend"), "incentives:spend", order=65, permission="incentives.manage_awards"
         )
         register_home_panel("incentives/panels/awards.html", _awards_panel, order=60)
+        register_home_panel(
+            "incentives/panels/star_revisions.html",
+            _star_revisions_panel,
+            roles=[Role.HR, Role.ADMIN],
+            order=6,
+        )
 
         # The default award policy comes from a data migration; keep it after a flush too.
         from portal.defaults import restore_after_flush
 
         restore_after_flush(self, "incentives.migrations.0002_default_award_policy")
+
+
+def _star_revisions_panel(request):
+    """HR's home page: published months where a dispute decided since would change the winners."""
+    from incentives.selectors import star_revision_reviews_pending
+
+    if not request.user.has_perm("incentives.publish_service_stars"):
+        return None
+    reviews = list(star_revision_reviews_pending()[:20])
+    return {"reviews": reviews} if reviews else None
 
 
 def _awards_panel(request):

@@ -225,6 +225,50 @@ class ServiceStarEntry(models.Model):
         ]
 
 
+class RevisionReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for HR's decision")
+    KEPT = "kept", _("Kept: the publication stands")
+    UNDONE = "undone", _("Publication undone")
+
+
+class StarRevisionReview(models.Model):
+    """A dispute decided after a month was published whose revised score would change the month's Service Star
+    winners: HR decides whether to undo and republish, or keep the publication with a written reason."""
+
+    publication = models.ForeignKey(
+        ServiceStarPublication, on_delete=models.PROTECT, related_name="revision_reviews"
+    )
+    month = models.DateField(_("month"))
+    evaluation = models.ForeignKey(
+        "assessments.Evaluation", on_delete=models.PROTECT, related_name="star_revision_reviews"
+    )
+    published_score = models.DecimalField(max_digits=5, decimal_places=2)
+    revised_score = models.DecimalField(max_digits=5, decimal_places=2)
+    winners_published = models.JSONField(default=list)  # employee numbers, in rank order
+    winners_revised = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=RevisionReviewStatus.choices, default=RevisionReviewStatus.PENDING
+    )
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("revision after publication")
+        verbose_name_plural = _("revisions after publication")
+        constraints = [
+            _month_check("starrevision_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(status="pending") | ~Q(reason=""), name="starrevision_decision_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.evaluation_id}"
+
+
 class AwardKind(models.TextChoices):
     SERVICE_STAR = "service_star", _("Service Star")
     INNOVATION = "innovation", _("Innovative Service Case Award")

@@ -13,7 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.scoring.selectors import month_scores_with_inputs, scoring_policy_for_month
+from assessments.scoring.selectors import (
+    month_scores_with_inputs,
+    month_scores_with_pending_revisions,
+    scoring_policy_for_month,
+)
 from incentives import rules
 from incentives.models import (
     Award,
@@ -21,11 +25,13 @@ from incentives.models import (
     AwardPolicy,
     CaseNomination,
     LedgerEntry,
+    RevisionReviewStatus,
     RoundStatus,
     ServiceStarEntry,
     ServiceStarExclusion,
     ServiceStarPublication,
     ServiceStarRound,
+    StarRevisionReview,
     Suggestion,
 )
 from portal.months import first_of_month, month_bounds
@@ -125,20 +131,29 @@ class StarMonth:
         return None
 
 
-def star_proposal(*, month: date, exclusions: dict[int, str] | None = None, staff_ids=None) -> StarMonth:
+def star_proposal(
+    *, month: date, exclusions: dict[int, str] | None = None, staff_ids=None, score_overrides=None
+) -> StarMonth:
     """The live proposal for `month` from current data, with HR's `exclusions` ({staff_id: reason}). Writes
     nothing.
 
     Ranks the month's stored scores (every write that changes a month's data stores them again), or for an
     open month with data but no stored scores, the scores computed now; so it agrees with the score pages. A
     month without data proposes nobody (`has_data` false). With `staff_ids`, only those people are considered
-    (for "why not me": the reasons are exact, the rank is not).
+    (for "why not me": the reasons are exact, the rank is not). `score_overrides` ({staff_id: MonthlyScore})
+    replaces some people's scores (what the month would be with revisions decided after publication).
     """
     first = first_of_month(month)
     exclusions = exclusions or {}
+    score_overrides = score_overrides or {}
     version = scoring_policy_for_month(first)
     people = {
-        person.staff_id: person for person in month_scores_with_inputs(month=first, staff_ids=staff_ids)
+        person.staff_id: (
+            dataclasses.replace(person, score=score_overrides[person.staff_id])
+            if person.staff_id in score_overrides
+            else person
+        )
+        for person in month_scores_with_inputs(month=first, staff_ids=staff_ids)
     }
     candidates = [
         rules.Candidate(
@@ -261,6 +276,39 @@ def star_month(*, month: date, staff_ids=None) -> StarMonth:
     if round_ is not None:
         view.status = RoundStatus.APPROVED if round_.status == RoundStatus.APPROVED else RoundStatus.DRAFT
     return view
+
+
+def star_winners_with_revisions(month: date) -> tuple[list[str], list[str]]:
+    """The published month's winners (employee numbers, by rank) and the winners its data would give with every
+    QA revision decided since publication (not applied): the two lists HR compares. Writes nothing."""
+    first = first_of_month(month)
+    publication = active_publication(first)
+    if publication is None:
+        return [], []
+    published = list(
+        ServiceStarEntry.objects.filter(publication=publication, winner=True)
+        .order_by("rank", "employee_no")
+        .values_list("employee_no", flat=True)
+    )
+    revised = star_proposal(
+        month=first,
+        exclusions=star_exclusions(star_round_get(first)),
+        score_overrides=month_scores_with_pending_revisions(first),
+    )
+    return published, [row.employee_no for row in revised.winners]
+
+
+def star_revision_reviews(month: date):
+    """The month's revisions after publication that changed its winners, newest first, with their evaluation."""
+    return StarRevisionReview.objects.filter(month=first_of_month(month)).select_related(
+        "evaluation__staff", "decided_by"
+    )
+
+
+def star_revision_reviews_pending():
+    return StarRevisionReview.objects.filter(status=RevisionReviewStatus.PENDING).select_related(
+        "evaluation__staff"
+    )
 
 
 def star_rounds_list():

@@ -17,9 +17,11 @@ from itertools import pairwise
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.scorecards.services import evaluation_revision_kept_record, evaluation_revisions_apply
 from assessments.scoring.services import monthly_scores_compute
 from incentives import rules, signals
 from incentives.models import (
@@ -29,11 +31,13 @@ from incentives.models import (
     CaseNomination,
     LedgerEntry,
     NominationStatus,
+    RevisionReviewStatus,
     RoundStatus,
     ServiceStarEntry,
     ServiceStarExclusion,
     ServiceStarPublication,
     ServiceStarRound,
+    StarRevisionReview,
     Suggestion,
     SuggestionReview,
     SuggestionStatus,
@@ -48,6 +52,7 @@ from incentives.selectors import (
     star_exclusions,
     star_months_published,
     star_proposal,
+    star_winners_with_revisions,
 )
 from portal.months import first_of_month
 from portal.services import (
@@ -518,6 +523,11 @@ def service_star_publication_undo(*, month: date, reason: str, acting_user) -> S
         round_.published_by = None
         round_.save()
         month_lock_release(month=first, acting_user=acting_user, reason=reason)
+        # Revisions decided after publication apply now that the month is open again.
+        revised = evaluation_revisions_apply(month=first, acting_user=acting_user)
+        StarRevisionReview.objects.filter(
+            publication=publication, status=RevisionReviewStatus.PENDING
+        ).update(status=RevisionReviewStatus.UNDONE, decided_by=acting_user, decided_at=now, reason=reason)
         # Open again: people may have changed while it was locked, so its scores are stored up to date.
         monthly_scores_compute(month=first, acting_user=acting_user)
         audit_record(
@@ -527,9 +537,86 @@ def service_star_publication_undo(*, month: date, reason: str, acting_user) -> S
             reason=reason,
             month=_month_text(first),
             revoked_awards=len(awards),
+            revisions_applied=[e.pk for e in revised],
         )
         signals.month_unpublished.send(sender=None, publication=publication)
     return publication
+
+
+def star_revision_flag(*, evaluation, acting_user) -> StarRevisionReview | None:
+    """A QA lead revised an evaluation of a published month (kept beside its frozen score): when the month's
+    data with every such revision would give other winners, record it for HR's decision (undo and republish,
+    or keep with a reason) and tell HR (on commit). Call inside the deciding transaction. Returns the review,
+    or None when the winners would not change (the published month then simply stands)."""
+    first = first_of_month(evaluation.date)
+    publication = ServiceStarPublication.objects.filter(month=first, undone_at__isnull=True).first()
+    if publication is None or evaluation.revised_score_pending is None:
+        return None
+    published, revised = star_winners_with_revisions(first)
+    if set(published) == set(revised):
+        return None
+    review = StarRevisionReview.objects.create(
+        publication=publication,
+        month=first,
+        evaluation=evaluation,
+        published_score=evaluation.score,
+        revised_score=evaluation.revised_score_pending,
+        winners_published=published,
+        winners_revised=revised,
+    )
+    audit_record(
+        action="incentives.star.revision_flag",
+        acting_user=acting_user,
+        target=review,
+        month=_month_text(first),
+        evaluation=evaluation.pk,
+        published_score=str(review.published_score),
+        revised_score=str(review.revised_score),
+        winners_published=published,
+        winners_revised=revised,
+    )
+    transaction.on_commit(lambda: _tell_hr_of_revision(review.pk))
+    return review
+
+
+def _tell_hr_of_revision(review_id: int) -> None:
+    from notifications.selectors import users_with_permission
+    from notifications.services import notify
+    from portal.models import User
+
+    review = StarRevisionReview.objects.select_related("evaluation__staff").get(pk=review_id)
+    url = reverse("incentives:star-month", args=[_month_text(review.month)])
+    for person in User.objects.filter(pk__in=users_with_permission("incentives.publish_service_stars")):
+        notify(person, "star_revision", {"review": review, "month": review.month, "url": url})
+
+
+def star_revision_keep(*, review: StarRevisionReview, acting_user, reason: str) -> StarRevisionReview:
+    """HR keeps the published Service Stars although a revision after publication would change the winners,
+    with a written reason (recorded in the audit trail and in the dispute's timeline). The revision stays
+    beside the frozen score."""
+    _require(acting_user, "incentives.publish_service_stars")
+    reason = _reason_required(reason, _("Write the reason for keeping the published list."))
+    with transaction.atomic():
+        review = StarRevisionReview.objects.select_for_update().select_related("evaluation").get(pk=review.pk)
+        if review.status != RevisionReviewStatus.PENDING:
+            raise ValidationError(_("HR has already decided on this revision."))
+        review.status = RevisionReviewStatus.KEPT
+        review.decided_by = acting_user
+        review.decided_at = timezone.now()
+        review.reason = reason
+        review.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        evaluation_revision_kept_record(evaluation=review.evaluation, acting_user=acting_user, reason=reason)
+        audit_record(
+            action="incentives.star.revision_keep",
+            acting_user=acting_user,
+            target=review,
+            reason=reason,
+            month=_month_text(review.month),
+            evaluation=review.evaluation_id,
+            winners_published=review.winners_published,
+            winners_revised=review.winners_revised,
+        )
+    return review
 
 
 def _revoke(awards: list[Award], *, acting_user, now, note: str) -> None:

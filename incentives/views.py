@@ -92,9 +92,9 @@ def star_rounds(request):
     )
 
 
-STAR_ACTIONS = {"exclude", "withdraw", "approve", "publish", "undo"}
+STAR_ACTIONS = {"exclude", "withdraw", "approve", "publish", "undo", "keep_revision"}
 # The money decisions of the page: the password again when this session signed in over 15 minutes ago.
-STEP_UP_STAR_ACTIONS = {"approve", "publish", "undo"}
+STEP_UP_STAR_ACTIONS = {"approve", "publish", "undo", "keep_revision"}
 
 
 @login_required
@@ -133,6 +133,7 @@ def star_month(request, month):
             "exclusion_form": exclusion_form,
             "reason_form": reason_form,
             "publications": selectors.publications_for_month(first),
+            "revision_reviews": selectors.star_revision_reviews(first),
             "checklist": checklist,
             "blockers": [item for item, _text in checklist if item.blocking and not item.ok],
             "warnings": [item for item, _text in checklist if not item.blocking and not item.ok],
@@ -182,6 +183,15 @@ def _star_action(request, month: date, action: str) -> None:
             month=month, reason=form.cleaned_data["reason"], acting_user=user
         )
         messages.success(request, _("Publication undone; the month is unlocked."))
+    elif action == "keep_revision":
+        review_id = request.POST.get("review", "")
+        review = (
+            selectors.star_revision_reviews(month).filter(pk=review_id if review_id.isdigit() else 0).first()
+        )
+        if review is None:
+            raise Http404
+        services.star_revision_keep(review=review, acting_user=user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Kept: the published list stands, with your reason on record."))
 
 
 @login_required

@@ -14,6 +14,7 @@ REMINDER_KINDS = (
     "quiz_closing",
     "certificate_expiring",
     "decision_waiting",
+    "dispute_overdue",
     "suggestion_status",
     "lead_digest",
 )
@@ -26,6 +27,7 @@ _labels: dict[str, object] = {
     "quiz_closing": _("Quiz closing tomorrow"),
     "certificate_expiring": _("Certificate expiring"),
     "decision_waiting": _("Decision waiting"),
+    "dispute_overdue": _("Dispute step overdue (escalated to HR)"),
     "suggestion_status": _("Monthly suggestion status"),
     "lead_digest": _("Team lead's daily digest"),
 }

@@ -94,6 +94,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "assessments.manage_qa",
         "assessments.manage_policy",
         "assessments.manage_certificates",
+        "assessments.manage_qa_leads",
+        "assessments.review_critical_failures",
         *_QUIZ_ADMIN,
         "incentives.manage_service_stars",
         "incentives.manage_awards",

@@ -13,7 +13,15 @@ from assessments.models.certificate import (
     PerformanceRuleKind,
 )
 from assessments.models.coaching import CoachingAssignment, CoachingModule, KpiCode
-from assessments.models.evaluation import DisputeStatus, Evaluation, EvaluationKind
+from assessments.models.evaluation import (
+    OPEN_DISPUTE_STATUSES,
+    DisputeStatus,
+    DisputeStep,
+    DisputeStepKind,
+    Evaluation,
+    EvaluationKind,
+    QaLead,
+)
 from assessments.models.qa import (
     Call,
     CallChannel,
@@ -63,11 +71,15 @@ __all__ = [
     "CoachingAssignment",
     "CoachingModule",
     "DisputeStatus",
+    "DisputeStep",
+    "DisputeStepKind",
     "EarnedBy",
     "Evaluation",
     "EvaluationKind",
     "KpiCode",
     "KpiRecord",
+    "OPEN_DISPUTE_STATUSES",
+    "QaLead",
     "MonthlyScore",
     "PerformanceRuleKind",
     "Question",

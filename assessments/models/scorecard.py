@@ -47,8 +47,22 @@ class RubricCriterion(models.Model):
     )
     levels = models.JSONField(_("levels"), default=list)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    critical = models.BooleanField(
+        _("critical item"),
+        default=False,
+        help_text=_(
+            "Choosing a 0% level on a critical item fails the whole evaluation: its score becomes the scoring "
+            "policy's cap and HR reviews it."
+        ),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("weight"), FieldPanel("levels"), FieldPanel("order")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("weight"),
+        FieldPanel("levels"),
+        FieldPanel("order"),
+        FieldPanel("critical"),
+    ]
 
     class Meta:
         ordering = ["order", "pk"]

@@ -52,6 +52,19 @@ class ScoringPolicyVersion(models.Model):
     )
     min_contacts = models.PositiveIntegerField(_("minimum contacts handled"))
     winners = models.PositiveSmallIntegerField(_("Service Star winners per month"))
+    # QA: the score of an evaluation that fails a critical item, and the appeal chain's deadlines.
+    critical_cap = models.DecimalField(
+        _("score of an evaluation failing a critical item"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
+        default=Decimal(0),
+    )
+    dispute_days = models.PositiveSmallIntegerField(_("days to dispute an evaluation"), default=7)
+    endorse_days = models.PositiveSmallIntegerField(
+        _("days for the team lead to endorse or reject a dispute"), default=3
+    )
+    decide_days = models.PositiveSmallIntegerField(_("days for a QA lead to decide a dispute"), default=5)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,35 +1,42 @@
-"""Every write of QA evaluations made in this app: scorecards, disputes and their decisions, and the import.
+"""Every write of QA evaluations made in this app: scorecards, disputes through the appeal chain, and the import.
 
 A scorecard scores one person on a rubric: each criterion gets a level (a percent), the score is the weighted
-mean (0–100, 2 decimals). The evaluated person may dispute it once, within 7 days, with a reason; a second
-evaluator (not the first, not the person) upholds or revises it, and that decision is final. Every step is
-audited. Evaluations dated in a published (locked) month cannot be created or changed; every change stores the
-month's scores again in the same transaction.
+mean (0–100, 2 decimals). A critical criterion at a 0% level fails the evaluation: its score becomes the scoring
+policy's cap (0 by default), the weighted score kept beside it, and HR reviews it.
+
+The appeal chain: the evaluated person disputes once, within the policy's window (7 calendar days by default),
+with a reason; their team lead endorses or rejects it with a reason (within the policy's 3 days); an endorsed
+dispute is decided by a QA lead who did not make the evaluation (within the policy's 5 days). Every step is dated
+(`DisputeStep`) and audited; an open or endorsed dispute holds the month's Service Star approval and publication.
+Evaluations dated in a published (locked) month cannot be created or imported; they can still be disputed, and
+a revision is then kept beside the frozen score. Every change of a score stores the month's scores again in
+the same transaction.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import DisputeStatus, Evaluation, Rubric
+from assessments.models import DisputeStatus, DisputeStep, DisputeStepKind, Evaluation, QaLead, Rubric
 from assessments.quizzes import rules as quiz_rules
+from assessments.scorecards import rules, selectors
 from assessments.scorecards.evaluations_file import evaluations_file_parse
+from assessments.scorecards.signals import evaluation_revised_after_publication
+from assessments.scoring.selectors import scoring_policy_for_month
 from assessments.scoring.services import monthly_scores_update
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
-from portal.models import User
-from portal.months import first_of_month
+from portal.models import Role, User
+from portal.months import add_months, first_of_month
 from portal.selectors import staff_ids_by_employee_no
-from portal.services import audit_record, month_is_locked, months_locked
+from portal.services import audit_record, month_is_locked, months_locked, require_permission
 from portal.tabular.errors import RowError
 from portal.tabular.mapping import ColumnMapping
-
-DISPUTE_DAYS = 7
 
 
 def _refuse_locked(on_date: date) -> None:
@@ -73,9 +80,14 @@ def scorecard_evaluate(
                 "weight": str(criterion.weight),
                 "level": level.get("label", ""),
                 "percent": str(level["percent"]),
+                "critical": criterion.critical,
             }
         )
-    score = quiz_rules.scorecard_score([(Decimal(c["weight"]), Decimal(c["percent"])) for c in chosen])
+    weighted = quiz_rules.scorecard_score([(Decimal(c["weight"]), Decimal(c["percent"])) for c in chosen])
+    failed = rules.critical_failures(chosen)
+    for row in chosen:
+        row["failed"] = row["criterion"] in failed and row["critical"]
+    score = rules.capped_score(weighted, critical_failed=bool(failed), cap=_policy(on_date).critical_cap)
     with transaction.atomic():
         # The evaluator's employee number keys the record; further scorecards of the same day get "#2", "#3"…
         base = acting_user.employee_no
@@ -102,6 +114,9 @@ def scorecard_evaluate(
             channel=channel.strip()[:50],
             customer_type=customer_type.strip()[:50],
             comment=comment.strip(),
+            critical_failed=bool(failed),
+            score_before_cap=weighted if failed else None,
+            hr_review_needed=bool(failed),
         )
         audit_record(
             action="evaluation.score",
@@ -110,40 +125,121 @@ def scorecard_evaluate(
             staff=staff.employee_no,
             score=str(score),
             rubric=rubric.name,
+            critical_failed=failed,
         )
         monthly_scores_update(months=[on_date], staff_ids=[staff.pk], acting_user=acting_user)
     return evaluation
 
 
+def _policy(on_date: date):
+    return scoring_policy_for_month(on_date)
+
+
 def dispute_deadline(evaluation: Evaluation) -> date:
-    """The last day to dispute: 7 days after the evaluation was recorded (or its date, if later)."""
+    """The last day to dispute: the policy's window (7 calendar days by default) after the evaluation was
+    recorded (or its date, if later)."""
     recorded = timezone.localdate(evaluation.created_at) if evaluation.created_at else evaluation.date
-    return max(recorded, evaluation.date) + timedelta(days=DISPUTE_DAYS)
+    return rules.dispute_deadline(
+        evaluated_on=evaluation.date, recorded_on=recorded, days=_policy(evaluation.date).dispute_days
+    )
+
+
+def _step(evaluation: Evaluation, kind: str, *, actor: User | None, note: str = "", at=None, **data) -> None:
+    DisputeStep.objects.create(
+        evaluation=evaluation, kind=kind, actor=actor, at=at or timezone.now(), note=note, data=data
+    )
+
+
+def _locked_for_update(evaluation: Evaluation, statuses) -> Evaluation:
+    """The evaluation again, locked for this transaction; refused unless its dispute is in one of `statuses`."""
+    evaluation = Evaluation.objects.select_for_update().select_related("staff").get(pk=evaluation.pk)
+    if evaluation.dispute_status not in statuses:
+        raise ValidationError(_("This dispute is not waiting for this step."))
+    return evaluation
 
 
 def evaluation_dispute(
     *, evaluation: Evaluation, acting_user: User, reason: str, today: date | None = None
 ) -> Evaluation:
-    """The evaluated person disputes their evaluation: once, within 7 days, with a reason."""
+    """The evaluated person disputes their evaluation: once, within the policy's window, with a reason. It
+    then waits for their team lead (a team without another team lead sends it straight to the QA leads,
+    recorded as a step). A published month may be disputed too: a revision is then kept beside the frozen
+    score (`evaluation_dispute_resolve`)."""
     today = today or timezone.localdate()
     if evaluation.staff_id != acting_user.pk:
         raise ValidationError(_("Only the evaluated person can dispute an evaluation."))
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError(_("Give the reason for the dispute."))
     if evaluation.dispute_status:
         raise ValidationError(_("This evaluation has already been disputed."))
     if today > dispute_deadline(evaluation):
-        raise ValidationError(_("The 7 days to dispute this evaluation have passed."))
-    _refuse_locked(evaluation.date)
+        raise ValidationError(
+            _("The %(days)s days to dispute this evaluation have passed.")
+            % {"days": _policy(evaluation.date).dispute_days}
+        )
     with transaction.atomic():
+        now = timezone.now()
+        forwarded = not selectors.team_leads_of(evaluation.staff).exists()
+        status = DisputeStatus.ENDORSED if forwarded else DisputeStatus.OPEN
         updated = Evaluation.objects.filter(pk=evaluation.pk, dispute_status="").update(
-            dispute_status=DisputeStatus.OPEN, dispute_reason=reason.strip(), disputed_at=timezone.now()
+            dispute_status=status,
+            dispute_reason=reason,
+            disputed_at=now,
+            dispute_reviewed_at=now if forwarded else None,
         )
         if not updated:
             raise ValidationError(_("This evaluation has already been disputed."))
         evaluation.refresh_from_db()
+        _step(evaluation, DisputeStepKind.DISPUTED, actor=acting_user, note=reason, at=now)
+        if forwarded:
+            _step(evaluation, DisputeStepKind.FORWARDED, actor=None, at=now)
         audit_record(
-            action="evaluation.dispute", acting_user=acting_user, target=evaluation, reason=reason.strip()
+            action="evaluation.dispute",
+            acting_user=acting_user,
+            target=evaluation,
+            reason=reason,
+            locked_month=month_is_locked(evaluation.date),
+            forwarded_to_qa_lead=forwarded,
+        )
+    return evaluation
+
+
+def evaluation_dispute_review(
+    *, evaluation: Evaluation, acting_user: User, endorse: bool, note: str
+) -> Evaluation:
+    """The evaluated person's team lead endorses the dispute (it goes to a QA lead) or rejects it (final: the
+    score stands), with a reason. Not the evaluated person, nor whoever made the evaluation."""
+    note = (note or "").strip()
+    if not selectors.team_leads_of(evaluation.staff).filter(pk=acting_user.pk).exists():
+        raise PermissionDenied(_("Only the evaluated person's team lead endorses or rejects their dispute."))
+    if selectors.made_by(evaluation, acting_user):
+        raise PermissionDenied(_("You made this evaluation: another team lead reviews the dispute."))
+    if not note:
+        raise ValidationError(_("Give the reason for endorsing or rejecting the dispute."))
+    with transaction.atomic():
+        evaluation = _locked_for_update(evaluation, [DisputeStatus.OPEN])
+        now = timezone.now()
+        evaluation.dispute_status = DisputeStatus.ENDORSED if endorse else DisputeStatus.REJECTED
+        evaluation.dispute_reviewed_by = acting_user
+        evaluation.dispute_reviewed_at = now
+        evaluation.dispute_review_note = note
+        evaluation.save(
+            update_fields=[
+                "dispute_status",
+                "dispute_reviewed_by",
+                "dispute_reviewed_at",
+                "dispute_review_note",
+                "updated_at",
+            ]
+        )
+        kind = DisputeStepKind.ENDORSED if endorse else DisputeStepKind.REJECTED
+        _step(evaluation, kind, actor=acting_user, note=note, at=now)
+        audit_record(
+            action="evaluation.dispute_endorse" if endorse else "evaluation.dispute_reject",
+            acting_user=acting_user,
+            target=evaluation,
+            reason=note,
         )
     return evaluation
 
@@ -151,14 +247,20 @@ def evaluation_dispute(
 def evaluation_dispute_resolve(
     *, evaluation: Evaluation, acting_user: User, decision: str, note: str, new_score: Decimal | None = None
 ) -> Evaluation:
-    """A second evaluator upholds or revises a disputed evaluation; final."""
-    if evaluation.dispute_status != DisputeStatus.OPEN:
-        raise ValidationError(_("This evaluation has no open dispute."))
-    if acting_user.pk in (evaluation.evaluator_user_id, evaluation.staff_id) or (
-        evaluation.evaluator == acting_user.employee_no
-    ):
-        raise ValidationError(_("A second evaluator, not the first one, decides the dispute."))
-    if not note.strip():
+    """A QA lead who did not make the evaluation decides a dispute the team lead endorsed: uphold or revise the
+    score, with a reason; final.
+
+    In an open month a revision replaces the score (the previous one kept as `original_score`) and the month's
+    scores are stored again. In a published (locked) month the frozen score stays: the revision is kept beside
+    it (`revised_score_pending`) and announced, so that incentives can ask HR whether the month's Service
+    Stars change; it applies only if HR undoes the publication.
+    """
+    if not selectors.is_qa_lead(acting_user):
+        raise PermissionDenied(_("Only a QA lead decides a dispute the team lead endorsed."))
+    if acting_user.pk == evaluation.staff_id or selectors.made_by(evaluation, acting_user):
+        raise PermissionDenied(_("A QA lead who did not make the evaluation decides the dispute."))
+    note = (note or "").strip()
+    if not note:
         raise ValidationError(_("Explain the decision."))
     if decision not in (DisputeStatus.UPHELD, DisputeStatus.REVISED):
         raise ValidationError(_("Uphold or revise the score."))
@@ -166,33 +268,145 @@ def evaluation_dispute_resolve(
         if new_score is None or not Decimal(0) <= new_score <= Decimal(100):
             raise ValidationError(_("Give the revised score from 0 to 100."))
         new_score = quiz_rules.round2(new_score)
-    _refuse_locked(evaluation.date)
     with transaction.atomic():
-        evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-        if evaluation.dispute_status != DisputeStatus.OPEN:
-            raise ValidationError(_("This evaluation has no open dispute."))
+        evaluation = _locked_for_update(evaluation, [DisputeStatus.ENDORSED])
+        locked = month_is_locked(evaluation.date)
         old_score = evaluation.score
+        now = timezone.now()
         evaluation.dispute_status = decision
         evaluation.resolved_by = acting_user
-        evaluation.resolved_at = timezone.now()
-        evaluation.resolution_note = note.strip()
-        if decision == DisputeStatus.REVISED:
-            evaluation.original_score = old_score
-            evaluation.score = new_score
+        evaluation.resolved_at = now
+        evaluation.resolution_note = note
+        if decision == DisputeStatus.REVISED and new_score != old_score:
+            if locked:
+                evaluation.revised_score_pending = new_score
+            else:
+                evaluation.original_score = old_score
+                evaluation.score = new_score
         evaluation.save()
+        _step(
+            evaluation,
+            decision,
+            actor=acting_user,
+            note=note,
+            at=now,
+            old_score=str(old_score),
+            new_score=str(new_score if decision == DisputeStatus.REVISED else old_score),
+            after_publication=locked,
+        )
         audit_record(
             action=f"evaluation.dispute_{decision}",
             acting_user=acting_user,
             target=evaluation,
-            reason=note.strip(),
+            reason=note,
             old_score=str(old_score),
-            new_score=str(evaluation.score),
+            new_score=str(new_score if decision == DisputeStatus.REVISED else old_score),
+            after_publication=locked,
         )
         if evaluation.score != old_score:
             monthly_scores_update(
                 months=[evaluation.date], staff_ids=[evaluation.staff_id], acting_user=acting_user
             )
+        if evaluation.revised_score_pending is not None:
+            evaluation_revised_after_publication.send(
+                sender=Evaluation, evaluation=evaluation, acting_user=acting_user
+            )
     return evaluation
+
+
+def evaluation_revisions_apply(*, month: date, acting_user: User) -> list[Evaluation]:
+    """Apply the revisions decided while `month` was published (call inside the undo of its publication, after
+    the lock is released and before its scores are stored again): each score becomes the revised one, the
+    published one kept as `original_score`, recorded as a step of each dispute. Returns them."""
+    first = first_of_month(month)
+    if month_is_locked(first):
+        raise ValidationError(_("%(month)s is still published.") % {"month": f"{first:%Y-%m}"})
+    following = add_months(first, 1)
+    applied = list(
+        Evaluation.objects.select_for_update().filter(
+            date__gte=first, date__lt=following, revised_score_pending__isnull=False
+        )
+    )
+    for evaluation in applied:
+        old = evaluation.score
+        evaluation.original_score = old
+        evaluation.score = evaluation.revised_score_pending
+        evaluation.revised_score_pending = None
+        evaluation.save(update_fields=["original_score", "score", "revised_score_pending", "updated_at"])
+        _step(
+            evaluation,
+            DisputeStepKind.HR_UNDONE,
+            actor=acting_user,
+            old_score=str(old),
+            new_score=str(evaluation.score),
+        )
+        audit_record(
+            action="evaluation.revision_apply",
+            acting_user=acting_user,
+            target=evaluation,
+            old_score=str(old),
+            new_score=str(evaluation.score),
+        )
+    return applied
+
+
+def evaluation_revision_kept_record(*, evaluation: Evaluation, acting_user: User, reason: str) -> None:
+    """Record in the dispute's timeline that HR kept the published Service Stars despite the revision (the
+    decision itself, with its audit row, is incentives' `star_revision_keep`)."""
+    _step(evaluation, DisputeStepKind.HR_KEPT, actor=acting_user, note=reason)
+
+
+def evaluation_critical_review(*, evaluation: Evaluation, acting_user: User, note: str) -> Evaluation:
+    """HR records its review of an evaluation that failed a critical item, with a note."""
+    require_permission(acting_user, "assessments.review_critical_failures")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("Write what the review found."))
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if not evaluation.hr_review_needed or evaluation.hr_reviewed_at is not None:
+            raise ValidationError(_("This evaluation is not waiting for HR's review."))
+        evaluation.hr_reviewed_by = acting_user
+        evaluation.hr_reviewed_at = timezone.now()
+        evaluation.hr_review_note = note
+        evaluation.save(update_fields=["hr_reviewed_by", "hr_reviewed_at", "hr_review_note", "updated_at"])
+        audit_record(
+            action="evaluation.critical_review", acting_user=acting_user, target=evaluation, reason=note
+        )
+    return evaluation
+
+
+def qa_lead_appoint(*, user: User, acting_user: User, reason: str) -> QaLead:
+    """HR makes a trainer/QA person a QA lead (they then decide endorsed disputes), with a reason. Audited."""
+    require_permission(acting_user, "assessments.manage_qa_leads")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason for this change."))
+    if user.role != Role.TRAINER or not user.is_active:
+        raise ValidationError(
+            _("%(name)s is not an active trainer/QA person; only they can be QA leads.") % {"name": user.name}
+        )
+    with transaction.atomic():
+        lead, created = QaLead.objects.get_or_create(
+            user=user, defaults={"appointed_by": acting_user, "reason": reason}
+        )
+        if not created:
+            raise ValidationError(_("%(name)s is already a QA lead.") % {"name": user.name})
+        audit_record(action="qa_lead.appoint", acting_user=acting_user, target=user, reason=reason)
+    return lead
+
+
+def qa_lead_remove(*, user: User, acting_user: User, reason: str) -> None:
+    """HR ends someone's QA lead role, with a reason. Audited."""
+    require_permission(acting_user, "assessments.manage_qa_leads")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason for this change."))
+    with transaction.atomic():
+        deleted, _rows = QaLead.objects.filter(user=user).delete()
+        if not deleted:
+            raise ValidationError(_("%(name)s is not a QA lead.") % {"name": user.name})
+        audit_record(action="qa_lead.remove", acting_user=acting_user, target=user, reason=reason)
 
 
 # --- Import --------------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""Scorecard pages: trainers/QA score a person on a rubric; people see and dispute; a second evaluator decides."""
+"""Scorecard pages: trainers/QA score a person on a rubric; people see their evaluations and dispute them; the
+team lead endorses or rejects, a QA lead decides; HR reviews critical failures and appoints QA leads."""
 
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from assessments.models import DisputeStatus, Evaluation, Rubric
+from assessments.models import Evaluation, Rubric
+from assessments.scorecards import selectors
 from assessments.scorecards import services as scorecard_services
 from assessments.scorecards.evaluations_file import EVALUATION_COLUMNS
+from assessments.scoring.selectors import scoring_policy_for_month
 from portal.access import filter_by_staff_visibility
-from portal.models import User
+from portal.models import Role, User
+from portal.services import month_is_locked
 from portal.uploads import ImportUploadView
 
 
@@ -41,79 +45,207 @@ def my_evaluations(request):
 @login_required
 def evaluation_detail(request, evaluation_id):
     evaluation = _evaluation_for(request.user, evaluation_id)
-    can_dispute = (
-        evaluation.staff_id == request.user.pk
-        and not evaluation.dispute_status
-        and timezone.localdate() <= scorecard_services.dispute_deadline(evaluation)
-    )
-    can_resolve = (
-        evaluation.dispute_status == DisputeStatus.OPEN
-        and request.user.has_perm("assessments.evaluate_staff")
-        and request.user.pk not in (evaluation.evaluator_user_id, evaluation.staff_id)
-    )
+    user = request.user
+    today = timezone.localdate()
+    deadline = scorecard_services.dispute_deadline(evaluation)
     return render(
         request,
         "assessments/scorecards/evaluation_detail.html",
         {
             "evaluation": evaluation,
-            "can_dispute": can_dispute,
-            "can_resolve": can_resolve,
-            "deadline": scorecard_services.dispute_deadline(evaluation),
+            "can_dispute": (
+                evaluation.staff_id == user.pk and not evaluation.dispute_status and today <= deadline
+            ),
+            "can_review": selectors.may_review_dispute(user, evaluation),
+            "can_decide": selectors.may_decide_dispute(user, evaluation),
+            "can_hr_review": (
+                evaluation.hr_review_needed
+                and evaluation.hr_reviewed_at is None
+                and user.has_perm("assessments.review_critical_failures")
+            ),
+            "deadline": deadline,
+            "policy": scoring_policy_for_month(evaluation.date),
+            "timeline": selectors.dispute_timeline(evaluation, today=today),
+            "month_locked": month_is_locked(evaluation.date),
+            "failed_criteria": [c["criterion"] for c in evaluation.criteria_scores if c.get("failed")],
         },
     )
+
+
+def _act(request, evaluation_id, act, success: str):
+    """Run one step of the chain on a visible evaluation: a refusal of the wrong person answers 403, bad input
+    is shown on the evaluation page."""
+    evaluation = _evaluation_for(request.user, evaluation_id)
+    try:
+        act(evaluation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("assessments:evaluation-detail", evaluation_id=evaluation.pk)
 
 
 @login_required
 @require_POST
 def evaluation_dispute(request, evaluation_id):
-    evaluation = _evaluation_for(request.user, evaluation_id)
-    try:
-        scorecard_services.evaluation_dispute(
-            evaluation=evaluation, acting_user=request.user, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, _("Your dispute was sent to a second evaluator."))
-    return redirect("assessments:evaluation-detail", evaluation_id=evaluation.pk)
+    return _act(
+        request,
+        evaluation_id,
+        lambda e: scorecard_services.evaluation_dispute(
+            evaluation=e, acting_user=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("Your dispute was sent to your team lead."),
+    )
 
 
 @login_required
-@permission_required("assessments.evaluate_staff", raise_exception=True)
+@require_POST
+def evaluation_review(request, evaluation_id):
+    decision = request.POST.get("decision", "")
+    if decision not in ("endorse", "reject"):
+        raise Http404
+    return _act(
+        request,
+        evaluation_id,
+        lambda e: scorecard_services.evaluation_dispute_review(
+            evaluation=e,
+            acting_user=request.user,
+            endorse=decision == "endorse",
+            note=request.POST.get("note", ""),
+        ),
+        _("Dispute endorsed: a QA lead decides it.") if decision == "endorse" else _("Dispute rejected."),
+    )
+
+
+@login_required
 @require_POST
 def evaluation_resolve(request, evaluation_id):
-    evaluation = _evaluation_for(request.user, evaluation_id)
     new_score = None
     if request.POST.get("new_score"):
         try:
             new_score = Decimal(request.POST["new_score"])
         except InvalidOperation:
             new_score = Decimal(-1)
-    try:
-        scorecard_services.evaluation_dispute_resolve(
-            evaluation=evaluation,
+    return _act(
+        request,
+        evaluation_id,
+        lambda e: scorecard_services.evaluation_dispute_resolve(
+            evaluation=e,
             acting_user=request.user,
             decision=request.POST.get("decision", ""),
             note=request.POST.get("note", ""),
             new_score=new_score,
-        )
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, _("Decision saved."))
-    return redirect("assessments:evaluation-detail", evaluation_id=evaluation.pk)
+        ),
+        _("Decision saved."),
+    )
 
 
 @login_required
-@permission_required("assessments.evaluate_staff", raise_exception=True)
-def dispute_queue(request):
-    evaluations = (
-        Evaluation.objects.filter(dispute_status=DisputeStatus.OPEN)
-        .exclude(evaluator_user=request.user)
-        .select_related("staff")
-        .order_by("disputed_at")
+@permission_required("assessments.review_critical_failures", raise_exception=True)
+@require_POST
+def evaluation_critical_review(request, evaluation_id):
+    return _act(
+        request,
+        evaluation_id,
+        lambda e: scorecard_services.evaluation_critical_review(
+            evaluation=e, acting_user=request.user, note=request.POST.get("note", "")
+        ),
+        _("Review recorded."),
     )
-    return render(request, "assessments/scorecards/dispute_queue.html", {"evaluations": evaluations})
+
+
+QUEUE_ROLES = (Role.TEAM_LEAD, Role.TRAINER, Role.HR, Role.ADMIN)
+
+
+@login_required
+def dispute_queue(request):
+    """What waits for this person in the appeal chain: as team lead, as QA lead; HR sees every open dispute."""
+    user = request.user
+    if not (user.is_superuser or user.role in QUEUE_ROLES):
+        raise PermissionDenied
+    today = timezone.localdate()
+    is_hr = user.has_perm("assessments.manage_qa_leads")
+
+    def rows(qs):
+        return selectors.with_pending_steps(qs[:500])
+
+    return render(
+        request,
+        "assessments/scorecards/dispute_queue.html",
+        {
+            "as_lead": rows(selectors.disputes_for_team_lead(user)) if user.role == Role.TEAM_LEAD else None,
+            "as_qa_lead": rows(selectors.disputes_for_qa_lead(user)),
+            "is_qa_lead": selectors.is_qa_lead(user),
+            "all_open": rows(selectors.disputes_open()) if is_hr else None,
+            "today": today,
+            "is_hr": is_hr,
+            "can_evaluate": user.has_perm("assessments.evaluate_staff"),
+        },
+    )
+
+
+def disputes_panel(request):
+    """Home-page counts of what waits for this person in the appeal chain (and for HR, overdue steps and
+    critical failures to review); hidden when nothing waits."""
+    user = request.user
+    today = timezone.localdate()
+    counts = {
+        "as_lead": selectors.disputes_for_team_lead(user).count(),
+        "as_qa_lead": selectors.disputes_for_qa_lead(user).count(),
+        "overdue": 0,
+        "critical": 0,
+    }
+    if user.has_perm("assessments.manage_qa_leads"):
+        counts["overdue"] = sum(
+            1
+            for e in selectors.disputes_open()[:2000]
+            if (step := selectors.pending_step_of(e)) and step.overdue(today)
+        )
+    if user.has_perm("assessments.review_critical_failures"):
+        counts["critical"] = selectors.critical_failures().count()
+    return counts if any(counts.values()) else None
+
+
+@login_required
+@permission_required("assessments.review_critical_failures", raise_exception=True)
+def critical_failures(request):
+    show_all = request.GET.get("all") == "1"
+    return render(
+        request,
+        "assessments/scorecards/critical_failures.html",
+        {"evaluations": selectors.critical_failures(pending_only=not show_all)[:500], "show_all": show_all},
+    )
+
+
+@login_required
+@permission_required("assessments.manage_qa_leads", raise_exception=True)
+def qa_leads(request):
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ("appoint", "remove"):
+            raise Http404
+        person = User.objects.filter(employee_no=request.POST.get("employee_no", "").strip()).first()
+        try:
+            if person is None:
+                raise ValidationError(_("No staff member has this employee number."))
+            service = (
+                scorecard_services.qa_lead_appoint
+                if action == "appoint"
+                else scorecard_services.qa_lead_remove
+            )
+            service(user=person, acting_user=request.user, reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("QA lead appointed.") if action == "appoint" else _("QA lead role ended.")
+            )
+            return redirect("assessments:qa-leads")
+    return render(
+        request,
+        "assessments/scorecards/qa_leads.html",
+        {"leads": selectors.qa_leads(), "post": request.POST},
+    )
 
 
 @login_required

@@ -341,6 +341,11 @@ class IntegerPolicy:
         )
 
 
+def to_hundredths(value: Decimal) -> int:
+    """A stored score (at most 2 decimals) in whole hundredths."""
+    return _hundredths(value)
+
+
 def _hundredths(value: Decimal) -> int:
     """``value`` (at most 2 decimals, as every stored percentage, hour and weight) in whole hundredths."""
     hundredths = value.scaleb(2)

@@ -10,9 +10,9 @@ from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 
 from assessments.models import (
+    OPEN_DISPUTE_STATUSES,
     CoachingAssignment,
     CoachingModule,
-    DisputeStatus,
     Evaluation,
     KpiCode,
     KpiRecord,
@@ -226,6 +226,38 @@ def month_scores_computed(*, month: date, staff_ids=None) -> tuple[ScoringPolicy
         if composite is not None:
             rows.append((staff_id, version.pk, kpi, quality, learning, composite, partial, hours))
     return version, rows
+
+
+def month_scores_with_pending_revisions(month: date) -> dict[int, rules.MonthlyScore]:
+    """For each person with QA revisions decided after `month` was published and not applied (their
+    `revised_score_pending`), the month's score as it would be with every such revision: the stored inputs,
+    with those evaluations' scores replaced. Computed now, never stored; {} when there is none."""
+    first, following = month_bounds(month)
+    deltas: dict[int, int] = defaultdict(int)
+    for staff_id, score, revised in Evaluation.objects.filter(
+        date__gte=first, date__lt=following, revised_score_pending__isnull=False
+    ).values_list("staff_id", "score", "revised_score_pending"):
+        deltas[staff_id] += rules.to_hundredths(revised) - rules.to_hundredths(score)
+    if not deltas:
+        return {}
+    version = scoring_policy_for_month(first)
+    policy = rules.IntegerPolicy.of(version.as_rules())
+    result = {}
+    for (
+        staff_id,
+        kpis,
+        quality_total,
+        quality_count,
+        hours,
+        results_total,
+        results_count,
+    ) in score_totals_for_month(month=first, staff_ids=sorted(deltas)):
+        kpi, quality, learning, composite, partial = rules.score_in_hundredths(
+            policy, kpis, quality_total + deltas[staff_id], quality_count, hours, results_total, results_count
+        )
+        row = (staff_id, version.pk, kpi, quality, learning, composite, partial, hours)
+        result[staff_id] = _computed_score(row)[1]
+    return result
 
 
 def score_months_with_data(*, since: date | None = None) -> set[date]:
@@ -716,7 +748,7 @@ def coaching_modules() -> dict[str, CoachingModule]:
 def month_close_inputs(month: date) -> dict:
     """What the month close asks of the scores: whether KPIs were imported, the scored staff without a KPI row
     ("employee_no name"), whether the scores are stored, when they were last computed, and the open disputes on
-    evaluations of the month of scored staff (oldest first). A handful of queries; writes nothing."""
+    evaluations of the month of scored staff (oldest first): waiting for the team lead or for a QA lead. A handful of queries; writes nothing."""
     first, following = month_bounds(month)
     people = scored_staff_for_month(first)
     with_kpis = KpiRecord.objects.filter(month=first).values("staff_id")
@@ -730,7 +762,7 @@ def month_close_inputs(month: date) -> dict:
         Evaluation.objects.filter(
             date__gte=first,
             date__lt=following,
-            dispute_status=DisputeStatus.OPEN,
+            dispute_status__in=OPEN_DISPUTE_STATUSES,
             staff__in=people,
         )
         .order_by("disputed_at", "pk")

@@ -373,6 +373,10 @@ POLICY_FIELDS = [
     "required_hours",
     "min_contacts",
     "winners",
+    "critical_cap",
+    "dispute_days",
+    "endorse_days",
+    "decide_days",
 ]
 
 
@@ -400,6 +404,9 @@ def policy_values_check(values: dict) -> None:
         errors["required_hours"] = _("Required hours must be 0 or more.")
     if values.get("winners") is not None and values["winners"] < 1:
         errors["winners"] = _("There must be at least one winner.")
+    for name in ("dispute_days", "endorse_days", "decide_days"):
+        if values.get(name) is not None and values[name] < 1:
+            errors[name] = _("Give at least 1 day.")
     if errors:
         raise ValidationError(errors)
 

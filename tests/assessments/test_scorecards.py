@@ -1,15 +1,22 @@
-"""Practical scorecards: rubric scoring, a single dispute within 7 days, a second evaluator's final decision."""
+"""Practical scorecards: rubric scoring, a single dispute within 7 days, the team lead's endorsement and a QA lead's
+final decision (the whole appeal chain: tests/assessments/test_appeal_chain.py)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments.models import Evaluation, Rubric, RubricCriterion
-from assessments.scorecards.services import evaluation_dispute, evaluation_dispute_resolve, scorecard_evaluate
-from portal.models import AuditEvent
-from tests.factories import StaffFactory
+from assessments.scorecards.services import (
+    evaluation_dispute,
+    evaluation_dispute_resolve,
+    evaluation_dispute_review,
+    qa_lead_appoint,
+    scorecard_evaluate,
+)
+from portal.models import AuditEvent, User
+from tests.factories import StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +37,17 @@ def rubric():
 
 @pytest.fixture
 def people():
-    return (
-        StaffFactory(employee_no="A0001"),
+    """The agent A0001 (whose team lead is L0001) and two trainers, both QA leads."""
+    team = TeamFactory()
+    StaffFactory(employee_no="L0001", role="team_lead", team=team)
+    trainers = (
         StaffFactory(employee_no="Q0001", role="trainer"),
         StaffFactory(employee_no="Q0002", role="trainer"),
     )
+    hr = StaffFactory(role="hr")
+    for trainer in trainers:
+        qa_lead_appoint(user=trainer, acting_user=hr, reason="质检组长")
+    return (StaffFactory(employee_no="A0001", team=team), *trainers)
 
 
 def score(rubric, agent, qa, levels=(2, 1), on_date=date(2026, 10, 12)):
@@ -76,7 +89,9 @@ def test_every_criterion_needs_a_level_and_nobody_scores_themselves(rubric, peop
     assert not Evaluation.objects.exists()
 
 
-def test_the_person_disputes_once_within_7_days_and_a_second_evaluator_decides(rubric, people, client):
+def test_the_person_disputes_once_within_7_days_and_a_qa_lead_other_than_the_evaluator_decides(
+    rubric, people, client
+):
     agent, qa, second = people
     evaluation = score(rubric, agent, qa)
     client.force_login(agent)
@@ -87,7 +102,13 @@ def test_the_person_disputes_once_within_7_days_and_a_second_evaluator_decides(r
     assert evaluation.dispute_status == "open"
     with pytest.raises(ValidationError):
         evaluation_dispute(evaluation=evaluation, acting_user=agent, reason="再来一次")
-    with pytest.raises(ValidationError):
+    evaluation_dispute_review(
+        evaluation=evaluation,
+        acting_user=User.objects.get(employee_no="L0001"),
+        endorse=True,
+        note="同意复核",
+    )
+    with pytest.raises(PermissionDenied):
         evaluation_dispute_resolve(
             evaluation=evaluation, acting_user=qa, decision="revised", note="改", new_score=Decimal(95)
         )

@@ -17,7 +17,9 @@ from assessments.models import Evaluation, KpiRecord, MonthlyScore, Rubric, Rubr
 from assessments.scorecards.services import (
     evaluation_dispute,
     evaluation_dispute_resolve,
+    evaluation_dispute_review,
     evaluation_import,
+    qa_lead_appoint,
     scorecard_evaluate,
 )
 from assessments.scoring.services import monthly_scores_compute, monthly_scores_update
@@ -112,6 +114,8 @@ def test_evaluations_imported_scored_and_revised_on_dispute_are_stored_at_once(o
     evaluation_dispute(
         evaluation=evaluation, acting_user=org.agent_a1, reason="录音不完整", today=date(2026, 10, 13)
     )
+    evaluation_dispute_review(evaluation=evaluation, acting_user=org.lead_a1, endorse=True, note="同意复核")
+    qa_lead_appoint(user=second, acting_user=StaffFactory(role="hr"), reason="质检组长")
     evaluation_dispute_resolve(
         evaluation=evaluation, acting_user=second, decision="revised", note="复核", new_score=Decimal(90)
     )

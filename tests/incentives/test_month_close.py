@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import DisputeStatus, Evaluation, ScoringPolicyVersion
+from assessments.models import Evaluation, ScoringPolicyVersion
 from assessments.scorecards.services import evaluation_dispute
 from incentives.models import AwardPolicy, RoundStatus, ServiceStarRound
 from incentives.services import (
@@ -59,7 +59,7 @@ def test_an_open_dispute_on_a_candidates_evaluation_holds_approval_and_publicati
     user = hr("HR1")
     service_star_round_approve(month=OCTOBER, acting_user=user, reason="核对无误")
     evaluation_dispute(evaluation=evaluation, reason="抽查录音不是我的", acting_user=winner)
-    assert Evaluation.objects.get(pk=evaluation.pk).dispute_status == DisputeStatus.OPEN
+    assert Evaluation.objects.get(pk=evaluation.pk).dispute_is_open
     with pytest.raises(ValidationError) as refused:
         service_star_round_publish(month=OCTOBER, acting_user=hr("HR2"), reason="公示")
     text = " ".join(refused.value.messages)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Evaluation
+from assessments.scorecards.services import evaluation_dispute_review, qa_lead_appoint
 from incentives.models import RoundStatus, ServiceStarRound
 from incentives.services import suggestion_submit
 from tests.assessments.factories import kpi_record
@@ -34,10 +35,14 @@ def test_an_ended_month_with_kpis_waits_for_hr_until_its_stars_are_published(cli
     assert "waiting-for-me" not in home_text(client, hr_user)
 
 
-def test_a_dispute_opened_today_waits_for_the_other_evaluators_only(client, org):
+def test_a_dispute_opened_today_waits_for_the_team_lead_then_the_qa_leads_who_did_not_evaluate(
+    client, org, hr_user
+):
     first_qa = StaffFactory(role="trainer", employee_no="QA01")
     second_qa = StaffFactory(role="trainer", employee_no="QA02")
-    Evaluation.objects.create(
+    for qa in (first_qa, second_qa):
+        qa_lead_appoint(user=qa, acting_user=hr_user, reason="质检组长")
+    evaluation = Evaluation.objects.create(
         staff=org.agent_a1,
         date=date(2026, 3, 2),
         kind="spot_check",
@@ -48,7 +53,11 @@ def test_a_dispute_opened_today_waits_for_the_other_evaluators_only(client, org)
         dispute_reason="录音不完整",
         disputed_at=timezone.now(),
     )
-    assert f"Disputed evaluation · {org.agent_a1.name} · 2026-03-02" in home_text(client, second_qa)
+    waiting = f"Disputed evaluation · {org.agent_a1.name} · 2026-03-02"
+    assert waiting in home_text(client, org.lead_a1)
+    assert "waiting-for-me" not in home_text(client, second_qa), "the team lead's step comes first"
+    evaluation_dispute_review(evaluation=evaluation, acting_user=org.lead_a1, endorse=True, note="同意复核")
+    assert waiting in home_text(client, second_qa)
     assert "waiting-for-me" not in home_text(client, first_qa)
     assert "waiting-for-me" not in home_text(client, org.agent_a1)
 

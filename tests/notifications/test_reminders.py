@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.certificates.reminders import certificate_expiring_reminders
 from assessments.models import Evaluation
+from assessments.scorecards.services import evaluation_dispute_review, qa_lead_appoint
 from courses.models import Enrolment, SopAcknowledgement, SopRevision
 from courses.services import enrolment_assign
 from incentives.services import suggestion_submit
@@ -109,9 +110,11 @@ def test_onboarding_behind_its_pace_is_reminded_weekly(org):
     assert kinds_of(new_hire) == ["onboarding_behind", "onboarding_behind"]
 
 
-def test_a_dispute_waiting_more_than_two_days_is_reminded_to_the_other_evaluators(org):
+def test_a_dispute_waiting_more_than_two_days_is_reminded_to_the_team_lead_then_the_qa_leads(org, hr_user):
     first_qa = StaffFactory(role="trainer", employee_no="QA01")
     second_qa = StaffFactory(role="trainer", employee_no="QA02")
+    for qa in (first_qa, second_qa):
+        qa_lead_appoint(user=qa, acting_user=hr_user, reason="质检组长")
     evaluation = Evaluation.objects.create(
         staff=org.agent_a1,
         date=date(2026, 3, 2),
@@ -126,9 +129,15 @@ def test_a_dispute_waiting_more_than_two_days_is_reminded_to_the_other_evaluator
     reminders_run(today=date(2026, 3, 9))
     assert not Notification.objects.filter(kind="decision_waiting").exists(), "two days: not yet"
     reminders_run(today=date(2026, 3, 10))
-    (waiting,) = Notification.objects.filter(kind="decision_waiting", recipient=second_qa)
+    (waiting,) = Notification.objects.filter(kind="decision_waiting")
+    assert waiting.recipient == org.lead_a1
     assert org.agent_a1.name in waiting.body and waiting.url.endswith(f"/evaluations/{evaluation.pk}/")
-    assert not Notification.objects.filter(kind="decision_waiting", recipient=first_qa).exists()
+
+    evaluation_dispute_review(evaluation=evaluation, acting_user=org.lead_a1, endorse=True, note="同意复核")
+    endorsed_on = timezone.localdate()
+    reminders_run(today=endorsed_on + timedelta(days=3))
+    (to_qa,) = Notification.objects.filter(kind="decision_waiting", recipient__role="trainer")
+    assert to_qa.recipient == second_qa, "never the QA lead who made the evaluation"
 
 
 def test_the_monthly_suggestion_status_goes_out_once_on_the_first_run_of_the_next_month(org, hr_user):
