@@ -8,6 +8,7 @@ from html import unescape
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.blocks.list_block import ListValue
@@ -31,7 +32,7 @@ from courses.models import (
     TrainingRecord,
     TrainingRootPage,
 )
-from courses.rules import due_date, quarter_start, text_diff
+from courses.rules import due_date, programmes_unlocked, quarter_start, text_diff
 from courses.signals import learning_records_changed, lesson_completed, onboarding_completed
 from courses.training_file import training_file_parse
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
@@ -179,6 +180,7 @@ def onboarding_check(*, staff, programme: ProgrammePage, on_date: date, acting_u
         return False
     staff_update(user=staff, acting_user=acting_user, onboarded_on=on_date)
     Enrolment.objects.filter(staff=staff, programme=programme).update(completed_on=on_date)
+    path_enrol_unlocked(staff_ids=[staff.pk], completed=programme, on_date=on_date)
     transaction.on_commit(
         lambda: onboarding_completed.send(sender=None, staff_id=staff.pk, completed_on=on_date)
     )
@@ -218,9 +220,85 @@ def enrolments_complete_check(*, staff_ids, programme: ProgrammePage, on_date: d
     complete = [sid for sid in staff_ids if progress[(sid, programme.pk)].complete]
     if not complete:
         return 0
-    return Enrolment.objects.filter(
+    open_enrolments = Enrolment.objects.filter(
         programme=programme, staff_id__in=complete, completed_on__isnull=True
-    ).update(completed_on=on_date)
+    )
+    completed_now = list(open_enrolments.values_list("staff_id", flat=True))
+    updated = open_enrolments.update(completed_on=on_date)
+    path_enrol_unlocked(staff_ids=completed_now, completed=programme, on_date=on_date)
+    return updated
+
+
+# --- Learning paths ---------------------------------------------------------------------------------------------
+
+
+def _prerequisites_of(programmes) -> dict[int, set[int]]:
+    """Each of `programmes` (ids or a queryset) → the ids of its prerequisites, in one query."""
+    requires: dict[int, set[int]] = defaultdict(set)
+    for programme_id, prerequisite_id in ProgrammePage.prerequisites.through.objects.filter(
+        from_programmepage_id__in=programmes
+    ).values_list("from_programmepage_id", "to_programmepage_id"):
+        requires[programme_id].add(prerequisite_id)
+    return dict(requires)
+
+
+def _completed_programmes(*, staff_ids, programme_ids) -> dict[int, set[int]]:
+    """Per person, which of `programme_ids` they have completed (a completed enrolment), in one query."""
+    completed: dict[int, set[int]] = defaultdict(set)
+    for staff_id, programme_id in Enrolment.objects.filter(
+        staff_id__in=staff_ids, programme_id__in=programme_ids, completed_on__isnull=False
+    ).values_list("staff_id", "programme_id"):
+        completed[staff_id].add(programme_id)
+    return completed
+
+
+def path_enrol_unlocked(*, staff_ids, completed: ProgrammePage, on_date: date) -> int:
+    """People who have just completed `completed` are enrolled in every live programme it unlocks whose other
+    prerequisites they have completed too: assigned on `on_date`, due by that programme's own rule.
+
+    Called inside the completion's transaction; people already enrolled keep their enrolment. Returns how many
+    enrolments are new. A fixed number of queries whatever the number of people.
+    """
+    staff_ids = list(staff_ids)
+    if not staff_ids:
+        return 0
+    unlocked = {p.pk: p for p in ProgrammePage.objects.live().filter(prerequisites=completed)}
+    if not unlocked:
+        return 0
+    requires = _prerequisites_of(list(unlocked))
+    done = _completed_programmes(
+        staff_ids=staff_ids, programme_ids={pk for needed in requires.values() for pk in needed}
+    )
+    created = 0
+    for programme_id, programme in sorted(unlocked.items()):
+        ready = [sid for sid in staff_ids if programme_id in programmes_unlocked(requires, done[sid])]
+        if ready:
+            created += enrolment_assign(
+                staff_ids=ready,
+                programme=programme,
+                assigned_on=on_date,
+                due_on=_programme_due(programme, on_date),
+                reason=PATH_REASON,
+            )
+    return created
+
+
+# The enrolment reason of a programme reached along a learning path.
+PATH_REASON = "path"
+
+
+def _path_ready_staff(programme: ProgrammePage) -> list[int]:
+    """Active people who have completed every prerequisite of `programme` (none if it has no prerequisites)."""
+    needed = _prerequisites_of([programme.pk]).get(programme.pk, set())
+    if not needed:
+        return []
+    rows = (
+        Enrolment.objects.filter(programme_id__in=needed, completed_on__isnull=False, staff__is_active=True)
+        .values("staff_id")
+        .annotate(done=Count("programme_id", distinct=True))
+        .filter(done=len(needed))
+    )
+    return [row["staff_id"] for row in rows]
 
 
 # --- Enrolments by hand (HR's corrections) ----------------------------------------------------------------------
@@ -263,12 +341,14 @@ def enrolment_create(
 def enrolment_update(*, enrolment: Enrolment, changes: dict, reason: str = "", acting_user) -> Enrolment:
     """Correct an enrolment: `changes` maps fields of ENROLMENT_FIELDS to new values (the enrolment's own
     "reason" field among them); `reason` says why. Audited with the old and new value of each changed field;
-    saving no change writes nothing."""
+    saving no change writes nothing. Marking it complete by hand unlocks the learning paths it leads to, as a
+    completion by the lessons does."""
     require_permission(acting_user, "courses.change_enrolment")
     fields_check(changes, ENROLMENT_FIELDS)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        return audited_change(
+        was_open = enrolment.completed_on is None
+        enrolment = audited_change(
             instance=enrolment,
             changes=changes,
             action="courses.enrolment.update",
@@ -276,6 +356,11 @@ def enrolment_update(*, enrolment: Enrolment, changes: dict, reason: str = "", a
             acting_user=acting_user,
             employee_no=enrolment.staff.employee_no,
         )
+        if was_open and enrolment.completed_on is not None:
+            path_enrol_unlocked(
+                staff_ids=[enrolment.staff_id], completed=enrolment.programme, on_date=enrolment.completed_on
+            )
+        return enrolment
 
 
 def enrolment_delete(*, enrolment: Enrolment, reason: str = "", acting_user) -> None:
@@ -361,7 +446,8 @@ def enrolments_for_programme(*, programme: ProgrammePage, today: date) -> int:
     """Assign a newly published programme to everyone the policy names, once each (called on publish).
 
     Monthly module of this month or later → every active in-service staff member; leadership course of this
-    quarter or later → every active manager; onboarding → active new hires not yet onboarded nor enrolled in
+    quarter or later → every active manager; learning-path course → everyone who has completed all its
+    prerequisites; onboarding → active new hires not yet onboarded nor enrolled in
     another onboarding programme. Past months and quarters are left alone.
     """
     if not programme.live:
@@ -375,6 +461,16 @@ def enrolments_for_programme(*, programme: ProgrammePage, today: date) -> int:
         if not programme.quarter_start or programme.quarter_start < quarter_start(today):
             return 0
         people = people.filter(role=Role.MANAGER)
+    elif programme.kind == ProgrammeKind.COURSE:
+        # A learning-path course: whoever has already completed all its prerequisites (none without them;
+        # HR assigns such a course by hand).
+        return enrolment_assign(
+            staff_ids=_path_ready_staff(programme),
+            programme=programme,
+            assigned_on=today,
+            due_on=_programme_due(programme, today),
+            reason=PATH_REASON,
+        )
     else:
         people = people.filter(role=Role.NEW_HIRE, onboarded_on__isnull=True).exclude(
             enrolments__programme__kind=ProgrammeKind.ONBOARDING
