@@ -22,6 +22,9 @@ class AssessmentsConfig(AppConfig):
 
         hooks.register_completion_gate(quiz_receivers.quiz_completion_gate)
         hooks.register_lesson_panel(quiz_receivers.quiz_lesson_panel)
+        from assessments.leadership.receivers import leadership_programme_panel
+
+        hooks.register_programme_panel(leadership_programme_panel)
         onboarding_completed.connect(
             certificate_receivers.on_onboarding_completed, dispatch_uid="assessments.onboarding"
         )
@@ -67,6 +70,12 @@ class AssessmentsConfig(AppConfig):
         )
         register_nav(
             _("Disputes"), "assessments:dispute-queue", order=62, permission="assessments.evaluate_staff"
+        )
+        register_nav(
+            _("Leadership course effect"),
+            "assessments:leadership-effect",
+            roles=["manager", "hr", "admin"],
+            order=67,
         )
         register_nav(
             _("Scoring policy"), "assessments:policy-list", order=66, permission="assessments.manage_policy"

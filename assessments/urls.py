@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments.certificates import views as certificate_views
+from assessments.leadership import views as leadership_views
 from assessments.quizzes import views as quiz_views
 from assessments.scorecards import views as scorecard_views
 from assessments.scoring import views
@@ -77,4 +78,10 @@ urlpatterns += [
     path("scores/policy/new/", views.policy_edit, name="policy-new"),
     path("scores/policy/<int:pk>/", views.policy_edit, name="policy-edit"),
     path("scores/coaching/modules/", views.coaching_modules_edit, name="coaching-modules"),
+]
+# The leadership course's effect on the managers' departments
+urlpatterns += [
+    path("leadership/", leadership_views.report, name="leadership-effect"),
+    path("leadership/export/", leadership_views.export, name="leadership-effect-export"),
+    path("leadership/<int:enrolment_id>/", leadership_views.detail, name="leadership-effect-detail"),
 ]

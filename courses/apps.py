@@ -38,7 +38,10 @@ class CoursesConfig(AppConfig):
         )
         hooks.register_page_context(
             ProgrammePage,
-            lambda page, request: selectors.programme_page_context(programme=page, user=request.user),
+            lambda page, request: {
+                **selectors.programme_page_context(programme=page, user=request.user),
+                "programme_panels": hooks.programme_panels(request, page),
+            },
         )
         hooks.register_page_context(
             ModulePage, lambda page, request: selectors.module_page_context(module=page, user=request.user)

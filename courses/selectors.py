@@ -801,3 +801,16 @@ def programme_staff_ids(*, programme_id: int) -> list[int]:
         .order_by("staff_id")
         .values_list("staff_id", flat=True)
     )
+
+
+def leadership_completions(*, staff_ids=None):
+    """Completed enrolments in leadership courses (newest completion first), with the manager, department and
+    programme: one query. `staff_ids` narrows them to those people."""
+    qs = (
+        Enrolment.objects.filter(programme__kind=ProgrammeKind.LEADERSHIP, completed_on__isnull=False)
+        .select_related("staff__department", "programme")
+        .order_by("-completed_on", "staff__employee_no", "pk")
+    )
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=staff_ids)
+    return qs
