@@ -57,6 +57,9 @@ class CoursesConfig(AppConfig):
         register_reminder_finder(reminders.monthly_module_reminders)
         register_reminder_finder(reminders.onboarding_behind_reminders)
         register_reminder_finder(reminders.sop_unread_reminders)
+        from notifications.kinds import register_kind
+
+        register_kind("course_unlocked", _("Learning-path course unlocked"))
 
         learners = [Role.NEW_HIRE, Role.AGENT, Role.TEAM_LEAD, Role.MANAGER]
         register_nav(_("My training"), "courses:my-training", roles=learners, order=10)

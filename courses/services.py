@@ -35,6 +35,7 @@ from courses.models import (
 from courses.rules import due_date, programmes_unlocked, quarter_start, text_diff
 from courses.signals import learning_records_changed, lesson_completed, onboarding_completed
 from courses.training_file import training_file_parse
+from notifications.services import OutgoingMessage, messages_send
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import IN_SERVICE_ROLES, Role, User
 from portal.months import first_of_month
@@ -269,17 +270,31 @@ def path_enrol_unlocked(*, staff_ids, completed: ProgrammePage, on_date: date) -
     done = _completed_programmes(
         staff_ids=staff_ids, programme_ids={pk for needed in requires.values() for pk in needed}
     )
-    created = 0
+    already = set(
+        Enrolment.objects.filter(staff_id__in=staff_ids, programme_id__in=unlocked).values_list(
+            "staff_id", "programme_id"
+        )
+    )
+    people = {p.pk: p for p in User.objects.filter(pk__in=staff_ids, is_active=True)}
+    messages, created = [], 0
     for programme_id, programme in sorted(unlocked.items()):
-        ready = [sid for sid in staff_ids if programme_id in programmes_unlocked(requires, done[sid])]
-        if ready:
-            created += enrolment_assign(
-                staff_ids=ready,
-                programme=programme,
-                assigned_on=on_date,
-                due_on=_programme_due(programme, on_date),
-                reason=PATH_REASON,
-            )
+        ready = [
+            sid
+            for sid in staff_ids
+            if programme_id in programmes_unlocked(requires, done[sid]) and (sid, programme_id) not in already
+        ]
+        if not ready:
+            continue
+        due_on = _programme_due(programme, on_date)
+        created += enrolment_assign(
+            staff_ids=ready, programme=programme, assigned_on=on_date, due_on=due_on, reason=PATH_REASON
+        )
+        context = {"title": programme.title, "due_on": due_on, "url": programme.url or ""}
+        messages += [
+            OutgoingMessage(people[sid], "course_unlocked", context) for sid in ready if sid in people
+        ]
+    if messages:  # the learners hear of it in the notification centre and by their channels, after commit
+        messages_send(messages)
     return created
 
 

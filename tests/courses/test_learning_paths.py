@@ -16,6 +16,7 @@ from courses.services import (
     enrolment_assign,
     lesson_complete_by_learner,
 )
+from notifications.models import Notification
 from tests.conftest import give_totp
 from tests.courses import factories as cf
 from tests.factories import StaffFactory
@@ -94,6 +95,8 @@ def test_completing_a_course_online_enrols_the_learner_in_what_it_unlocks_due_by
     assert unlocked.assigned_on == today
     assert unlocked.due_on == today + timedelta(days=14)
     assert unlocked.reason == PATH_REASON
+    notice = Notification.objects.get(recipient=agent, kind="course_unlocked")
+    assert advanced.title in notice.body and notice.url == advanced.url
     overview = learner_overview(user=agent, today=today)
     assert [e.programme.pk for e in overview.other] == [basics.pk, advanced.pk]
     assert overview.locked == []
