@@ -95,7 +95,24 @@ def report(request):
     return render(
         request,
         "assessments/leadership/report.html",
-        {"rows": rows, "measure_labels": [MEASURE_LABELS[m] for m in rules.MEASURES]},
+        {
+            "rows": rows,
+            "measure_labels": [MEASURE_LABELS[m] for m in rules.MEASURES],
+            "chart": _report_chart(effects) if any(e.groups for e in effects) else None,
+        },
+    )
+
+
+def _report_chart(effects):
+    """Each manager's department: the mean composite before and after the course, side by side."""
+    shown = [(e, e.department_effect.measures["composite"].shown()) for e in effects if e.groups]
+    return charts.grouped_bar_chart(
+        _("Mean composite score of the department, before and after the course"),
+        [f"{e.manager.name} {e.enrolment.completed_on:%Y-%m}" for e, _values in shown],
+        [
+            (_("3 months before"), [values["before_mean"] for _e, values in shown]),
+            (_("3 months after"), [values["after_mean"] for _e, values in shown]),
+        ],
     )
 
 

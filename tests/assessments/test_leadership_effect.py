@@ -159,7 +159,8 @@ def test_the_manager_sees_it_on_the_course_page_with_the_chart_and_the_honest_la
     client.force_login(manager)
     html = client.get(course.url).content.decode()
     assert 'id="leadership-effect"' in html
-    assert "data-before-after-note" in html and "not proof of cause" in html
+    assert "data-before-after-note" in html
+    assert "not proof of cause" in html or "不能证明因果关系" in html
     assert "<svg" in html and "66.45" in html and "50.28" in html
 
 
@@ -184,6 +185,8 @@ def test_access_the_manager_sees_their_own_hr_everyone_and_others_are_refused(cl
     sign_in(client, hr)
     report = client.get("/assessments/leadership/")
     assert {row["effect"].manager.pk for row in report.context["rows"]} == {manager.pk, other.pk}
+    html = report.content.decode()
+    assert "<svg" in html and "data-before-after-note" in html
     assert client.get(f"/assessments/leadership/{theirs.pk}/").status_code == 200
 
     for role, number in (("team_lead", "L0009"), ("agent", "A0009"), ("trainer", "TR009")):
@@ -222,3 +225,11 @@ def test_hr_exports_the_comparison_to_a_workbook_excel_opens(client, worked_exam
 
     csv = client.get("/assessments/leadership/export/?format=csv").content.decode("utf-8-sig")
     assert "客户服务部,热线一组" in csv.replace('"', "") or "热线一组" in csv
+
+
+def test_the_report_says_what_will_appear_when_no_manager_has_completed_the_course(client):
+    sign_in(client, give_totp(StaffFactory(role="hr", employee_no="HR001")))
+    response = client.get("/assessments/leadership/")
+    assert response.context["rows"] == [] and response.context["chart"] is None
+    html = response.content.decode()
+    assert "No manager has completed a leadership course yet" in html or "还没有管理者完成领导力课程" in html
