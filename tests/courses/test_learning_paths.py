@@ -14,6 +14,7 @@ from courses.services import (
     PATH_REASON,
     attendance_record,
     enrolment_assign,
+    enrolment_update,
     lesson_complete_by_learner,
 )
 from notifications.models import Notification
@@ -196,3 +197,19 @@ def test_an_editor_sets_prerequisites_in_the_page_settings_and_circles_and_month
     assert response.status_code == 200
     assert "keep that rule" in response.content.decode() or "保持原有规则" in response.content.decode()
     assert not ProgrammePage.objects.get(pk=monthly.pk).prerequisites.exists()
+
+
+def test_hr_marking_a_prerequisite_complete_by_hand_unlocks_the_next_course(hr_user):
+    basics, _ = course("基础")
+    advanced, _ = course("进阶", requires=[basics], due_days=7)
+    agent = StaffFactory(employee_no="A0001")
+    enrolment_assign(staff_ids=[agent.pk], programme=basics, assigned_on=date(2026, 3, 2))
+
+    enrolment_update(
+        enrolment=enrolment(agent, basics),
+        changes={"completed_on": date(2026, 3, 20)},
+        reason="纸质考试通过",
+        acting_user=hr_user,
+    )
+    unlocked = enrolment(agent, advanced)
+    assert (unlocked.assigned_on, unlocked.due_on) == (date(2026, 3, 20), date(2026, 3, 27))
