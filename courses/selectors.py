@@ -423,6 +423,14 @@ def path_locks_for(*, user, programme_ids=None) -> list[PathLock]:
         enrolled.add(programme_id)
         if completed_on is not None:
             completed.add(programme_id)
+    if getattr(user, "onboarded_on", None):
+        # Onboarded people count every onboarding programme as completed (those imported as already onboarded
+        # have no onboarding enrolment), as the enrolment services do.
+        completed |= set(
+            ProgrammePage.objects.filter(
+                pk__in={pk for needed in requires.values() for pk in needed}, kind=ProgrammeKind.ONBOARDING
+            ).values_list("pk", flat=True)
+        )
     if programme_ids is None:
         missing = locked_ahead(requires, enrolled, completed)
     else:

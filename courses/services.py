@@ -8,7 +8,6 @@ from html import unescape
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.blocks.list_block import ListValue
@@ -243,13 +242,29 @@ def _prerequisites_of(programmes) -> dict[int, set[int]]:
     return dict(requires)
 
 
+def _onboarding_among(programme_ids) -> set[int]:
+    return set(
+        ProgrammePage.objects.filter(pk__in=programme_ids, kind=ProgrammeKind.ONBOARDING).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def _completed_programmes(*, staff_ids, programme_ids) -> dict[int, set[int]]:
-    """Per person, which of `programme_ids` they have completed (a completed enrolment), in one query."""
+    """Per person, which of `programme_ids` they have completed, in three queries: a completed enrolment, or for
+    an onboarding programme the onboarding date on their profile (people imported as already onboarded have no
+    onboarding enrolment)."""
     completed: dict[int, set[int]] = defaultdict(set)
     for staff_id, programme_id in Enrolment.objects.filter(
         staff_id__in=staff_ids, programme_id__in=programme_ids, completed_on__isnull=False
     ).values_list("staff_id", "programme_id"):
         completed[staff_id].add(programme_id)
+    onboarding = _onboarding_among(programme_ids)
+    if onboarding:
+        for staff_id in User.objects.filter(pk__in=staff_ids, onboarded_on__isnull=False).values_list(
+            "pk", flat=True
+        ):
+            completed[staff_id] |= onboarding
     return completed
 
 
@@ -307,13 +322,17 @@ def _path_ready_staff(programme: ProgrammePage) -> list[int]:
     needed = _prerequisites_of([programme.pk]).get(programme.pk, set())
     if not needed:
         return []
-    rows = (
-        Enrolment.objects.filter(programme_id__in=needed, completed_on__isnull=False, staff__is_active=True)
-        .values("staff_id")
-        .annotate(done=Count("programme_id", distinct=True))
-        .filter(done=len(needed))
+    candidates = set(
+        Enrolment.objects.filter(
+            programme_id__in=needed, completed_on__isnull=False, staff__is_active=True
+        ).values_list("staff_id", flat=True)
     )
-    return [row["staff_id"] for row in rows]
+    if _onboarding_among(needed):
+        candidates |= set(
+            User.objects.filter(is_active=True, onboarded_on__isnull=False).values_list("pk", flat=True)
+        )
+    done = _completed_programmes(staff_ids=candidates, programme_ids=needed)
+    return sorted(sid for sid in candidates if needed <= done[sid])
 
 
 # --- Enrolments by hand (HR's corrections) ----------------------------------------------------------------------

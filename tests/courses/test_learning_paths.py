@@ -213,3 +213,12 @@ def test_hr_marking_a_prerequisite_complete_by_hand_unlocks_the_next_course(hr_u
     )
     unlocked = enrolment(agent, advanced)
     assert (unlocked.assigned_on, unlocked.due_on) == (date(2026, 3, 20), date(2026, 3, 27))
+
+
+def test_people_already_onboarded_without_an_onboarding_enrolment_count_as_having_completed_it():
+    onboarding, _lessons = cf.onboarding(online=("1",), offline=())
+    veteran = StaffFactory(employee_no="A0001", onboarded_on=date(2025, 2, 1))  # imported, never enrolled
+    new_hire = StaffFactory(role="new_hire", employee_no="N0001", onboarded_on=None)
+    after, _ = course("老员工进阶", requires=[onboarding], due_days=10)
+    assert enrolment(veteran, after) is not None
+    assert enrolment(new_hire, after) is None
