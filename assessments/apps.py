@@ -26,6 +26,9 @@ class AssessmentsConfig(AppConfig):
 
         hooks.register_completion_gate(quiz_receivers.quiz_completion_gate)
         hooks.register_lesson_panel(quiz_receivers.quiz_lesson_panel)
+        from assessments.leadership.receivers import leadership_programme_panel
+
+        hooks.register_programme_panel(leadership_programme_panel)
         onboarding_completed.connect(
             certificate_receivers.on_onboarding_completed, dispatch_uid="assessments.onboarding"
         )
@@ -106,6 +109,12 @@ class AssessmentsConfig(AppConfig):
         )
         register_nav(
             _("QA spot checks"), "assessments:qa-coverage", order=65, permission="assessments.manage_qa"
+        )
+        register_nav(
+            _("Leadership course effect"),
+            "assessments:leadership-effect",
+            roles=["manager", "hr", "admin"],
+            order=67,
         )
         register_nav(
             _("Scoring policy"), "assessments:policy-list", order=66, permission="assessments.manage_policy"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments.certificates import views as certificate_views
+from assessments.leadership import views as leadership_views
 from assessments.qa import views as qa_views
 from assessments.quizzes import views as quiz_views
 from assessments.scorecards import views as scorecard_views
@@ -113,4 +114,11 @@ urlpatterns += [
     path("qa/policy/", qa_views.policy_edit, name="qa-policy"),
     path("qa/calls/", qa_views.my_sampled_calls, name="qa-my-calls"),
     path("qa/calls/<int:sampled_call_id>/", qa_views.sampled_call_evaluate, name="qa-sampled-call"),
+]
+
+# The leadership course's effect on the managers' departments
+urlpatterns += [
+    path("leadership/", leadership_views.report, name="leadership-effect"),
+    path("leadership/export/", leadership_views.export, name="leadership-effect-export"),
+    path("leadership/<int:enrolment_id>/", leadership_views.detail, name="leadership-effect-detail"),
 ]

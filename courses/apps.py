@@ -38,7 +38,10 @@ class CoursesConfig(AppConfig):
         )
         hooks.register_page_context(
             ProgrammePage,
-            lambda page, request: selectors.programme_page_context(programme=page, user=request.user),
+            lambda page, request: {
+                **selectors.programme_page_context(programme=page, user=request.user),
+                "programme_panels": hooks.programme_panels(request, page),
+            },
         )
         hooks.register_page_context(
             ModulePage, lambda page, request: selectors.module_page_context(module=page, user=request.user)
@@ -54,6 +57,9 @@ class CoursesConfig(AppConfig):
         register_reminder_finder(reminders.monthly_module_reminders)
         register_reminder_finder(reminders.onboarding_behind_reminders)
         register_reminder_finder(reminders.sop_unread_reminders)
+        from notifications.kinds import register_kind
+
+        register_kind("course_unlocked", _("Learning-path course unlocked"))
 
         learners = [Role.NEW_HIRE, Role.AGENT, Role.TEAM_LEAD, Role.MANAGER]
         register_nav(_("My training"), "courses:my-training", roles=learners, order=10)

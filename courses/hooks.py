@@ -5,6 +5,8 @@
   for lessons that have a quiz.
 - Lesson panels: `register_lesson_panel(fn)` with `fn(request, lesson) -> dict | None`; a dict with a
   "template" key (and any context) is rendered on the lesson page (e.g. the link to its quiz).
+- Programme panels: `register_programme_panel(fn)` with `fn(request, programme) -> dict | None`, the same for a
+  programme's page (e.g. the leadership course's effect on the manager's department).
 - Page contexts: `register_page_context(model, fn)` with `fn(page, request) -> dict`, what a curriculum page
   shows besides its own fields. The models cannot import the selectors that build it (the selectors query the
   models), so the app registers them at start-up; the same for `register_panel_context(name, fn)`, used by the
@@ -15,6 +17,7 @@ from collections.abc import Callable
 
 _completion_gates: list[Callable] = []
 _lesson_panels: list[Callable] = []
+_programme_panels: list[Callable] = []
 _page_contexts: dict[type, Callable] = {}
 _panel_contexts: dict[str, Callable] = {}
 
@@ -37,6 +40,16 @@ def lesson_completion_blockers(staff, lesson) -> list[str]:
 
 def lesson_panels(request, lesson) -> list[dict]:
     return [panel for fn in _lesson_panels if (panel := fn(request, lesson))]
+
+
+def register_programme_panel(fn: Callable) -> Callable:
+    if fn not in _programme_panels:
+        _programme_panels.append(fn)
+    return fn
+
+
+def programme_panels(request, programme) -> list[dict]:
+    return [panel for fn in _programme_panels if (panel := fn(request, programme))]
 
 
 def register_page_context(model: type, fn: Callable) -> Callable:

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.forms import CheckboxSelectMultiple
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -20,6 +22,7 @@ from wagtail.url_routing import RouteResult
 
 from courses.blocks import LessonBodyBlock
 from courses.hooks import page_context
+from courses.page_forms import ProgrammePageForm
 from courses.panels import ProgrammePlanPanel
 from courses.rules import quarter_start
 from portal.months import first_of_month
@@ -37,12 +40,14 @@ class ProgrammeKind(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding programme (72 hours)")
     MONTHLY = "monthly", _("Monthly module (4 hours)")
     LEADERSHIP = "leadership", _("Quarterly leadership course")
+    COURSE = "course", _("Learning-path course")
 
 
 PROGRAMME_CATEGORY = {
     ProgrammeKind.ONBOARDING: Category.ONBOARDING,
     ProgrammeKind.MONTHLY: Category.IN_SERVICE,
     ProgrammeKind.LEADERSHIP: Category.LEADERSHIP,
+    ProgrammeKind.COURSE: Category.IN_SERVICE,
 }
 
 
@@ -121,6 +126,19 @@ class ProgrammePage(Page):
             "of them. Blank: 50% for onboarding, none for other programmes; 0: no study time asked."
         ),
     )
+    # A learning path: completing every prerequisite enrols the learner here. Kept with the page's revisions
+    # (a parental relation), so a change takes effect when the page is published.
+    prerequisites = ParentalManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="unlocks",
+        verbose_name=_("prerequisites"),
+        help_text=_(
+            "Learning-path courses only: programmes a learner must complete first. Completing all of them "
+            "enrols the learner here, due by this programme's own rule."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -133,6 +151,11 @@ class ProgrammePage(Page):
         FieldPanel("active_share_percent"),
         FieldPanel("summary"),
     ]
+    settings_panels = [
+        *Page.settings_panels,
+        FieldPanel("prerequisites", widget=CheckboxSelectMultiple, heading=_("Learning path")),
+    ]
+    base_form_class = ProgrammePageForm
     parent_page_types = ["courses.TrainingRootPage"]
     subpage_types = ["courses.ModulePage"]
     template = "courses/programme_page.html"

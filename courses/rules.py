@@ -339,3 +339,64 @@ def study_status(
     return StudyStatus(
         rule=rule, required_seconds=required, active_seconds=active_seconds, video_watched=video_watched
     )
+
+
+# --- Learning paths -----------------------------------------------------------------------------------------------
+
+# Programmes assigned by the role policy (new hires, every in-service month, managers each quarter): they keep that
+# rule and cannot wait behind prerequisites; they may themselves be prerequisites of a learning-path course.
+POLICY_ASSIGNED_KINDS = frozenset({"onboarding", "monthly", "leadership"})
+
+
+def prerequisite_errors(
+    *, kind: str, programme_id: int | None, prerequisite_ids: set[int], requires: dict[int, set[int]]
+) -> list[str]:
+    """Why a programme cannot have these prerequisites: message codes "policy_kind", "itself", "circle".
+
+    `requires` maps every other programme to its prerequisites as stored now; the new set would close a circle
+    when a prerequisite already requires this programme, directly or through others.
+    """
+    if not prerequisite_ids:
+        return []
+    errors = []
+    if kind in POLICY_ASSIGNED_KINDS:
+        errors.append("policy_kind")
+    if programme_id is not None and programme_id in prerequisite_ids:
+        errors.append("itself")
+    elif programme_id is not None:
+        seen: set[int] = set()
+        stack = list(prerequisite_ids)
+        while stack:
+            current = stack.pop()
+            if current == programme_id:
+                errors.append("circle")
+                break
+            if current not in seen:
+                seen.add(current)
+                stack.extend(requires.get(current, ()))
+    return errors
+
+
+def programmes_unlocked(requires: dict[int, set[int]], completed: set[int]) -> set[int]:
+    """The programmes (of `requires`: programme → its prerequisites) whose prerequisites are all in `completed`."""
+    return {pk for pk, needed in requires.items() if needed and needed <= completed}
+
+
+def locked_ahead(
+    requires: dict[int, set[int]], enrolled: set[int], completed: set[int]
+) -> dict[int, set[int]]:
+    """The programmes ahead of a learner on the paths they are on, with the prerequisites still to complete.
+
+    A programme is ahead when one of its prerequisites is enrolled or itself ahead (so the whole path shows, not
+    only the next step); it is locked while a prerequisite is not completed. Enrolled ones are not locked.
+    """
+    ahead: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for pk, needed in requires.items():
+            if pk in ahead or pk in enrolled or not needed & (enrolled | ahead):
+                continue
+            ahead.add(pk)
+            changed = True
+    return {pk: requires[pk] - completed for pk in ahead if requires[pk] - completed}

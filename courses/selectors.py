@@ -33,6 +33,7 @@ from courses.rules import (
     Progress,
     StudyStatus,
     check_plan,
+    locked_ahead,
     progress_of,
     study_status,
 )
@@ -360,12 +361,98 @@ class LearnerOverview:
     history: list[ProgrammeProgress] = field(default_factory=list)
     leadership: list[ProgrammeProgress] = field(default_factory=list)
     other: list[ProgrammeProgress] = field(default_factory=list)
+    locked: list["PathLock"] = field(default_factory=list)
     month_hours: Decimal = Decimal(0)
     sop_pending: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.onboarding or self.this_month or self.upcoming or self.history or self.leadership)
+        return not (
+            self.onboarding
+            or self.this_month
+            or self.upcoming
+            or self.history
+            or self.leadership
+            or self.other
+            or self.locked
+        )
+
+
+# --- Learning paths ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathLock:
+    """A programme the learner cannot start yet, with the prerequisites still to complete (in curriculum order),
+    each with whether the learner is enrolled in it."""
+
+    programme: ProgrammePage
+    missing: list[dict]  # {"programme": ProgrammePage, "enrolled": bool}
+
+
+def _live_prerequisites() -> dict[int, set[int]]:
+    """Every live programme with prerequisites → the ids of its live prerequisites (one query)."""
+    requires: dict[int, set[int]] = defaultdict(set)
+    for programme_id, prerequisite_id in ProgrammePage.prerequisites.through.objects.filter(
+        from_programmepage__live=True, to_programmepage__live=True
+    ).values_list("from_programmepage_id", "to_programmepage_id"):
+        requires[programme_id].add(prerequisite_id)
+    return dict(requires)
+
+
+def _path_locks(*, requires, missing_by_programme: dict[int, set[int]], enrolled: set[int]) -> list[PathLock]:
+    wanted = set(missing_by_programme) | {pk for ids in missing_by_programme.values() for pk in ids}
+    pages = {
+        p.pk: p
+        for p in ProgrammePage.objects.filter(pk__in=wanted).only(*_PROGRAMME_LISTED_FIELDS).order_by("path")
+    }
+    locks = []
+    for pk in sorted(missing_by_programme, key=lambda pk: pages[pk].path):
+        missing = sorted(missing_by_programme[pk], key=lambda m: pages[m].path)
+        locks.append(
+            PathLock(
+                programme=pages[pk],
+                missing=[{"programme": pages[m], "enrolled": m in enrolled} for m in missing],
+            )
+        )
+    return locks
+
+
+def path_locks_for(*, user, programme_ids=None) -> list[PathLock]:
+    """The locked programmes `user` sees, in three queries.
+
+    Without `programme_ids`: those ahead on the paths the learner is on (`rules.locked_ahead`). With them: which
+    of those programmes are locked for the learner (not enrolled, a prerequisite not completed), wherever found.
+    """
+    requires = _live_prerequisites()
+    if not requires:
+        return []
+    enrolled, completed = set(), set()
+    for programme_id, completed_on in Enrolment.objects.filter(staff_id=user.pk).values_list(
+        "programme_id", "completed_on"
+    ):
+        enrolled.add(programme_id)
+        if completed_on is not None:
+            completed.add(programme_id)
+    if getattr(user, "onboarded_on", None):
+        # Onboarded people count every onboarding programme as completed (those imported as already onboarded
+        # have no onboarding enrolment), as the enrolment services do.
+        completed |= set(
+            ProgrammePage.objects.filter(
+                pk__in={pk for needed in requires.values() for pk in needed}, kind=ProgrammeKind.ONBOARDING
+            ).values_list("pk", flat=True)
+        )
+    if programme_ids is None:
+        missing = locked_ahead(requires, enrolled, completed)
+    else:
+        missing = {
+            pk: requires[pk] - completed
+            for pk in programme_ids
+            if pk in requires and pk not in enrolled and requires[pk] - completed
+        }
+    if not missing:
+        return []
+    return _path_locks(requires=requires, missing_by_programme=missing, enrolled=enrolled)
 
 
 # What lists of programmes show and link to (the rest of a page object is its content).
@@ -441,6 +528,7 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
     if onboarding is not None and not onboarding.complete:
         linked = {*onboarding.progress.required_left, onboarding.progress.next_lesson_id} - {None}
         onboarding.lesson_pages = {x.pk: x for x in LessonPage.objects.filter(pk__in=linked)}
+    overview.locked = path_locks_for(user=user)
     overview.month_hours = credited_hours_by_staff(
         month=month, category=Category.IN_SERVICE, staff_ids=[user.pk]
     ).get(user.pk, Decimal(0))
@@ -475,8 +563,19 @@ def training_root_context(*, root, user) -> dict:
         Enrolment.objects.filter(staff=user, programme__in=programmes).values_list("programme_id", flat=True)
     )
     progress = progress_by_staff(staff_ids=[user.pk], programmes=[p for p in programmes if p.pk in enrolled])
+    locks = {
+        lock.programme.pk: lock
+        for lock in path_locks_for(
+            user=user, programme_ids=[p.pk for p in programmes if p.pk not in enrolled]
+        )
+    }
     rows = [
-        {"programme": p, "enrolled": p.pk in enrolled, "progress": progress.get((user.pk, p.pk))}
+        {
+            "programme": p,
+            "enrolled": p.pk in enrolled,
+            "progress": progress.get((user.pk, p.pk)),
+            "lock": locks.get(p.pk),
+        }
         for p in programmes
     ]
     return {"programme_rows": rows}
@@ -504,7 +603,9 @@ def programme_page_context(*, programme: ProgrammePage, user) -> dict:
             }
         )
     enrolment = _one_or_none(Enrolment.objects.filter(staff=user, programme=programme))
+    lock = None if enrolment else next(iter(path_locks_for(user=user, programme_ids=[programme.pk])), None)
     return {
+        "lock": lock,
         "module_rows": module_rows,
         "progress": progress,
         "enrolment": enrolment,
@@ -792,3 +893,16 @@ def programme_staff_ids(*, programme_id: int) -> list[int]:
         .order_by("staff_id")
         .values_list("staff_id", flat=True)
     )
+
+
+def leadership_completions(*, staff_ids=None):
+    """Completed enrolments in leadership courses (newest completion first), with the manager, department and
+    programme: one query. `staff_ids` narrows them to those people."""
+    qs = (
+        Enrolment.objects.filter(programme__kind=ProgrammeKind.LEADERSHIP, completed_on__isnull=False)
+        .select_related("staff__department", "programme")
+        .order_by("-completed_on", "staff__employee_no", "pk")
+    )
+    if staff_ids is not None:
+        qs = qs.filter(staff_id__in=staff_ids)
+    return qs

@@ -32,7 +32,16 @@ from courses.models import (
     TrainingRecord,
     TrainingRootPage,
 )
-from courses.rules import StudyClock, StudyStatus, clock_beat, clock_pause, due_date, quarter_start, text_diff
+from courses.rules import (
+    StudyClock,
+    StudyStatus,
+    clock_beat,
+    clock_pause,
+    due_date,
+    programmes_unlocked,
+    quarter_start,
+    text_diff,
+)
 from courses.selectors import (
     heartbeat_seconds,
     idle_prompt_seconds,
@@ -41,6 +50,7 @@ from courses.selectors import (
 )
 from courses.signals import learning_records_changed, lesson_completed, onboarding_completed
 from courses.training_file import training_file_parse
+from notifications.services import OutgoingMessage, messages_send
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import IN_SERVICE_ROLES, Role, User
 from portal.months import first_of_month
@@ -186,6 +196,7 @@ def onboarding_check(*, staff, programme: ProgrammePage, on_date: date, acting_u
         return False
     staff_update(user=staff, acting_user=acting_user, onboarded_on=on_date)
     Enrolment.objects.filter(staff=staff, programme=programme).update(completed_on=on_date)
+    path_enrol_unlocked(staff_ids=[staff.pk], completed=programme, on_date=on_date)
     transaction.on_commit(
         lambda: onboarding_completed.send(sender=None, staff_id=staff.pk, completed_on=on_date)
     )
@@ -225,9 +236,119 @@ def enrolments_complete_check(*, staff_ids, programme: ProgrammePage, on_date: d
     complete = [sid for sid in staff_ids if progress[(sid, programme.pk)].complete]
     if not complete:
         return 0
-    return Enrolment.objects.filter(
+    open_enrolments = Enrolment.objects.filter(
         programme=programme, staff_id__in=complete, completed_on__isnull=True
-    ).update(completed_on=on_date)
+    )
+    completed_now = list(open_enrolments.values_list("staff_id", flat=True))
+    updated = open_enrolments.update(completed_on=on_date)
+    path_enrol_unlocked(staff_ids=completed_now, completed=programme, on_date=on_date)
+    return updated
+
+
+# --- Learning paths ---------------------------------------------------------------------------------------------
+
+
+def _prerequisites_of(programmes) -> dict[int, set[int]]:
+    """Each of `programmes` (ids or a queryset) → the ids of its prerequisites, in one query."""
+    requires: dict[int, set[int]] = defaultdict(set)
+    for programme_id, prerequisite_id in ProgrammePage.prerequisites.through.objects.filter(
+        from_programmepage_id__in=programmes
+    ).values_list("from_programmepage_id", "to_programmepage_id"):
+        requires[programme_id].add(prerequisite_id)
+    return dict(requires)
+
+
+def _onboarding_among(programme_ids) -> set[int]:
+    return set(
+        ProgrammePage.objects.filter(pk__in=programme_ids, kind=ProgrammeKind.ONBOARDING).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _completed_programmes(*, staff_ids, programme_ids) -> dict[int, set[int]]:
+    """Per person, which of `programme_ids` they have completed, in three queries: a completed enrolment, or for
+    an onboarding programme the onboarding date on their profile (people imported as already onboarded have no
+    onboarding enrolment)."""
+    completed: dict[int, set[int]] = defaultdict(set)
+    for staff_id, programme_id in Enrolment.objects.filter(
+        staff_id__in=staff_ids, programme_id__in=programme_ids, completed_on__isnull=False
+    ).values_list("staff_id", "programme_id"):
+        completed[staff_id].add(programme_id)
+    onboarding = _onboarding_among(programme_ids)
+    if onboarding:
+        for staff_id in User.objects.filter(pk__in=staff_ids, onboarded_on__isnull=False).values_list(
+            "pk", flat=True
+        ):
+            completed[staff_id] |= onboarding
+    return completed
+
+
+def path_enrol_unlocked(*, staff_ids, completed: ProgrammePage, on_date: date) -> int:
+    """People who have just completed `completed` are enrolled in every live programme it unlocks whose other
+    prerequisites they have completed too: assigned on `on_date`, due by that programme's own rule.
+
+    Called inside the completion's transaction; people already enrolled keep their enrolment. Returns how many
+    enrolments are new. A fixed number of queries whatever the number of people.
+    """
+    staff_ids = list(staff_ids)
+    if not staff_ids:
+        return 0
+    unlocked = {p.pk: p for p in ProgrammePage.objects.live().filter(prerequisites=completed)}
+    if not unlocked:
+        return 0
+    requires = _prerequisites_of(list(unlocked))
+    done = _completed_programmes(
+        staff_ids=staff_ids, programme_ids={pk for needed in requires.values() for pk in needed}
+    )
+    already = set(
+        Enrolment.objects.filter(staff_id__in=staff_ids, programme_id__in=unlocked).values_list(
+            "staff_id", "programme_id"
+        )
+    )
+    people = {p.pk: p for p in User.objects.filter(pk__in=staff_ids, is_active=True)}
+    messages, created = [], 0
+    for programme_id, programme in sorted(unlocked.items()):
+        ready = [
+            sid
+            for sid in staff_ids
+            if programme_id in programmes_unlocked(requires, done[sid]) and (sid, programme_id) not in already
+        ]
+        if not ready:
+            continue
+        due_on = _programme_due(programme, on_date)
+        created += enrolment_assign(
+            staff_ids=ready, programme=programme, assigned_on=on_date, due_on=due_on, reason=PATH_REASON
+        )
+        context = {"title": programme.title, "due_on": due_on, "url": programme.url or ""}
+        messages += [
+            OutgoingMessage(people[sid], "course_unlocked", context) for sid in ready if sid in people
+        ]
+    if messages:  # the learners hear of it in the notification centre and by their channels, after commit
+        messages_send(messages)
+    return created
+
+
+# The enrolment reason of a programme reached along a learning path.
+PATH_REASON = "path"
+
+
+def _path_ready_staff(programme: ProgrammePage) -> list[int]:
+    """Active people who have completed every prerequisite of `programme` (none if it has no prerequisites)."""
+    needed = _prerequisites_of([programme.pk]).get(programme.pk, set())
+    if not needed:
+        return []
+    candidates = set(
+        Enrolment.objects.filter(
+            programme_id__in=needed, completed_on__isnull=False, staff__is_active=True
+        ).values_list("staff_id", flat=True)
+    )
+    if _onboarding_among(needed):
+        candidates |= set(
+            User.objects.filter(is_active=True, onboarded_on__isnull=False).values_list("pk", flat=True)
+        )
+    done = _completed_programmes(staff_ids=candidates, programme_ids=needed)
+    return sorted(sid for sid in candidates if needed <= done[sid])
 
 
 # --- Enrolments by hand (HR's corrections) ----------------------------------------------------------------------
@@ -270,12 +391,14 @@ def enrolment_create(
 def enrolment_update(*, enrolment: Enrolment, changes: dict, reason: str = "", acting_user) -> Enrolment:
     """Correct an enrolment: `changes` maps fields of ENROLMENT_FIELDS to new values (the enrolment's own
     "reason" field among them); `reason` says why. Audited with the old and new value of each changed field;
-    saving no change writes nothing."""
+    saving no change writes nothing. Marking it complete by hand unlocks the learning paths it leads to, as a
+    completion by the lessons does."""
     require_permission(acting_user, "courses.change_enrolment")
     fields_check(changes, ENROLMENT_FIELDS)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-        return audited_change(
+        was_open = enrolment.completed_on is None
+        enrolment = audited_change(
             instance=enrolment,
             changes=changes,
             action="courses.enrolment.update",
@@ -283,6 +406,11 @@ def enrolment_update(*, enrolment: Enrolment, changes: dict, reason: str = "", a
             acting_user=acting_user,
             employee_no=enrolment.staff.employee_no,
         )
+        if was_open and enrolment.completed_on is not None:
+            path_enrol_unlocked(
+                staff_ids=[enrolment.staff_id], completed=enrolment.programme, on_date=enrolment.completed_on
+            )
+        return enrolment
 
 
 def enrolment_delete(*, enrolment: Enrolment, reason: str = "", acting_user) -> None:
@@ -368,7 +496,8 @@ def enrolments_for_programme(*, programme: ProgrammePage, today: date) -> int:
     """Assign a newly published programme to everyone the policy names, once each (called on publish).
 
     Monthly module of this month or later → every active in-service staff member; leadership course of this
-    quarter or later → every active manager; onboarding → active new hires not yet onboarded nor enrolled in
+    quarter or later → every active manager; learning-path course → everyone who has completed all its
+    prerequisites; onboarding → active new hires not yet onboarded nor enrolled in
     another onboarding programme. Past months and quarters are left alone.
     """
     if not programme.live:
@@ -382,6 +511,16 @@ def enrolments_for_programme(*, programme: ProgrammePage, today: date) -> int:
         if not programme.quarter_start or programme.quarter_start < quarter_start(today):
             return 0
         people = people.filter(role=Role.MANAGER)
+    elif programme.kind == ProgrammeKind.COURSE:
+        # A learning-path course: whoever has already completed all its prerequisites (none without them;
+        # HR assigns such a course by hand).
+        return enrolment_assign(
+            staff_ids=_path_ready_staff(programme),
+            programme=programme,
+            assigned_on=today,
+            due_on=_programme_due(programme, today),
+            reason=PATH_REASON,
+        )
     else:
         people = people.filter(role=Role.NEW_HIRE, onboarded_on__isnull=True).exclude(
             enrolments__programme__kind=ProgrammeKind.ONBOARDING

@@ -106,3 +106,34 @@ def bar_chart(title: str, labels: list[str], counts: list[int]):
             f'text-anchor="middle" fill="#616e7c">{escape(labels[index])}</text>'
         )
     return _frame(title, [], "".join(body), top)
+
+
+def grouped_bar_chart(title: str, labels: list[str], series: list[tuple[str, list]], top: float = 100):
+    """Side-by-side bars per label, one per series (e.g. before and after); a None value draws no bar. Legend
+    below."""
+    plot_width = WIDTH - LEFT - RIGHT
+    slot = plot_width / max(len(labels), 1)
+    bar = slot * 0.8 / max(len(series), 1)
+    body = []
+    for index, label in enumerate(labels):
+        start = LEFT + slot * index + slot * 0.1
+        for number, (name, values) in enumerate(series):
+            value = values[index]
+            if value is None:
+                continue
+            x, y = round(start + bar * number, 1), _y(value, top)
+            body.append(
+                f'<rect x="{x}" y="{y}" width="{round(bar, 1)}" height="{round(HEIGHT - BOTTOM - y, 1)}" '
+                f'fill="{COLOURS[number % len(COLOURS)]}"><title>{escape(label)} {escape(name)}: {value}</title></rect>'
+            )
+        body.append(
+            f'<text x="{round(start + slot * 0.4, 1)}" y="{HEIGHT - BOTTOM + 16}" font-size="10" '
+            f'text-anchor="middle" fill="#616e7c">{escape(label)}</text>'
+        )
+    for number, (name, _values) in enumerate(series):
+        lx = LEFT + number * 150
+        body.append(
+            f'<rect x="{lx}" y="{HEIGHT - 14}" width="10" height="10" fill="{COLOURS[number % len(COLOURS)]}"/>'
+            f'<text x="{lx + 14}" y="{HEIGHT - 5}" font-size="11" fill="#1f2933">{escape(name)}</text>'
+        )
+    return _frame(title, [], "".join(body), top)

@@ -776,3 +776,61 @@ def month_close_inputs(month: date) -> dict:
         "computed_at": MonthlyScore.objects.filter(month=first).aggregate(last=Max("computed_at"))["last"],
         "open_disputes": tuple(disputes),
     }
+
+
+@dataclass(frozen=True)
+class GroupMonthFigures:
+    """Exact inputs of a group's monthly figures (sums in hundredths with their counts), so that groups can be
+    added together (teams into their department) before anything is divided or rounded."""
+
+    quality_cents: int = 0
+    quality_count: int = 0
+    composite_cents: int = 0
+    composite_count: int = 0
+    kpi_people: int = 0  # people with a KPI row
+    kpi_met: int = 0  # KPI targets met, over all of them (each person has len(rules.KPI_CODES) targets)
+
+    def __add__(self, other: "GroupMonthFigures") -> "GroupMonthFigures":
+        return GroupMonthFigures(
+            *(getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__)
+        )
+
+
+def figures_by_team_and_month(*, months, staff_qs) -> dict[tuple[int | None, date], GroupMonthFigures]:
+    """Per (team id, month) of the people in `staff_qs`: stored quality and composite scores (sums and counts)
+    and KPI targets met under each month's policy. Counted in the database without arithmetic on decimals
+    (exact on SQLite too): one query for the scores and one per policy version in force over `months`."""
+    people = staff_qs.values("pk")
+    figures: dict[tuple[int | None, date], GroupMonthFigures] = defaultdict(GroupMonthFigures)
+    score_rows = (
+        MonthlyScore.objects.filter(month__in=months, staff__in=people)
+        .values("staff__team_id", "month")
+        .annotate(
+            quality_cents=Sum(Hundredths("quality"), filter=Q(quality__isnull=False)),
+            quality_count=Count("pk", filter=Q(quality__isnull=False)),
+            composite_cents=Sum(Hundredths("composite"), filter=Q(composite__isnull=False)),
+            composite_count=Count("pk", filter=Q(composite__isnull=False)),
+        )
+    )
+    for row in score_rows:
+        figures[(row["staff__team_id"], row["month"])] += GroupMonthFigures(
+            quality_cents=int(row["quality_cents"] or 0),
+            quality_count=row["quality_count"],
+            composite_cents=int(row["composite_cents"] or 0),
+            composite_count=row["composite_count"],
+        )
+    by_version: dict[int, tuple[rules.ScoringPolicy, list[date]]] = {}
+    for month, version in policies_for_months(months).items():
+        by_version.setdefault(version.pk, (version.as_rules(), []))[1].append(month)
+    for policy, version_months in by_version.values():
+        met = {f"met_{code}": Count("pk", filter=q) for code, q in kpi_met_conditions(policy).items()}
+        rows = (
+            KpiRecord.objects.filter(month__in=version_months, staff__in=people)
+            .values("staff__team_id", "month")
+            .annotate(people=Count("pk"), **met)
+        )
+        for row in rows:
+            figures[(row["staff__team_id"], row["month"])] += GroupMonthFigures(
+                kpi_people=row["people"], kpi_met=sum(row[name] for name in met)
+            )
+    return dict(figures)
