@@ -35,10 +35,10 @@ class AssessmentsConfig(AppConfig):
             certificate_receivers.on_lesson_completed, dispatch_uid="assessments.leadership"
         )
         from assessments.certificates.reminders import certificate_expiring_reminders
-        from assessments.quizzes.reminders import essays_waiting_reminders, quiz_closing_reminders
-        from assessments.scorecards.reminders import dispute_waiting_reminders
+        from assessments.quizzes.reminders import essays_to_grade, quiz_closing_reminders
+        from assessments.scorecards.reminders import dispute_decisions
         from notifications.kinds import register_kind
-        from notifications.reminders import register_reminder_finder
+        from notifications.reminders import register_decision_finder, register_reminder_finder
 
         register_kind("certificate_suspended", _("Certificate suspended"))
         register_kind("certificate_restored", _("Certificate restored"))
@@ -48,10 +48,10 @@ class AssessmentsConfig(AppConfig):
         for finder in (
             quiz_closing_reminders,
             certificate_expiring_reminders,
-            essays_waiting_reminders,
-            dispute_waiting_reminders,
         ):
             register_reminder_finder(finder)
+        for finder in (essays_to_grade, dispute_decisions):
+            register_decision_finder(finder)
 
         register_nav(_("My quizzes"), "assessments:my-quizzes", order=20)
         register_nav(_("My evaluations"), "assessments:my-evaluations", order=22)

@@ -8,17 +8,17 @@ class IncentivesConfig(AppConfig):
 
     def ready(self):
         from incentives import reminders
-        from notifications.reminders import register_reminder_finder
+        from notifications.reminders import register_decision_finder, register_reminder_finder
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
 
         for finder in (
-            reminders.star_round_reminders,
-            reminders.case_nomination_reminders,
-            reminders.suggestion_reminders,
-            reminders.suggestion_status_reminders,
+            reminders.star_round_decisions,
+            reminders.case_nomination_decisions,
+            reminders.suggestion_decisions,
         ):
-            register_reminder_finder(finder)
+            register_decision_finder(finder)
+        register_reminder_finder(reminders.suggestion_status_reminders)
 
         register_nav(_("Recognition wall"), "incentives:wall", order=60)
         register_nav(_("My awards"), "incentives:my-awards", order=61)

@@ -2,12 +2,13 @@
 (Service Star rounds, case nominations, suggestions to review or decide, suggestion awards to approve), and each
 submitter's monthly suggestion status."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models import KpiRecord
 from incentives import rules
 from incentives.models import (
     Award,
@@ -21,8 +22,9 @@ from incentives.models import (
     SuggestionStatus,
 )
 from incentives.selectors import first_of_month, suggestion_month_summary
-from notifications.reminders import Reminder, waiting_too_long_before
+from notifications.reminders import Reminder, day_start
 from notifications.selectors import users_with_permission
+from portal.months import add_months
 
 
 def _to_deciders(deciders, *, key, title, url, what, since, subject_id=None, excluded=()) -> list[Reminder]:
@@ -41,14 +43,37 @@ def _to_deciders(deciders, *, key, title, url, what, since, subject_id=None, exc
     ]
 
 
-def star_round_reminders(today: date) -> list[Reminder]:
-    """A month's Service Stars in draft (waiting for approval) or approved (waiting for publication)."""
-    cutoff = waiting_too_long_before(today)
+def ended_months_without_round(cutoff: datetime) -> list[date]:
+    """Months after the last published one that have their KPIs imported, ended before `cutoff` and have no
+    Service Star round yet: their Stars wait for HR's review."""
+    last_published = ServiceStarRound.objects.filter(status=RoundStatus.PUBLISHED).aggregate(
+        last=Max("month")
+    )["last"]
+    months = KpiRecord.objects.order_by("month").values_list("month", flat=True).distinct()
+    if last_published is not None:
+        months = months.filter(month__gt=last_published)
+    months = [month for month in months if day_start(add_months(month, 1)) < cutoff]
+    with_round = set(ServiceStarRound.objects.filter(month__in=months).values_list("month", flat=True))
+    return [month for month in months if month not in with_round]
+
+
+def star_round_decisions(cutoff: datetime) -> list[Reminder]:
+    """A month's Service Stars in draft (waiting for approval) or approved (waiting for publication) since before
+    `cutoff`."""
     found = []
+    approvers = users_with_permission("incentives.manage_service_stars")
+    for month in ended_months_without_round(cutoff):
+        found += _to_deciders(
+            approvers,
+            key=f"star_month:{month:%Y-%m}:approve",
+            title=f"{month:%Y-%m}",
+            url=reverse("incentives:star-month", args=[f"{month:%Y-%m}"]),
+            what=_("Service Stars to approve"),
+            since=day_start(add_months(month, 1)),
+        )
     drafts = list(ServiceStarRound.objects.filter(status=RoundStatus.DRAFT, created_at__lt=cutoff))
     approved = list(ServiceStarRound.objects.filter(status=RoundStatus.APPROVED, approved_at__lt=cutoff))
     if drafts:
-        approvers = users_with_permission("incentives.manage_service_stars")
         makers: dict[int, set] = {}
         for round_id, maker in ServiceStarExclusion.objects.filter(round__in=drafts).values_list(
             "round_id", "created_by_id"
@@ -78,11 +103,11 @@ def star_round_reminders(today: date) -> list[Reminder]:
     return found
 
 
-def case_nomination_reminders(today: date) -> list[Reminder]:
-    """Innovative Service Case nominations waiting for the committee's decision."""
+def case_nomination_decisions(cutoff: datetime) -> list[Reminder]:
+    """Innovative Service Case nominations waiting for the committee's decision since before `cutoff`."""
     nominations = list(
         CaseNomination.objects.filter(
-            status=NominationStatus.NOMINATED, nominated_at__lt=waiting_too_long_before(today)
+            status=NominationStatus.NOMINATED, nominated_at__lt=cutoff
         ).select_related("nominee")
     )
     if not nominations:
@@ -103,10 +128,9 @@ def case_nomination_reminders(today: date) -> list[Reminder]:
     return found
 
 
-def suggestion_reminders(today: date) -> list[Reminder]:
-    """Suggestions waiting for their reviews (to reviewers who have not reviewed them), for a decision once
-    reviewed, and adopted ones whose award waits for approval."""
-    cutoff = waiting_too_long_before(today)
+def suggestion_decisions(cutoff: datetime) -> list[Reminder]:
+    """Suggestions waiting since before `cutoff` for their reviews (to reviewers who have not reviewed them), for
+    a decision once reviewed, and adopted ones whose award waits for approval."""
     open_ = list(
         Suggestion.objects.filter(status__in=[SuggestionStatus.SUBMITTED, SuggestionStatus.UNDER_REVIEW])
         .annotate(reviews_count=Count("reviews"), last_review=Max("reviews__created_at"))

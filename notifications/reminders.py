@@ -60,6 +60,24 @@ def register_reminder_finder(finder: Callable[[date], Iterable[Reminder]]) -> No
         _finders.append(finder)
 
 
+_decision_finders: list[Callable[[datetime], Iterable[Reminder]]] = []
+
+
+def register_decision_finder(finder: Callable[[datetime], Iterable[Reminder]]) -> None:
+    """A decision finder is `finder(waiting_since_before) -> iterable of Reminder`: every decision (an approval, a
+    dispute, an essay to grade) waiting since before that moment, one Reminder per person who may take it. The
+    daily run reminds of those waiting longer than DECISION_WAIT_DAYS; the home page lists all of a person's."""
+    name = f"{finder.__module__}.{finder.__qualname__}"
+    if all(f"{f.__module__}.{f.__qualname__}" != name for f in _decision_finders):
+        _decision_finders.append(finder)
+
+
+def decisions_waiting_for(user_id: int, now: datetime) -> list[Reminder]:
+    """Everything waiting for `user_id`'s decision at `now`, the longest-waiting first."""
+    found = [r for finder in _decision_finders for r in finder(now) if r.recipient_id == user_id]
+    return sorted(found, key=lambda r: (r.data.get("since") or now, r.key))
+
+
 def day_start(day: date) -> datetime:
     """Midnight starting `day` on the portal's clock (Asia/Shanghai), to compare stored times with dates."""
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
@@ -91,6 +109,8 @@ class RunResult:
 def reminders_find(today: date) -> list[Reminder]:
     """Every trigger of `today` from every registered finder, the team leads' digests included."""
     found = [reminder for finder in _finders for reminder in finder(today)]
+    cutoff = waiting_too_long_before(today)
+    found += [reminder for finder in _decision_finders for reminder in finder(cutoff)]
     return found + lead_digests(found, today=today)
 
 

@@ -1,9 +1,14 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
 from tests.fakes.fixtures import dingtalk_fake, feishu_fake, platform_fakes, wecom_fake  # noqa: F401
+
+# Property tests check results, not speed: a per-example deadline only fails them when the machine is busy.
+hypothesis_settings.register_profile("portal", deadline=None)
+hypothesis_settings.load_profile("portal")
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """Reminders of quizzes for the daily run: a quiz window closing tomorrow (to those enrolled who have not taken
 it) and essays waiting for a grader more than two days."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Attempt, AttemptStatus, Quiz
 from assessments.quizzes.selectors import quiz_programme
 from courses.selectors import programme_staff_ids
-from notifications.reminders import Reminder, day_start, waiting_too_long_before
+from notifications.reminders import Reminder, day_start
 from notifications.selectors import users_with_permission
 
 GRADER_PERMISSION = "assessments.manage_questions"
@@ -48,12 +48,12 @@ def quiz_closing_reminders(today: date) -> list[Reminder]:
     return found
 
 
-def essays_waiting_reminders(today: date) -> list[Reminder]:
-    """Attempts with an essay still ungraded more than two days after submission, to every grader."""
+def essays_to_grade(cutoff: datetime) -> list[Reminder]:
+    """Attempts submitted before `cutoff` with an essay still ungraded, to every grader."""
     rows = list(
         Attempt.objects.filter(
             status=AttemptStatus.NEEDS_GRADING,
-            submitted_at__lt=waiting_too_long_before(today),
+            submitted_at__lt=cutoff,
             items__snapshot__qtype="essay",
             items__fraction__isnull=True,
         )

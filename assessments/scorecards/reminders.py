@@ -1,25 +1,23 @@
 """Reminders of QA evaluations for the daily run: disputes waiting for a second evaluator more than two days."""
 
-from datetime import date
+from datetime import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import DisputeStatus, Evaluation
-from notifications.reminders import Reminder, waiting_too_long_before
+from notifications.reminders import Reminder
 from notifications.selectors import users_with_permission
 from portal.models import User
 
 EVALUATOR_PERMISSION = "assessments.evaluate_staff"
 
 
-def dispute_waiting_reminders(today: date) -> list[Reminder]:
-    """Open disputes older than two days, to every evaluator who may decide them (not the first evaluator, not
+def dispute_decisions(cutoff: datetime) -> list[Reminder]:
+    """Disputes open since before `cutoff`, to every evaluator who may decide them (not the first evaluator, not
     the evaluated person)."""
     disputes = list(
-        Evaluation.objects.filter(
-            dispute_status=DisputeStatus.OPEN, disputed_at__lt=waiting_too_long_before(today)
-        )
+        Evaluation.objects.filter(dispute_status=DisputeStatus.OPEN, disputed_at__lt=cutoff)
         .values_list("pk", "staff_id", "evaluator_user_id", "evaluator", "disputed_at", "date", "staff__name")
         .order_by("disputed_at")
     )
