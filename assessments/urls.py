@@ -1,5 +1,6 @@
 from django.urls import path
 
+from assessments.calibration import views as calibration_views
 from assessments.certificates import views as certificate_views
 from assessments.qa import views as qa_views
 from assessments.quizzes import views as quiz_views
@@ -87,4 +88,15 @@ urlpatterns += [
     path("qa/policy/", qa_views.policy_edit, name="qa-policy"),
     path("qa/calls/", qa_views.my_sampled_calls, name="qa-my-calls"),
     path("qa/calls/<int:sampled_call_id>/", qa_views.sampled_call_evaluate, name="qa-sampled-call"),
+]
+# Calibration of QA evaluators and grade-the-grader reviews
+urlpatterns += [
+    path("qa/calibration/", calibration_views.session_list, name="calibration"),
+    path("qa/calibration/new/", calibration_views.session_new, name="calibration-new"),
+    path("qa/calibration/<int:pk>/", calibration_views.session_detail, name="calibration-session"),
+    path("qa/calibration/report/", calibration_views.accuracy_report, name="calibration-report"),
+    path("qa/calibration/policy/", calibration_views.policy_edit, name="calibration-policy"),
+    path("qa/calibration/reviews/", calibration_views.review_list, name="grader-reviews"),
+    path("qa/calibration/reviews/draw/", calibration_views.review_draw, name="grader-review-draw"),
+    path("qa/calibration/reviews/<int:pk>/", calibration_views.review_detail, name="grader-review"),
 ]

@@ -19,12 +19,12 @@ from assessments.calibration import rules
 from assessments.calibration.leads import is_qa_lead
 from assessments.calibration.selectors import evaluator_ids
 from assessments.models import (
-    Call,
     CalibrationCriterion,
     CalibrationParticipant,
     CalibrationPolicy,
     CalibrationScore,
     CalibrationSession,
+    Call,
     Evaluation,
     GraderReview,
     GraderReviewDraw,
