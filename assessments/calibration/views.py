@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,13 +32,14 @@ def _require_lead(request) -> None:
 
 
 def _month(request) -> date:
+    """The month asked for (this month when none); a malformed month is a 404."""
     text = (request.GET.get("month") or request.POST.get("month") or "").strip()
-    if text:
-        try:
-            return parse_month(text)
-        except FieldError:
-            pass
-    return first_of_month(timezone.localdate())
+    if not text:
+        return first_of_month(timezone.localdate())
+    try:
+        return parse_month(text)
+    except FieldError:
+        raise Http404 from None
 
 
 def _levels(post, criteria) -> dict[int, int]:

@@ -458,3 +458,64 @@ def test_a_qa_lead_never_reviews_their_own_evaluations(qa, client):
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.reviewer == other_lead and [i.agree for i in review.items.all()] == [True, False]
+
+
+# --- Pages -----------------------------------------------------------------------------------------------------
+
+
+def test_a_qa_lead_opens_a_session_from_the_page_and_bad_input_is_named(qa, client):
+    sign_in(client, qa["lead"])
+    url = reverse("assessments:calibration-new")
+    form = {
+        "call_id": "C-404",
+        "rubric": str(qa["rubric"].pk),
+        "score_by": f"{timezone.localdate():%Y-%m-%d}",
+        "evaluators": [str(qa["e1"].pk), str(qa["e2"].pk)],
+    }
+    page = client.post(url, form, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "call_id: no imported call has this id." in page
+    page = client.post(url, {**form, "call_id": "C-200", "score_by": "2026-13-01"}).content.decode()
+    assert "评分截止：请按 YYYY-MM-DD 填写日期。" in page
+    response = client.post(url, {**form, "call_id": "C-200"})
+    session = qa["november_call"].calibrations.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "assessments:calibration-session", args=[session.pk]
+    )
+    assert sorted(session.participants.values_list("evaluator__employee_no", flat=True)) == ["Q0001", "Q0002"]
+    listing = client.get(reverse("assessments:calibration")).content.decode()
+    assert "C-200" in listing
+
+
+def test_calibration_pages_write_nothing_when_read(qa, client, hr_user):
+    from tests.portal.test_reads_never_write import _changed, _snapshot
+
+    session = calibrate(
+        qa,
+        call=qa["november_call"],
+        now=NOVEMBER,
+        scores={"e1": {"greeting": 80, "accuracy": 50}, "e2": None},
+        reference={"greeting": 100, "accuracy": 50},
+    )
+    evaluate(qa, qa["e1"], qa["org"].agent_a1, date(2026, 11, 3))
+    services.grader_review_draw(month=date(2026, 11, 1), acting_user=qa["lead"])
+    review = GraderReview.objects.get()
+    pages = [
+        reverse("assessments:calibration"),
+        reverse("assessments:calibration-new"),
+        reverse("assessments:calibration-session", args=[session.pk]),
+        reverse("assessments:calibration-report") + "?month=2026-11",
+        reverse("assessments:calibration-report") + "?month=2026-11&format=xlsx",
+        reverse("assessments:grader-reviews") + "?month=2026-11",
+        reverse("assessments:grader-review", args=[review.pk]),
+        reverse("assessments:calibration-policy"),
+        reverse("notifications:queue"),
+        reverse("portal:home"),
+    ]
+    for person in (qa["lead"], qa["e1"], qa["e3"], hr_user):
+        sign_in(client, person)
+        client.get(reverse("portal:home"))
+        before = _snapshot()
+        for url in pages:
+            assert client.get(url).status_code in (200, 403, 404), url
+        assert _changed(before, _snapshot()) == [], person.employee_no
+    assert client.get(reverse("assessments:calibration-report") + "?month=2026-13").status_code == 404

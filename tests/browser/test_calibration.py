@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from assessments.calibration.services import calibration_reference_set, calibration_session_open
-from assessments.models import Rubric, RubricCriterion
+from assessments.models import Call, Rubric, RubricCriterion
 from assessments.qa.services import call_import
 from portal.models import User
 from tests.browser.conftest import log_in
@@ -40,8 +40,6 @@ def test_an_evaluator_scores_a_calibration_call_from_the_queue_and_sees_the_devi
     rubric = Rubric.objects.create(name="录音抽查", kind="spot_check")
     RubricCriterion.objects.create(rubric=rubric, name="礼貌用语", weight=Decimal(1), levels=LEVELS)
     RubricCriterion.objects.create(rubric=rubric, name="业务准确", weight=Decimal(1), levels=LEVELS, order=1)
-    from assessments.models import Call
-
     session = calibration_session_open(
         call=Call.objects.get(call_id="C-7"),
         rubric=rubric,

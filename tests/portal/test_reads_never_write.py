@@ -140,6 +140,9 @@ def _month_pages(month: str) -> list[str]:
         f"/courses/team/{query}",
         f"/courses/report/{query}",
         f"/courses/report/{query}&format=csv&rows=people",
+        f"/assessments/qa/calibration/report/{query}",
+        f"/assessments/qa/calibration/report/{query}&format=xlsx",
+        f"/assessments/qa/calibration/reviews/{query}",
     ]
 
 
@@ -153,6 +156,8 @@ OTHER_PAGES = [
     "/assessments/scores/",
     "/assessments/scores/policy/",
     "/courses/",
+    "/notifications/queue/",
+    "/assessments/qa/calibration/",
 ]
 
 
