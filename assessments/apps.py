@@ -124,3 +124,6 @@ class AssessmentsConfig(AppConfig):
 
         restore_after_flush(self, "assessments.migrations.0003_scores_default_policy")
         restore_after_flush(self, "assessments.migrations.0009_certification_types_default")
+        restore_after_flush(
+            self, "assessments.migrations.0012_calibration_and_grader_reviews", "default_calibration_policy"
+        )

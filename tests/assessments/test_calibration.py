@@ -374,9 +374,15 @@ def evaluate(qa, evaluator, staff, day):
     )
 
 
-def test_the_review_sample_is_seeded_recorded_fair_and_tops_up(qa):
+def test_the_review_sample_is_seeded_recorded_fair_and_tops_up(qa, hr_user):
     org = qa["org"]
-    CalibrationPolicy.objects.update(reviews_per_evaluator=2)
+    services.calibration_policy_update(
+        tolerance_points=D(5),
+        reviews_per_evaluator=2,
+        review_days=7,
+        reason="每人抽两条",
+        acting_user=hr_user,
+    )
     for day in (3, 4, 5):
         evaluate(qa, qa["e1"], org.agent_a1, date(2026, 11, day))
     evaluate(qa, qa["e2"], org.agent_a1, date(2026, 11, 3))
