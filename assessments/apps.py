@@ -57,6 +57,16 @@ class AssessmentsConfig(AppConfig):
             register_reminder_finder(finder)
         for finder in (essays_to_grade, dispute_decisions):
             register_decision_finder(finder)
+        from assessments.calibration import reminders as calibration_reminders
+        from assessments.qa.reminders import sampled_calls_to_evaluate
+
+        for finder in (
+            sampled_calls_to_evaluate,
+            calibration_reminders.calibration_calls_to_score,
+            calibration_reminders.calibration_references_to_set,
+            calibration_reminders.evaluations_to_review,
+        ):
+            register_decision_finder(finder, per_recipient=True)
 
         register_nav(_("My quizzes"), "assessments:my-quizzes", order=20)
         register_nav(_("My evaluations"), "assessments:my-evaluations", order=22)
@@ -117,6 +127,15 @@ class AssessmentsConfig(AppConfig):
             order=67,
         )
         register_nav(
+            _("Calibration"), "assessments:calibration", order=62, permission="assessments.evaluate_staff"
+        )
+        register_nav(
+            _("Evaluator accuracy"),
+            "assessments:calibration-report",
+            order=65,
+            permission="assessments.manage_qa",
+        )
+        register_nav(
             _("Scoring policy"), "assessments:policy-list", order=66, permission="assessments.manage_policy"
         )
         register_nav(
@@ -141,3 +160,6 @@ class AssessmentsConfig(AppConfig):
 
         restore_after_flush(self, "assessments.migrations.0003_scores_default_policy")
         restore_after_flush(self, "assessments.migrations.0009_certification_types_default")
+        restore_after_flush(
+            self, "assessments.migrations.0012_calibration_and_grader_reviews", "default_calibration_policy"
+        )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from assessments.calibration import views as calibration_views
 from assessments.certificates import views as certificate_views
 from assessments.leadership import views as leadership_views
 from assessments.qa import views as qa_views
@@ -121,4 +122,16 @@ urlpatterns += [
     path("leadership/", leadership_views.report, name="leadership-effect"),
     path("leadership/export/", leadership_views.export, name="leadership-effect-export"),
     path("leadership/<int:enrolment_id>/", leadership_views.detail, name="leadership-effect-detail"),
+]
+
+# Calibration of QA evaluators and grade-the-grader reviews
+urlpatterns += [
+    path("qa/calibration/", calibration_views.session_list, name="calibration"),
+    path("qa/calibration/new/", calibration_views.session_new, name="calibration-new"),
+    path("qa/calibration/<int:pk>/", calibration_views.session_detail, name="calibration-session"),
+    path("qa/calibration/report/", calibration_views.accuracy_report, name="calibration-report"),
+    path("qa/calibration/policy/", calibration_views.policy_edit, name="calibration-policy"),
+    path("qa/calibration/reviews/", calibration_views.review_list, name="grader-reviews"),
+    path("qa/calibration/reviews/draw/", calibration_views.review_draw, name="grader-review-draw"),
+    path("qa/calibration/reviews/<int:pk>/", calibration_views.review_detail, name="grader-review"),
 ]

@@ -52,7 +52,7 @@ class CoursesConfig(AppConfig):
         hooks.register_panel_context("programme_plan", selectors.programme_plan_panel_context)
 
         from courses import reminders
-        from notifications.reminders import register_reminder_finder
+        from notifications.reminders import register_decision_finder, register_reminder_finder
 
         register_reminder_finder(reminders.monthly_module_reminders)
         register_reminder_finder(reminders.onboarding_behind_reminders)
@@ -60,6 +60,7 @@ class CoursesConfig(AppConfig):
         from notifications.kinds import register_kind
 
         register_kind("course_unlocked", _("Learning-path course unlocked"))
+        register_decision_finder(reminders.offline_sessions_to_sign, per_recipient=True)
 
         learners = [Role.NEW_HIRE, Role.AGENT, Role.TEAM_LEAD, Role.MANAGER]
         register_nav(_("My training"), "courses:my-training", roles=learners, order=10)

@@ -1,11 +1,14 @@
 """Reminders of learning, found for the daily run (registered with notifications at start-up): the monthly
-module due in 7, 3 and 1 days and overdue, onboarding behind its planned pace, SOP changes unread after 3 days."""
+module due in 7, 3 and 1 days and overdue, onboarding behind its planned pace, SOP changes unread after 3 days;
+and, for the trainers' work queue, offline sessions whose attendance is still to sign off."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from courses.models import Enrolment, ProgrammeKind, SopAcknowledgement, SopRevision
+from courses.models import Enrolment, OfflineSession, ProgrammeKind, SopAcknowledgement, SopRevision
 from courses.rules import onboarding_expected_hours
 from courses.selectors import progress_by_staff
 from notifications.reminders import Reminder
@@ -128,3 +131,30 @@ def sop_unread_reminders(today: date) -> list[Reminder]:
             for staff_id in staff_ids
         )
     return found
+
+
+def offline_sessions_to_sign(cutoff: datetime, recipient_id: int | None = None) -> list[Reminder]:
+    """Offline sessions that started before `cutoff` and are not closed (attendance not signed off), to their
+    trainer, due on the session's day."""
+    rows = (
+        OfflineSession.objects.filter(starts_at__lt=cutoff, trainer__is_active=True)
+        .exclude(status=OfflineSession.Status.CLOSED)
+        .order_by("starts_at", "pk")
+    )
+    if recipient_id is not None:
+        rows = rows.filter(trainer_id=recipient_id)
+    return [
+        Reminder(
+            recipient_id=trainer_id,
+            kind="decision_waiting",
+            key=f"offline-session:{pk}",
+            title=f"{lesson_title} · {timezone.localtime(starts_at):%Y-%m-%d %H:%M}"
+            + (f" · {room}" if room else ""),
+            url=reverse("courses:session", args=[pk]),
+            due_on=timezone.localdate(starts_at),
+            data={"what": _("Offline session to sign"), "since": starts_at},
+        )
+        for pk, trainer_id, lesson_title, starts_at, room in rows.values_list(
+            "pk", "trainer_id", "lesson__title", "starts_at", "room"
+        )
+    ]

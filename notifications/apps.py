@@ -8,9 +8,16 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from portal.defaults import restore_after_flush
+        from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
 
         register_nav(_("Notifications"), "notifications:list", order=5)
+        register_nav(
+            _("My work queue"),
+            "notifications:queue",
+            order=6,
+            roles=[Role.TEAM_LEAD, Role.MANAGER, Role.TRAINER, Role.HR, Role.ADMIN],
+        )
         register_nav(_("Notification preferences"), "notifications:preferences", order=90)
         register_nav(
             _("Message deliveries"),
@@ -30,13 +37,24 @@ class NotificationsConfig(AppConfig):
 
 
 def _decisions_panel(request):
-    """Everything waiting for the reader's decision (approvals, disputes, cases, suggestions, essays), however
-    recent; the daily reminders repeat only what has waited too long."""
+    """What waits for the reader (approvals, disputes, evaluations, calibration, essays, sessions to sign), however
+    recent, with counts per kind of work and the first few in work-queue order (overdue first); the daily
+    reminders repeat only what has waited too long."""
     from django.utils import timezone
 
-    from notifications.reminders import decisions_waiting_for
+    from notifications.reminders import work_queue_for
+    from notifications.rules import queue_counts
 
-    items = decisions_waiting_for(request.user.pk, timezone.now())
+    items = work_queue_for(request.user.pk, timezone.now())
     if not items:
         return None
-    return {"items": items}
+    counts = queue_counts([(str(i.data.get("what", "")), i.data["overdue"]) for i in items])
+    return {
+        "items": items[:PANEL_ITEMS],
+        "total": len(items),
+        "counts": counts,
+        "overdue": sum(c[2] for c in counts),
+    }
+
+
+PANEL_ITEMS = 8

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from notifications.kinds import REMINDER_KINDS, kind_label
 from notifications.models import NotificationPolicy, ReminderSent
-from notifications.rules import DECISION_WAIT_DAYS
+from notifications.rules import DECISION_WAIT_DAYS, work_queue_key
 from notifications.selectors import policy_get
 from notifications.services import OutgoingMessage, SendResult, messages_send
 from portal.models import Role
@@ -60,22 +60,45 @@ def register_reminder_finder(finder: Callable[[date], Iterable[Reminder]]) -> No
         _finders.append(finder)
 
 
-_decision_finders: list[Callable[[datetime], Iterable[Reminder]]] = []
+_decision_finders: list[tuple[Callable[..., Iterable[Reminder]], bool]] = []
 
 
-def register_decision_finder(finder: Callable[[datetime], Iterable[Reminder]]) -> None:
+def register_decision_finder(
+    finder: Callable[..., Iterable[Reminder]], *, per_recipient: bool = False
+) -> None:
     """A decision finder is `finder(waiting_since_before) -> iterable of Reminder`: every decision (an approval, a
-    dispute, an essay to grade) waiting since before that moment, one Reminder per person who may take it. The
-    daily run reminds of those waiting longer than DECISION_WAIT_DAYS; the home page lists all of a person's."""
+    dispute, an essay to grade) waiting since before that moment, one Reminder per person who may take it, with
+    `data["what"]` naming the kind of work, `data["since"]` when it began waiting and `due_on` when it is due, if
+    known. The daily run reminds of those waiting longer than DECISION_WAIT_DAYS; the home page and the work queue
+    list all of a person's. A finder registered `per_recipient` also takes `recipient_id=` and then may return
+    only that person's reminders (a queue of one person need not build everyone's)."""
     name = f"{finder.__module__}.{finder.__qualname__}"
-    if all(f"{f.__module__}.{f.__qualname__}" != name for f in _decision_finders):
-        _decision_finders.append(finder)
+    if all(f"{f.__module__}.{f.__qualname__}" != name for f, _per in _decision_finders):
+        _decision_finders.append((finder, per_recipient))
 
 
 def decisions_waiting_for(user_id: int, now: datetime) -> list[Reminder]:
     """Everything waiting for `user_id`'s decision at `now`, the longest-waiting first."""
-    found = [r for finder in _decision_finders for r in finder(now) if r.recipient_id == user_id]
+    found = [
+        r
+        for finder, per_recipient in _decision_finders
+        for r in (finder(now, recipient_id=user_id) if per_recipient else finder(now))
+        if r.recipient_id == user_id
+    ]
     return sorted(found, key=lambda r: (r.data.get("since") or now, r.key))
+
+
+def work_queue_for(user_id: int, now: datetime) -> list[Reminder]:
+    """Everything waiting for `user_id` at `now` in work-queue order: overdue first, then by due date, then the
+    longest waiting. Each item's `data["overdue"]` says whether its due day has passed."""
+    today = timezone.localdate(now)
+    items = decisions_waiting_for(user_id, now)
+    for item in items:
+        item.data["overdue"] = item.due_on is not None and item.due_on < today
+    return sorted(
+        items,
+        key=lambda r: work_queue_key(due_on=r.due_on, since=r.data.get("since"), today=today, key=r.key),
+    )
 
 
 def day_start(day: date) -> datetime:
@@ -110,7 +133,7 @@ def reminders_find(today: date) -> list[Reminder]:
     """Every trigger of `today` from every registered finder, the team leads' digests included."""
     found = [reminder for finder in _finders for reminder in finder(today)]
     cutoff = waiting_too_long_before(today)
-    found += [reminder for finder in _decision_finders for reminder in finder(cutoff)]
+    found += [reminder for finder, _per in _decision_finders for reminder in finder(cutoff)]
     return found + lead_digests(found, today=today)
 
 

@@ -22,6 +22,29 @@ RETRY_DELAYS, MAX_ATTEMPTS = retries.RETRY_DELAYS, retries.MAX_ATTEMPTS
 DECISION_WAIT_DAYS = 2
 
 
+def work_queue_key(*, due_on: date | None, since: datetime | None, today: date, key: str) -> tuple:
+    """The order of a work queue: overdue items first (the longest overdue first), then items with a due date
+    (the soonest first), then items without one (the longest waiting first)."""
+    if due_on is not None and due_on < today:
+        group = 0
+    elif due_on is not None:
+        group = 1
+    else:
+        group = 2
+    return (group, due_on or date.max, since.timestamp() if since else float("inf"), key)
+
+
+def queue_counts(entries: list[tuple[str, bool]]) -> list[tuple[str, int, int]]:
+    """(kind of work, how many, how many overdue) per kind, for `entries` of (kind of work, overdue), each kind
+    where it first appears."""
+    totals: dict[str, list[int]] = {}
+    for what, overdue in entries:
+        counts = totals.setdefault(what, [0, 0])
+        counts[0] += 1
+        counts[1] += 1 if overdue else 0
+    return [(what, total, overdue) for what, (total, overdue) in totals.items()]
+
+
 def delivery_channels(
     *, chosen: list[str] | None, default: list[str], enabled_platforms, has_email: bool
 ) -> list[str]:

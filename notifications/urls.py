@@ -7,6 +7,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:notification_id>/read/", views.notification_read, name="read"),
+    path("queue/", views.work_queue, name="queue"),
     path("read-all/", views.notifications_read_all, name="read-all"),
     path("preferences/", views.preferences, name="preferences"),
     path("deliveries/", views.deliveries, name="deliveries"),

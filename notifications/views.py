@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from notifications import rules, selectors, services
@@ -14,6 +16,7 @@ from notifications.channels import platforms_enabled
 from notifications.forms import PolicyForm, PreferenceForm
 from notifications.kinds import kind_choices
 from notifications.models import Channel, Delivery, DeliveryStatus
+from notifications.reminders import work_queue_for
 
 MANAGE = "notifications.manage_notifications"
 
@@ -25,6 +28,21 @@ def notification_list(request):
         request.GET.get("page")
     )
     return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
+
+
+@never_cache
+@login_required
+def work_queue(request):
+    """Everything waiting for the reader (evaluations due, disputes, calibration, essays, sessions to sign), overdue
+    first, with due dates and counts per kind of work."""
+    items = work_queue_for(request.user.pk, timezone.now())
+    counts = rules.queue_counts([(str(i.data.get("what", "")), i.data["overdue"]) for i in items])
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/queue.html",
+        {"page": page, "counts": counts, "total": len(items), "overdue": sum(c[2] for c in counts)},
+    )
 
 
 def _back(request, default="notifications:list"):

@@ -1,6 +1,16 @@
 """Assessment records: QA evaluations, question banks and quizzes, certificates, KPIs and monthly scores."""
 
 from assessments.models.bank import Question, QuestionBank, QuestionCategory, QuestionType
+from assessments.models.calibration import (
+    CalibrationCriterion,
+    CalibrationParticipant,
+    CalibrationPolicy,
+    CalibrationScore,
+    CalibrationSession,
+    GraderReview,
+    GraderReviewDraw,
+    GraderReviewItem,
+)
 from assessments.models.certificate import (
     Certificate,
     CertificateBatch,
@@ -47,6 +57,14 @@ from assessments.models.scorecard import Rubric, RubricCriterion
 from assessments.models.scoring import KpiRecord, MonthlyScore, ScoringPolicyVersion
 
 __all__ = [
+    "CalibrationCriterion",
+    "CalibrationParticipant",
+    "CalibrationPolicy",
+    "CalibrationScore",
+    "CalibrationSession",
+    "GraderReview",
+    "GraderReviewDraw",
+    "GraderReviewItem",
     "SampledCall",
     "RuleStage",
     "RuleKind",

@@ -8,6 +8,9 @@ import random
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
+
+from portal.months import last_of_month
 
 
 def new_seed() -> str:
@@ -82,3 +85,13 @@ def checks_due(sampled: int, per_agent: int, eligible: int) -> int:
     """How many spot checks an agent is due in a month: the plan, or every eligible call when fewer; never less
     than what was already drawn."""
     return max(sampled, min(per_agent, eligible))
+
+
+# A call drawn late (a top-up in the month's last days, or after it ended) still gets this many days.
+SPOT_CHECK_MIN_DAYS = 7
+
+
+def spot_check_due_on(call_month: date, drawn_on: date) -> date:
+    """A sampled call is due for evaluation by the last day of its month (it counts in that month), or
+    SPOT_CHECK_MIN_DAYS after the day it was drawn when that is later."""
+    return max(last_of_month(call_month), drawn_on + timedelta(days=SPOT_CHECK_MIN_DAYS))

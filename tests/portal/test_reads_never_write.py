@@ -141,6 +141,9 @@ def _month_pages(month: str) -> list[str]:
         f"/courses/report/{query}",
         f"/courses/report/{query}&format=csv&rows=people",
         f"/assessments/qa/coverage/{query}",
+        f"/assessments/qa/calibration/report/{query}",
+        f"/assessments/qa/calibration/report/{query}&format=xlsx",
+        f"/assessments/qa/calibration/reviews/{query}",
     ]
 
 
@@ -157,6 +160,8 @@ OTHER_PAGES = [
     "/assessments/qa/coverage/",
     "/assessments/qa/calls/",
     "/assessments/qa/policy/",
+    "/notifications/queue/",
+    "/assessments/qa/calibration/",
 ]
 
 
