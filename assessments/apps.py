@@ -22,6 +22,9 @@ class AssessmentsConfig(AppConfig):
 
         hooks.register_completion_gate(quiz_receivers.quiz_completion_gate)
         hooks.register_lesson_panel(quiz_receivers.quiz_lesson_panel)
+        from assessments.scoring.receivers import coaching_lesson_panel
+
+        hooks.register_lesson_panel(coaching_lesson_panel)
         onboarding_completed.connect(
             certificate_receivers.on_onboarding_completed, dispatch_uid="assessments.onboarding"
         )

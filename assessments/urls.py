@@ -77,4 +77,5 @@ urlpatterns += [
     path("scores/policy/new/", views.policy_edit, name="policy-new"),
     path("scores/policy/<int:pk>/", views.policy_edit, name="policy-edit"),
     path("scores/coaching/modules/", views.coaching_modules_edit, name="coaching-modules"),
+    path("scores/coaching/review/<int:lesson_id>/", views.coaching_review, name="coaching-review"),
 ]

@@ -569,6 +569,7 @@ class MatrixCell:
     enrolment: Enrolment | None
     progress: Progress
     overdue: bool
+    programme_title: str = ""  # the column's heading, repeated in the cell when the table stacks on a phone
 
     @property
     def complete(self) -> bool:
@@ -604,7 +605,7 @@ def team_matrix(*, staff: list, month: date, today: date) -> dict:
             prog = progress[(person.pk, programme.pk)]
             done = bool(enrolment and (enrolment.completed_on or prog.complete))
             overdue = bool(enrolment and enrolment.due_on and enrolment.due_on < today and not done)
-            cells.append(MatrixCell(enrolment, prog, overdue))
+            cells.append(MatrixCell(enrolment, prog, overdue, programme.title))
         rows.append({"staff": person, "cells": cells, "overdue": any(c.overdue for c in cells)})
     return {"programmes": programmes, "rows": rows}
 
@@ -690,16 +691,24 @@ def sop_unacknowledged_staff(*, viewer, sop_revision: SopRevision):
     )
 
 
-def sop_revisions_with_missing(*, viewer, limit: int = 5) -> list[dict]:
-    """The latest SOP revisions with how many people within `viewer`'s reach have not acknowledged each.
+def sop_revisions_with_missing(*, viewer, limit: int = 5, names: int = 10) -> list[dict]:
+    """The latest SOP revisions with how many people within `viewer`'s reach have not acknowledged each, and
+    the first `names` of them ("name employee_no"), so that a count never comes without saying who.
 
-    One count query per revision shown (at most `limit`), whatever the number of people.
+    Two queries per revision shown (at most `limit`), whatever the number of people.
     """
     revisions = list(SopRevision.objects.filter(lesson__live=True).order_by("-published_at", "-pk")[:limit])
-    return [
-        {"revision": r, "missing": sop_unacknowledged_staff(viewer=viewer, sop_revision=r).count()}
-        for r in revisions
-    ]
+    rows = []
+    for revision in revisions:
+        unacknowledged = sop_unacknowledged_staff(viewer=viewer, sop_revision=revision)
+        missing = unacknowledged.count()
+        first = (
+            list(unacknowledged.order_by("employee_no").values_list("name", "employee_no")[:names])
+            if missing
+            else []
+        )
+        rows.append({"revision": revision, "missing": missing, "names": [f"{n} {no}" for n, no in first]})
+    return rows
 
 
 def programme_staff_ids(*, programme_id: int) -> list[int]:

@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "coaching.assign": _("Coaching assigned"),
     "coaching.module_clear": _("Remedial module cleared"),
     "coaching.module_set": _("Remedial module set"),
+    "coaching.review": _("Remedial lesson studied again"),
     "evaluation.dispute": _("Evaluation disputed"),
     "evaluation.dispute_upheld": _("Dispute decided: score upheld"),
     "evaluation.dispute_revised": _("Dispute decided: score revised"),

@@ -12,7 +12,7 @@ from assessments.models.certificate import (
     EarnedBy,
     PerformanceRuleKind,
 )
-from assessments.models.coaching import CoachingAssignment, CoachingModule, KpiCode
+from assessments.models.coaching import CoachingAssignment, CoachingModule, CoachingReview, KpiCode
 from assessments.models.evaluation import DisputeStatus, Evaluation, EvaluationKind
 from assessments.models.quiz import Attempt, AttemptItem, AttemptStatus, Quiz, QuizQuestion, ReviewPolicy
 from assessments.models.scorecard import Rubric, RubricCriterion
@@ -31,6 +31,7 @@ __all__ = [
     "CertificationType",
     "CoachingAssignment",
     "CoachingModule",
+    "CoachingReview",
     "DisputeStatus",
     "EarnedBy",
     "Evaluation",
