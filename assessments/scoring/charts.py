@@ -43,9 +43,11 @@ def _frame(title: str, labels: list[str], body: str, top: float = 100, suffix: s
     for index, label in enumerate(labels):
         if (len(labels) - 1 - index) % step:
             continue
+        # The outermost labels are anchored inside the drawing so that none is cut off at its edge.
+        anchor = "start" if index == 0 else "end" if index == len(labels) - 1 else "middle"
         grid.append(
             f'<text x="{_x(index, len(labels))}" y="{HEIGHT - BOTTOM + 16}" font-size="{FONT}" '
-            f'text-anchor="middle" fill="#616e7c">{escape(label)}</text>'
+            f'text-anchor="{anchor}" fill="#616e7c">{escape(label)}</text>'
         )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" width="100%" '
@@ -117,5 +119,6 @@ def bar_chart(title: str, labels: list[str], counts: list[int], axis_labels: lis
 
 
 def month_labels(months) -> list[str]:
-    """Axis labels for consecutive months: the year on the first and on each January, the month number elsewhere."""
-    return [f"{m:%Y-%m}" if i == 0 or m.month == 1 else f"{m:%m}" for i, m in enumerate(months)]
+    """Axis labels for consecutive months: the year on the last (the month shown) and on each January, the month
+    number elsewhere."""
+    return [f"{m:%Y-%m}" if i == len(months) - 1 or m.month == 1 else f"{m:%m}" for i, m in enumerate(months)]

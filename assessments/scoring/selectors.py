@@ -786,6 +786,26 @@ class CoachingRow:
     def outstanding(self) -> bool:
         return any(m.assignment is not None and not m.assignment.completed for m in self.misses)
 
+    @property
+    def modules(self) -> list[dict]:
+        """Each remedial module assigned once, with the KPIs it answers and whether all of those are done."""
+        modules: dict[int, dict] = {}
+        for miss in self.misses:
+            if miss.assignment is None:
+                continue
+            entry = modules.setdefault(
+                miss.assignment.module_id,
+                {"title": miss.assignment.module_title, "kpis": [], "completed": True},
+            )
+            entry["kpis"].append(miss.label)
+            entry["completed"] = entry["completed"] and miss.assignment.completed
+        return list(modules.values())
+
+    @property
+    def unmapped(self) -> list[str]:
+        """KPIs missed for which HR has set no remedial module."""
+        return [miss.label for miss in self.misses if miss.assignment is None]
+
 
 def coaching_rows(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> list[CoachingRow]:
     """The month's coaching list for the scored people in `staff_qs`: one row per person who missed any KPI

@@ -280,6 +280,10 @@ def _team_compliance(month, people, policy) -> list[dict]:
             "team": team["team"],
             "people": team["people"],
             "values": [round(100 * team["met"][code] / team["people"], 1) for code in rules.KPI_CODES],
+            "cells": [
+                {"label": KPI_LABELS[code], "value": round(100 * team["met"][code] / team["people"], 1)}
+                for code in rules.KPI_CODES
+            ],
         }
         for team in team_kpi_compliance(month=month, staff_qs=people, policy=policy)
     ]
