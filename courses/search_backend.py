@@ -14,7 +14,7 @@ The one gap it leaves is text inside a StreamField: SQLite stores its JSON with 
 import json
 
 from django.db.models import Q
-from modelsearch.backends.database.fallback import (
+from wagtail.search.backends.database.fallback import (
     DatabaseAutocompleteQueryCompiler,
     DatabaseSearchBackend,
     DatabaseSearchQueryCompiler,

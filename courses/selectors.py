@@ -543,6 +543,12 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
             .only("id", "title", "slug", "path", "depth", "url_path")
             .first()
         )
+    programme_progress = None
+    if following is None and enrolled:
+        # The last lesson of the programme says where the learner stands instead of pointing nowhere.
+        programme_progress = progress_by_staff(staff_ids=[user.pk], programmes=[programme])[
+            (user.pk, programme.pk)
+        ]
     sop_revision = None
     if lesson.is_sop:
         sop_revision = SopRevision.objects.filter(lesson=lesson).order_by("-published_at", "-pk").first()
@@ -557,6 +563,7 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
         ),
         "lesson_panels": lesson_panels(request, lesson),
         "next_lesson": following,
+        "programme_progress": programme_progress,
         "sop_revision": sop_revision,
     }
 
@@ -718,3 +725,27 @@ def programme_staff_ids(*, programme_id: int) -> list[int]:
         .order_by("staff_id")
         .values_list("staff_id", flat=True)
     )
+
+
+def curriculum_search(query: str, *, limit: int = 50) -> list[dict]:
+    """Live programmes, modules and lessons whose title or text contains every word of `query` (substrings,
+    so a Chinese word inside a longer one is found): lessons first, each with the module and programme it is
+    in. Three searches plus one query for the parents' titles."""
+    query = (query or "").strip()[:100]
+    if not query:
+        return []
+    found = []
+    for model, kind in ((LessonPage, "lesson"), (ModulePage, "module"), (ProgrammePage, "programme")):
+        for page in model.objects.live().order_by("path").search(query, order_by_relevance=False)[:limit]:
+            found.append((kind, page))
+    ancestors = {
+        page.path: page.title
+        for page in Page.objects.filter(
+            path__in={p.path[: depth * Page.steplen] for _kind, p in found for depth in range(3, p.depth)}
+        )
+    }
+    results = []
+    for kind, page in found[:limit]:
+        trail = [ancestors[page.path[: depth * Page.steplen]] for depth in range(3, page.depth)]
+        results.append({"kind": kind, "title": page.title, "url": page.url, "trail": trail})
+    return results

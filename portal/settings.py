@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "portal.middleware.SecurityHeadersMiddleware",
     "portal.middleware.RequireMFAMiddleware",
     "portal.middleware.AdminAccessMiddleware",
+    "portal.middleware.NotFoundPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -76,6 +76,7 @@ PUBLIC_PREFIXES = (
     "/admin/password_reset/",
     "/admin/jsi18n/",
     "/admin/sprite",
+    "/favicon.ico",
 )
 
 
