@@ -500,7 +500,7 @@ def coaching_review(request, lesson_id: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Recorded: you studied this lesson again for your remedial module."))
-    return redirect(lesson.url)
+    return redirect(lesson.get_url(request) or "courses:my-training")
 
 
 # --- Home panel ----------------------------------------------------------------------------------------------
