@@ -717,6 +717,7 @@ def _coaching_items(assignments: list[CoachingAssignment]) -> list[CoachingItem]
         (r.staff_id, r.month): r.as_rules()
         for r in KpiRecord.objects.filter(staff_id__in=staff_ids, month__in=months)
     }
+    module_urls = {a.module_id: a.module.url or "" for a in assignments}  # worked out once per module
     items = []
     for a in assignments:
         kpis = records.get((a.staff_id, a.month))
@@ -732,7 +733,7 @@ def _coaching_items(assignments: list[CoachingAssignment]) -> list[CoachingItem]
                 kpi_label=str(KpiCode(a.kpi).label),
                 module_id=a.module_id,
                 module_title=a.module.title,
-                module_url=a.module.url or "",
+                module_url=module_urls[a.module_id],
                 assigned_at=a.assigned_at,
                 completed=rules.remedial_module_done(
                     required_lessons=required.get(a.module_id, set()),
