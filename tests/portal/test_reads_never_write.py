@@ -153,6 +153,7 @@ OTHER_PAGES = [
     "/assessments/scores/",
     "/assessments/scores/policy/",
     "/courses/",
+    "/courses/search/?q=心理",
 ]
 
 
