@@ -1,6 +1,5 @@
 from captcha import views as captcha_views
 from django.conf import settings
-from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -53,7 +52,7 @@ urlpatterns = [
     path("verify/letter/<str:token>/", incentive_views.letter_verify, name="letter-verify"),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False), name="root"),
     # Browsers ask for /favicon.ico before reading the page's icon link.
-    path("favicon.ico", RedirectView.as_view(url=static("portal/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.FaviconRedirectView.as_view()),
     # Curriculum pages (Wagtail) live under /learn/.
     path("learn/", include(wagtail_urls)),
 ]

@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django.views.generic import RedirectView
 
 from portal import services
 from portal.access import can_manage_people, staff_get_for_user, staff_visible_to, visibility_scope
@@ -152,3 +154,13 @@ def _mapping_initial(name: str | None) -> dict:
         "kind": version.mapping.kind,
         "text": mapping_text(version.columns, version.rates),
     }
+
+
+class FaviconRedirectView(RedirectView):
+    """/favicon.ico, which browsers ask for before reading the page's icon link, to the bundled icon (its hashed
+    name is known only once the static files are collected, so it is looked up per request)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("portal/favicon.svg")

@@ -142,7 +142,9 @@ def agent_reads_the_score_page_on_a_phone(browser, live_server, first_hour):
     assert page.evaluate(SMALLEST_CHART_LABEL) >= 11
     visit(page, "/courses/", "本月专题：客户心理学")
     # Every page of a learner's menu fits the phone's width.
-    learner_pages = page.locator("nav.mainnav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    learner_pages = page.locator("nav.mainnav a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     assert len(learner_pages) >= 8
     for path in learner_pages:
         visit(page, path)
