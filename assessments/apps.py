@@ -29,6 +29,9 @@ class AssessmentsConfig(AppConfig):
         from assessments.leadership.receivers import leadership_programme_panel
 
         hooks.register_programme_panel(leadership_programme_panel)
+        from assessments.scoring.receivers import coaching_lesson_panel
+
+        hooks.register_lesson_panel(coaching_lesson_panel)
         onboarding_completed.connect(
             certificate_receivers.on_onboarding_completed, dispatch_uid="assessments.onboarding"
         )

@@ -106,6 +106,7 @@ urlpatterns += [
     path("scores/policy/new/", views.policy_edit, name="policy-new"),
     path("scores/policy/<int:pk>/", views.policy_edit, name="policy-edit"),
     path("scores/coaching/modules/", views.coaching_modules_edit, name="coaching-modules"),
+    path("scores/coaching/review/<int:lesson_id>/", views.coaching_review, name="coaching-review"),
 ]
 # QA: the call list, the monthly spot-check sample, coverage and the sampled calls' evaluations
 urlpatterns += [

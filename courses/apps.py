@@ -64,6 +64,7 @@ class CoursesConfig(AppConfig):
 
         learners = [Role.NEW_HIRE, Role.AGENT, Role.TEAM_LEAD, Role.MANAGER]
         register_nav(_("My training"), "courses:my-training", roles=learners, order=10)
+        register_nav(_("Search courses"), "courses:search", order=11)
         register_nav(
             _("Team training"),
             "courses:team-matrix",

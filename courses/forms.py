@@ -6,6 +6,16 @@ from courses.models import DeliveryMode, LessonPage
 from portal.uploads import ImportFileForm
 
 
+class IsoDateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO (YYYY-MM-DD) whatever the language, or the browser drops it
+    (the Chinese locale's first input format is 2026/12/06)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def offline_lessons():
     return LessonPage.objects.live().filter(delivery_mode=DeliveryMode.OFFLINE).order_by("path")
 
@@ -17,9 +27,7 @@ class LessonChoiceField(forms.ModelChoiceField):
 
 class AttendanceForm(forms.Form):
     lesson = LessonChoiceField(queryset=LessonPage.objects.none(), label=_("Offline lesson"))
-    on_date = forms.DateField(
-        label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    on_date = forms.DateField(label=_("Session date"), widget=IsoDateInput(), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,9 +36,7 @@ class AttendanceForm(forms.Form):
 
 class AttendanceUploadForm(ImportFileForm):
     lesson = LessonChoiceField(queryset=LessonPage.objects.none(), label=_("Offline lesson"))
-    on_date = forms.DateField(
-        label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    on_date = forms.DateField(label=_("Session date"), widget=IsoDateInput(), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from courses.blocks import LessonBodyBlock
@@ -157,6 +158,7 @@ class ProgrammePage(Page):
     ]
     base_form_class = ProgrammePageForm
     parent_page_types = ["courses.TrainingRootPage"]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
     subpage_types = ["courses.ModulePage"]
     template = "courses/programme_page.html"
 
@@ -193,6 +195,7 @@ class ModulePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     parent_page_types = ["courses.ProgrammePage"]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
     subpage_types = ["courses.LessonPage"]
     template = "courses/module_page.html"
 
@@ -250,6 +253,7 @@ class LessonPage(Page):
         FieldPanel("body"),
     ]
     parent_page_types = ["courses.ModulePage"]
+    search_fields = [*Page.search_fields, index.SearchField("objectives"), index.SearchField("body")]
     subpage_types: list = []
     template = "courses/lesson_page.html"
 

@@ -694,6 +694,12 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
             .only("id", "title", "slug", "path", "depth", "url_path")
             .first()
         )
+    programme_progress = None
+    if following is None and enrolled:
+        # The last lesson of the programme says where the learner stands instead of pointing nowhere.
+        programme_progress = progress_by_staff(staff_ids=[user.pk], programmes=[programme])[
+            (user.pk, programme.pk)
+        ]
     sop_revision = None
     if lesson.is_sop:
         sop_revision = SopRevision.objects.filter(lesson=lesson).order_by("-published_at", "-pk").first()
@@ -721,6 +727,7 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
         ),
         "lesson_panels": lesson_panels(request, lesson),
         "next_lesson": following,
+        "programme_progress": programme_progress,
         "sop_revision": sop_revision,
         "study": study,
         "study_message": study_blocker_message(study) if study is not None and not study.met else "",
@@ -748,6 +755,7 @@ class MatrixCell:
     enrolment: Enrolment | None
     progress: Progress
     overdue: bool
+    programme_title: str = ""  # the column's heading, repeated in the cell when the table stacks on a phone
 
     @property
     def complete(self) -> bool:
@@ -783,7 +791,7 @@ def team_matrix(*, staff: list, month: date, today: date) -> dict:
             prog = progress[(person.pk, programme.pk)]
             done = bool(enrolment and (enrolment.completed_on or prog.complete))
             overdue = bool(enrolment and enrolment.due_on and enrolment.due_on < today and not done)
-            cells.append(MatrixCell(enrolment, prog, overdue))
+            cells.append(MatrixCell(enrolment, prog, overdue, programme.title))
         rows.append({"staff": person, "cells": cells, "overdue": any(c.overdue for c in cells)})
     return {"programmes": programmes, "rows": rows}
 
@@ -874,16 +882,24 @@ def sop_unacknowledged_staff(*, viewer, sop_revision: SopRevision):
     )
 
 
-def sop_revisions_with_missing(*, viewer, limit: int = 5) -> list[dict]:
-    """The latest SOP revisions with how many people within `viewer`'s reach have not acknowledged each.
+def sop_revisions_with_missing(*, viewer, limit: int = 5, names: int = 10) -> list[dict]:
+    """The latest SOP revisions with how many people within `viewer`'s reach have not acknowledged each, and
+    the first `names` of them ("name employee_no"), so that a count never comes without saying who.
 
-    One count query per revision shown (at most `limit`), whatever the number of people.
+    Two queries per revision shown (at most `limit`), whatever the number of people.
     """
     revisions = list(SopRevision.objects.filter(lesson__live=True).order_by("-published_at", "-pk")[:limit])
-    return [
-        {"revision": r, "missing": sop_unacknowledged_staff(viewer=viewer, sop_revision=r).count()}
-        for r in revisions
-    ]
+    rows = []
+    for revision in revisions:
+        unacknowledged = sop_unacknowledged_staff(viewer=viewer, sop_revision=revision)
+        missing = unacknowledged.count()
+        first = (
+            list(unacknowledged.order_by("employee_no").values_list("name", "employee_no")[:names])
+            if missing
+            else []
+        )
+        rows.append({"revision": revision, "missing": missing, "names": [f"{n} {no}" for n, no in first]})
+    return rows
 
 
 def programme_staff_ids(*, programme_id: int) -> list[int]:
@@ -906,3 +922,27 @@ def leadership_completions(*, staff_ids=None):
     if staff_ids is not None:
         qs = qs.filter(staff_id__in=staff_ids)
     return qs
+
+
+def curriculum_search(query: str, *, limit: int = 50) -> list[dict]:
+    """Live programmes, modules and lessons whose title or text contains every word of `query` (substrings,
+    so a Chinese word inside a longer one is found): lessons first, each with the module and programme it is
+    in. Three searches plus one query for the parents' titles."""
+    query = (query or "").strip()[:100]
+    if not query:
+        return []
+    found = []
+    for model, kind in ((LessonPage, "lesson"), (ModulePage, "module"), (ProgrammePage, "programme")):
+        for page in model.objects.live().order_by("path").search(query, order_by_relevance=False)[:limit]:
+            found.append((kind, page))
+    ancestors = {
+        page.path: page.title
+        for page in Page.objects.filter(
+            path__in={p.path[: depth * Page.steplen] for _kind, p in found for depth in range(3, p.depth)}
+        )
+    }
+    results = []
+    for kind, page in found[:limit]:
+        trail = [ancestors[page.path[: depth * Page.steplen]] for depth in range(3, page.depth)]
+        results.append({"kind": kind, "title": page.title, "url": page.url, "trail": trail})
+    return results

@@ -6,6 +6,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("", views.my_training, name="my-training"),
+    path("search/", views.curriculum_search, name="search"),
     path("lessons/<int:lesson_id>/complete/", views.lesson_complete, name="lesson-complete"),
     path("lessons/<int:lesson_id>/activity/", views.lesson_activity, name="lesson-activity"),
     path("team/", views.team_matrix, name="team-matrix"),

@@ -68,6 +68,13 @@ def my_training(request):
 
 
 @login_required
+def curriculum_search(request):
+    query = request.GET.get("q", "").strip()
+    results = selectors.curriculum_search(query) if query else []
+    return render(request, "courses/search.html", {"query": query, "results": results})
+
+
+@login_required
 @require_POST
 def lesson_complete(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)

@@ -1,7 +1,9 @@
-"""Wagtail's own starting rows (locale, root page, default site) restored after a flush.
+"""Wagtail's own starting rows (locale, root page, default site) restored after a flush, and Wagtail's
+"Welcome to your new Wagtail site!" page replaced by the training root.
 
 Wagtail creates them in its migrations; `flush` (between transactional tests, or an operator resetting the
-database) removes them, and without a root page no curriculum can be added.
+database) removes them, and without a root page no curriculum can be added. Wagtail's migrations also add a
+placeholder home page that the default site serves: on a fresh install /learn/ would greet with it.
 """
 
 from django.conf import settings
@@ -23,3 +25,24 @@ def ensure_wagtail_root(sender=None, **kwargs) -> None:
 
 def connect(app_config) -> None:
     post_migrate.connect(ensure_wagtail_root, sender=app_config, dispatch_uid="courses.ensure_wagtail_root")
+    post_migrate.connect(
+        replace_wagtail_welcome_page, sender=app_config, dispatch_uid="courses.replace_wagtail_welcome_page"
+    )
+
+
+WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
+
+
+def replace_wagtail_welcome_page(sender=None, **kwargs) -> None:
+    """Serve the training root instead of Wagtail's untouched placeholder page, and remove the placeholder.
+
+    Only a plain page with Wagtail's own title and no children is removed: one that an editor changed stays."""
+    from wagtail.models import Page
+
+    from courses.services import training_root_ensure
+
+    welcome = Page.objects.filter(depth=2, title=WAGTAIL_WELCOME_TITLE, numchild=0).first()
+    if welcome is None or welcome.specific_class is not Page:
+        return
+    training_root_ensure()
+    welcome.delete()

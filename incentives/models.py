@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incentives import rules
 from portal.verification import verification_token
@@ -105,7 +106,7 @@ class AwardPolicy(models.Model):
 class RoundStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("service stars", "Published")
 
 
 class ServiceStarRound(models.Model):

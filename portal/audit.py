@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "coaching.module_clear": _("Remedial module cleared"),
     "coaching.module_set": _("Remedial module set"),
     "evaluation.critical_review": _("Critical-item failure reviewed by HR"),
+    "coaching.review": _("Remedial lesson studied again"),
     "evaluation.dispute": _("Evaluation disputed"),
     "qa.policy_update": _("QA policy changed"),
     "qa.sample_draw": _("QA spot-check sample drawn"),

@@ -4,7 +4,8 @@ refusal of the Wagtail admin for signed-in people without access to it."""
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from portal.platforms import sign_in_origins
@@ -94,3 +95,23 @@ class AdminAccessMiddleware:
         ):
             raise PermissionDenied
         return self.get_response(request)
+
+
+class NotFoundPageMiddleware:
+    """The portal's own "not found" page for an unknown page, a bad month or a bad verification token, also when
+    DEBUG is on (the demo runs with it), where Django would show its debug page listing every URL pattern.
+
+    The Wagtail admin and the integration API keep their own answers (the API's is problem+json)."""
+
+    excluded_prefixes = ("/admin/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and not request.path.startswith(self.excluded_prefixes):
+            return render(request, "404.html", status=404)
+        return None

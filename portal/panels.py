@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Role, User
+from portal.models import IN_SERVICE_ROLES, Role, User
 from portal.navigation import register_home_panel, register_nav
 
 
@@ -19,7 +19,14 @@ def team_panel(request):
     user = request.user
     if not user.team_id:
         return None
-    return {"team": user.team, "members": User.objects.filter(team_id=user.team_id, is_active=True).count()}
+    # Counted like the team's training panel (in-service members), with the new hires said apart, so that the
+    # two panels of the same home page give the same number.
+    active = User.objects.filter(team_id=user.team_id, is_active=True)
+    return {
+        "team": user.team,
+        "members": active.filter(role__in=IN_SERVICE_ROLES).count(),
+        "new_hires": active.filter(role=Role.NEW_HIRE).count(),
+    }
 
 
 def register():

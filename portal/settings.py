@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "portal.middleware.SecurityHeadersMiddleware",
     "portal.middleware.RequireMFAMiddleware",
     "portal.middleware.AdminAccessMiddleware",
+    "portal.middleware.NotFoundPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -361,7 +362,15 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Substring matching, so that "心理" finds "客户心理学" on SQLite and PostgreSQL alike (courses/search_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "courses.search_backend"}}
+# No external avatar service (the CSP allows images from the portal only): Wagtail draws its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Curriculum is published by trainers and HR, whose page permissions say who may publish; the portal has no
+# group of Wagtail "Moderators", so Wagtail's approval workflow would only offer an English-named dead end.
+WAGTAIL_WORKFLOW_ENABLED = False
+# The "what's new" banner and editor guide link to wagtail.org, which the closed network does not reach.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_I18N_ENABLED = False

@@ -64,6 +64,8 @@ urlpatterns = [
     path("verify/<str:token>/", certificate_views.certificate_verify, name="certificate-verify"),
     path("verify/letter/<str:token>/", incentive_views.letter_verify, name="letter-verify"),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False), name="root"),
+    # Browsers ask for /favicon.ico before reading the page's icon link.
+    path("favicon.ico", views.FaviconRedirectView.as_view()),
     # Curriculum pages (Wagtail) live under /learn/.
     path("learn/", include(wagtail_urls)),
 ]

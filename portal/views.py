@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django.views.generic import RedirectView
 
 from portal import credentials, services
 from portal.access import can_manage_people, staff_get_for_user, staff_visible_to, visibility_scope
@@ -177,3 +179,13 @@ def credential_key(request, kid):
     if key is None:
         raise Http404
     return _public_json(key)
+
+
+class FaviconRedirectView(RedirectView):
+    """/favicon.ico, which browsers ask for before reading the page's icon link, to the bundled icon (its hashed
+    name is known only once the static files are collected, so it is looked up per request)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("portal/favicon.svg")

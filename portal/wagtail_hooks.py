@@ -17,3 +17,13 @@ class PeopleViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_people_viewsets():
     return PeopleViewSetGroup()
+
+
+# Wagtail's help links lead to wagtail.org in English, which the portal's closed network does not reach; the
+# keyboard shortcuts stay.
+EXTERNAL_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
+
+
+@hooks.register("construct_help_menu")
+def hide_external_help_items(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(EXTERNAL_HELP_ITEMS)]

@@ -22,7 +22,7 @@ from assessments.models.certificate import (
     EarnedBy,
     PerformanceRuleKind,
 )
-from assessments.models.coaching import CoachingAssignment, CoachingModule, KpiCode
+from assessments.models.coaching import CoachingAssignment, CoachingModule, CoachingReview, KpiCode
 from assessments.models.evaluation import (
     OPEN_DISPUTE_STATUSES,
     DisputeStatus,
@@ -88,6 +88,7 @@ __all__ = [
     "CertificationType",
     "CoachingAssignment",
     "CoachingModule",
+    "CoachingReview",
     "DisputeStatus",
     "DisputeStep",
     "DisputeStepKind",

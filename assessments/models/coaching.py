@@ -53,3 +53,22 @@ class CoachingAssignment(models.Model):
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="coaching_month_first_day"),
         ]
+
+
+class CoachingReview(models.Model):
+    """A learner studied again a lesson they had completed before a remedial module was assigned to them.
+
+    A lesson is completed (and its hours credited) once; a remedial module counts as done only when each of its
+    required lessons was completed or reviewed after the assignment, so a repeat miss means studying it again.
+    """
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+
+    class Meta:
+        verbose_name = _("remedial lesson review")
+        verbose_name_plural = _("remedial lesson reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "lesson"], name="coaching_review_once_per_lesson")
+        ]

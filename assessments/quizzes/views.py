@@ -329,6 +329,7 @@ class QuestionImportView(ImportUploadView):
     kind = "questions"
     permission_required = "assessments.manage_questions"
     title = gettext_lazy("Import questions (GIFT)")
+    template_name = "assessments/quiz/gift_upload.html"
     columns = ["GIFT"]
     help_text = gettext_lazy(
         "Moodle GIFT format: $CATEGORY lines, ::titles::, choice, true/false, short answer, numerical, matching "

@@ -13,6 +13,27 @@ SCORED = (Role.AGENT, Role.TEAM_LEAD)
 LEADERS = (Role.TEAM_LEAD, Role.MANAGER, Role.HR, Role.ADMIN)
 
 
+def coaching_lesson_panel(request, lesson) -> dict | None:
+    """On a lesson of one of the learner's outstanding remedial modules: why it was assigned and, when they
+    completed the lesson before the assignment, the button that records studying it again."""
+    from assessments.scoring.selectors import coaching_open_for_lesson, lessons_studied_at
+
+    if not request.user.is_authenticated:
+        return None
+    items = coaching_open_for_lesson(staff=request.user, lesson=lesson)
+    if not items:
+        return None
+    studied = lessons_studied_at(staff_ids=[request.user.pk], lesson_ids=[lesson.pk]).get(
+        (request.user.pk, lesson.pk)
+    )
+    return {
+        "template": "assessments/scores/coaching_lesson_panel.html",
+        "items": items,
+        "lesson": lesson,
+        "studied_before": studied is not None and any(studied < item.assigned_at for item in items),
+    }
+
+
 def _learning_records_changed(sender, staff_ids=(), dates=(), categories=None, **kwargs):
     """Lesson completions, training records or assessment results: in-service ones count in the scores."""
     from assessments.scoring.services import monthly_scores_update

@@ -561,6 +561,13 @@ def missed_targets(kpis: KpiValues | None, policy: ScoringPolicy) -> list[str]:
     return [code for code in KPI_CODES if not kpi_meets_target(kpis.value(code), policy.band(code))]
 
 
+def remedial_module_done(*, required_lessons, studied_at: dict, assigned_at) -> bool:
+    """Whether a remedial module assigned at `assigned_at` is done: each of its required lessons was studied
+    (completed, or reviewed again) at or after that moment. `studied_at` maps a lesson to the latest moment the
+    person completed or reviewed it; a completion from before the assignment does not count."""
+    return all(lesson in studied_at and studied_at[lesson] >= assigned_at for lesson in required_lessons)
+
+
 def score_histogram(scores: Sequence[Decimal], width: int = 10) -> list[int]:
     """How many scores fall in each band [0, w), [w, 2w) … with 100 counted in the last band."""
     bands = 100 // width

@@ -13,6 +13,7 @@ from assessments.models import (
     OPEN_DISPUTE_STATUSES,
     CoachingAssignment,
     CoachingModule,
+    CoachingReview,
     Evaluation,
     KpiCode,
     KpiRecord,
@@ -681,64 +682,231 @@ def policies_for_months(months) -> dict[date, ScoringPolicyVersion]:
 
 @dataclass(frozen=True)
 class CoachingItem:
+    """One remedial module assigned to a person for missing one KPI's target in a month, and why."""
+
     staff_id: int
     employee_no: str
     name: str
     month: date
     kpi: str
     kpi_label: str
+    module_id: int
     module_title: str
     module_url: str
+    assigned_at: object
     completed: bool
+    value: Decimal | None = None  # the KPI's value that month, its target, and how far it was from it
+    target: Decimal | None = None
+    gap: Decimal | None = None
+    lower_is_better: bool = False
 
 
-def coaching_list(*, staff_qs, include_completed: bool = False) -> list[CoachingItem]:
-    """Remedial modules assigned to the people in `staff_qs`, outstanding first (or only outstanding).
-
-    A module is completed when each of its live required lessons has a completion by that person. Three
-    queries plus one per mapped module (at most four): never one per person.
-    """
-    assignments = list(
-        CoachingAssignment.objects.filter(staff__in=staff_qs.values("pk"))
-        .values_list("staff_id", "staff__employee_no", "staff__name", "month", "kpi", "module_id")
-        .order_by("-month", "staff__employee_no", "kpi")
-    )
-    if not assignments:
-        return []
-    module_ids = {a[5] for a in assignments}
-    modules = {m.pk: m for m in ModulePage.objects.filter(pk__in=module_ids)}
-    required: dict[int, set[int]] = {}
-    for module_id, module in modules.items():
-        required[module_id] = set(
+def _required_lessons(module_ids) -> dict[int, set[int]]:
+    """Each module's live required lessons: one query per module (there are at most four mapped modules)."""
+    modules = ModulePage.objects.filter(pk__in=set(module_ids))
+    return {
+        module.pk: set(
             LessonPage.objects.descendant_of(module).live().filter(required=True).values_list("pk", flat=True)
         )
-    all_lessons = set().union(*required.values()) if required else set()
-    done = set(
-        LessonCompletion.objects.filter(
-            staff_id__in={a[0] for a in assignments}, lesson_id__in=all_lessons
-        ).values_list("staff_id", "lesson_id")
+        for module in modules
+    }
+
+
+def lessons_studied_at(*, staff_ids, lesson_ids) -> dict[tuple[int, int], object]:
+    """The latest moment each person completed or reviewed again each lesson: two queries."""
+    studied: dict[tuple[int, int], object] = {}
+    rows = list(
+        LessonCompletion.objects.filter(staff_id__in=staff_ids, lesson_id__in=lesson_ids).values_list(
+            "staff_id", "lesson_id", "recorded_at"
+        )
     )
+    rows += list(
+        CoachingReview.objects.filter(staff_id__in=staff_ids, lesson_id__in=lesson_ids).values_list(
+            "staff_id", "lesson_id", "reviewed_at"
+        )
+    )
+    for staff_id, lesson_id, moment in rows:
+        key = (staff_id, lesson_id)
+        if key not in studied or moment > studied[key]:
+            studied[key] = moment
+    return studied
+
+
+def _coaching_items(assignments: list[CoachingAssignment]) -> list[CoachingItem]:
+    """Items for assignments (with staff and module loaded), with the KPI value behind each: a handful of
+    queries whatever the number of people."""
+    if not assignments:
+        return []
+    required = _required_lessons(a.module_id for a in assignments)
+    staff_ids = {a.staff_id for a in assignments}
+    studied_by_staff: dict[int, dict[int, object]] = defaultdict(dict)
+    pairs = lessons_studied_at(staff_ids=staff_ids, lesson_ids=set().union(*required.values()))
+    for (staff_id, lesson_id), moment in pairs.items():
+        studied_by_staff[staff_id][lesson_id] = moment
+    months = {a.month for a in assignments}
+    policies = {m: version.as_rules() for m, version in policies_for_months(months).items()}
+    records = {
+        (r.staff_id, r.month): r.as_rules()
+        for r in KpiRecord.objects.filter(staff_id__in=staff_ids, month__in=months)
+    }
+    module_urls = {a.module_id: a.module.url or "" for a in assignments}  # worked out once per module
     items = []
-    for staff_id, employee_no, name, month, kpi, module_id in assignments:
-        module = modules.get(module_id)
-        lessons = required.get(module_id, set())
-        completed = all((staff_id, lesson) in done for lesson in lessons)
-        if completed and not include_completed:
-            continue
+    for a in assignments:
+        kpis = records.get((a.staff_id, a.month))
+        band = policies[a.month].band(a.kpi)
+        value = kpis.value(a.kpi) if kpis is not None else None
         items.append(
             CoachingItem(
-                staff_id=staff_id,
-                employee_no=employee_no,
-                name=name,
-                month=month,
-                kpi=kpi,
-                kpi_label=str(KpiCode(kpi).label),
-                module_title=module.title if module else "",
-                module_url=module.url if module else "",
-                completed=completed,
+                staff_id=a.staff_id,
+                employee_no=a.staff.employee_no,
+                name=a.staff.name,
+                month=a.month,
+                kpi=a.kpi,
+                kpi_label=str(KpiCode(a.kpi).label),
+                module_id=a.module_id,
+                module_title=a.module.title,
+                module_url=module_urls[a.module_id],
+                assigned_at=a.assigned_at,
+                completed=rules.remedial_module_done(
+                    required_lessons=required.get(a.module_id, set()),
+                    studied_at=studied_by_staff[a.staff_id],
+                    assigned_at=a.assigned_at,
+                ),
+                value=value,
+                target=band.target,
+                gap=abs(value - band.target) if value is not None else None,
+                lower_is_better=band.lower_is_better,
             )
         )
     return items
+
+
+def coaching_list(*, staff_qs, include_completed: bool = False) -> list[CoachingItem]:
+    """Remedial modules assigned to the people in `staff_qs` (newest month first), outstanding only unless
+    `include_completed`. A module is done when each of its live required lessons was completed or reviewed
+    again after the assignment (:func:`rules.remedial_module_done`). A handful of queries: never one per person."""
+    assignments = list(
+        CoachingAssignment.objects.filter(staff__in=staff_qs.values("pk"))
+        .select_related("staff", "module")
+        .order_by("-month", "staff__employee_no", "kpi")
+    )
+    items = _coaching_items(assignments)
+    return items if include_completed else [item for item in items if not item.completed]
+
+
+@dataclass(frozen=True)
+class CoachingMiss:
+    kpi: str
+    label: str
+    value: Decimal
+    target: Decimal
+    gap: Decimal
+    lower_is_better: bool
+    assignment: CoachingItem | None  # None: HR has mapped no remedial module to this KPI
+
+
+@dataclass(frozen=True)
+class CoachingRow:
+    """A person who missed at least one KPI target in the month: every KPI missed, each with its module."""
+
+    staff_id: int
+    employee_no: str
+    name: str
+    team: str
+    misses: list[CoachingMiss]
+
+    @property
+    def outstanding(self) -> bool:
+        return any(m.assignment is not None and not m.assignment.completed for m in self.misses)
+
+    @property
+    def modules(self) -> list[dict]:
+        """Each remedial module assigned once, with the KPIs it answers and whether all of those are done."""
+        modules: dict[int, dict] = {}
+        for miss in self.misses:
+            if miss.assignment is None:
+                continue
+            entry = modules.setdefault(
+                miss.assignment.module_id,
+                {"title": miss.assignment.module_title, "kpis": [], "completed": True},
+            )
+            entry["kpis"].append(miss.label)
+            entry["completed"] = entry["completed"] and miss.assignment.completed
+        return list(modules.values())
+
+    @property
+    def unmapped(self) -> list[str]:
+        """KPIs missed for which HR has set no remedial module."""
+        return [miss.label for miss in self.misses if miss.assignment is None]
+
+
+def coaching_rows(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> list[CoachingRow]:
+    """The month's coaching list for the scored people in `staff_qs`: one row per person who missed any KPI
+    target (by employee number), with the values, targets, gaps and the remedial module assigned for each.
+
+    Built from the month's KPI rows and assignments only, so the team, department and HR views list the same
+    people for the same month and scope, and agree with "missed at least one KPI target". A handful of queries.
+    """
+    first = first_of_month(month)
+    records = list(
+        KpiRecord.objects.filter(
+            month=first,
+            staff__in=staff_qs.values("pk"),
+            staff__is_active=True,
+            staff__role__in=IN_SERVICE_ROLES,
+        )
+        .select_related("staff__team")
+        .order_by("staff__employee_no")
+    )
+    missed = {}
+    for record in records:
+        codes = rules.missed_targets(record.as_rules(), policy)
+        if codes:
+            missed[record.staff_id] = (record, codes)
+    assignments = list(
+        CoachingAssignment.objects.filter(month=first, staff_id__in=missed.keys()).select_related(
+            "staff", "module"
+        )
+    )
+    by_key = {(item.staff_id, item.kpi): item for item in _coaching_items(assignments)}
+    rows = []
+    for staff_id, (record, codes) in missed.items():
+        values = record.as_rules()
+        misses = []
+        for code in codes:
+            band = policy.band(code)
+            value = values.value(code)
+            misses.append(
+                CoachingMiss(
+                    kpi=code,
+                    label=str(KpiCode(code).label),
+                    value=value,
+                    target=band.target,
+                    gap=abs(value - band.target),
+                    lower_is_better=band.lower_is_better,
+                    assignment=by_key.get((staff_id, code)),
+                )
+            )
+        staff = record.staff
+        rows.append(
+            CoachingRow(
+                staff_id, staff.employee_no, staff.name, staff.team.name if staff.team else "", misses
+            )
+        )
+    return rows
+
+
+def coaching_open_for_lesson(*, staff, lesson) -> list[CoachingItem]:
+    """The person's outstanding remedial modules that contain `lesson` (a required, live lesson)."""
+    if not lesson.required:
+        return []
+    module_ids = list(ModulePage.objects.ancestor_of(lesson).values_list("pk", flat=True))
+    assignments = list(
+        CoachingAssignment.objects.filter(staff=staff, module_id__in=module_ids).select_related(
+            "staff", "module"
+        )
+    )
+    return [item for item in _coaching_items(assignments) if not item.completed]
 
 
 def coaching_modules() -> dict[str, CoachingModule]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from assessments.models import (
     CoachingAssignment,
     CoachingModule,
+    CoachingReview,
     KpiRecord,
     MonthlyScore,
     ScoringPolicyVersion,
@@ -568,3 +569,30 @@ def coaching_assign_for_month(*, month: date) -> CoachingRun:
 
 def mappings_module(mappings: dict, module_id: int):
     return next(module for module in mappings.values() if module.pk == module_id)
+
+
+def coaching_lesson_review(*, staff, lesson) -> None:
+    """Record that `staff` studied `lesson` again for an outstanding remedial module that contains it.
+
+    Only for a lesson they completed before that module was assigned (a lesson is completed and its hours
+    credited once; a new completion is the way otherwise). Credits no hours. Audited.
+    """
+    from assessments.scoring.selectors import coaching_open_for_lesson, lessons_studied_at
+
+    open_items = coaching_open_for_lesson(staff=staff, lesson=lesson)
+    if not open_items:
+        raise ValidationError(_("No outstanding remedial module of yours contains this lesson."))
+    studied = lessons_studied_at(staff_ids=[staff.pk], lesson_ids=[lesson.pk]).get((staff.pk, lesson.pk))
+    if studied is None:
+        raise ValidationError(_("Complete this lesson first: it is part of your remedial module."))
+    with transaction.atomic():
+        CoachingReview.objects.update_or_create(
+            staff=staff, lesson=lesson, defaults={"reviewed_at": timezone.now()}
+        )
+        audit_record(
+            action="coaching.review",
+            acting_user=staff,
+            target=staff,
+            lesson=lesson.pk,
+            months=sorted({f"{item.month:%Y-%m}" for item in open_items}),
+        )

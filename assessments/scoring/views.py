@@ -24,6 +24,7 @@ from assessments.scoring.selectors import (
     ScoreSource,
     coaching_list,
     coaching_modules,
+    coaching_rows,
     kpi_compliance_counts,
     mean_scores_by_month,
     month_score_lines,
@@ -42,13 +43,14 @@ from assessments.scoring.selectors import (
 from assessments.scoring.services import (
     KPI_COUNT_KEYS,
     coaching_assign_for_month,
+    coaching_lesson_review,
     coaching_module_set,
     kpi_month_import,
     monthly_scores_compute,
     scoring_policy_create,
     scoring_policy_update,
 )
-from courses.models import ModulePage
+from courses.models import LessonPage, ModulePage
 from portal.access import Scope, staff_get_for_user, staff_visible_to, visibility_scope
 from portal.db_routing import replica_reads
 from portal.models import IN_SERVICE_ROLES, Department, Team
@@ -143,7 +145,7 @@ def _person_scores(request, person):
     values = [trend.get((person.pk, m)) for m in months]
     chart = charts.line_chart(
         _("Score over 12 months"),
-        [f"{m:%m}" if m.month != 1 else f"{m:%Y-%m}" for m in months],
+        charts.month_labels(months),
         [("", values)],
     )
     return render(
@@ -159,7 +161,9 @@ def _person_scores(request, person):
             "version": version,
             "explanation": explanation,
             "chart": chart,
-            "coaching": coaching_list(staff_qs=staff_visible_to(request.user).filter(pk=person.pk)),
+            "coaching": coaching_list(
+                staff_qs=staff_visible_to(request.user).filter(pk=person.pk), include_completed=True
+            ),
             "kpi_labels": KPI_LABELS,
         },
     )
@@ -180,6 +184,10 @@ def _scored_staff(request):
             people = people.filter(**{f"{key}_id": int(value)})
             filters[key] = int(value)
     return people, filters
+
+
+# The coaching list shows this many people; a department or team filter narrows a longer one.
+COACHING_ROWS_SHOWN = 200
 
 
 @never_cache
@@ -223,6 +231,7 @@ def overview(request):
     teams = Team.objects.filter(pk__in=teams).select_related("department") if scope != Scope.TEAM else []
     query = request.GET.copy()
     query.pop("page", None)
+    coaching = coaching_rows(month=month, staff_qs=people, policy=policy)
     return render(
         request,
         "assessments/scores/overview.html",
@@ -235,16 +244,18 @@ def overview(request):
             "partial_count": summary.partial,
             "mean": rules.round2(summary.mean) if summary.mean is not None else None,
             "missed_any": summary.missed_any,
-            "distribution": charts.bar_chart(_("Score distribution"), labels, summary.histogram),
+            "distribution": charts.bar_chart(
+                _("Score distribution"), labels, summary.histogram, [str(low) for low in range(0, 100, 10)]
+            ),
             "compliance_chart": charts.line_chart(
                 _("Share of people meeting each KPI target"),
-                [f"{m:%Y-%m}" for m in months],
+                charts.month_labels(months),
                 [(str(KPI_LABELS[code]), compliance[code]) for code in rules.KPI_CODES],
                 suffix="%",
             ),
             "trend_chart": charts.line_chart(
                 _("Mean score over 12 months"),
-                [f"{m:%Y-%m}" for m in months],
+                charts.month_labels(months),
                 [("", [rules.round2(means[m]) if m in means else None for m in months])],
             ),
             "compliance_rows": [
@@ -252,7 +263,8 @@ def overview(request):
                 for i, m in enumerate(months)
             ],
             "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
-            "coaching": coaching_list(staff_qs=people),
+            "coaching": coaching[:COACHING_ROWS_SHOWN],
+            "coaching_count": len(coaching),
             "team_compliance": _team_compliance(month, people, policy),
             "departments": departments,
             "teams": teams,
@@ -270,6 +282,10 @@ def _team_compliance(month, people, policy) -> list[dict]:
             "team": team["team"],
             "people": team["people"],
             "values": [round(100 * team["met"][code] / team["people"], 1) for code in rules.KPI_CODES],
+            "cells": [
+                {"label": KPI_LABELS[code], "value": round(100 * team["met"][code] / team["people"], 1)}
+                for code in rules.KPI_CODES
+            ],
         }
         for team in team_kpi_compliance(month=month, staff_qs=people, policy=policy)
     ]
@@ -475,6 +491,19 @@ def coaching_modules_edit(request):
         messages.success(request, _("Remedial modules saved."))
         return redirect("assessments:coaching-modules")
     return render(request, "assessments/scores/coaching_modules.html", {"form": form})
+
+
+@login_required
+@require_POST
+def coaching_review(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        coaching_lesson_review(staff=request.user, lesson=lesson)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Recorded: you studied this lesson again for your remedial module."))
+    return redirect(lesson.get_url(request) or "courses:my-training")
 
 
 # --- Home panel ----------------------------------------------------------------------------------------------

@@ -70,3 +70,10 @@ def test_in_development_the_address_follows_the_port_the_portal_is_served_on(awa
     assert verification_url("letter-verify", award.verification_token, request).startswith(
         settings.PORTAL_BASE_URL
     )
+
+
+def test_the_letter_is_set_in_the_simplified_chinese_face_of_the_cjk_font(award, tmp_path):
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(award_letters_pdf([award]))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "CJK-SC" in fonts and "CJK-JP" not in fonts

@@ -76,6 +76,7 @@ PUBLIC_PREFIXES = (
     "/admin/password_reset/",
     "/admin/jsi18n/",
     "/admin/sprite",
+    "/favicon.ico",
 )
 
 
@@ -149,10 +150,11 @@ def test_deactivating_a_leaver_ends_all_their_sessions(org, hr_user):
 
 
 def test_trainers_and_hr_may_author_curriculum_pages_in_the_admin(client, db):
-    from wagtail.models import Page
+    from courses.services import training_root_ensure
 
-    root = Page.objects.get(depth=1)
-    add_url = f"/admin/pages/add/courses/trainingrootpage/{root.pk}/"
+    # A fresh install already has the training root (it replaces Wagtail's welcome page): programmes go under it.
+    root = training_root_ensure()
+    add_url = f"/admin/pages/add/courses/programmepage/{root.pk}/"
     trainer = StaffFactory(role="trainer")
     client.force_login(trainer)
     assert client.get(add_url).status_code == 200

@@ -162,6 +162,7 @@ OTHER_PAGES = [
     "/assessments/qa/policy/",
     "/notifications/queue/",
     "/assessments/qa/calibration/",
+    "/courses/search/?q=心理",
 ]
 
 
