@@ -59,6 +59,12 @@ class Evaluation(models.Model):
         "assessments.Rubric", null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations"
     )
     criteria_scores = models.JSONField(_("criteria"), default=list, blank=True)
+    # A revised scorecard keeps the criteria as first scored; one revised after publication keeps the revised
+    # criteria beside the frozen ones until HR undoes the publication.
+    original_criteria_scores = models.JSONField(_("criteria before the dispute"), default=list, blank=True)
+    revised_criteria_pending = models.JSONField(
+        _("criteria revised after publication"), default=list, blank=True
+    )
     recording_ref = models.CharField(_("recording reference"), max_length=100, blank=True)
     channel = models.CharField(_("channel"), max_length=50, blank=True)
     customer_type = models.CharField(_("customer type"), max_length=50, blank=True)

@@ -63,31 +63,7 @@ def scorecard_evaluate(
     if staff.pk == acting_user.pk:
         raise ValidationError(_("You cannot score yourself."))
     _refuse_locked(on_date)
-    criteria = list(rubric.criteria.all())
-    if not criteria:
-        raise ValidationError(_("This rubric has no criteria."))
-    chosen = []
-    for criterion in criteria:
-        index = levels.get(criterion.pk)
-        if index is None or not 0 <= index < len(criterion.levels):
-            raise ValidationError(
-                _("Choose a level for every criterion (%(name)s).") % {"name": criterion.name}
-            )
-        level = criterion.levels[index]
-        chosen.append(
-            {
-                "criterion": criterion.name,
-                "weight": str(criterion.weight),
-                "level": level.get("label", ""),
-                "percent": str(level["percent"]),
-                "critical": criterion.critical,
-            }
-        )
-    weighted = quiz_rules.scorecard_score([(Decimal(c["weight"]), Decimal(c["percent"])) for c in chosen])
-    failed = rules.critical_failures(chosen)
-    for row in chosen:
-        row["failed"] = row["criterion"] in failed and row["critical"]
-    score = rules.capped_score(weighted, critical_failed=bool(failed), cap=_policy(on_date).critical_cap)
+    chosen, weighted, failed, score = _scored_criteria(rubric, levels, on_date)
     with transaction.atomic():
         # The evaluator's employee number keys the record; further scorecards of the same day get "#2", "#3"…
         base = acting_user.employee_no
@@ -129,6 +105,37 @@ def scorecard_evaluate(
         )
         monthly_scores_update(months=[on_date], staff_ids=[staff.pk], acting_user=acting_user)
     return evaluation
+
+
+def _scored_criteria(rubric: Rubric, levels: dict[int, int], on_date: date):
+    """The criteria rows of `rubric` at the chosen `levels` (criterion id → level index), the weighted score, the
+    critical items failed and the evaluation's score (capped by the policy of `on_date` when one failed)."""
+    criteria = list(rubric.criteria.all())
+    if not criteria:
+        raise ValidationError(_("This rubric has no criteria."))
+    chosen = []
+    for criterion in criteria:
+        index = levels.get(criterion.pk)
+        if index is None or not 0 <= index < len(criterion.levels):
+            raise ValidationError(
+                _("Choose a level for every criterion (%(name)s).") % {"name": criterion.name}
+            )
+        level = criterion.levels[index]
+        chosen.append(
+            {
+                "criterion": criterion.name,
+                "weight": str(criterion.weight),
+                "level": level.get("label", ""),
+                "percent": str(level["percent"]),
+                "critical": criterion.critical,
+            }
+        )
+    weighted = quiz_rules.scorecard_score([(Decimal(c["weight"]), Decimal(c["percent"])) for c in chosen])
+    failed = rules.critical_failures(chosen)
+    for row in chosen:
+        row["failed"] = row["criterion"] in failed and row["critical"]
+    score = rules.capped_score(weighted, critical_failed=bool(failed), cap=_policy(on_date).critical_cap)
+    return chosen, weighted, failed, score
 
 
 def _policy(on_date: date):
@@ -245,7 +252,13 @@ def evaluation_dispute_review(
 
 
 def evaluation_dispute_resolve(
-    *, evaluation: Evaluation, acting_user: User, decision: str, note: str, new_score: Decimal | None = None
+    *,
+    evaluation: Evaluation,
+    acting_user: User,
+    decision: str,
+    note: str,
+    new_score: Decimal | None = None,
+    new_levels: dict[int, int] | None = None,
 ) -> Evaluation:
     """A QA lead who did not make the evaluation decides a dispute the team lead endorsed: uphold or revise the
     score, with a reason; final.
@@ -254,6 +267,9 @@ def evaluation_dispute_resolve(
     scores are stored again. In a published (locked) month the frozen score stays: the revision is kept beside
     it (`revised_score_pending`) and announced, so that incentives can ask HR whether the month's Service
     Stars change; it applies only if HR undoes the publication.
+
+    A scorecard evaluation is revised criterion by criterion (`new_levels`: criterion id → level index), its
+    score computed from them as when it was made (the page asks for that); otherwise by `new_score` alone.
     """
     if not selectors.is_qa_lead(acting_user):
         raise PermissionDenied(_("Only a QA lead decides a dispute the team lead endorsed."))
@@ -264,7 +280,12 @@ def evaluation_dispute_resolve(
         raise ValidationError(_("Explain the decision."))
     if decision not in (DisputeStatus.UPHELD, DisputeStatus.REVISED):
         raise ValidationError(_("Uphold or revise the score."))
-    if decision == DisputeStatus.REVISED:
+    revised_criteria = []
+    if decision == DisputeStatus.REVISED and evaluation.rubric_id is not None and new_levels:
+        revised_criteria, _weighted, _failed, new_score = _scored_criteria(
+            evaluation.rubric, new_levels or {}, evaluation.date
+        )
+    elif decision == DisputeStatus.REVISED:
         if new_score is None or not Decimal(0) <= new_score <= Decimal(100):
             raise ValidationError(_("Give the revised score from 0 to 100."))
         new_score = quiz_rules.round2(new_score)
@@ -277,12 +298,18 @@ def evaluation_dispute_resolve(
         evaluation.resolved_by = acting_user
         evaluation.resolved_at = now
         evaluation.resolution_note = note
-        if decision == DisputeStatus.REVISED and new_score != old_score:
-            if locked:
-                evaluation.revised_score_pending = new_score
-            else:
-                evaluation.original_score = old_score
-                evaluation.score = new_score
+        revised = decision == DisputeStatus.REVISED and (
+            new_score != old_score or (revised_criteria and revised_criteria != evaluation.criteria_scores)
+        )
+        if revised and locked:
+            evaluation.revised_score_pending = new_score
+            evaluation.revised_criteria_pending = revised_criteria
+        elif revised:
+            evaluation.original_score = old_score
+            evaluation.score = new_score
+            if revised_criteria:
+                evaluation.original_criteria_scores = evaluation.criteria_scores
+                evaluation.criteria_scores = revised_criteria
         evaluation.save()
         _step(
             evaluation,
@@ -332,7 +359,21 @@ def evaluation_revisions_apply(*, month: date, acting_user: User) -> list[Evalua
         evaluation.original_score = old
         evaluation.score = evaluation.revised_score_pending
         evaluation.revised_score_pending = None
-        evaluation.save(update_fields=["original_score", "score", "revised_score_pending", "updated_at"])
+        if evaluation.revised_criteria_pending:
+            evaluation.original_criteria_scores = evaluation.criteria_scores
+            evaluation.criteria_scores = evaluation.revised_criteria_pending
+            evaluation.revised_criteria_pending = []
+        evaluation.save(
+            update_fields=[
+                "original_score",
+                "score",
+                "revised_score_pending",
+                "original_criteria_scores",
+                "criteria_scores",
+                "revised_criteria_pending",
+                "updated_at",
+            ]
+        )
         _step(
             evaluation,
             DisputeStepKind.HR_UNDONE,

@@ -68,8 +68,46 @@ def evaluation_detail(request, evaluation_id):
             "timeline": selectors.dispute_timeline(evaluation, today=today),
             "month_locked": month_is_locked(evaluation.date),
             "failed_criteria": [c["criterion"] for c in evaluation.criteria_scores if c.get("failed")],
+            "revise_criteria": _revise_choices(evaluation)
+            if selectors.may_decide_dispute(user, evaluation)
+            else [],
+            "criteria_rows": _criteria_rows(evaluation),
         },
     )
+
+
+def _revise_choices(evaluation) -> list[dict]:
+    """The rubric's criteria with their levels, the level given first selected, for the QA lead's revision."""
+    if evaluation.rubric_id is None:
+        return []
+    given = {c["criterion"]: c.get("level") for c in evaluation.criteria_scores}
+    return [
+        {
+            "id": criterion.pk,
+            "name": criterion.name,
+            "levels": [
+                {
+                    "index": index,
+                    "label": level.get("label", ""),
+                    "percent": level["percent"],
+                    "selected": level.get("label", "") == given.get(criterion.name),
+                }
+                for index, level in enumerate(criterion.levels)
+            ],
+        }
+        for criterion in evaluation.rubric.criteria.all()
+    ]
+
+
+def _criteria_rows(evaluation) -> list[dict]:
+    """Each criterion as scored now, beside its level before the dispute and a revision kept beside a published
+    score, when there is one."""
+    before = {c["criterion"]: c for c in evaluation.original_criteria_scores}
+    pending = {c["criterion"]: c for c in evaluation.revised_criteria_pending}
+    return [
+        {**row, "before": before.get(row["criterion"]), "pending": pending.get(row["criterion"])}
+        for row in evaluation.criteria_scores
+    ]
 
 
 def _act(request, evaluation_id, act, success: str):
@@ -120,6 +158,10 @@ def evaluation_review(request, evaluation_id):
 @login_required
 @require_POST
 def evaluation_resolve(request, evaluation_id):
+    new_levels = {}
+    for key, value in request.POST.items():
+        if key.startswith("level_") and key[6:].isdigit() and value.lstrip("-").isdigit():
+            new_levels[int(key[6:])] = int(value)
     new_score = None
     if request.POST.get("new_score"):
         try:
@@ -135,6 +177,7 @@ def evaluation_resolve(request, evaluation_id):
             decision=request.POST.get("decision", ""),
             note=request.POST.get("note", ""),
             new_score=new_score,
+            new_levels=new_levels,
         ),
         _("Decision saved."),
     )

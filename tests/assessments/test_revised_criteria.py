@@ -1,0 +1,89 @@
+"""A QA lead revises a scorecard evaluation criterion by criterion: the score is computed from the revised levels
+as when it was made, and the page shows the revised criteria beside those first scored; after publication the
+revised criteria wait beside the frozen ones until HR undoes the publication."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Evaluation
+from assessments.scorecards.services import (
+    evaluation_dispute,
+    evaluation_dispute_resolve,
+    evaluation_dispute_review,
+    scorecard_evaluate,
+)
+from incentives.services import service_star_publication_undo
+from portal.models import User
+from tests.assessments.test_appeal_chain import evaluate, qa, rubric  # noqa: F401
+from tests.conftest import sign_in
+from tests.factories import StaffFactory
+from tests.incentives.factories import OCTOBER
+from tests.incentives.test_disputes_after_publication import month, publish  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_revised_levels_make_the_score_and_the_page_shows_them_beside_the_first(rubric, org, qa, client):  # noqa: F811
+    evaluator, lead, _plain = qa
+    first, second = rubric.criteria.all()
+    evaluation = evaluate(rubric, org.agent_a1, evaluator, levels=(0, 1))
+    assert evaluation.score == 25
+    evaluation_dispute(
+        evaluation=evaluation, acting_user=org.agent_a1, reason="需求已确认", today=evaluation.date
+    )
+    evaluation_dispute_review(
+        evaluation=evaluation, acting_user=User.objects.get(employee_no="L0001"), endorse=True, note="同意"
+    )
+    sign_in(client, lead)
+    form = client.get(f"/assessments/evaluations/{evaluation.pk}/").content.decode()
+    assert f'name="level_{first.pk}"' in form and 'name="new_score"' not in form
+    client.post(
+        f"/assessments/evaluations/{evaluation.pk}/resolve/",
+        {"decision": "revised", f"level_{first.pk}": "1", f"level_{second.pk}": "1", "note": "录音中已确认"},
+    )
+    evaluation.refresh_from_db()
+    assert (evaluation.dispute_status, evaluation.score, evaluation.original_score) == ("revised", 100, 25)
+    assert [c["level"] for c in evaluation.criteria_scores] == ["达到", "达到"]
+    assert [c["level"] for c in evaluation.original_criteria_scores] == ["未达到", "达到"]
+
+    sign_in(client, org.agent_a1)
+    page = client.get(
+        f"/assessments/evaluations/{evaluation.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    table = page[page.index('id="evaluation-criteria"') :]
+    assert "Before the dispute" in table and "未达到 · 0" in table
+
+
+def test_a_revision_after_publication_keeps_the_criteria_beside_the_frozen_ones_until_undone(month, rubric):  # noqa: F811
+    wang, _li, lead, qa_lead, hr1, hr2 = month
+    first, second = rubric.criteria.all()
+    evaluator = StaffFactory(role="trainer", employee_no="QA09")
+    evaluation = scorecard_evaluate(
+        staff=wang,
+        rubric=rubric,
+        on_date=date(2026, 10, 20),
+        levels={first.pk: 1, second.pk: 1},
+        acting_user=evaluator,
+    )
+    publish(hr1, hr2)
+    evaluation_dispute(evaluation=evaluation, acting_user=wang, reason="有误", today=timezone.localdate())
+    evaluation_dispute_review(evaluation=evaluation, acting_user=lead, endorse=True, note="同意复核")
+    evaluation_dispute_resolve(
+        evaluation=evaluation,
+        acting_user=qa_lead,
+        decision="revised",
+        note="需求确认不完整",
+        new_levels={first.pk: 0, second.pk: 1},
+    )
+    evaluation.refresh_from_db()
+    assert (evaluation.score, evaluation.revised_score_pending) == (100, 25)
+    assert [c["level"] for c in evaluation.criteria_scores] == ["达到", "达到"], "the published criteria stay"
+    assert [c["level"] for c in evaluation.revised_criteria_pending] == ["未达到", "达到"]
+
+    service_star_publication_undo(month=OCTOBER, reason="复核结果生效", acting_user=hr1)
+    evaluation = Evaluation.objects.get(pk=evaluation.pk)
+    assert evaluation.score == 25 and evaluation.revised_criteria_pending == []
+    assert [c["level"] for c in evaluation.criteria_scores] == ["未达到", "达到"]
+    assert [c["level"] for c in evaluation.original_criteria_scores] == ["达到", "达到"]
