@@ -131,6 +131,7 @@ def test_completing_onboarding_unlocks_a_course_that_requires_it_and_onboarding_
     django_capture_on_commit_callbacks,
 ):
     onboarding, lessons = cf.onboarding(online=("1",), offline=())
+    ProgrammePage.objects.filter(pk=onboarding.pk).update(active_share_percent=0)  # no study time asked here
     after, _ = course("新员工进阶", requires=[onboarding], due_days=30)
     with django_capture_on_commit_callbacks(execute=True):
         new_hire = StaffFactory(role="new_hire", employee_no="N0001", onboarded_on=None)
