@@ -2,14 +2,16 @@
 confirms the transcript findings and submits; the agent (on a phone) disputes; their team lead endorses from
 their queue; a QA lead who did not make the evaluation revises it from theirs; each reads the dispute timeline."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from assessments.models import CriterionRule, Rubric, RubricCriterion, SampledCall
 from assessments.qa.services import call_import, qa_sample_draw
 from assessments.scorecards.services import qa_lead_appoint
+from assessments.scoring.selectors import scoring_policy_for_month
 from tests.browser.conftest import log_in
 from tests.factories import StaffFactory, make_org
 
@@ -50,7 +52,9 @@ def test_a_sampled_call_travels_from_the_evaluators_queue_through_the_appeal_cha
     agent, lead = org.agent_a1, org.lead_a1
     evaluator = StaffFactory(role="trainer", employee_no="Q0001", name="孙质检")
     rubric = Rubric.objects.create(name="录音抽查", kind="spot_check")
-    courtesy = RubricCriterion.objects.create(rubric=rubric, name="礼貌用语", weight=Decimal(1), levels=LEVELS)
+    courtesy = RubricCriterion.objects.create(
+        rubric=rubric, name="礼貌用语", weight=Decimal(1), levels=LEVELS
+    )
     RubricCriterion.objects.create(rubric=rubric, name="业务准确", weight=Decimal(1), levels=LEVELS, order=1)
     CriterionRule.objects.create(
         criterion=courtesy, kind="required", phrase="您好，很高兴为您服务", stage="opening"
@@ -101,8 +105,11 @@ def test_a_sampled_call_travels_from_the_evaluators_queue_through_the_appeal_cha
     assert agent_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # The team lead finds the dispute in their queue, reads the reason and endorses it.
+    policy, today = scoring_policy_for_month(date(2026, 10, 1)), timezone.localdate()
     context, page = _signed_in(browser, live_server, lead)
     _open_work_queue(page)
+    due = today + timedelta(days=policy.endorse_days)
+    assert page.locator("#work-queue tbody td").nth(2).inner_text() == f"{due:%Y-%m-%d}"
     page.locator("#work-queue").get_by_role("link", name=f"{agent.name} · 2026-10-12").click()
     assert "客户先骂人，我没有说脏话" in page.locator("#review-form").inner_text()
     page.fill("#review-note", "录音里是客户先骂人，请复核")
@@ -114,6 +121,8 @@ def test_a_sampled_call_travels_from_the_evaluators_queue_through_the_appeal_cha
     # The QA lead decides from their queue: courtesy was met after all, so the score is computed again.
     context, page = _signed_in(browser, live_server, qa_lead)
     _open_work_queue(page)
+    due = today + timedelta(days=policy.decide_days)
+    assert page.locator("#work-queue tbody td").nth(2).inner_text() == f"{due:%Y-%m-%d}"
     page.locator("#work-queue").get_by_role("link", name=f"{agent.name} · 2026-10-12").click()
     assert "录音里是客户先骂人，请复核" in page.locator("#decide-form").inner_text()
     page.check("#decide-form input[value=revised]")
