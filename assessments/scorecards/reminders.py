@@ -73,15 +73,39 @@ def dispute_decisions(cutoff: datetime) -> list[Reminder]:
         .order_by("user_id")
     )
     found = []
+    due = _StepDue()
     for row in waiting_lead:
         deciders = leads_by_team.get(row.staff__team_id, [])
-        found += _decisions(row, deciders, since=row.disputed_at)
+        found += _decisions(row, deciders, since=row.disputed_at, due_on=due(row))
     for row in waiting_qa:
-        found += _decisions(row, qa_leads, since=row.dispute_reviewed_at)
+        found += _decisions(row, qa_leads, since=row.dispute_reviewed_at, due_on=due(row))
     return found
 
 
-def _decisions(row, deciders, *, since) -> list[Reminder]:
+class _StepDue:
+    """The deadline of a dispute's waiting step under its month's policy (each month's policy read once)."""
+
+    def __init__(self):
+        self.policies = {}
+
+    def step(self, row):
+        month = row.date.replace(day=1)
+        if month not in self.policies:
+            self.policies[month] = scoring_policy_for_month(month)
+        return rules.pending_step(
+            status=row.dispute_status,
+            disputed_on=timezone.localdate(row.disputed_at) if row.disputed_at else None,
+            endorsed_on=timezone.localdate(row.dispute_reviewed_at) if row.dispute_reviewed_at else None,
+            endorse_days=self.policies[month].endorse_days,
+            decide_days=self.policies[month].decide_days,
+        )
+
+    def __call__(self, row) -> date | None:
+        step = self.step(row)
+        return step.due_on if step else None
+
+
+def _decisions(row, deciders, *, since, due_on=None) -> list[Reminder]:
     """The dispute's step, for each of `deciders` who is neither the evaluated person nor its evaluator."""
     return [
         _reminder(
@@ -89,6 +113,7 @@ def _decisions(row, deciders, *, since) -> list[Reminder]:
             decider,
             kind="decision_waiting",
             key=f"dispute:{row.pk}:{row.dispute_status}",
+            due_on=due_on,
             data={"what": _("Disputed evaluation"), "since": since},
         )
         for decider, employee_no in deciders
@@ -99,19 +124,10 @@ def _decisions(row, deciders, *, since) -> list[Reminder]:
 def dispute_overdue_reminders(today: date) -> list[Reminder]:
     """Every dispute whose waiting step is past its deadline (the policy of the evaluation's month), to each HR
     person who manages QA: once per dispute and step."""
-    policies = {}
+    due = _StepDue()
     overdue = []
     for row in _disputes(dispute_status__in=OPEN_DISPUTE_STATUSES):
-        month = row.date.replace(day=1)
-        if month not in policies:
-            policies[month] = scoring_policy_for_month(month)
-        step = rules.pending_step(
-            status=row.dispute_status,
-            disputed_on=timezone.localdate(row.disputed_at) if row.disputed_at else None,
-            endorsed_on=timezone.localdate(row.dispute_reviewed_at) if row.dispute_reviewed_at else None,
-            endorse_days=policies[month].endorse_days,
-            decide_days=policies[month].decide_days,
-        )
+        step = due.step(row)
         if step is not None and step.overdue(today):
             overdue.append((row, step))
     if not overdue:
