@@ -49,6 +49,17 @@ def recreate(vendor: str, base_url: str, name: str, results_dir: Path) -> str:
     return url
 
 
+def scratch_database(name: str) -> str:
+    """Point DATABASE_URL at a fresh, empty database `name` before Django starts (on PostgreSQL beside the one it
+    names, on SQLite a file in bench/results/); returns the vendor."""
+    base = os.environ.get("DATABASE_URL", "")
+    vendor = vendor_of(base)
+    results = REPO / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    os.environ["DATABASE_URL"] = recreate(vendor, base, name, results)
+    return vendor
+
+
 def fingerprint(*, staff: int, months: int, seed: int, month: str) -> str:
     """Changes when the generated data would: the generator's code, the migrations, the size, the month."""
     digest = hashlib.sha256(json.dumps([staff, months, seed, month]).encode())

@@ -17,36 +17,17 @@ import os
 import random
 import resource
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench._db import scratch_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TRANSCRIPT = (
     "[00:00] 坐席：您好，很高兴为您服务\\n[00:04] 客户：我的宽带断了\\n"
     "[00:09] 坐席：我先核对一下您的身份\\n[00:40] 坐席：请问还有什么可以帮您"
 )
-
-
-def _database_setup() -> str:
-    """Point DATABASE_URL at a fresh throwaway database before Django starts; return the vendor."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parsed = urlparse(url)
-        admin = urlunparse(parsed._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS bench_calls WITH (FORCE)")
-            conn.execute("CREATE DATABASE bench_calls")
-        os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path="/bench_calls"))
-        return "postgresql"
-    handle, path = tempfile.mkstemp(prefix="bench_calls_", suffix=".sqlite3")
-    os.close(handle)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    return "sqlite"
 
 
 def calls_file(employee_nos: list[str], count: int, *, month: date, seed: int = 1) -> bytes:
@@ -81,7 +62,7 @@ def main(argv=None) -> dict:
 
     count = option("--calls", 20_000 if quick else 1_000_000)
     staff = option("--staff", 1_000 if quick else 10_000)
-    vendor = _database_setup()
+    vendor = scratch_database("bench_calls")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django

@@ -12,32 +12,13 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench._db import scratch_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def _database_setup() -> str:
-    """Point DATABASE_URL at a fresh throwaway database before Django starts; return the vendor."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parsed = urlparse(url)
-        admin = urlunparse(parsed._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS bench_scores")
-            conn.execute("CREATE DATABASE bench_scores")
-        os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path="/bench_scores"))
-        return "postgresql"
-    handle, path = tempfile.mkstemp(prefix="bench_scores_", suffix=".sqlite3")
-    os.close(handle)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    return "sqlite"
 
 
 def _timed(function, repeat: int = 1) -> float:
@@ -53,7 +34,7 @@ def _timed(function, repeat: int = 1) -> float:
 def main(argv=None) -> dict:
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
-    vendor = _database_setup()
+    vendor = scratch_database("bench_scores")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django
