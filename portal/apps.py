@@ -12,7 +12,7 @@ class PortalConfig(AppConfig):
         from portal.staff_file import STAFF_COLUMNS, STAFF_OPTIONAL_COLUMNS
 
         import_targets_register("staff", [*STAFF_COLUMNS, *STAFF_OPTIONAL_COLUMNS])
-        from portal import panels
+        from portal import checks, panels  # noqa: F401 - checks register on import
 
         post_migrate.connect(_sync_after_migrate, dispatch_uid="portal.sync_role_groups")
         panels.register()

@@ -1,6 +1,8 @@
 """Cross-cutting request rules: security headers, two-factor authentication for HR and admin roles, and a plain
 refusal of the Wagtail admin for signed-in people without access to it."""
 
+import logging
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,9 @@ from django.urls import reverse
 
 from portal.platforms import sign_in_origins
 from portal.platforms.signin import platform_trusted_for_mfa
+from portal.signing import SigningKeyMissing
+
+logger = logging.getLogger(__name__)
 
 # Paths a person without the required second factor may still reach: setting it up, logging out, switching
 # language, and static files.
@@ -114,4 +119,22 @@ class NotFoundPageMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, Http404) and not request.path.startswith(self.excluded_prefixes):
             return render(request, "404.html", status=404)
+        return None
+
+
+class SigningKeyMissingPageMiddleware:
+    """A certificate, letter or credential download before the organisation's signing key exists answers with a
+    page that says what is missing and who can fix it, instead of a server error. `manage.py check --deploy`
+    warns about the missing key before anyone downloads (portal/checks.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SigningKeyMissing):
+            logger.error("Signing key missing in %s: run `manage.py credentials_keygen`", exception)
+            return render(request, "signing_key_missing.html", status=503)
         return None

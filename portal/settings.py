@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "portal.middleware.RequireMFAMiddleware",
     "portal.middleware.AdminAccessMiddleware",
     "portal.middleware.NotFoundPageMiddleware",
+    "portal.middleware.SigningKeyMissingPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

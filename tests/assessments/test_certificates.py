@@ -168,3 +168,19 @@ def test_revoking_needs_a_reason(hr_user, final_exam):
         certificate_services.certificate_revoke(certificate=certificate, acting_user=hr_user, reason=" ")
     certificate.refresh_from_db()
     assert certificate.is_valid
+
+
+def test_a_download_before_the_signing_key_exists_says_what_is_missing_instead_of_failing(
+    client, final_exam, settings, tmp_path
+):
+    from django.core.checks import run_checks
+
+    mine = issued(StaffFactory(employee_no="A0101"))
+    settings.PORTAL_SIGNING_KEY_DIR = tmp_path / "no-key-yet"
+    assert [m.id for m in run_checks(include_deployment_checks=True) if m.id == "portal.W001"] == [
+        "portal.W001"
+    ]
+    client.force_login(mine.holder)
+    response = client.get(f"/assessments/certificates/{mine.pk}/pdf/")
+    assert response.status_code == 503
+    assert "尚未" in response.content.decode() and "credentials_keygen" in response.content.decode()
