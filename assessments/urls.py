@@ -114,6 +114,8 @@ urlpatterns += [
     path("qa/coverage/", qa_views.coverage, name="qa-coverage"),
     path("qa/sample/", qa_views.sample_draw, name="qa-sample"),
     path("qa/policy/", qa_views.policy_edit, name="qa-policy"),
+    path("qa/capacity/", qa_views.capacity_list, name="qa-capacity"),
+    path("qa/capacity/<str:employee_no>/", qa_views.capacity_edit, name="qa-capacity-edit"),
     path("qa/calls/", qa_views.my_sampled_calls, name="qa-my-calls"),
     path("qa/calls/<int:sampled_call_id>/", qa_views.sampled_call_evaluate, name="qa-sampled-call"),
 ]

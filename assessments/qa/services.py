@@ -13,11 +13,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Call, QaPolicy, QaSampleDraw, Rubric, RuleFinding, SampledCall
+from assessments.models import (
+    Call,
+    QaEvaluatorCapacity,
+    QaPolicy,
+    QaSampleDraw,
+    Rubric,
+    RuleFinding,
+    SampledCall,
+)
+from assessments.models.qa import EVALUATOR_CAPACITY_MAX
 from assessments.qa import rules
 from assessments.qa.calls_file import SHANGHAI, CallRow, calls_file_parse
 from assessments.qa.selectors import (
     criterion_findings,
+    qa_evaluator_capacities,
     qa_evaluator_ids,
     sampled_call_get_for_evaluator,
 )
@@ -165,9 +175,15 @@ def call_import(
 
 
 def qa_policy_update(
-    *, spot_checks_per_agent: int, min_call_seconds: int, reason: str, acting_user: User
+    *,
+    spot_checks_per_agent: int,
+    min_call_seconds: int,
+    reason: str,
+    acting_user: User,
+    evaluator_capacity: int | None = None,
 ) -> QaPolicy:
-    """HR changes the QA policy, with a reason. The next draw follows it; earlier draws keep what they drew."""
+    """HR changes the QA policy, with a reason. The next draw follows it; earlier draws keep what they drew.
+    `evaluator_capacity` None keeps the default capacity as it is."""
     require_permission(acting_user, "assessments.manage_qa")
     if not reason.strip():
         raise ValidationError(_("Give the reason for the change."))
@@ -175,14 +191,15 @@ def qa_policy_update(
         raise ValidationError(_("Spot checks per agent must be from 0 to 100."))
     if not 0 <= min_call_seconds <= 24 * 3600:
         raise ValidationError(_("The minimum call length must be from 0 to 86400 seconds."))
+    _capacity_check(evaluator_capacity)
+    fields = ["spot_checks_per_agent", "min_call_seconds", "evaluator_capacity"]
     with transaction.atomic():
         policy = _policy_locked()
-        before = {
-            "spot_checks_per_agent": policy.spot_checks_per_agent,
-            "min_call_seconds": policy.min_call_seconds,
-        }
+        before = {name: getattr(policy, name) for name in fields}
         policy.spot_checks_per_agent = spot_checks_per_agent
         policy.min_call_seconds = min_call_seconds
+        if evaluator_capacity is not None:
+            policy.evaluator_capacity = evaluator_capacity
         policy.updated_by = acting_user
         policy.save()
         audit_record(
@@ -191,9 +208,63 @@ def qa_policy_update(
             target=policy,
             reason=reason.strip(),
             before=before,
-            after={"spot_checks_per_agent": spot_checks_per_agent, "min_call_seconds": min_call_seconds},
+            after={name: getattr(policy, name) for name in fields},
         )
     return policy
+
+
+def _capacity_check(calls_per_month: int | None) -> None:
+    if calls_per_month is not None and not 1 <= calls_per_month <= EVALUATOR_CAPACITY_MAX:
+        raise ValidationError(
+            _("A capacity is from 1 to %(max)s calls a month.") % {"max": EVALUATOR_CAPACITY_MAX}
+        )
+
+
+def qa_evaluator_capacity_set(
+    *, evaluator: User, calls_per_month: int | None, reason: str, acting_user: User
+) -> QaEvaluatorCapacity | None:
+    """HR sets how many sampled calls `evaluator` can take a month, with a reason; None returns them to the
+    policy's default. Later draws share calls out in proportion to capacity; calls already assigned stay.
+
+    Takes the policy row's lock, as draws do, so a draw sees the capacities before or after the change, never
+    half of it.
+    """
+    require_permission(acting_user, "assessments.manage_qa")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the change."))
+    _capacity_check(calls_per_month)
+    if calls_per_month is not None and evaluator.employee_no not in qa_evaluator_ids():
+        raise ValidationError(
+            _("%(name)s is not a QA evaluator (an active trainer/QA account).") % {"name": evaluator.name}
+        )
+    with transaction.atomic():
+        policy = _policy_locked()
+        row = QaEvaluatorCapacity.objects.select_for_update().filter(evaluator=evaluator).first()
+        before = row.calls_per_month if row else None
+        if before == calls_per_month:
+            return row
+        if calls_per_month is None:
+            row.delete()
+            row = None
+        elif row is None:
+            row = QaEvaluatorCapacity.objects.create(
+                evaluator=evaluator, calls_per_month=calls_per_month, updated_by=acting_user
+            )
+        else:
+            row.calls_per_month = calls_per_month
+            row.updated_by = acting_user
+            row.save(update_fields=["calls_per_month", "updated_by", "updated_at"])
+        audit_record(
+            action="qa.evaluator_capacity",
+            acting_user=acting_user,
+            target=evaluator,
+            reason=reason,
+            before=before,
+            after=calls_per_month,
+            default=policy.evaluator_capacity,
+        )
+    return row
 
 
 def _policy_locked() -> QaPolicy:
@@ -217,8 +288,8 @@ def qa_sample_draw(*, month: date, acting_user: User | None = None) -> DrawOutco
     Each active agent or team lead below the policy's plan for the month draws, at random with a new recorded
     seed, from their calls of the month that are at least the policy's length, were imported by now and were
     never drawn; an agent with fewer such calls gets all of them. Earlier draws are kept. Each call goes to the
-    QA evaluator (`qa_evaluator_ids`) with the most room left this month, never to the agent or the
-    agent's own team lead. Records nothing when no call is drawn. `acting_user` None is the scheduled command.
+    QA evaluator (`qa_evaluator_ids`) with the most room left this month (the lowest share of their capacity,
+    `qa_evaluator_capacities`, already assigned), never to the agent or the agent's own team lead. Records nothing when no call is drawn. `acting_user` None is the scheduled command.
     """
     if acting_user is not None:
         require_permission(acting_user, "assessments.manage_qa")
@@ -270,7 +341,13 @@ def qa_sample_draw(*, month: date, acting_user: User | None = None) -> DrawOutco
             )
         )
         try:
-            assignment = rules.assign_evaluators(picks, sorted(evaluators), excluded=excluded, load=load)
+            assignment = rules.assign_evaluators(
+                picks,
+                sorted(evaluators),
+                excluded=excluded,
+                load=load,
+                capacity=qa_evaluator_capacities(policy),
+            )
         except rules.NoEvaluatorError as exc:
             raise ValidationError(
                 _("No QA evaluator may take the calls of %(no)s (only the agent or their team lead is left).")

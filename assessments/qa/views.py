@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from assessments.models import Rubric
 from assessments.qa import selectors
 from assessments.qa import services as qa_services
 from assessments.qa.calls_file import CALL_COLUMNS, CALL_OPTIONAL_COLUMNS
+from portal.models import User
 from portal.months import add_months, first_of_month, parse_month
 from portal.tabular.errors import FieldError
 from portal.uploads import ImportUploadView
@@ -107,16 +108,21 @@ def policy_edit(request):
     values = {
         "spot_checks_per_agent": policy.spot_checks_per_agent,
         "min_call_seconds": policy.min_call_seconds,
+        "evaluator_capacity": policy.evaluator_capacity,
         "reason": "",
     }
     if request.method == "POST":
         values = {key: request.POST.get(key, "").strip() for key in values}
+        capacity = values["evaluator_capacity"]
         try:
             if not (values["spot_checks_per_agent"].isdigit() and values["min_call_seconds"].isdigit()):
                 raise ValidationError(_("Give whole numbers for the spot checks and the call length."))
+            if capacity and not capacity.isdigit():
+                raise ValidationError(_("Give the capacity as a whole number of calls, or leave it blank."))
             qa_services.qa_policy_update(
                 spot_checks_per_agent=int(values["spot_checks_per_agent"]),
                 min_call_seconds=int(values["min_call_seconds"]),
+                evaluator_capacity=int(capacity) if capacity else None,
                 reason=values["reason"],
                 acting_user=request.user,
             )
@@ -126,6 +132,56 @@ def policy_edit(request):
             messages.success(request, _("QA policy saved."))
             return redirect("assessments:qa-coverage")
     return render(request, "assessments/qa/policy_form.html", {"values": values, "policy": policy})
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_qa", raise_exception=True)
+def capacity_list(request):
+    month = _month(request)
+    return render(
+        request,
+        "assessments/qa/capacity_list.html",
+        {
+            "month": month,
+            "month_text": f"{month:%Y-%m}",
+            "previous": f"{add_months(month, -1):%Y-%m}",
+            "next": f"{add_months(month, 1):%Y-%m}",
+            "loads": selectors.qa_evaluator_loads(month),
+            "policy": selectors.qa_policy_get(),
+        },
+    )
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_qa", raise_exception=True)
+def capacity_edit(request, employee_no):
+    evaluator = get_object_or_404(User, employee_no=employee_no, pk__in=selectors.qa_evaluator_ids().values())
+    current = getattr(evaluator, "qa_capacity", None)  # None when HR never set it
+    values = {"calls_per_month": current.calls_per_month if current else "", "reason": ""}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "").strip() for key in values}
+        try:
+            text = values["calls_per_month"]
+            if text and not text.isdigit():
+                raise ValidationError(_("Give the capacity as a whole number of calls, or leave it blank."))
+            qa_services.qa_evaluator_capacity_set(
+                evaluator=evaluator,
+                calls_per_month=int(text) if text else None,
+                reason=values["reason"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Capacity of %(name)s saved.") % {"name": evaluator.name})
+            return redirect("assessments:qa-capacity")
+    return render(
+        request,
+        "assessments/qa/capacity_form.html",
+        {"evaluator": evaluator, "values": values, "policy": selectors.qa_policy_get()},
+    )
 
 
 @never_cache
