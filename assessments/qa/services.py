@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import (
     Call,
+    CriterionRule,
     QaEvaluatorCapacity,
     QaPolicy,
     QaSampleDraw,
@@ -31,13 +32,20 @@ from assessments.qa.selectors import (
     qa_evaluator_ids,
     sampled_call_get_for_evaluator,
 )
-from assessments.scorecards.services import scorecard_evaluate
+from assessments.scorecards.services import require_standards_editor, scorecard_evaluate
 from assessments.scoring.services import rows_insert
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import Role, User
 from portal.months import first_of_month
 from portal.selectors import staff_ids_by_employee_no
-from portal.services import audit_record, require_permission
+from portal.services import (
+    audit_record,
+    audited_change,
+    audited_create,
+    audited_delete,
+    fields_check,
+    require_permission,
+)
 from portal.tabular.errors import RowError
 from portal.tabular.mapping import ColumnMapping
 
@@ -396,6 +404,65 @@ def _sampled_per_agent(month: date) -> dict[str, int]:
             SampledCall.objects.filter(call__month=month).values_list("call__staff__employee_no", flat=True)
         )
     )
+
+
+# --- Transcript rules -----------------------------------------------------------------------------------------
+
+RULE_FIELDS = ("criterion", "kind", "phrase", "stage", "max_silence_s")
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason for this change."))
+    return reason
+
+
+def criterion_rule_create(*, values: dict, reason: str, acting_user: User) -> CriterionRule:
+    """Add a transcript rule to a criterion, with a reason. HR or a QA lead only; audited with its values.
+    Calls already evaluated keep the findings they stored."""
+    require_standards_editor(acting_user)
+    fields_check(values, RULE_FIELDS)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        return audited_create(
+            instance=CriterionRule(**values),
+            fields=RULE_FIELDS,
+            action="qa.rule_create",
+            reason=reason,
+            acting_user=acting_user,
+        )
+
+
+def criterion_rule_update(
+    *, rule: CriterionRule, changes: dict, reason: str, acting_user: User
+) -> CriterionRule:
+    """Change a transcript rule, with a reason. HR or a QA lead only; audited with the old and new value of each
+    changed field (no change writes nothing)."""
+    require_standards_editor(acting_user)
+    fields_check(changes, RULE_FIELDS)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        stored = CriterionRule.objects.select_for_update().get(pk=rule.pk)
+        return audited_change(
+            instance=stored, changes=changes, action="qa.rule_update", reason=reason, acting_user=acting_user
+        )
+
+
+def criterion_rule_delete(*, rule: CriterionRule, reason: str, acting_user: User) -> None:
+    """Delete a transcript rule, with a reason. HR or a QA lead only; audited with what it was. Findings already
+    stored keep the rule's text."""
+    require_standards_editor(acting_user)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        stored = CriterionRule.objects.select_for_update().get(pk=rule.pk)
+        audited_delete(
+            instance=stored,
+            fields=RULE_FIELDS,
+            action="qa.rule_delete",
+            reason=reason,
+            acting_user=acting_user,
+        )
 
 
 # --- Evaluating a sampled call ---------------------------------------------------------------------------------
