@@ -110,7 +110,8 @@ urlpatterns += [
 ]
 # QA: the call list, the monthly spot-check sample, coverage and the sampled calls' evaluations
 urlpatterns += [
-    path("qa/calls/import/", qa_views.CallImportView.as_view(), name="call-import"),
+    path("qa/calls/import/", qa_views.call_import, name="call-import"),
+    path("qa/calls/import/<int:job_id>/", qa_views.call_import_job, name="call-import-job"),
     path("qa/coverage/", qa_views.coverage, name="qa-coverage"),
     path("qa/sample/", qa_views.sample_draw, name="qa-sample"),
     path("qa/policy/", qa_views.policy_edit, name="qa-policy"),

@@ -263,6 +263,8 @@ class CallImportJob(models.Model):
     is read; `counts` and `errors` hold the outcome (`errors` as `[{"line", "message", "column"}]`).
     """
 
+    ERRORS_KEPT = 1000
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -282,7 +284,8 @@ class CallImportJob(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     rows = models.PositiveIntegerField(_("rows read"), default=0)
     counts = models.JSONField(default=dict, blank=True)
-    errors = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)  # the first ERRORS_KEPT
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
     preview = models.JSONField(default=list, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -297,3 +300,10 @@ class CallImportJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def count_items(self) -> list[tuple[str, str, int]]:
+        """(key, label, count) of the outcome, labelled as every import labels them."""
+        from portal.importing import COUNT_LABELS
+
+        return [(key, str(COUNT_LABELS.get(key, key)), value) for key, value in self.counts.items()]

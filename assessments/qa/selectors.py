@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments.models import (
     Call,
+    CallImportJob,
     CriterionRule,
     QaEvaluatorCapacity,
     QaPolicy,
@@ -92,6 +93,11 @@ def qa_evaluator_loads(month: date) -> list[EvaluatorLoad]:
         )
         for person in people
     ]
+
+
+def call_import_jobs_for(user: User):
+    """The person's call-list uploads, newest first."""
+    return CallImportJob.objects.filter(requested_by=user).order_by("-requested_at", "-pk")
 
 
 # --- The month's sample ----------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""QA pages: the call-list upload, HR's coverage page (with the draw button and the QA policy), and the
+"""QA pages: the call-list upload and its background job's progress, HR's coverage page (with the draw button and the QA policy), and the
 evaluator's sampled calls with the pre-filled evaluation form."""
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -15,34 +16,73 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments.models import Rubric
+from assessments.models import CallImportJob, Rubric
 from assessments.qa import selectors
 from assessments.qa import services as qa_services
 from assessments.qa.calls_file import CALL_COLUMNS, CALL_OPTIONAL_COLUMNS
 from portal.models import User
 from portal.months import add_months, first_of_month, parse_month
+from portal.selectors import import_mapping_names
 from portal.tabular.errors import FieldError
-from portal.uploads import ImportUploadView
+
+CALLS_HELP = gettext_lazy(
+    "call_id identifies a call (the same call again is unchanged or updated); started_at as "
+    "YYYY-MM-DD HH:MM:SS in Beijing time; duration_s in seconds; channel: phone, chat, email, video or other; "
+    "recording_url is a link stored and shown, never opened by the portal; transcript (optional, up to "
+    "200 KB) one utterance a line starting 坐席: or 客户:, optionally after [mm:ss]."
+)
 
 
-class CallImportView(ImportUploadView):
-    takes_mapping = True
-    kind = "calls"
-    permission_required = "assessments.import_calls"
-    title = gettext_lazy("Import the call list")
-    columns = [*CALL_COLUMNS, *CALL_OPTIONAL_COLUMNS]
-    help_text = gettext_lazy(
-        "call_id identifies a call (the same call again is unchanged or updated); started_at as "
-        "YYYY-MM-DD HH:MM:SS in Beijing time; duration_s in seconds; channel: phone, chat, email, video or other; "
-        "recording_url is a link stored and shown, never opened by the portal; transcript (optional, up to "
-        "200 KB) one utterance a line starting 坐席: or 客户:, optionally after [mm:ss]."
+@never_cache
+@login_required
+@permission_required("assessments.import_calls", raise_exception=True)
+def call_import(request):
+    """Upload a call list (up to QA_CALLS_UPLOAD_MAX_MB): it is checked or imported in the background and the
+    person follows it on the job's page."""
+    mappings = import_mapping_names("calls")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        mapping = request.POST.get("mapping", "").strip()
+        try:
+            if upload is None:
+                raise ValidationError(_("Choose a .csv or .xlsx file."))
+            if mapping and mapping not in mappings:
+                raise ValidationError(_("Choose one of the saved column mappings."))
+            job = qa_services.call_import_job_start(
+                upload=upload,
+                mapping_name=mapping,
+                dry_run=request.POST.get("check_only") == "1",
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("assessments:call-import-job", job_id=job.pk)
+    return render(
+        request,
+        "assessments/qa/call_import.html",
+        {
+            "columns": [*CALL_COLUMNS, *CALL_OPTIONAL_COLUMNS],
+            "help_text": CALLS_HELP,
+            "max_mb": settings.QA_CALLS_UPLOAD_MAX_MB,
+            "mappings": mappings,
+            "jobs": selectors.call_import_jobs_for(request.user)[:10],
+        },
     )
-    success_url = "assessments:qa-coverage"
 
-    def service(self, *, data, file_name, dry_run, acting_user, **options):
-        return qa_services.call_import(
-            data=data, file_name=file_name, dry_run=dry_run, acting_user=acting_user, **options
-        )
+
+@never_cache
+@login_required
+@permission_required("assessments.import_calls", raise_exception=True)
+def call_import_job(request, job_id):
+    job = get_object_or_404(CallImportJob, pk=job_id, requested_by=request.user)
+    if request.method == "POST":
+        try:
+            qa_services.call_import_job_confirm(job_id=job.pk, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:call-import-job", job_id=job.pk)
+    return render(request, "assessments/qa/call_import_job.html", {"job": job})
 
 
 def _month(request) -> date:
