@@ -4,21 +4,18 @@ of a sampled call with its rule findings. Each checks who acts, locks what it mu
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import (
     Call,
-    CallImportJob,
     CriterionRule,
     QaEvaluatorCapacity,
     QaPolicy,
@@ -41,7 +38,7 @@ from assessments.scoring.services import rows_insert
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import Role, User
 from portal.months import first_of_month
-from portal.selectors import import_mapping_get, staff_ids_by_employee_no
+from portal.selectors import staff_ids_by_employee_no
 from portal.services import (
     audit_record,
     audited_change,
@@ -185,126 +182,6 @@ def call_import(
             mapping=mapping,
         )
     return result
-
-
-# --- The call list uploaded on the page, imported in the background --------------------------------------------
-
-CALL_FILE_EXTENSIONS = (".csv", ".xlsx")
-
-
-def calls_upload_max_bytes() -> int:
-    """The upload page's own bound for a call list (settings.QA_CALLS_UPLOAD_MAX_MB), far above other imports':
-    a month of calls at 10,000 agents is about a million rows."""
-    return settings.QA_CALLS_UPLOAD_MAX_MB * 1024 * 1024
-
-
-def call_import_job_start(
-    *, upload, mapping_name: str = "", dry_run: bool, acting_user: User
-) -> CallImportJob:
-    """Keep an uploaded call list in storage and queue its check (`dry_run`) or import in the background.
-
-    `upload` is Django's uploaded file (a large one already streamed to a temporary file on disk); it is copied
-    to storage in chunks, never read whole here. The person's earlier checks that they never confirmed lose
-    their file. The background task (`assessments.qa.tasks.import_call_file`) runs `call_import_job_run`.
-    """
-    require_permission(acting_user, "assessments.import_calls")
-    name = upload.name or ""
-    if not name.lower().endswith(CALL_FILE_EXTENSIONS):
-        raise ValidationError(_("Choose a .csv or .xlsx file."))
-    if upload.size > calls_upload_max_bytes():
-        raise ValidationError(
-            _("The file is larger than %(mb)s MB.") % {"mb": settings.QA_CALLS_UPLOAD_MAX_MB}
-        )
-    if mapping_name:
-        import_mapping_get(name=mapping_name, kind="calls")  # refuses an unknown mapping now, not later
-    for stale in CallImportJob.objects.filter(
-        requested_by=acting_user, status=CallImportJob.Status.CHECKED
-    ).exclude(file=""):
-        stale.file.delete(save=True)
-    with transaction.atomic():
-        job = CallImportJob(
-            requested_by=acting_user,
-            file_name=name[:255],
-            size=upload.size,
-            mapping=mapping_name,
-            dry_run=dry_run,
-        )
-        # A server-made name: the person's file name is only shown, never used on disk.
-        job.file.save(f"{secrets.token_urlsafe(16)}{name[name.rfind('.') :].lower()}", upload, save=False)
-        job.save()
-        _job_enqueue(job.pk)
-    return job
-
-
-def call_import_job_confirm(*, job_id: int, acting_user: User) -> CallImportJob:
-    """Import the file that the person's own check (`dry_run`) found good: queued again, now writing."""
-    require_permission(acting_user, "assessments.import_calls")
-    with transaction.atomic():
-        job = CallImportJob.objects.select_for_update().filter(pk=job_id, requested_by=acting_user).first()
-        if job is None:
-            raise PermissionDenied(_("You may not do this."))
-        if job.status != CallImportJob.Status.CHECKED or not job.file:
-            raise ValidationError(_("That check has expired or was already imported; upload the file again."))
-        job.dry_run = False
-        job.status = CallImportJob.Status.QUEUED
-        job.rows = 0
-        job.finished_at = None
-        job.save(update_fields=["dry_run", "status", "rows", "finished_at"])
-        _job_enqueue(job.pk)
-    return job
-
-
-def _job_enqueue(job_id: int) -> None:
-    from assessments.qa.tasks import import_call_file
-
-    transaction.on_commit(lambda: import_call_file.enqueue(job_id))
-
-
-def call_import_job_run(*, job_id: int) -> CallImportJob:
-    """Run a queued job: read the stored file through `call_import` (all or nothing, as the command), moving
-    `rows` while reading, then record the counts or the line-numbered errors. A job already taken by another
-    run is left alone. The file is removed once imported or refused; a good check keeps it for the import."""
-    with transaction.atomic():
-        job = CallImportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != CallImportJob.Status.QUEUED:
-            return job
-        job.status = CallImportJob.Status.RUNNING
-        job.save(update_fields=["status"])
-
-    def progress(rows: int) -> None:
-        CallImportJob.objects.filter(pk=job_id).update(rows=rows)
-
-    status = CallImportJob.Status
-    try:
-        with job.file.open("rb") as stored:
-            data = stored.read()
-        mapping = import_mapping_get(name=job.mapping, kind="calls") if job.mapping else None
-        result = call_import(
-            data=data,
-            file_name=job.file_name,
-            dry_run=job.dry_run,
-            acting_user=job.requested_by,
-            mapping=mapping,
-            progress=progress,
-        )
-    except ValidationError as exc:
-        result = refused(CALL_COUNT_KEYS, [RowError(0, message) for message in exc.messages])
-    except Exception as exc:  # noqa: BLE001 - the page must say that the import failed, and why
-        result = refused(CALL_COUNT_KEYS, [RowError(0, _("The import failed: %(error)s") % {"error": exc})])
-    job.refresh_from_db(fields=["rows"])
-    job.counts = result.counts
-    job.errors = [error.as_dict() for error in result.errors[: CallImportJob.ERRORS_KEPT]]
-    job.error_count = len(result.errors)
-    job.preview = result.preview if result.ok else []
-    job.finished_at = timezone.now()
-    if not result.ok:
-        job.status = status.FAILED
-    else:
-        job.status = status.CHECKED if job.dry_run else status.DONE
-    if job.status != status.CHECKED and job.file:
-        job.file.delete(save=False)
-    job.save()
-    return job
 
 
 # --- HR's QA policy --------------------------------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 from django_tasks import task
 
+from assessments.qa.call_jobs import call_import_job_run
+
 
 @task()
 def import_call_file(job_id: int) -> None:
-    # Imported here: the services queue this task, so they cannot be imported before it.
-    from assessments.qa.services import call_import_job_run
-
     call_import_job_run(job_id=job_id)

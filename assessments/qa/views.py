@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments.models import CallImportJob, Rubric
-from assessments.qa import selectors
+from assessments.qa import selectors, uploads
 from assessments.qa import services as qa_services
 from assessments.qa.calls_file import CALL_COLUMNS, CALL_OPTIONAL_COLUMNS
 from portal.models import User
@@ -48,7 +48,7 @@ def call_import(request):
                 raise ValidationError(_("Choose a .csv or .xlsx file."))
             if mapping and mapping not in mappings:
                 raise ValidationError(_("Choose one of the saved column mappings."))
-            job = qa_services.call_import_job_start(
+            job = uploads.call_import_job_start(
                 upload=upload,
                 mapping_name=mapping,
                 dry_run=request.POST.get("check_only") == "1",
@@ -78,7 +78,7 @@ def call_import_job(request, job_id):
     job = get_object_or_404(CallImportJob, pk=job_id, requested_by=request.user)
     if request.method == "POST":
         try:
-            qa_services.call_import_job_confirm(job_id=job.pk, acting_user=request.user)
+            uploads.call_import_job_confirm(job_id=job.pk, acting_user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("assessments:call-import-job", job_id=job.pk)
