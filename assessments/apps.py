@@ -124,6 +124,12 @@ class AssessmentsConfig(AppConfig):
             _("QA spot checks"), "assessments:qa-coverage", order=65, permission="assessments.manage_qa"
         )
         register_nav(
+            _("QA evaluator capacity"),
+            "assessments:qa-capacity",
+            order=65,
+            permission="assessments.manage_qa",
+        )
+        register_nav(
             _("Leadership course effect"),
             "assessments:leadership-effect",
             roles=["manager", "hr", "admin"],

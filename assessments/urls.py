@@ -110,10 +110,13 @@ urlpatterns += [
 ]
 # QA: the call list, the monthly spot-check sample, coverage and the sampled calls' evaluations
 urlpatterns += [
-    path("qa/calls/import/", qa_views.CallImportView.as_view(), name="call-import"),
+    path("qa/calls/import/", qa_views.call_import, name="call-import"),
+    path("qa/calls/import/<int:job_id>/", qa_views.call_import_job, name="call-import-job"),
     path("qa/coverage/", qa_views.coverage, name="qa-coverage"),
     path("qa/sample/", qa_views.sample_draw, name="qa-sample"),
     path("qa/policy/", qa_views.policy_edit, name="qa-policy"),
+    path("qa/capacity/", qa_views.capacity_list, name="qa-capacity"),
+    path("qa/capacity/<str:employee_no>/", qa_views.capacity_edit, name="qa-capacity-edit"),
     path("qa/calls/", qa_views.my_sampled_calls, name="qa-my-calls"),
     path("qa/calls/<int:sampled_call_id>/", qa_views.sampled_call_evaluate, name="qa-sampled-call"),
 ]

@@ -170,6 +170,21 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission([action for action in actions if action == "view"])
 
 
+class WritersPermissionPolicy(ModelPermissionPolicy):
+    """The model's own permissions, and adding, changing or deleting also needs `may_write(user)`: a narrower
+    group than the permission's holders (the QA leads among the trainers), so the admin hides what the service
+    would refuse."""
+
+    def __init__(self, model, *, may_write, **kwargs):
+        super().__init__(model, **kwargs)
+        self.may_write = may_write
+
+    def user_has_permission(self, user, action):
+        if action != "view" and not self.may_write(user):
+            return False
+        return super().user_has_permission(user, action)
+
+
 def read_only_in_admin(*models) -> None:
     """Register the read-only policy for `models`; call when the admin module is imported, before the viewsets
     are registered."""

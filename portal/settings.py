@@ -229,6 +229,9 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# The call list's own upload bound: a month of calls is about a million rows. Uploads above
+# FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file, and the import runs as a background task.
+QA_CALLS_UPLOAD_MAX_MB = int(os.environ.get("QA_CALLS_UPLOAD_MAX_MB", "512"))
 
 # Cache: Redis when configured (needed for login throttling across processes), else local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -35,7 +35,9 @@ from assessments.models.evaluation import (
 from assessments.models.qa import (
     Call,
     CallChannel,
+    CallImportJob,
     CriterionRule,
+    QaEvaluatorCapacity,
     QaPolicy,
     QaSampleDraw,
     RuleFinding,
@@ -71,6 +73,8 @@ __all__ = [
     "RuleFinding",
     "QaSampleDraw",
     "QaPolicy",
+    "QaEvaluatorCapacity",
+    "CallImportJob",
     "CriterionRule",
     "CallChannel",
     "Call",

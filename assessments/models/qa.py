@@ -3,6 +3,9 @@
 - `Call`: one customer contact from the call-centre's call list, keyed by the centre's `call_id`. Imported
   (`assessments.qa.services.call_import`), never fetched: `recording_url` is a link shown to people.
 - `QaPolicy`: HR's QA values (one row, created by a migration, changed through `qa_policy_update`).
+- `QaEvaluatorCapacity`: how many sampled calls one QA evaluator can take a month, when HR set it for them
+  (otherwise the policy's `evaluator_capacity`); the draw shares calls out in proportion.
+- `CallImportJob`: a call list uploaded on the page and imported in the background, with its progress.
 - `QaSampleDraw` / `SampledCall`: each run of the monthly sample records its seed and time; each drawn call is
   assigned to one QA evaluator and, once scored, linked to its evaluation.
 - `CriterionRule` / `RuleFinding`: rules attached to a scorecard criterion that pre-score a transcript, and per
@@ -16,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 TRANSCRIPT_MAX_BYTES = 200 * 1024
+EVALUATOR_CAPACITY_MAX = 100_000
 
 
 class CallChannel(models.TextChoices):
@@ -74,6 +78,12 @@ class QaPolicy(models.Model):
     min_call_seconds = models.PositiveIntegerField(
         _("minimum call length (seconds)"), default=30, validators=[MaxValueValidator(24 * 3600)]
     )
+    # About 15 spot checks a working day over 20 days; HR sets it per evaluator where people differ.
+    evaluator_capacity = models.PositiveIntegerField(
+        _("calls an evaluator takes a month (unless set for them)"),
+        default=300,
+        validators=[MinValueValidator(1), MaxValueValidator(EVALUATOR_CAPACITY_MAX)],
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -82,6 +92,38 @@ class QaPolicy(models.Model):
     class Meta:
         verbose_name = _("QA policy")
         verbose_name_plural = _("QA policy")
+
+
+class QaEvaluatorCapacity(models.Model):
+    """How many sampled calls one QA evaluator can take a month, as HR set it (`qa_evaluator_capacity_set`).
+
+    An evaluator without a row takes the policy's `evaluator_capacity`. The draw gives each evaluator calls in
+    proportion to their capacity; it is a share, not a ceiling (calls are never left unassigned).
+    """
+
+    evaluator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="qa_capacity",
+        verbose_name=_("evaluator"),
+    )
+    calls_per_month = models.PositiveIntegerField(
+        _("calls a month"), validators=[MinValueValidator(1), MaxValueValidator(EVALUATOR_CAPACITY_MAX)]
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("QA evaluator capacity")
+        verbose_name_plural = _("QA evaluator capacities")
+        constraints = [
+            models.CheckConstraint(condition=Q(calls_per_month__gte=1), name="qa_capacity_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.evaluator_id}: {self.calls_per_month}"
 
 
 class QaSampleDraw(models.Model):
@@ -210,3 +252,58 @@ class RuleFinding(models.Model):
         verbose_name = _("rule finding")
         verbose_name_plural = _("rule findings")
         constraints = [models.UniqueConstraint(fields=["sampled_call", "rule"], name="rule_finding_once")]
+
+
+class CallImportJob(models.Model):
+    """A call list uploaded on the page and checked or imported in the background (django-tasks), with its
+    progress for the status page, like a certificate batch.
+
+    The file is kept in storage (it may be far larger than memory-held uploads) until the import has run; a
+    check (`dry_run`) keeps it so that the person can then import the same file. `rows` moves while the file
+    is read; `counts` and `errors` hold the outcome (`errors` as `[{"line", "message", "column"}]`).
+    """
+
+    ERRORS_KEPT = 1000
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        CHECKED = "checked", _("Checked, nothing written")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    file = models.FileField(upload_to="call-imports/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    mapping = models.CharField(_("column mapping"), max_length=100, blank=True)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)  # the first ERRORS_KEPT
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    preview = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("call list import")
+        verbose_name_plural = _("call list imports")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def count_items(self) -> list[tuple[str, str, int]]:
+        """(key, label, count) of the outcome, labelled as every import labels them."""
+        from portal.importing import COUNT_LABELS
+
+        return [(key, str(COUNT_LABELS.get(key, key)), value) for key, value in self.counts.items()]

@@ -8,6 +8,7 @@ Whether the people exist is checked by the import service, which has the databas
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -45,6 +46,8 @@ CHANNEL_SYNONYMS = {
 CALLS_MAX_ROWS = 2_000_000
 CALLS_MAX_BYTES = 2 * 1024 * 1024 * 1024
 MAX_DURATION_S = 24 * 3600
+# How often a long read reports how far it is (rows).
+PROGRESS_EVERY = 10_000
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _LOCAL = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
@@ -73,12 +76,28 @@ class CallRow:
 
 
 def calls_file_parse(
-    data: bytes, file_name: str, *, mapping: ColumnMapping | None = None
+    data: bytes,
+    file_name: str,
+    *,
+    mapping: ColumnMapping | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[CallRow], list[RowError]]:
-    """Every valid row of a call list and every error found (by line). Any error refuses the file."""
+    """Every valid row of a call list and every error found (by line). Any error refuses the file.
+    `progress(n)` is told every PROGRESS_EVERY rows read."""
     repeated = DuplicateKeys(
         _("call_id: %(id)s appears again (first on line %(first)s)."), column="call_id", key_name="id"
     )
+    parse_row = _parse_row
+    if progress is not None:
+        read = 0
+
+        def parse_row(row: RowParser) -> CallRow:
+            nonlocal read
+            read += 1
+            if read % PROGRESS_EVERY == 0:
+                progress(read)
+            return _parse_row(row)
+
     return file_rows_parse(
         data,
         file_name,
@@ -86,7 +105,7 @@ def calls_file_parse(
         optional=CALL_OPTIONAL_COLUMNS,
         aliases=CALL_HEADER_ALIASES,
         mapping=mapping,
-        parse_row=_parse_row,
+        parse_row=parse_row,
         unique=[(repeated, lambda row: row.call_id)],
         max_rows=CALLS_MAX_ROWS,
         max_bytes=CALLS_MAX_BYTES,

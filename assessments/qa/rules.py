@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 from portal.months import last_of_month
 
@@ -75,7 +76,8 @@ def assign_evaluators(
         candidates = [e for e in ordered if e != pick.agent and e not in barred]
         if not candidates:
             raise NoEvaluatorError(pick.agent)
-        chosen = min(candidates, key=lambda e: (assigned_load[e] / room[e], e))
+        # Exact shares: 2/20 and 1/10 are a tie, broken by employee number, never by float rounding.
+        chosen = min(candidates, key=lambda e: (Fraction(assigned_load[e], room[e]), e))
         result[pick.call_id] = chosen
         assigned_load[chosen] += 1
     return result

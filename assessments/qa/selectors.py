@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from assessments.models import (
     Call,
+    CallImportJob,
     CriterionRule,
+    QaEvaluatorCapacity,
     QaPolicy,
     QaSampleDraw,
     Rubric,
@@ -41,6 +43,61 @@ def qa_evaluator_ids() -> dict[str, int]:
         .distinct()
         .values_list("employee_no", "pk")
     )
+
+
+@dataclass
+class EvaluatorLoad:
+    evaluator: User
+    capacity: int
+    capacity_set: bool  # False: the policy's default applies
+    assigned: int  # sampled calls of the month assigned to them
+    done: int
+
+    @property
+    def percent(self) -> int:
+        """Share of the month's capacity already assigned, as a whole percent."""
+        return round(100 * self.assigned / self.capacity) if self.capacity else 0
+
+
+def qa_evaluator_capacities(policy: QaPolicy | None = None) -> dict[str, int]:
+    """{employee number: calls a month} of every QA evaluator (`qa_evaluator_ids`): what HR set for them, else
+    the policy's `evaluator_capacity`."""
+    default = (policy or qa_policy_get()).evaluator_capacity
+    set_for = dict(QaEvaluatorCapacity.objects.values_list("evaluator__employee_no", "calls_per_month"))
+    return {number: set_for.get(number, default) for number in qa_evaluator_ids()}
+
+
+def qa_evaluator_loads(month: date) -> list[EvaluatorLoad]:
+    """Each QA evaluator with their capacity and `month`'s sampled calls assigned and done, by employee number.
+    Three queries whatever the number of evaluators."""
+    policy = qa_policy_get()
+    ids = qa_evaluator_ids()
+    set_for = dict(QaEvaluatorCapacity.objects.values_list("evaluator_id", "calls_per_month"))
+    counts = {
+        evaluator_id: (n, done)
+        for evaluator_id, n, done in SampledCall.objects.filter(
+            call__month=month, evaluator_id__in=ids.values()
+        )
+        .values("evaluator_id")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(evaluation__isnull=False)))
+        .values_list("evaluator_id", "n", "done")
+    }
+    people = User.objects.filter(pk__in=ids.values()).order_by("employee_no")
+    return [
+        EvaluatorLoad(
+            evaluator=person,
+            capacity=set_for.get(person.pk, policy.evaluator_capacity),
+            capacity_set=person.pk in set_for,
+            assigned=counts.get(person.pk, (0, 0))[0],
+            done=counts.get(person.pk, (0, 0))[1],
+        )
+        for person in people
+    ]
+
+
+def call_import_jobs_for(user: User):
+    """The person's call-list uploads, newest first."""
+    return CallImportJob.objects.filter(requested_by=user).order_by("-requested_at", "-pk")
 
 
 # --- The month's sample ----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ of a sampled call with its rule findings. Each checks who acts, locks what it mu
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,21 +14,39 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Call, QaPolicy, QaSampleDraw, Rubric, RuleFinding, SampledCall
+from assessments.models import (
+    Call,
+    CriterionRule,
+    QaEvaluatorCapacity,
+    QaPolicy,
+    QaSampleDraw,
+    Rubric,
+    RuleFinding,
+    SampledCall,
+)
+from assessments.models.qa import EVALUATOR_CAPACITY_MAX
 from assessments.qa import rules
 from assessments.qa.calls_file import SHANGHAI, CallRow, calls_file_parse
 from assessments.qa.selectors import (
     criterion_findings,
+    qa_evaluator_capacities,
     qa_evaluator_ids,
     sampled_call_get_for_evaluator,
 )
-from assessments.scorecards.services import scorecard_evaluate
+from assessments.scorecards.services import require_standards_editor, scorecard_evaluate
 from assessments.scoring.services import rows_insert
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import Role, User
 from portal.months import first_of_month
 from portal.selectors import staff_ids_by_employee_no
-from portal.services import audit_record, require_permission
+from portal.services import (
+    audit_record,
+    audited_change,
+    audited_create,
+    audited_delete,
+    fields_check,
+    require_permission,
+)
 from portal.tabular.errors import RowError
 from portal.tabular.mapping import ColumnMapping
 
@@ -61,16 +80,20 @@ def call_import(
     dry_run: bool = False,
     acting_user=None,
     mapping: ColumnMapping | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Add or update calls keyed by `call_id`, all or nothing; each file adds to what is there.
 
     An unknown employee refuses the file, and so does a row that would move a call already drawn for a spot
     check to another person or month. New calls are written with COPY on PostgreSQL (bulk inserts elsewhere),
-    `CHUNK` rows at a time, inside one transaction.
+    `CHUNK` rows at a time, inside one transaction. `progress(n)` hears how many rows were read, while reading
+    (outside the transaction, so another connection sees it).
     """
     if acting_user is not None:
         require_permission(acting_user, "assessments.import_calls")
-    rows, errors = calls_file_parse(data, file_name, mapping=mapping)
+    rows, errors = calls_file_parse(data, file_name, mapping=mapping, progress=progress)
+    if progress is not None:
+        progress(len(rows) + len(errors))
     staff_ids = staff_ids_by_employee_no({r.employee_no for r in rows})
     for row in rows:
         if row.employee_no not in staff_ids:
@@ -165,9 +188,15 @@ def call_import(
 
 
 def qa_policy_update(
-    *, spot_checks_per_agent: int, min_call_seconds: int, reason: str, acting_user: User
+    *,
+    spot_checks_per_agent: int,
+    min_call_seconds: int,
+    reason: str,
+    acting_user: User,
+    evaluator_capacity: int | None = None,
 ) -> QaPolicy:
-    """HR changes the QA policy, with a reason. The next draw follows it; earlier draws keep what they drew."""
+    """HR changes the QA policy, with a reason. The next draw follows it; earlier draws keep what they drew.
+    `evaluator_capacity` None keeps the default capacity as it is."""
     require_permission(acting_user, "assessments.manage_qa")
     if not reason.strip():
         raise ValidationError(_("Give the reason for the change."))
@@ -175,14 +204,15 @@ def qa_policy_update(
         raise ValidationError(_("Spot checks per agent must be from 0 to 100."))
     if not 0 <= min_call_seconds <= 24 * 3600:
         raise ValidationError(_("The minimum call length must be from 0 to 86400 seconds."))
+    _capacity_check(evaluator_capacity)
+    fields = ["spot_checks_per_agent", "min_call_seconds", "evaluator_capacity"]
     with transaction.atomic():
         policy = _policy_locked()
-        before = {
-            "spot_checks_per_agent": policy.spot_checks_per_agent,
-            "min_call_seconds": policy.min_call_seconds,
-        }
+        before = {name: getattr(policy, name) for name in fields}
         policy.spot_checks_per_agent = spot_checks_per_agent
         policy.min_call_seconds = min_call_seconds
+        if evaluator_capacity is not None:
+            policy.evaluator_capacity = evaluator_capacity
         policy.updated_by = acting_user
         policy.save()
         audit_record(
@@ -191,9 +221,63 @@ def qa_policy_update(
             target=policy,
             reason=reason.strip(),
             before=before,
-            after={"spot_checks_per_agent": spot_checks_per_agent, "min_call_seconds": min_call_seconds},
+            after={name: getattr(policy, name) for name in fields},
         )
     return policy
+
+
+def _capacity_check(calls_per_month: int | None) -> None:
+    if calls_per_month is not None and not 1 <= calls_per_month <= EVALUATOR_CAPACITY_MAX:
+        raise ValidationError(
+            _("A capacity is from 1 to %(max)s calls a month.") % {"max": EVALUATOR_CAPACITY_MAX}
+        )
+
+
+def qa_evaluator_capacity_set(
+    *, evaluator: User, calls_per_month: int | None, reason: str, acting_user: User
+) -> QaEvaluatorCapacity | None:
+    """HR sets how many sampled calls `evaluator` can take a month, with a reason; None returns them to the
+    policy's default. Later draws share calls out in proportion to capacity; calls already assigned stay.
+
+    Takes the policy row's lock, as draws do, so a draw sees the capacities before or after the change, never
+    half of it.
+    """
+    require_permission(acting_user, "assessments.manage_qa")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the change."))
+    _capacity_check(calls_per_month)
+    if calls_per_month is not None and evaluator.employee_no not in qa_evaluator_ids():
+        raise ValidationError(
+            _("%(name)s is not a QA evaluator (an active trainer/QA account).") % {"name": evaluator.name}
+        )
+    with transaction.atomic():
+        policy = _policy_locked()
+        row = QaEvaluatorCapacity.objects.select_for_update().filter(evaluator=evaluator).first()
+        before = row.calls_per_month if row else None
+        if before == calls_per_month:
+            return row
+        if calls_per_month is None:
+            row.delete()
+            row = None
+        elif row is None:
+            row = QaEvaluatorCapacity.objects.create(
+                evaluator=evaluator, calls_per_month=calls_per_month, updated_by=acting_user
+            )
+        else:
+            row.calls_per_month = calls_per_month
+            row.updated_by = acting_user
+            row.save(update_fields=["calls_per_month", "updated_by", "updated_at"])
+        audit_record(
+            action="qa.evaluator_capacity",
+            acting_user=acting_user,
+            target=evaluator,
+            reason=reason,
+            before=before,
+            after=calls_per_month,
+            default=policy.evaluator_capacity,
+        )
+    return row
 
 
 def _policy_locked() -> QaPolicy:
@@ -217,8 +301,8 @@ def qa_sample_draw(*, month: date, acting_user: User | None = None) -> DrawOutco
     Each active agent or team lead below the policy's plan for the month draws, at random with a new recorded
     seed, from their calls of the month that are at least the policy's length, were imported by now and were
     never drawn; an agent with fewer such calls gets all of them. Earlier draws are kept. Each call goes to the
-    QA evaluator (`qa_evaluator_ids`) with the most room left this month, never to the agent or the
-    agent's own team lead. Records nothing when no call is drawn. `acting_user` None is the scheduled command.
+    QA evaluator (`qa_evaluator_ids`) with the most room left this month (the lowest share of their capacity,
+    `qa_evaluator_capacities`, already assigned), never to the agent or the agent's own team lead. Records nothing when no call is drawn. `acting_user` None is the scheduled command.
     """
     if acting_user is not None:
         require_permission(acting_user, "assessments.manage_qa")
@@ -270,7 +354,13 @@ def qa_sample_draw(*, month: date, acting_user: User | None = None) -> DrawOutco
             )
         )
         try:
-            assignment = rules.assign_evaluators(picks, sorted(evaluators), excluded=excluded, load=load)
+            assignment = rules.assign_evaluators(
+                picks,
+                sorted(evaluators),
+                excluded=excluded,
+                load=load,
+                capacity=qa_evaluator_capacities(policy),
+            )
         except rules.NoEvaluatorError as exc:
             raise ValidationError(
                 _("No QA evaluator may take the calls of %(no)s (only the agent or their team lead is left).")
@@ -319,6 +409,65 @@ def _sampled_per_agent(month: date) -> dict[str, int]:
             SampledCall.objects.filter(call__month=month).values_list("call__staff__employee_no", flat=True)
         )
     )
+
+
+# --- Transcript rules -----------------------------------------------------------------------------------------
+
+RULE_FIELDS = ("criterion", "kind", "phrase", "stage", "max_silence_s")
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason for this change."))
+    return reason
+
+
+def criterion_rule_create(*, values: dict, reason: str, acting_user: User) -> CriterionRule:
+    """Add a transcript rule to a criterion, with a reason. HR or a QA lead only; audited with its values.
+    Calls already evaluated keep the findings they stored."""
+    require_standards_editor(acting_user)
+    fields_check(values, RULE_FIELDS)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        return audited_create(
+            instance=CriterionRule(**values),
+            fields=RULE_FIELDS,
+            action="qa.rule_create",
+            reason=reason,
+            acting_user=acting_user,
+        )
+
+
+def criterion_rule_update(
+    *, rule: CriterionRule, changes: dict, reason: str, acting_user: User
+) -> CriterionRule:
+    """Change a transcript rule, with a reason. HR or a QA lead only; audited with the old and new value of each
+    changed field (no change writes nothing)."""
+    require_standards_editor(acting_user)
+    fields_check(changes, RULE_FIELDS)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        stored = CriterionRule.objects.select_for_update().get(pk=rule.pk)
+        return audited_change(
+            instance=stored, changes=changes, action="qa.rule_update", reason=reason, acting_user=acting_user
+        )
+
+
+def criterion_rule_delete(*, rule: CriterionRule, reason: str, acting_user: User) -> None:
+    """Delete a transcript rule, with a reason. HR or a QA lead only; audited with what it was. Findings already
+    stored keep the rule's text."""
+    require_standards_editor(acting_user)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        stored = CriterionRule.objects.select_for_update().get(pk=rule.pk)
+        audited_delete(
+            instance=stored,
+            fields=RULE_FIELDS,
+            action="qa.rule_delete",
+            reason=reason,
+            acting_user=acting_user,
+        )
 
 
 # --- Evaluating a sampled call ---------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
-"""QA pages: the call-list upload, HR's coverage page (with the draw button and the QA policy), and the
+"""QA pages: the call-list upload and its background job's progress, HR's coverage page (with the draw button and the QA policy), and the
 evaluator's sampled calls with the pre-filled evaluation form."""
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,33 +16,73 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments.models import Rubric
-from assessments.qa import selectors
+from assessments.models import CallImportJob, Rubric
+from assessments.qa import selectors, uploads
 from assessments.qa import services as qa_services
 from assessments.qa.calls_file import CALL_COLUMNS, CALL_OPTIONAL_COLUMNS
+from portal.models import User
 from portal.months import add_months, first_of_month, parse_month
+from portal.selectors import import_mapping_names
 from portal.tabular.errors import FieldError
-from portal.uploads import ImportUploadView
+
+CALLS_HELP = gettext_lazy(
+    "call_id identifies a call (the same call again is unchanged or updated); started_at as "
+    "YYYY-MM-DD HH:MM:SS in Beijing time; duration_s in seconds; channel: phone, chat, email, video or other; "
+    "recording_url is a link stored and shown, never opened by the portal; transcript (optional, up to "
+    "200 KB) one utterance a line starting 坐席: or 客户:, optionally after [mm:ss]."
+)
 
 
-class CallImportView(ImportUploadView):
-    takes_mapping = True
-    kind = "calls"
-    permission_required = "assessments.import_calls"
-    title = gettext_lazy("Import the call list")
-    columns = [*CALL_COLUMNS, *CALL_OPTIONAL_COLUMNS]
-    help_text = gettext_lazy(
-        "call_id identifies a call (the same call again is unchanged or updated); started_at as "
-        "YYYY-MM-DD HH:MM:SS in Beijing time; duration_s in seconds; channel: phone, chat, email, video or other; "
-        "recording_url is a link stored and shown, never opened by the portal; transcript (optional, up to "
-        "200 KB) one utterance a line starting 坐席: or 客户:, optionally after [mm:ss]."
+@never_cache
+@login_required
+@permission_required("assessments.import_calls", raise_exception=True)
+def call_import(request):
+    """Upload a call list (up to QA_CALLS_UPLOAD_MAX_MB): it is checked or imported in the background and the
+    person follows it on the job's page."""
+    mappings = import_mapping_names("calls")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        mapping = request.POST.get("mapping", "").strip()
+        try:
+            if upload is None:
+                raise ValidationError(_("Choose a .csv or .xlsx file."))
+            if mapping and mapping not in mappings:
+                raise ValidationError(_("Choose one of the saved column mappings."))
+            job = uploads.call_import_job_start(
+                upload=upload,
+                mapping_name=mapping,
+                dry_run=request.POST.get("check_only") == "1",
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("assessments:call-import-job", job_id=job.pk)
+    return render(
+        request,
+        "assessments/qa/call_import.html",
+        {
+            "columns": [*CALL_COLUMNS, *CALL_OPTIONAL_COLUMNS],
+            "help_text": CALLS_HELP,
+            "max_mb": settings.QA_CALLS_UPLOAD_MAX_MB,
+            "mappings": mappings,
+            "jobs": selectors.call_import_jobs_for(request.user)[:10],
+        },
     )
-    success_url = "assessments:qa-coverage"
 
-    def service(self, *, data, file_name, dry_run, acting_user, **options):
-        return qa_services.call_import(
-            data=data, file_name=file_name, dry_run=dry_run, acting_user=acting_user, **options
-        )
+
+@never_cache
+@login_required
+@permission_required("assessments.import_calls", raise_exception=True)
+def call_import_job(request, job_id):
+    job = get_object_or_404(CallImportJob, pk=job_id, requested_by=request.user)
+    if request.method == "POST":
+        try:
+            uploads.call_import_job_confirm(job_id=job.pk, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:call-import-job", job_id=job.pk)
+    return render(request, "assessments/qa/call_import_job.html", {"job": job})
 
 
 def _month(request) -> date:
@@ -107,16 +148,21 @@ def policy_edit(request):
     values = {
         "spot_checks_per_agent": policy.spot_checks_per_agent,
         "min_call_seconds": policy.min_call_seconds,
+        "evaluator_capacity": policy.evaluator_capacity,
         "reason": "",
     }
     if request.method == "POST":
         values = {key: request.POST.get(key, "").strip() for key in values}
+        capacity = values["evaluator_capacity"]
         try:
             if not (values["spot_checks_per_agent"].isdigit() and values["min_call_seconds"].isdigit()):
                 raise ValidationError(_("Give whole numbers for the spot checks and the call length."))
+            if capacity and not capacity.isdigit():
+                raise ValidationError(_("Give the capacity as a whole number of calls, or leave it blank."))
             qa_services.qa_policy_update(
                 spot_checks_per_agent=int(values["spot_checks_per_agent"]),
                 min_call_seconds=int(values["min_call_seconds"]),
+                evaluator_capacity=int(capacity) if capacity else None,
                 reason=values["reason"],
                 acting_user=request.user,
             )
@@ -126,6 +172,56 @@ def policy_edit(request):
             messages.success(request, _("QA policy saved."))
             return redirect("assessments:qa-coverage")
     return render(request, "assessments/qa/policy_form.html", {"values": values, "policy": policy})
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_qa", raise_exception=True)
+def capacity_list(request):
+    month = _month(request)
+    return render(
+        request,
+        "assessments/qa/capacity_list.html",
+        {
+            "month": month,
+            "month_text": f"{month:%Y-%m}",
+            "previous": f"{add_months(month, -1):%Y-%m}",
+            "next": f"{add_months(month, 1):%Y-%m}",
+            "loads": selectors.qa_evaluator_loads(month),
+            "policy": selectors.qa_policy_get(),
+        },
+    )
+
+
+@never_cache
+@login_required
+@permission_required("assessments.manage_qa", raise_exception=True)
+def capacity_edit(request, employee_no):
+    evaluator = get_object_or_404(User, employee_no=employee_no, pk__in=selectors.qa_evaluator_ids().values())
+    current = getattr(evaluator, "qa_capacity", None)  # None when HR never set it
+    values = {"calls_per_month": current.calls_per_month if current else "", "reason": ""}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "").strip() for key in values}
+        try:
+            text = values["calls_per_month"]
+            if text and not text.isdigit():
+                raise ValidationError(_("Give the capacity as a whole number of calls, or leave it blank."))
+            qa_services.qa_evaluator_capacity_set(
+                evaluator=evaluator,
+                calls_per_month=int(text) if text else None,
+                reason=values["reason"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Capacity of %(name)s saved.") % {"name": evaluator.name})
+            return redirect("assessments:qa-capacity")
+    return render(
+        request,
+        "assessments/qa/capacity_form.html",
+        {"evaluator": evaluator, "values": values, "policy": selectors.qa_policy_get()},
+    )
 
 
 @never_cache

@@ -95,6 +95,17 @@ def is_qa_lead(user: User) -> bool:
     return bool(user.is_authenticated and QaLead.objects.filter(user=user, user__is_active=True).exists())
 
 
+def may_edit_scoring_standards(user) -> bool:
+    """Who changes scorecard rubrics and transcript rules, the inputs of every QA score: HR (the QA permission)
+    and the QA leads HR appointed."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.has_perm("assessments.manage_qa") or is_qa_lead(user))
+    )
+
+
 def may_review_dispute(user: User, evaluation: Evaluation) -> bool:
     """Whether `user` is the team lead who may endorse or reject this open dispute now."""
     return (

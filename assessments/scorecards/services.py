@@ -23,7 +23,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import DisputeStatus, DisputeStep, DisputeStepKind, Evaluation, QaLead, Rubric
+from assessments.models import (
+    DisputeStatus,
+    DisputeStep,
+    DisputeStepKind,
+    Evaluation,
+    QaLead,
+    Rubric,
+    RubricCriterion,
+)
 from assessments.quizzes import rules as quiz_rules
 from assessments.scorecards import rules, selectors
 from assessments.scorecards.evaluations_file import evaluations_file_parse
@@ -34,7 +42,7 @@ from portal.importing import ImportResult, import_run_record, refused, skipped_n
 from portal.models import Role, User
 from portal.months import add_months, first_of_month
 from portal.selectors import staff_ids_by_employee_no
-from portal.services import audit_record, month_is_locked, months_locked, require_permission
+from portal.services import audit_record, audit_value, month_is_locked, months_locked, require_permission
 from portal.tabular.errors import RowError
 from portal.tabular.mapping import ColumnMapping
 
@@ -448,6 +456,79 @@ def qa_lead_remove(*, user: User, acting_user: User, reason: str) -> None:
         if not deleted:
             raise ValidationError(_("%(name)s is not a QA lead.") % {"name": user.name})
         audit_record(action="qa_lead.remove", acting_user=acting_user, target=user, reason=reason)
+
+
+# --- Rubrics -------------------------------------------------------------------------------------------------
+
+RUBRIC_FIELDS = ("name", "kind", "description", "is_active")
+CRITERION_FIELDS = ("name", "weight", "levels", "order", "critical")
+
+
+def require_standards_editor(acting_user) -> None:
+    """Raise PermissionDenied unless `acting_user` may change rubrics and transcript rules (HR, QA leads)."""
+    if not selectors.may_edit_scoring_standards(acting_user):
+        raise PermissionDenied(_("Only HR and QA leads change rubrics and transcript rules."))
+
+
+def _rubric_values(rubric_id: int | None) -> dict | None:
+    """The stored rubric and its criteria as an audit row keeps them (None before it exists)."""
+    stored = Rubric.objects.filter(pk=rubric_id).values(*RUBRIC_FIELDS).first() if rubric_id else None
+    if stored is None:
+        return None
+    criteria = RubricCriterion.objects.filter(rubric_id=rubric_id).order_by("order", "pk")
+    return {
+        **stored,
+        "criteria": [
+            {"id": c["pk"], **{name: audit_value(c[name]) for name in CRITERION_FIELDS}}
+            for c in criteria.values("pk", *CRITERION_FIELDS)
+        ],
+    }
+
+
+def rubric_save(*, rubric: Rubric, reason: str, acting_user: User) -> Rubric:
+    """Save a new or edited rubric with the criteria it holds in memory (as the admin's form leaves it, unsaved),
+    with a reason. HR or a QA lead only. Audited with the rubric and its criteria before and after; saving no
+    change writes no audit row. Evaluations already made keep their score."""
+    require_standards_editor(acting_user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason for this change."))
+    with transaction.atomic():
+        if rubric.pk:
+            Rubric.objects.select_for_update().filter(pk=rubric.pk).first()
+        before = _rubric_values(rubric.pk)
+        rubric.save()
+        after = _rubric_values(rubric.pk)
+        if before != after:
+            audit_record(
+                action="rubric.update" if before else "rubric.create",
+                acting_user=acting_user,
+                target=rubric,
+                reason=reason,
+                old=before,
+                new=after,
+            )
+    return rubric
+
+
+def rubric_delete(*, rubric: Rubric, reason: str, acting_user: User) -> None:
+    """Delete a rubric nobody was evaluated on, with a reason. HR or a QA lead only. Audited with what it held."""
+    require_standards_editor(acting_user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason for this change."))
+    with transaction.atomic():
+        rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+        if Evaluation.objects.filter(rubric=rubric).exists():
+            raise ValidationError(_("Evaluations were made on this rubric: make it inactive instead."))
+        audit_record(
+            action="rubric.delete",
+            acting_user=acting_user,
+            target=rubric,
+            reason=reason,
+            old=_rubric_values(rubric.pk),
+        )
+        rubric.delete()
 
 
 # --- Import --------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from assessments.models import (
     Call,
+    CallImportJob,
     CriterionRule,
     Evaluation,
     QaPolicy,
@@ -394,7 +395,9 @@ def test_only_people_with_the_permissions_open_the_qa_pages(client, org, qa_team
     assert client.get("/assessments/qa/coverage/").status_code == 403
 
 
-def test_hr_sees_coverage_draws_from_the_page_and_edits_the_policy(hr_client, org, qa_team):
+def test_hr_sees_coverage_draws_from_the_page_and_edits_the_policy(
+    hr_client, org, qa_team, django_capture_on_commit_callbacks
+):
     import_ok(*calls_for("A0001", 4))
     page = hr_client.get("/assessments/qa/coverage/?month=2026-10")
     assert page.status_code == 200 and page.context["rows"][0].sampled == 0
@@ -405,12 +408,15 @@ def test_hr_sees_coverage_draws_from_the_page_and_edits_the_policy(hr_client, or
         {"spot_checks_per_agent": "4", "min_call_seconds": "60", "reason": "加强抽查"},
     )
     assert response.status_code == 302 and QaPolicy.objects.get().spot_checks_per_agent == 4
-    upload = hr_client.post(
-        "/assessments/qa/calls/import/",
-        {"file": SimpleUploadedFile("calls.csv", csv_bytes(*calls_for("A0002", 2)))},
-    )
-    assert upload.status_code == 200 and upload.context["result"].counts["created"] == 2
-    assert Call.objects.count() == 4  # a preview writes nothing
-    hr_client.post("/assessments/qa/calls/import/", {"token": upload.context["pending"].token})
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = hr_client.post(
+            "/assessments/qa/calls/import/",
+            {"file": SimpleUploadedFile("calls.csv", csv_bytes(*calls_for("A0002", 2))), "check_only": "1"},
+        )
+    job = CallImportJob.objects.get()
+    assert upload.status_code == 302 and job.counts["created"] == 2
+    assert Call.objects.count() == 4  # a check writes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.post(f"/assessments/qa/calls/import/{job.pk}/")
     assert Call.objects.count() == 6
     assert hr_client.get("/assessments/qa/coverage/?month=2026-13").status_code == 404

@@ -81,10 +81,13 @@ def test_a_random_quiz_needs_a_bank(client):
     assert response.status_code == 200 and "随机抽题须指定题库。" in response.content.decode()
 
 
-def test_a_trainer_creates_a_rubric_with_weighted_criteria_and_level_descriptors(client):
+def test_a_qa_lead_creates_a_rubric_with_weighted_criteria_and_level_descriptors(client):
     from assessments.models import Rubric
+    from assessments.scorecards.services import qa_lead_appoint
 
-    client.force_login(StaffFactory(role="trainer"))
+    lead = StaffFactory(role="trainer")
+    qa_lead_appoint(user=lead, acting_user=give_totp(StaffFactory(role="hr")), reason="质检组长")
+    client.force_login(lead)
     levels = '[{"percent": 0, "label": "未达到", "descriptor": "未确认"}, {"percent": 100, "label": "优秀", "descriptor": "完整确认"}]'
     response = client.post(
         "/admin/rubrics/new/",
@@ -104,6 +107,7 @@ def test_a_trainer_creates_a_rubric_with_weighted_criteria_and_level_descriptors
             "criteria-0-ORDER": "1",
             "criteria-0-id": "",
             "criteria-0-DELETE": "",
+            "change_reason": "新评分表",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
