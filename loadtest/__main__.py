@@ -14,6 +14,7 @@ values it runs each in turn and reports the largest that holds.
 
 import argparse
 import csv
+import importlib.util
 import json
 import math
 import os
@@ -25,12 +26,21 @@ from datetime import datetime
 from pathlib import Path
 
 from bench._db import recreate, vendor_of
-from bench._http import Gunicorn, fetch
+from bench._http import GUNICORN_CONF, Gunicorn, fetch
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 P95_TARGET_MS = 300
 DB_NAME = "portal_loadtest"
+
+
+def _gunicorn_conf():
+    """deploy/gunicorn.conf.py's values (its defaults, or the GUNICORN_* environment): the load test runs the
+    portal as deployed."""
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", GUNICORN_CONF)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _django(args: list[str], env: dict) -> None:
@@ -88,7 +98,7 @@ def run_step(users: int, args, env: dict, setup: dict, scratch: Path) -> dict:
     with Gunicorn(
         "portal.wsgi",
         settings="loadtest.settings",
-        env=env,
+        env={**env, "GUNICORN_WORKER_CLASS": args.worker_class, "GUNICORN_THREADS": str(args.threads)},
         workers=args.workers,
         ready_path="/accounts/login/",
     ) as server:
@@ -154,6 +164,7 @@ def run_step(users: int, args, env: dict, setup: dict, scratch: Path) -> dict:
 
 
 def main(argv=None) -> int:
+    gunicorn_conf = _gunicorn_conf()
     parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", default="300", help="learners; several comma-separated run in turn")
     parser.add_argument("--spawn-rate", type=float, default=10, help="learners arriving per second")
@@ -164,7 +175,16 @@ def main(argv=None) -> int:
         default=20,
         help="seconds over which learners click start after the bell",
     )
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=gunicorn_conf.workers,
+        help="gunicorn workers (deploy/gunicorn.conf.py)",
+    )
+    parser.add_argument("--worker-class", default=gunicorn_conf.worker_class, help="gunicorn worker class")
+    parser.add_argument(
+        "--threads", type=int, default=gunicorn_conf.threads, help="threads per gunicorn worker"
+    )
     args = parser.parse_args(argv)
     steps = sorted({int(n) for n in args.users.split(",") if n.strip()})
     base_url = os.environ.get("DATABASE_URL", "")

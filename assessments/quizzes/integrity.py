@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,8 @@ def attempt_activity_record(*, attempt: Attempt, kind: str, now: datetime | None
         return ActivityResult(closed=True)
     if not quiz.guarded:
         return ActivityResult(closed=False)
+    if kind in (Activity.BEAT, Activity.ANSWER) and _note_presence(attempt, now):
+        return ActivityResult(False, attempt.leaves_counted, quiz.leave_limit)
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
         if not attempt.is_open:
@@ -88,6 +91,30 @@ def attempt_activity_record(*, attempt: Attempt, kind: str, now: datetime | None
             _submit_over_limit(attempt, now)
             return ActivityResult(True, attempt.leaves_counted, quiz.leave_limit)
     return ActivityResult(False, attempt.leaves_counted, quiz.leave_limit)
+
+
+def _note_presence(attempt: Attempt, now: datetime) -> bool:
+    """The page is in use and was not left: note the time in one conditional UPDATE, without a lock or a read
+    of the log (the exam's commonest request). False when the page was left (the absence must be measured and
+    maybe counted) or the attempt is over its leave limit: the caller then takes the locked path."""
+    if quiz_rules.over_leave_limit(attempt.quiz.leave_limit, attempt.leaves_counted):
+        return False
+    returned_later = AttemptEvent.objects.filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")),
+        attempt_id=OuterRef("attempt_id"),
+        kind=AttemptEvent.Kind.RETURNED,
+    )
+    still_away = AttemptEvent.objects.filter(attempt_id=OuterRef("pk"), kind=AttemptEvent.Kind.LEFT).exclude(
+        Exists(returned_later)
+    )
+    noted = (
+        Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS)
+        .exclude(Exists(still_away))
+        .update(last_activity_at=now)
+    )
+    if noted:
+        attempt.last_activity_at = now
+    return bool(noted)
 
 
 def _submit_over_limit(attempt: Attempt, now: datetime) -> None:
