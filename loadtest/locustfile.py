@@ -157,7 +157,7 @@ class Learner(FastHttpUser):
         ) as response:
             try:
                 payload = response.json()
-            except ValueError:
+            except (ValueError, TypeError):  # no body: the request itself failed
                 payload = {}
             if response.status_code != 200 or not payload.get("ok") or payload.get("closed"):
                 response.failure(f"activity refused ({response.status_code} {payload})")
@@ -209,7 +209,7 @@ class Learner(FastHttpUser):
         ) as response:
             try:
                 payload = response.json()
-            except ValueError:
+            except (ValueError, TypeError):  # no body: the request itself failed
                 payload = {}
             if response.status_code != 200 or not payload.get("ok"):
                 response.failure(f"answer not saved ({response.status_code} {payload.get('error', '')})")
