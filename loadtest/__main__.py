@@ -1,15 +1,16 @@
 """`make loadtest` (`python -m loadtest`): the exam window against gunicorn + PostgreSQL on 127.0.0.1.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m loadtest [--users 300]
-        [--users 100,200,300] [--spawn-rate 10] [--minutes 4] [--workers N]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m loadtest [--users 300,600,1000]
+        [--spawn-rate 10] [--start-spread 20] [--minutes 5] [--workers N] [--worker-class gthread] [--threads 4]
 
 It creates its own database beside the one DATABASE_URL names (`portal_loadtest`, recreated each run),
 generates a small synthetic company, gives N agents a known password (MD5-hashed: loadtest/settings.py), imports
-a 30-question bank and creates a 60-minute quiz, serves the portal with gunicorn (deploy/gunicorn.conf.py), and
-runs locust headless: N learners log in, start the quiz, save an answer every 2–4 s and submit. Afterwards it
-checks in the database that every answer the server acknowledged is stored, and prints p95 of answer saves,
-errors and lost answers against the target (p95 ≤ 300 ms, no errors, nothing lost). With several --users
-values it runs each in turn and reports the largest that holds.
+a 30-question bank and creates a 60-minute quiz, serves the portal with gunicorn as deployed
+(deploy/gunicorn.conf.py), and runs locust headless (one process, FastHttpUser): N learners log in, start the quiz,
+save an answer every 2–4 s and submit. Afterwards it checks in the database that every answer the server
+acknowledged is stored, and prints p95 of answer saves and heartbeats, errors and lost answers against the target
+(p95 ≤ 300 ms, no errors, nothing lost), the start's wait, and the CPU each request cost the app, the database and
+locust. The --users values run smallest first until one fails; the largest that holds is reported.
 """
 
 import argparse
