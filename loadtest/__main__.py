@@ -36,6 +36,10 @@ P95_TARGET_MS = 300
 DB_NAME = "portal_loadtest"
 
 
+def _round(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
 def _gunicorn_conf():
     """deploy/gunicorn.conf.py's values (its defaults, or the GUNICORN_* environment): the load test runs the
     portal as deployed."""
@@ -329,7 +333,7 @@ def main(argv=None) -> int:
         submitted = sum(v for k, v in r["attempt_status"].items() if k != "in_progress")
         lines.append(
             f"| {r['users']} | {r['saves']} | {r['save_p50_ms']} | {r['save_p95_ms']} | {r['save_p99_ms']} | "
-            f"{r['heartbeat_p95_ms']} | {r['start_p95_ms']} / {r['start_max_ms']} | "
+            f"{r['heartbeat_p95_ms']} | {r['start_p95_ms']} / {_round(r['start_max_ms'])} | "
             f"{r['failures']} | {r['lost']} of {r['answers_checked']} | {submitted} of {r['attempts']} | "
             f"{'holds' if r['holds'] else 'fails'} |"
         )
@@ -343,7 +347,7 @@ def main(argv=None) -> int:
     for r in results:
         cpu = r["cpu_ms_per_request"]
         lines.append(
-            f"| {r['users']} | {r['requests']} | {r['requests_per_s']} | {cpu['app']} | {cpu['db']} | "
+            f"| {r['users']} | {r['requests']} | {_round(r['requests_per_s'])} | {cpu['app']} | {cpu['db']} | "
             f"{cpu['locust']} |"
         )
     (RESULTS / "latest-loadtest.md").write_text("\n".join(lines) + "\n")

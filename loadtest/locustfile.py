@@ -73,6 +73,9 @@ class Learner(FastHttpUser):
 
     wait_time = between(2, 4)
     concurrency = 1
+    # One connection per request, as nginx talks to gunicorn in production: a kept-alive connection that the server
+    # closes after its idle time just as the next save is sent would fail that save, in the test only.
+    default_headers = {"Connection": "close"}
     network_timeout = 120.0
     connection_timeout = 120.0
 
