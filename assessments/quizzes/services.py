@@ -2,7 +2,8 @@
 
 The server owns the clock and the answer key: an attempt's deadline is fixed when it starts, answers after the
 deadline plus a small grace are refused, an abandoned attempt is closed and graded at its deadline (by the
-deadline task, on the learner's next save or submit, and by `close_expired_attempts`; pages only show it ended), and grades are computed here only.
+deadline task, on the learner's next save or submit, and by `close_expired_attempts`; pages only show it ended),
+and grades are computed here only.
 """
 
 from __future__ import annotations
