@@ -1,5 +1,6 @@
-"""Closing and grading attempts: at submission, at the deadline (a background task or lazily), by hand for
-essays, and regrading. A graded attempt becomes a learning result of its month; a passed final exam is announced
+"""Closing and grading attempts: at submission, at the deadline (a background task, the learner's next write
+or `close_expired_attempts`; pages only show it ended, without writing), by hand for essays, and regrading. A
+graded attempt becomes a learning result of its month; a passed final exam is announced
 (`signals.final_exam_passed`) for the certificates to answer."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,21 +42,58 @@ class StaleAnswer(QuizError):
         self.current_version = current_version
 
 
+def attempt_clock_end(attempt: Attempt, now: datetime) -> tuple[str, datetime] | None:
+    """For an open attempt the clock has ended (deadline plus grace passed, or no activity for the quiz's idle
+    limit): how and as of when it closes, `(closed_by, submitted_at)`. None while it may go on. Reads only."""
+    if not attempt.is_open:
+        return None
+    if _idle_expired(attempt, now):
+        submit_at = quiz_rules.idle_submit_at(
+            attempt.last_activity_at or attempt.started_at, attempt.quiz.idle_submit_minutes
+        )
+        if attempt.deadline is not None:
+            submit_at = min(submit_at, attempt.deadline)
+        return Attempt.ClosedBy.IDLE, submit_at
+    if quiz_rules.is_expired(now, attempt.deadline, grace_seconds()):
+        return Attempt.ClosedBy.DEADLINE, attempt.deadline
+    return None
+
+
+def attempt_as_read(attempt: Attempt, *, now: datetime | None = None) -> Attempt:
+    """The attempt as a page shows it. An open attempt the clock has ended is shown closed and graded exactly as
+    its closing will store it, computed in memory: a read writes nothing. The next save, submit or heartbeat,
+    the deadline task or `close_expired_attempts` closes it for real."""
+    now = now or timezone.now()
+    end = attempt_clock_end(attempt, now)
+    if end is None:
+        return attempt
+    attempt.closed_by, attempt.submitted_at = end
+    prefetch_related_objects([attempt], "items")
+    _grade_items(attempt, list(attempt.items.all()), now)
+    return attempt
+
+
 def attempt_close_if_expired(attempt: Attempt, *, now: datetime | None = None) -> bool:
     """Close and grade an open attempt whose deadline (plus grace) has passed, or that had no activity for the
-    quiz's idle limit; True if it was closed now."""
+    quiz's idle limit; True if it was closed now (a concurrent closing claims it only once)."""
     now = now or timezone.now()
-    if attempt.is_open and _idle_expired(attempt, now):
-        return _close_idle(attempt, now)
-    if not attempt.is_open or not quiz_rules.is_expired(now, attempt.deadline, grace_seconds()):
+    end = attempt_clock_end(attempt, now)
+    if end is None:
         return False
+    closed_by, submitted_at = end
     with transaction.atomic():
         claimed = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
-            status=AttemptStatus.NEEDS_GRADING,
-            submitted_at=attempt.deadline,
-            closed_by=Attempt.ClosedBy.DEADLINE,
+            status=AttemptStatus.NEEDS_GRADING, submitted_at=submitted_at, closed_by=closed_by
         )
         attempt.refresh_from_db()
+        if claimed and closed_by == Attempt.ClosedBy.IDLE:
+            AttemptEvent.objects.create(attempt=attempt, kind=AttemptEvent.Kind.IDLE_SUBMIT, at=submitted_at)
+            audit_record(
+                action="quiz.idle_submit",
+                target=attempt,
+                minutes=attempt.quiz.idle_submit_minutes,
+                last_activity=(attempt.last_activity_at or attempt.started_at).isoformat(),
+            )
         if claimed:
             attempt_grade(attempt, now=now)
     return bool(claimed)
@@ -68,51 +106,26 @@ def _idle_expired(attempt: Attempt, now: datetime) -> bool:
     return submit_at is not None and now >= submit_at + timedelta(seconds=grace_seconds())
 
 
-def _close_idle(attempt: Attempt, now: datetime) -> bool:
-    """Submit an attempt left without activity for the quiz's idle limit, as of the moment the limit was reached
-    (answers saved until then count); logged in the attempt's events and audited."""
-    submit_at = quiz_rules.idle_submit_at(
-        attempt.last_activity_at or attempt.started_at, attempt.quiz.idle_submit_minutes
-    )
-    if attempt.deadline is not None:
-        submit_at = min(submit_at, attempt.deadline)
-    with transaction.atomic():
-        claimed = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
-            status=AttemptStatus.NEEDS_GRADING, submitted_at=submit_at, closed_by=Attempt.ClosedBy.IDLE
-        )
-        attempt.refresh_from_db()
-        if claimed:
-            AttemptEvent.objects.create(
-                attempt=attempt,
-                kind=AttemptEvent.Kind.IDLE_SUBMIT,
-                at=submit_at,
-            )
-            audit_record(
-                action="quiz.idle_submit",
-                target=attempt,
-                minutes=attempt.quiz.idle_submit_minutes,
-                last_activity=(attempt.last_activity_at or attempt.started_at).isoformat(),
-            )
-            attempt_grade(attempt, now=now)
-    return bool(claimed)
-
-
-def attempt_grade(attempt: Attempt, *, now: datetime, acting_user=None) -> None:
-    """Grade a submitted attempt's items from their snapshots and record the result. Inside a transaction."""
-    items = list(attempt.items.all())
+def _grade_items(attempt: Attempt, items: list[AttemptItem], now: datetime) -> None:
+    """Grade the items and the attempt in memory (fractions, percent, pass, status); nothing is saved."""
     for item in items:
         snapshot = item.snapshot
         if snapshot["qtype"] != "essay":
             item.fraction = quiz_rules.grade_response(snapshot["qtype"], snapshot["data"], item.response)
-    AttemptItem.objects.bulk_update([i for i in items if i.snapshot["qtype"] != "essay"], ["fraction"])
-    quiz = attempt.quiz
     grade = quiz_rules.grade_attempt(
-        ((Decimal(i.snapshot.get("mark", "1")), i.fraction) for i in items), quiz.pass_percent
+        ((Decimal(i.snapshot.get("mark", "1")), i.fraction) for i in items), attempt.quiz.pass_percent
     )
     attempt.percent = grade.percent
     attempt.passed = grade.passed
     attempt.status = AttemptStatus.NEEDS_GRADING if grade.pending_manual else AttemptStatus.GRADED
     attempt.graded_at = None if grade.pending_manual else now
+
+
+def attempt_grade(attempt: Attempt, *, now: datetime, acting_user=None) -> None:
+    """Grade a submitted attempt's items from their snapshots and record the result. Inside a transaction."""
+    items = list(attempt.items.all())
+    _grade_items(attempt, items, now)
+    AttemptItem.objects.bulk_update([i for i in items if i.snapshot["qtype"] != "essay"], ["fraction"])
     attempt.save(update_fields=["percent", "passed", "status", "graded_at"])
     if attempt.status == AttemptStatus.GRADED:
         _record_result(attempt, acting_user=acting_user)

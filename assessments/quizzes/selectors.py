@@ -39,7 +39,7 @@ def quizzes_for_lesson(page_id: int) -> list[Quiz]:
 
 
 def attempts_of(*, quiz: Quiz, staff) -> list[Attempt]:
-    return list(Attempt.objects.filter(quiz=quiz, staff=staff).order_by("number"))
+    return list(Attempt.objects.filter(quiz=quiz, staff=staff).select_related("quiz").order_by("number"))
 
 
 def best_percent_by_quiz(*, staff, quiz_ids) -> dict[int, dict]:

@@ -1,8 +1,9 @@
 """Every write of question banks, quizzes and attempts: GIFT import, drawing, autosave, submission, grading.
 
 The server owns the clock and the answer key: an attempt's deadline is fixed when it starts, answers after the
-deadline plus a small grace are refused, an abandoned attempt is closed and graded at its deadline (lazily on
-the next access, and by `close_expired_attempts`), and grades are computed here only.
+deadline plus a small grace are refused, an abandoned attempt is closed and graded at its deadline (by the
+deadline task, on the learner's next save or submit, and by `close_expired_attempts`; pages only show it ended),
+and grades are computed here only.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -394,8 +395,10 @@ def attempt_start(*, quiz: Quiz, staff, now: datetime | None = None, rng=None) -
 def _attempt_create(*, quiz: Quiz, staff, now: datetime, rng) -> Attempt:
     """A new attempt with its questions drawn, in its own savepoint (the open-attempt constraint may refuse it)."""
     with transaction.atomic():
-        used = Attempt.objects.filter(quiz=quiz, staff=staff).count()
-        counted = Attempt.objects.filter(quiz=quiz, staff=staff, counts_toward_limit=True).count()
+        tally = Attempt.objects.filter(quiz=quiz, staff=staff).aggregate(
+            used=Count("pk"), counted=Count("pk", filter=Q(counts_toward_limit=True))
+        )
+        used, counted = tally["used"], tally["counted"]
         if quiz_rules.attempts_left(quiz.max_attempts, counted) == 0:
             raise QuizError(_("You have used all your attempts at this quiz."))
         questions = _draw_questions(quiz, rng)

@@ -37,9 +37,12 @@ def my_quizzes(request):
 @login_required
 def quiz_detail(request, quiz_id):
     quiz = quiz_selectors.quiz_get_for_learner(quiz_id)
-    attempts = quiz_selectors.attempts_of(quiz=quiz, staff=request.user)
-    for attempt in attempts:
-        quiz_grading.attempt_close_if_expired(attempt)
+    # An attempt whose time is up shows as ended; the next write or `close_expired_attempts` stores that.
+    now = timezone.now()
+    attempts = [
+        quiz_grading.attempt_as_read(a, now=now)
+        for a in quiz_selectors.attempts_of(quiz=quiz, staff=request.user)
+    ]
     left = quiz_rules.attempts_left(quiz.max_attempts, sum(a.counts_toward_limit for a in attempts))
     return _no_store(
         render(
@@ -70,8 +73,7 @@ def attempt_start(request, quiz_id):
 @login_required
 def attempt_page(request, attempt_id):
     attempt = quiz_selectors.attempt_get_for_user(request.user, attempt_id)
-    quiz_grading.attempt_close_if_expired(attempt)
-    if not attempt.is_open:
+    if not attempt.is_open or quiz_grading.attempt_clock_end(attempt, timezone.now()) is not None:
         return redirect("assessments:attempt-result", attempt_id=attempt.pk)
     items = [quiz_selectors.item_for_learner(item) for item in attempt.items.all()]
     remaining = None
@@ -187,8 +189,7 @@ def attempt_submit(request, attempt_id):
 
 @login_required
 def attempt_result(request, attempt_id):
-    attempt = quiz_selectors.attempt_get_for_user(request.user, attempt_id)
-    quiz_grading.attempt_close_if_expired(attempt)
+    attempt = quiz_grading.attempt_as_read(quiz_selectors.attempt_get_for_user(request.user, attempt_id))
     if attempt.is_open:
         return redirect("assessments:attempt", attempt_id=attempt.pk)
     review = quiz_selectors.review_allowed_for(attempt)

@@ -70,6 +70,25 @@ def test_absences_under_the_limit_are_logged_and_short_ones_not_counted(learner)
     assert attempt.events.filter(kind="left").count() == 3
 
 
+def test_beats_between_absences_only_note_the_time_and_each_return_is_measured_once(learner):
+    _quiz, attempt = guarded_attempt(learner, leave_limit=2)
+    t = timezone.now()
+    beat = integrity.attempt_activity_record(attempt=attempt, kind="beat", now=t)
+    attempt.refresh_from_db()
+    assert not beat.closed and attempt.last_activity_at == t and not attempt.events.exists()
+    leave(attempt, t + timedelta(seconds=10), 30)  # back at t + 40 s: counted
+    for seconds in (41, 50):  # present again: only the time moves, the log and the count stay
+        integrity.attempt_activity_record(attempt=attempt, kind="beat", now=t + timedelta(seconds=seconds))
+    attempt.refresh_from_db()
+    assert attempt.last_activity_at == t + timedelta(seconds=50) and attempt.leaves_counted == 1
+    assert list(attempt.events.values_list("kind", "counted")) == [("left", False), ("returned", True)]
+    # Left and back within the same instant as the return: still away until the next return.
+    integrity.attempt_activity_record(attempt=attempt, kind="hidden", now=t + timedelta(seconds=50))
+    integrity.attempt_activity_record(attempt=attempt, kind="answer", now=t + timedelta(seconds=70))
+    attempt.refresh_from_db()
+    assert attempt.leaves_counted == 2 and attempt.events.filter(kind="returned").count() == 2
+
+
 def test_going_over_the_limit_submits_the_attempt_and_marks_it_for_review(learner):
     _quiz, attempt = guarded_attempt(learner, leave_limit=1)
     item = attempt.items.get(slot=1)

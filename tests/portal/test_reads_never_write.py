@@ -10,9 +10,10 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
@@ -253,3 +254,68 @@ def test_the_read_commands_write_nothing_and_refuse_a_malformed_month(world):
     )
     assert "服务规范" not in _command("export_questions", "--bank", "服务规范")[1]  # GIFT text of the bank
     assert _changed(before, _snapshot()) == []
+
+
+def _quiz_with_ended_attempts(world):
+    """A timed quiz and a guarded one, each with an attempt of the agent that the clock has ended but nobody has
+    closed yet: one past its time limit with a correct answer saved, one idle past the quiz's idle limit."""
+    from assessments.quizzes import services as quiz_services
+    from tests.assessments import factories as quiz_factories
+
+    staff = get_user_model().objects.get(pk=world.clients["agent"].session["_auth_user_id"])
+    bank = quiz_factories.make_bank("考试窗口")
+    question = quiz_factories.single_choice(bank, text="先做什么？")
+    timed = quiz_factories.make_quiz([question], title="限时测验", time_limit_minutes=20, max_attempts=0)
+    guarded = quiz_factories.make_quiz([question], title="防离开测验", idle_submit_minutes=5, max_attempts=0)
+    hour_ago = timezone.now() - timedelta(hours=1)
+    late = quiz_services.attempt_start(quiz=timed, staff=staff, now=hour_ago)
+    item = late.items.get()
+    quiz_services.attempt_answer_save(
+        attempt=late,
+        slot=item.slot,
+        post={f"q{item.slot}": str(item.order.index(0))},
+        version=0,
+        now=hour_ago,
+    )
+    idle = quiz_services.attempt_start(quiz=guarded, staff=staff, now=hour_ago)
+    return timed, guarded, late, idle
+
+
+def test_quiz_pages_show_an_attempt_the_clock_ended_as_ended_without_writing(world):
+    from assessments.models import Attempt, AttemptStatus
+    from portal.models import AuditEvent
+
+    client = world.clients["agent"]
+    timed, guarded, late, idle = _quiz_with_ended_attempts(world)
+    client.get("/portal/")
+    before = _snapshot()
+    detail = client.get(f"/assessments/quizzes/{timed.pk}/")
+    assert detail.status_code == 200 and detail.context["open_attempt"] is None
+    assert 'id="start-quiz"' in detail.content.decode()  # the time is up: a new attempt may start
+    assert client.get(f"/assessments/attempts/{late.pk}/")["Location"].endswith(f"/{late.pk}/result/")
+    result = client.get(f"/assessments/attempts/{late.pk}/result/")
+    page = result.content.decode()
+    assert result.status_code == 200 and "100.00%" in page  # graded in memory as its closing will store it
+    assert result.context["attempt"].closed_by == "deadline"
+    idle_result = client.get(f"/assessments/attempts/{idle.pk}/result/")
+    assert idle_result.status_code == 200 and idle_result.context["attempt"].closed_by == "idle"
+    assert client.get(f"/assessments/quizzes/{guarded.pk}/").context["open_attempt"] is None
+    assert client.get("/assessments/quizzes/").status_code == 200
+    assert _changed(before, _snapshot()) == []
+    assert Attempt.objects.get(pk=late.pk).status == AttemptStatus.IN_PROGRESS
+
+    # The next write closes and grades it, as the page showed it, exactly once; the command finds nothing left.
+    save = client.post(f"/assessments/attempts/{late.pk}/answer/", {"slot": 1, "version": 1, "q1": "1"})
+    assert save.status_code == 403 and save.json()["closed"]
+    late.refresh_from_db()
+    assert (late.status, late.closed_by, late.percent) == (AttemptStatus.GRADED, "deadline", 100)
+    assert late.submitted_at == late.deadline
+    graded_at = late.graded_at
+    client.post(f"/assessments/attempts/{late.pk}/submit/", {})
+    late.refresh_from_db()
+    assert late.graded_at == graded_at  # not graded again
+    assert _command("close_expired_attempts")[1].strip() == "Closed 1 attempt(s)."  # the idle one
+    assert _command("close_expired_attempts")[1].strip() == "Closed 0 attempt(s)."
+    idle.refresh_from_db()
+    assert idle.closed_by == "idle" and idle.events.filter(kind="idle_submit").count() == 1
+    assert AuditEvent.objects.filter(action="quiz.idle_submit", target_id=str(idle.pk)).count() == 1
