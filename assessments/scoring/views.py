@@ -55,6 +55,7 @@ from portal.access import Scope, staff_get_for_user, staff_visible_to, visibilit
 from portal.db_routing import replica_reads
 from portal.models import IN_SERVICE_ROLES, Department, Team
 from portal.months import add_months, first_of_month, month_bounds, months_up_to, parse_month
+from portal.pagination import KeysetPage
 from portal.services import MonthLockedError, month_is_locked
 from portal.stepup import step_up_required
 from portal.tabular.errors import FieldError
@@ -206,24 +207,6 @@ def _summary_scope(user, filters: dict) -> dict | None:
 COACHING_ROWS_SHOWN = 200
 # Rows of the score table per page.
 SCORE_ROWS_PER_PAGE = 100
-
-
-class KeysetPage:
-    """One page of rows in a stable order (by employee number), with the keys of the pages around it."""
-
-    def __init__(self, rows: list, *, key, per_page: int, after: str, before: str):
-        more = len(rows) > per_page
-        rows = rows[:per_page]
-        if before:
-            rows.reverse()
-        self.object_list = rows
-        self.has_next = bool(rows) and (more if not before else True)
-        self.has_previous = bool(rows) and (more if before else bool(after))
-        self.next_key = key(rows[-1]) if rows else ""
-        self.previous_key = key(rows[0]) if rows else ""
-
-    def has_other_pages(self) -> bool:
-        return self.has_next or self.has_previous
 
 
 def _keyset_params(request) -> tuple[str, str]:
