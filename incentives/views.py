@@ -124,6 +124,7 @@ def star_month(request, month):
     if stored is not None:
         view = stored.view
         rows, excluded, counts = stored.ineligible_page, stored.excluded, stored.reason_counts
+        view.ineligible = rows[:INELIGIBLE_PER_PAGE]  # the page's rows: the month's are counted above
     else:
         # Never stored (no write has touched the month since summaries existed): computed now, not stored.
         view = selectors.star_month(month=first)
