@@ -204,7 +204,9 @@ def _summary_scope(user, filters: dict) -> dict | None:
 
 
 # The coaching list shows this many people; a department or team filter narrows a longer one.
-COACHING_ROWS_SHOWN = 200
+COACHING_ROWS_SHOWN = 50
+# The compliance table shows this many teams; a department filter narrows a longer list.
+TEAM_ROWS_SHOWN = 20
 # Rows of the score table per page.
 SCORE_ROWS_PER_PAGE = 100
 
@@ -312,8 +314,16 @@ def overview(request):
     labels = [f"{low}–{low + 10}" for low in range(0, 100, 10)]
     scope = visibility_scope(request.user)
     departments = Department.objects.all() if scope == Scope.ALL else Department.objects.none()
-    teams = staff_visible_to(request.user).values("team")
-    teams = Team.objects.filter(pk__in=teams).select_related("department") if scope != Scope.TEAM else []
+    teams = []
+    if scope == Scope.DEPARTMENT or "department" in filters or "team" in filters:
+        # The team filter offers the teams of one department (a thousand at once would be no choice at all):
+        # the manager's, or the one HR chose first.
+        teams = Team.objects.filter(pk__in=staff_visible_to(request.user).values("team"))
+        if "department" in filters:
+            teams = teams.filter(department_id=filters["department"])
+        elif "team" in filters and scope == Scope.ALL:
+            teams = teams.filter(department__teams=filters["team"])
+        teams = teams.order_by("department__name", "name").values_list("pk", "department__name", "name")
     query = request.GET.copy()
     for key in ("page", "after", "before"):
         query.pop(key, None)
@@ -352,7 +362,8 @@ def overview(request):
             "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
             "coaching": coaching,
             "coaching_count": summary.missed_any,
-            "team_compliance": team_compliance,
+            "team_compliance": team_compliance[:TEAM_ROWS_SHOWN],
+            "team_count": len(team_compliance),
             "departments": departments,
             "teams": teams,
             "filters": filters,
