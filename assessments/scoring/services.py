@@ -221,7 +221,7 @@ def score_summaries_mark_all_stale() -> None:
 def score_summaries_refresh(*, month: date) -> int:
     """Store the month's summaries (`summaries.score_summaries_compute`) as of the month's current generation,
     unless a later generation was stored meanwhile; then `signals.score_summaries_stored` lets other apps
-    refresh what they build on them. What the queued task runs, and what a data generator calls directly.
+    refresh what they build on them (the Service Star review). What the queued task runs, and what a data generator calls directly.
     Returns the generation stored."""
     from assessments.scoring.summaries import score_summaries_compute
 
@@ -244,7 +244,8 @@ def score_summaries_refresh(*, month: date) -> int:
         ScoreSummaryMonth.objects.filter(pk=state.pk).update(
             computed_generation=generation, computed_at=timezone.now()
         )
-        signals.score_summaries_stored.send(sender=None, month=first, generation=generation)
+    # After the month's row is released: what the receivers build takes a while, and writers wait on that row.
+    signals.score_summaries_stored.send(sender=None, month=first, generation=generation)
     return generation
 
 
