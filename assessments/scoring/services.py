@@ -15,7 +15,6 @@ from assessments.models import (
     CoachingReview,
     KpiRecord,
     MonthlyScore,
-    ScoreSummary,
     ScoreSummaryMonth,
     ScoringPolicyVersion,
 )
@@ -216,37 +215,6 @@ def score_summaries_mark_all_stale() -> None:
     """`score_summaries_mark_stale` of every month with stored summaries: after people moved between teams or
     departments, or joined or left, which changes every month's groups."""
     score_summaries_mark_stale(months=ScoreSummaryMonth.objects.values_list("month", flat=True))
-
-
-def score_summaries_refresh(*, month: date) -> int:
-    """Store the month's summaries (`summaries.score_summaries_compute`) as of the month's current generation,
-    unless a later generation was stored meanwhile; then `signals.score_summaries_stored` lets other apps
-    refresh what they build on them (the Service Star review). What the queued task runs, and what a data generator calls directly.
-    Returns the generation stored."""
-    from assessments.scoring.summaries import score_summaries_compute
-
-    first = first_of_month(month)
-    with transaction.atomic():
-        state, _created = ScoreSummaryMonth.objects.select_for_update().get_or_create(month=first)
-        generation = state.generation
-        ScoreSummaryMonth.objects.filter(pk=state.pk).update(queued=False)
-    # Read after the writes of `generation` committed: a write committing later queues another refresh.
-    scopes = score_summaries_compute(first)
-    with transaction.atomic():
-        state = ScoreSummaryMonth.objects.select_for_update().get(month=first)
-        if state.computed_at is not None and state.computed_generation > generation:
-            return state.computed_generation
-        ScoreSummary.objects.filter(month=first).delete()
-        ScoreSummary.objects.bulk_create(
-            [ScoreSummary(month=first, scope=scope, figures=figures) for scope, figures in scopes.items()],
-            batch_size=500,
-        )
-        ScoreSummaryMonth.objects.filter(pk=state.pk).update(
-            computed_generation=generation, computed_at=timezone.now()
-        )
-    # After the month's row is released: what the receivers build takes a while, and writers wait on that row.
-    signals.score_summaries_stored.send(sender=None, month=first, generation=generation)
-    return generation
 
 
 # --- KPI import ----------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """A month's score-page figures per scope, computed from the stored scores and KPI rows by the same selectors the
-pages used to run on every view; stored by `services.score_summaries_refresh` when the month's data changes.
+pages used to run on every view, and stored (`score_summaries_refresh`) when the month's data changed: the writes
+mark the month (`services.score_summaries_mark_stale`) and queue `tasks.refresh_score_summaries`.
 
 Scopes are the groups a page can show: everyone ("all"), a department ("d<id>"), a team ("t<id>"), and a
 department's part of a team ("d<id>t<id>", stored only for a team whose people sit in several departments).
@@ -9,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
+from django.utils import timezone
+
 from assessments.models import ScoreSummary, ScoreSummaryMonth
-from assessments.scoring import rules
+from assessments.scoring import rules, signals
 from assessments.scoring.selectors import (
     MonthFigures,
     MonthScoreSummary,
@@ -182,3 +186,32 @@ def score_summary_trend(
         summary, met, _teams = _summary_of(figures)
         result[month] = (summary, met)
     return result
+
+
+def score_summaries_refresh(*, month: date) -> int:
+    """Store the month's summaries (`summaries.score_summaries_compute`) as of the month's current generation,
+    unless a later generation was stored meanwhile; then `signals.score_summaries_stored` lets other apps
+    refresh what they build on them (the Service Star review). What the queued task runs, and what a data generator calls directly.
+    Returns the generation stored."""
+    first = first_of_month(month)
+    with transaction.atomic():
+        state, _created = ScoreSummaryMonth.objects.select_for_update().get_or_create(month=first)
+        generation = state.generation
+        ScoreSummaryMonth.objects.filter(pk=state.pk).update(queued=False)
+    # Read after the writes of `generation` committed: a write committing later queues another refresh.
+    scopes = score_summaries_compute(first)
+    with transaction.atomic():
+        state = ScoreSummaryMonth.objects.select_for_update().get(month=first)
+        if state.computed_at is not None and state.computed_generation > generation:
+            return state.computed_generation
+        ScoreSummary.objects.filter(month=first).delete()
+        ScoreSummary.objects.bulk_create(
+            [ScoreSummary(month=first, scope=scope, figures=figures) for scope, figures in scopes.items()],
+            batch_size=500,
+        )
+        ScoreSummaryMonth.objects.filter(pk=state.pk).update(
+            computed_generation=generation, computed_at=timezone.now()
+        )
+    # After the month's row is released: what the receivers build takes a while, and writers wait on that row.
+    signals.score_summaries_stored.send(sender=None, month=first, generation=generation)
+    return generation

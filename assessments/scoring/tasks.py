@@ -5,7 +5,7 @@ from datetime import date
 
 from django_tasks import task
 
-from assessments.scoring.services import score_summaries_refresh
+from assessments.scoring.summaries import score_summaries_refresh
 
 
 @task()

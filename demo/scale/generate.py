@@ -7,7 +7,7 @@ from datetime import date
 from django.db import connection, transaction
 
 from assessments.scoring.selectors import score_months_with_data
-from assessments.scoring.services import score_summaries_refresh
+from assessments.scoring.summaries import score_summaries_refresh
 from demo.scale import assessments, awards, company, curriculum
 from demo.scale.company import Company, synthetic_staff
 from portal.months import add_months

@@ -40,7 +40,11 @@ from assessments.scoring.services import (
     monthly_scores_compute,
     scoring_policy_create,
 )
-from assessments.scoring.summaries import score_summaries_compute, score_summary_get, score_summary_state
+from assessments.scoring.summaries import (
+    score_summaries_compute,
+    score_summary_get,
+    score_summary_state,
+)
 from incentives.selectors import reason_counts, star_month, star_month_stored
 from incentives.services import (
     service_star_exclude,
