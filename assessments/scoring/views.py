@@ -2,6 +2,7 @@
 recompute, policy versions and remedial modules. Thin: each view checks access, calls selectors or one service."""
 
 from datetime import date
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -307,8 +309,15 @@ def overview(request):
         if source == ScoreSource.COMPUTED and summary.mean is not None:
             means[month] = summary.mean
         team_compliance = _team_compliance(month, people, policy)
+    # One URL reversed for the page, not one per row.
+    staff_url = reverse("assessments:staff-scores", args=["0"])[:-2]
+    labels_of = {code: KPI_LABELS[code] for code in rules.KPI_CODES}
     page.object_list = [
-        {"line": line, "missed": [KPI_LABELS[c] for c in rules.missed_targets(line.kpis, policy)]}
+        {
+            "line": line,
+            "url": f"{staff_url}{quote(line.employee_no)}/",
+            "missed": [labels_of[c] for c in rules.missed_targets(line.kpis, policy)],
+        }
         for line in lines
     ]
     labels = [f"{low}–{low + 10}" for low in range(0, 100, 10)]
