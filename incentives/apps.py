@@ -8,6 +8,7 @@ class IncentivesConfig(AppConfig):
 
     def ready(self):
         from assessments.scorecards.signals import evaluation_revised_after_publication
+        from assessments.scoring.signals import score_summaries_stored
         from incentives import receivers, reminders
         from notifications.kinds import register_kind
         from notifications.reminders import register_decision_finder, register_reminder_finder
@@ -23,6 +24,9 @@ class IncentivesConfig(AppConfig):
         register_reminder_finder(reminders.suggestion_status_reminders)
         evaluation_revised_after_publication.connect(
             receivers.on_evaluation_revised_after_publication, dispatch_uid="incentives.star_revision"
+        )
+        score_summaries_stored.connect(
+            receivers.on_score_summaries_stored, dispatch_uid="incentives.star_summary"
         )
         register_kind("star_revision", _("Published Service Stars affected by a dispute"))
 

@@ -226,6 +226,56 @@ class ServiceStarEntry(models.Model):
         ]
 
 
+class StarSummary(models.Model):
+    """A month's Service Star review as last stored (`services.star_summary_refresh`): the live proposal with the
+    round's exclusions, or the active publication's frozen rows; one `StarSummaryLine` per candidate. Built from
+    the month's score summaries of `generation` (`assessments.ScoreSummaryMonth`): being updated while the
+    month's generation is ahead of it."""
+
+    month = models.DateField(_("month"), unique=True)
+    generation = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField()
+    publication = models.ForeignKey(
+        ServiceStarPublication, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    has_data = models.BooleanField(default=True)
+    reason_counts = models.JSONField(default=dict)  # {reason code: people}
+    ineligible_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Service Star summary")
+        verbose_name_plural = _("Service Star summaries")
+        constraints = [models.CheckConstraint(condition=Q(month__day=1), name="starsummary_month_first_day")]
+
+
+class StarSummaryLine(models.Model):
+    """One candidate of a stored month's review, as `selectors.StarRow` (rank and winner among the eligible;
+    reasons when ineligible)."""
+
+    month = models.DateField(_("month"))
+    staff = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    employee_no = models.CharField(max_length=32)
+    name = models.CharField(max_length=100)
+    department = models.CharField(max_length=100, blank=True)
+    team = models.CharField(max_length=100, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    kpi = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    quality = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    learning = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    partial = models.BooleanField(default=False)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    winner = models.BooleanField(default=False)
+    reasons = models.JSONField(default=list, blank=True)
+    exclusion_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "staff"], name="starline_once_per_month")]
+        indexes = [
+            models.Index(fields=["month", "rank"], name="starline_month_rank_idx"),
+            models.Index(fields=["month", "employee_no"], name="starline_month_no_idx"),
+        ]
+
+
 class RevisionReviewStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for HR's decision")
     KEPT = "kept", _("Kept: the publication stands")

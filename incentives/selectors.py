@@ -32,6 +32,8 @@ from incentives.models import (
     ServiceStarPublication,
     ServiceStarRound,
     StarRevisionReview,
+    StarSummary,
+    StarSummaryLine,
     Suggestion,
 )
 from portal.months import first_of_month, month_bounds
@@ -276,6 +278,90 @@ def star_month(*, month: date, staff_ids=None) -> StarMonth:
     if round_ is not None:
         view.status = RoundStatus.APPROVED if round_.status == RoundStatus.APPROVED else RoundStatus.DRAFT
     return view
+
+
+@dataclass
+class StoredStarMonth:
+    """A month's review as stored (`services.star_summary_refresh`): winners, the first runners-up, HR's
+    exclusions, the reason counts and one page of the ineligible (by employee number)."""
+
+    view: StarMonth
+    excluded: list[StarRow]
+    reason_counts: list[tuple[str, str, int]]
+    ineligible_page: list[StarRow]  # up to `limit` rows: one more than a page tells whether another follows
+    computed_at: object
+    stale: bool
+
+
+_LINE_VALUES = FROZEN_ROW_FIELDS
+
+
+def _line_rows(queryset) -> list[StarRow]:
+    return [
+        StarRow(**dict(zip(_LINE_VALUES, values, strict=True)) | {"reasons": list(values[-2])})
+        for values in queryset.values_list(*_LINE_VALUES)
+    ]
+
+
+def star_month_stored(
+    *, month: date, after: str = "", before: str = "", limit: int = 101, runners_up: int = 10
+) -> StoredStarMonth | None:
+    """The month's stored review with the round's status, or None when it was never stored (the page then
+    computes it, storing nothing). Being updated (`stale`) while the month's score summaries are ahead of it. A
+    handful of small queries whatever the number of staff."""
+    from assessments.scoring.summaries import score_summary_state
+
+    first = first_of_month(month)
+    summary = StarSummary.objects.filter(month=first).first()
+    if summary is None:
+        return None
+    state = score_summary_state(first)
+    round_ = star_round_get(first)
+    publication = active_publication(first)
+    lines = StarSummaryLine.objects.filter(month=first)
+    ranked = _line_rows(
+        lines.filter(rank__isnull=False, rank__lte=_winners_and(runners_up, lines)).order_by("rank")
+    )
+    ineligible = lines.filter(rank__isnull=True)
+    if before:
+        page = _line_rows(ineligible.filter(employee_no__lt=before).order_by("-employee_no")[:limit])
+    else:
+        page = _line_rows(ineligible.filter(employee_no__gt=after).order_by("employee_no")[:limit])
+    if publication is not None:
+        status = RoundStatus.PUBLISHED
+    elif round_ is not None and round_.status == RoundStatus.APPROVED:
+        status = RoundStatus.APPROVED
+    else:
+        status = RoundStatus.DRAFT
+    view = StarMonth(
+        month=first,
+        status=status,
+        round=round_,
+        publication=publication,
+        winners=[row for row in ranked if row.winner],
+        runners_up=[row for row in ranked if not row.winner],
+        has_data=summary.has_data,
+    )
+    stale = (state is not None and state.generation > summary.generation) or (
+        (publication.pk if publication else None) != summary.publication_id
+    )
+    return StoredStarMonth(
+        view=view,
+        excluded=_line_rows(lines.exclude(exclusion_reason="").order_by("employee_no")),
+        reason_counts=[
+            (code, str(REASON_TEXT[code]), summary.reason_counts[code])
+            for code in rules.REASON_CODES
+            if summary.reason_counts.get(code)
+        ],
+        ineligible_page=page,
+        computed_at=summary.computed_at,
+        stale=stale,
+    )
+
+
+def _winners_and(runners_up: int, lines) -> int:
+    """The last rank shown: every winner and the next `runners_up` eligible."""
+    return lines.filter(winner=True).count() + runners_up
 
 
 def star_winners_with_revisions(month: date) -> tuple[list[str], list[str]]:

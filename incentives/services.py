@@ -12,6 +12,7 @@ month's data; HR changes it only by exclusions. So:
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from itertools import pairwise
 
@@ -22,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.scorecards.services import evaluation_revision_kept_record, evaluation_revisions_apply
-from assessments.scoring.services import monthly_scores_compute
+from assessments.scoring.services import monthly_scores_compute, rows_insert
+from assessments.scoring.summaries import score_summary_state
 from incentives import rules, signals
 from incentives.models import (
     Award,
@@ -38,6 +40,8 @@ from incentives.models import (
     ServiceStarPublication,
     ServiceStarRound,
     StarRevisionReview,
+    StarSummary,
+    StarSummaryLine,
     Suggestion,
     SuggestionReview,
     SuggestionStatus,
@@ -49,7 +53,9 @@ from incentives.selectors import (
     award_policy_for_month,
     close_item_text,
     month_close_facts,
+    reason_counts,
     star_exclusions,
+    star_month,
     star_months_published,
     star_proposal,
     star_winners_with_revisions,
@@ -261,6 +267,59 @@ def award_policy_delete(*, policy: AwardPolicy, reason: str, acting_user) -> Non
 # --- Service Star rounds -------------------------------------------------------------------------------------
 
 
+# --- Stored review of a month --------------------------------------------------------------------------------
+
+_LINE_FIELDS = ["month", "staff_id", *(name for name in FROZEN_ROW_FIELDS if name != "staff_id")]
+
+
+def star_summary_refresh(*, month: date, generation: int | None = None) -> StarSummary:
+    """Store the month's Service Star review as `selectors.star_month` gives it now (the live proposal with the
+    round's exclusions, or the active publication's frozen rows): the candidates' lines, the reason counts and
+    the generation of the month's score summaries it was built from. Called inside the writes that change it
+    (exclusion, withdrawal, publication, undo) and when the month's score summaries are stored again."""
+    first = first_of_month(month)
+    if generation is None:
+        state = score_summary_state(first)
+        generation = state.generation if state is not None else 0
+    view = star_month(month=first)
+    rows = [*view.winners, *view.runners_up, *view.ineligible]
+    with transaction.atomic():
+        StarSummaryLine.objects.filter(month=first).delete()
+        rows_insert(
+            StarSummaryLine,
+            _LINE_FIELDS,
+            [
+                (
+                    first,
+                    row.staff_id,
+                    *(
+                        _json_list(getattr(row, name)) if name == "reasons" else getattr(row, name)
+                        for name in FROZEN_ROW_FIELDS
+                        if name != "staff_id"
+                    ),
+                )
+                for row in rows
+            ],
+        )
+        summary, _created = StarSummary.objects.update_or_create(
+            month=first,
+            defaults={
+                "generation": generation,
+                "computed_at": timezone.now(),
+                "publication": view.publication,
+                "has_data": view.has_data,
+                "reason_counts": {code: n for code, _text, n in reason_counts(view.ineligible)},
+                "ineligible_count": len(view.ineligible),
+            },
+        )
+    return summary
+
+
+def _json_list(values) -> str:
+    """A list as the JSON text its column stores (the rows are written past the ORM)."""
+    return json.dumps(list(values))
+
+
 def _round_for_update(month: date, acting_user) -> ServiceStarRound:
     """The month's round, locked for this transaction (created as a draft if none yet). Call inside atomic()."""
     first = first_of_month(month)
@@ -316,6 +375,7 @@ def service_star_exclude(*, month: date, staff, reason: str, acting_user) -> Ser
             employee_no=staff.employee_no,
             approval_withdrawn=was_approved,
         )
+        star_summary_refresh(month=round_.month)
     return exclusion
 
 
@@ -342,6 +402,7 @@ def service_star_exclusion_withdraw(*, month: date, staff, reason: str, acting_u
             month=_month_text(round_.month),
             employee_no=staff.employee_no,
         )
+        star_summary_refresh(month=round_.month)
 
 
 def _refuse_close_blockers(month: date) -> list:
@@ -493,6 +554,7 @@ def service_star_round_publish(*, month: date, acting_user, reason: str) -> Serv
             approved_by=round_.approved_by.employee_no if round_.approved_by else None,
             award_yuan=sum(a.amount_yuan for a in awards),
         )
+        star_summary_refresh(month=first)
         signals.month_published.send(sender=None, publication=publication)
     return publication
 
@@ -539,6 +601,7 @@ def service_star_publication_undo(*, month: date, reason: str, acting_user) -> S
             revoked_awards=len(awards),
             revisions_applied=[e.pk for e in revised],
         )
+        star_summary_refresh(month=first)
         signals.month_unpublished.send(sender=None, publication=publication)
     return publication
 

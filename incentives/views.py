@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +28,7 @@ from portal.access import staff_get_for_user
 from portal.db_routing import replica_reads
 from portal.models import AuditEvent, User
 from portal.months import add_months, first_of_month, parse_month
+from portal.pagination import KeysetPage
 from portal.stepup import require_step_up, step_up_required
 from portal.tabular.errors import FieldError
 from portal.tabular.export import csv_bytes, xlsx_bytes
@@ -92,6 +92,9 @@ def star_rounds(request):
     )
 
 
+# Rows of the ineligible list per page.
+INELIGIBLE_PER_PAGE = 100
+
 STAR_ACTIONS = {"exclude", "withdraw", "approve", "publish", "undo", "keep_revision"}
 # The money decisions of the page: the password again when this session signed in over 15 minutes ago.
 STEP_UP_STAR_ACTIONS = {"approve", "publish", "undo", "keep_revision"}
@@ -114,20 +117,40 @@ def star_month(request, month):
             messages.error(request, _error_text(exc))
         else:
             return redirect("incentives:star-month", month=f"{first:%Y-%m}")
-    view = selectors.star_month(month=first)
+    after, before = request.GET.get("after", "").strip(), request.GET.get("before", "").strip()
+    stored = selectors.star_month_stored(
+        month=first, after=after, before=before, limit=INELIGIBLE_PER_PAGE + 1
+    )
+    if stored is not None:
+        view = stored.view
+        rows, excluded, counts = stored.ineligible_page, stored.excluded, stored.reason_counts
+        view.ineligible = rows[:INELIGIBLE_PER_PAGE]  # the page's rows: the month's are counted above
+    else:
+        # Never stored (no write has touched the month since summaries existed): computed now, not stored.
+        view = selectors.star_month(month=first)
+        ordered = sorted(view.ineligible, key=lambda r: r.employee_no)
+        if before:
+            rows = [r for r in reversed(ordered) if r.employee_no < before][: INELIGIBLE_PER_PAGE + 1]
+        else:
+            rows = [r for r in ordered if r.employee_no > after][: INELIGIBLE_PER_PAGE + 1]
+        excluded = [row for row in ordered if row.exclusion_reason]
+        counts = selectors.reason_counts(view.ineligible)
     checklist = selectors.month_close_checklist(first, timezone.localdate())
     can_approve, approver_note = selectors.star_approver_note(month=first, user=request.user)
     # Thousands may be ineligible in a large company: HR sees how many per reason, every exclusion they made,
     # and the list a page at a time.
-    ineligible = Paginator(view.ineligible, 100).get_page(request.GET.get("page"))
+    ineligible = KeysetPage(
+        rows, key=lambda row: row.employee_no, per_page=INELIGIBLE_PER_PAGE, after=after, before=before
+    )
     return render(
         request,
         "incentives/star_month.html",
         {
             "view": view,
             "ineligible": ineligible,
-            "reason_counts": selectors.reason_counts(view.ineligible),
-            "excluded": [row for row in view.ineligible if row.exclusion_reason],
+            "updating": stored.computed_at if stored is not None and stored.stale else None,
+            "reason_counts": counts,
+            "excluded": excluded,
             "month": first,
             "month_key": f"{first:%Y-%m}",
             "exclusion_form": exclusion_form,

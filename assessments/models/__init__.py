@@ -56,7 +56,13 @@ from assessments.models.quiz import (
     ReviewPolicy,
 )
 from assessments.models.scorecard import Rubric, RubricCriterion
-from assessments.models.scoring import KpiRecord, MonthlyScore, ScoringPolicyVersion
+from assessments.models.scoring import (
+    KpiRecord,
+    MonthlyScore,
+    ScoreSummary,
+    ScoreSummaryMonth,
+    ScoringPolicyVersion,
+)
 
 __all__ = [
     "CalibrationCriterion",
@@ -104,6 +110,8 @@ __all__ = [
     "OPEN_DISPUTE_STATUSES",
     "QaLead",
     "MonthlyScore",
+    "ScoreSummary",
+    "ScoreSummaryMonth",
     "PerformanceRuleKind",
     "Question",
     "QuestionBank",

@@ -175,3 +175,39 @@ class MonthlyScore(models.Model):
             models.CheckConstraint(condition=Q(month__day=1), name="score_month_first_day"),
         ]
         indexes = [models.Index(fields=["month", "composite"], name="score_month_composite_idx")]
+
+
+class ScoreSummaryMonth(models.Model):
+    """Where a month's stored summaries stand: every write that changes the month's figures adds one to
+    `generation` (inside its transaction) and queues one refresh unless one is queued already; a refresh stores
+    the figures of the generation it read and records it in `computed_generation`. The figures are being updated
+    while `generation` is ahead of `computed_generation`."""
+
+    month = models.DateField(_("month"), unique=True)
+    generation = models.PositiveBigIntegerField(default=0)
+    computed_generation = models.PositiveBigIntegerField(default=0)
+    queued = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("score summary month")
+        verbose_name_plural = _("score summary months")
+        constraints = [models.CheckConstraint(condition=Q(month__day=1), name="summary_month_first_day")]
+
+    @property
+    def stale(self) -> bool:
+        return self.generation > self.computed_generation
+
+
+class ScoreSummary(models.Model):
+    """The figures of a month's score pages for one scope (`scope`: "all", "d<department id>", "t<team id>" or
+    "d<department id>t<team id>"), as `assessments.scoring.summaries.score_summaries_compute` gives them."""
+
+    month = models.DateField(_("month"))
+    scope = models.CharField(max_length=48)
+    figures = models.JSONField()
+
+    class Meta:
+        verbose_name = _("score summary")
+        verbose_name_plural = _("score summaries")
+        constraints = [models.UniqueConstraint(fields=["month", "scope"], name="score_summary_once")]

@@ -51,13 +51,21 @@ def _staff_roles_changed(sender, staff_ids=(), **kwargs):
     monthly_scores_update_from(staff_ids=staff_ids)
 
 
+def _staff_changed(sender, **kwargs):
+    """People created or changed (team, department, role, active): every month's groups may have changed."""
+    from assessments.scoring.services import score_summaries_mark_all_stale
+
+    score_summaries_mark_all_stale()
+
+
 def connect_scoring() -> None:
     from courses.signals import learning_records_changed
     from portal.navigation import register_home_panel, register_nav
-    from portal.signals import staff_roles_changed
+    from portal.signals import staff_changed, staff_roles_changed
 
     learning_records_changed.connect(_learning_records_changed, dispatch_uid="assessments.scores.learning")
     staff_roles_changed.connect(_staff_roles_changed, dispatch_uid="assessments.scores.staff")
+    staff_changed.connect(_staff_changed, dispatch_uid="assessments.scores.summaries")
 
     from assessments.scoring.views import my_score_panel
 

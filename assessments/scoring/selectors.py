@@ -409,6 +409,17 @@ def month_score_rows(*, month: date, staff_qs=None):
     ).order_by("staff__employee_no")
 
 
+def month_score_rows_page(*, month: date, staff_qs=None, after: str = "", before: str = "", limit: int = 101):
+    """Up to `limit` rows of `month_score_rows` after employee number `after` (by employee number), or before
+    `before` (nearest first): one page of the score table by keyset, whatever the page's depth."""
+    rows = month_score_rows(month=month, staff_qs=staff_qs)
+    if before:
+        return rows.filter(staff__employee_no__lt=before).order_by("-staff__employee_no")[:limit]
+    if after:
+        rows = rows.filter(staff__employee_no__gt=after)
+    return rows[:limit]
+
+
 def score_lines(*, month: date, rows) -> list[ScoreLine]:
     """`month_score_rows` tuples as ScoreLines with the people's KPI rows of the month (one more query)."""
     rows = list(rows)
@@ -558,13 +569,8 @@ def month_score_summary(
     """Count, mean, partial scores, histogram and missed targets of a month: two aggregate queries in the
     database, whatever the number of people (the score table itself is paginated). With `lines` (scores computed
     but not stored, `month_scores_computed_lines`), the score figures are taken from them instead."""
-    first = first_of_month(month)
-    people = staff_qs.values("pk")
-    met_all = Q()
-    for condition in kpi_met_conditions(policy).values():
-        met_all &= condition
-    kpis = KpiRecord.objects.filter(month=first, staff__in=people).aggregate(
-        total=Count("pk"), missed=Count("pk", filter=~met_all)
+    figures = sum(
+        month_figures_by_group(month=month, staff_qs=staff_qs, policy=policy).values(), MonthFigures()
     )
     if lines is not None:
         composites = [line.composite for line in lines if line.composite is not None]
@@ -573,30 +579,109 @@ def month_score_summary(
             partial=sum(1 for line in lines if line.composite is not None and line.partial),
             mean=sum(composites, Decimal(0)) / len(composites) if composites else None,
             histogram=rules.score_histogram(composites),
-            with_kpis=kpis["total"],
-            missed_any=kpis["missed"],
+            with_kpis=figures.with_kpis,
+            missed_any=figures.missed_any,
         )
+    return figures.summary()
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """A group's stored figures of a month, as exact counts and sums that add up across groups (teams into
+    departments into everyone) before anything is divided: scores (count, partial, sum in hundredths,
+    histogram as `rules.score_histogram`) and KPI rows (people with one, who missed any target, who met each
+    target in `rules.KPI_CODES` order)."""
+
+    count: int = 0
+    partial: int = 0
+    composite_cents: int = 0
+    histogram: tuple[int, ...] = (0,) * 10
+    with_kpis: int = 0
+    missed_any: int = 0
+    met: tuple[int, ...] = (0,) * len(rules.KPI_CODES)
+
+    def __add__(self, other: "MonthFigures") -> "MonthFigures":
+        return MonthFigures(
+            count=self.count + other.count,
+            partial=self.partial + other.partial,
+            composite_cents=self.composite_cents + other.composite_cents,
+            histogram=tuple(a + b for a, b in zip(self.histogram, other.histogram, strict=True)),
+            with_kpis=self.with_kpis + other.with_kpis,
+            missed_any=self.missed_any + other.missed_any,
+            met=tuple(a + b for a, b in zip(self.met, other.met, strict=True)),
+        )
+
+    @property
+    def mean(self) -> Decimal | None:
+        """The mean composite, unrounded."""
+        return Decimal(self.composite_cents) / 100 / self.count if self.count else None
+
+    def summary(self) -> MonthScoreSummary:
+        return MonthScoreSummary(
+            count=self.count,
+            partial=self.partial,
+            mean=self.mean,
+            histogram=list(self.histogram),
+            with_kpis=self.with_kpis,
+            missed_any=self.missed_any,
+        )
+
+
+def month_figures_by_group(
+    *, month: date, staff_qs, policy: rules.ScoringPolicy
+) -> dict[tuple[int | None, int | None], MonthFigures]:
+    """Per (department id, team id) of the people in `staff_qs`: the month's stored score figures and KPI
+    targets met under `policy`, as `MonthFigures`. Two grouped queries whatever the number of people; counts
+    and whole hundredths only, so exact on SQLite too."""
+    first = first_of_month(month)
+    people = staff_qs.values("pk")
+    group = ("staff__department_id", "staff__team_id")
     bands = {}
     for index in range(10):
         low, high = Q(composite__gte=10 * index), Q(composite__lt=10 * (index + 1))
         bands[f"band{index}"] = Count(
             "pk", filter=high if index == 0 else (low if index == 9 else low & high)
         )
-    scores = MonthlyScore.objects.filter(month=first, staff__in=people, composite__isnull=False).aggregate(
-        count=Count("pk"),
-        partial=Count("pk", filter=Q(partial=True)),
-        cents=_cents_total("composite"),
-        **bands,
+    figures: dict[tuple[int | None, int | None], MonthFigures] = defaultdict(MonthFigures)
+    scores = (
+        MonthlyScore.objects.filter(month=first, staff__in=people, composite__isnull=False)
+        .values(*group)
+        .annotate(
+            count=Count("pk"),
+            partial=Count("pk", filter=Q(partial=True)),
+            cents=_cents_total("composite"),
+            **bands,
+        )
+        .order_by()
     )
-    count = scores["count"]
-    return MonthScoreSummary(
-        count=count,
-        partial=scores["partial"],
-        mean=Decimal(scores["cents"]) / 100 / count if count else None,
-        histogram=[scores[f"band{index}"] for index in range(10)],
-        with_kpis=kpis["total"],
-        missed_any=kpis["missed"],
+    for row in scores:
+        figures[(row["staff__department_id"], row["staff__team_id"])] += MonthFigures(
+            count=row["count"],
+            partial=row["partial"],
+            composite_cents=int(row["cents"] or 0),
+            histogram=tuple(row[f"band{index}"] for index in range(10)),
+        )
+    conditions = kpi_met_conditions(policy)
+    met_all = Q()
+    for condition in conditions.values():
+        met_all &= condition
+    kpis = (
+        KpiRecord.objects.filter(month=first, staff__in=people)
+        .values(*group)
+        .annotate(
+            total=Count("pk"),
+            missed=Count("pk", filter=~met_all),
+            **{f"met_{code}": Count("pk", filter=conditions[code]) for code in rules.KPI_CODES},
+        )
+        .order_by()
     )
+    for row in kpis:
+        figures[(row["staff__department_id"], row["staff__team_id"])] += MonthFigures(
+            with_kpis=row["total"],
+            missed_any=row["missed"],
+            met=tuple(row[f"met_{code}"] for code in rules.KPI_CODES),
+        )
+    return dict(figures)
 
 
 def team_kpi_compliance(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> list[dict]:
@@ -840,24 +925,30 @@ class CoachingRow:
         return [miss.label for miss in self.misses if miss.assignment is None]
 
 
-def coaching_rows(*, month: date, staff_qs, policy: rules.ScoringPolicy) -> list[CoachingRow]:
+def coaching_rows(
+    *, month: date, staff_qs, policy: rules.ScoringPolicy, limit: int | None = None
+) -> list[CoachingRow]:
     """The month's coaching list for the scored people in `staff_qs`: one row per person who missed any KPI
-    target (by employee number), with the values, targets, gaps and the remedial module assigned for each.
+    target (by employee number), with the values, targets, gaps and the remedial module assigned for each; the
+    first `limit` of them when given (only their rows are read).
 
     Built from the month's KPI rows and assignments only, so the team, department and HR views list the same
     people for the same month and scope, and agree with "missed at least one KPI target". A handful of queries.
     """
     first = first_of_month(month)
-    records = list(
-        KpiRecord.objects.filter(
-            month=first,
-            staff__in=staff_qs.values("pk"),
-            staff__is_active=True,
-            staff__role__in=IN_SERVICE_ROLES,
-        )
-        .select_related("staff__team")
-        .order_by("staff__employee_no")
+    records = KpiRecord.objects.filter(
+        month=first,
+        staff__in=staff_qs.values("pk"),
+        staff__is_active=True,
+        staff__role__in=IN_SERVICE_ROLES,
     )
+    if limit is not None:
+        met_all = Q()
+        for condition in kpi_met_conditions(policy).values():
+            met_all &= condition
+        records = records.filter(~met_all)
+    records = records.select_related("staff__team").order_by("staff__employee_no")
+    records = list(records[:limit] if limit is not None else records)
     missed = {}
     for record in records:
         codes = rules.missed_targets(record.as_rules(), policy)

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from assessments.models import (
     CoachingReview,
     KpiRecord,
     MonthlyScore,
+    ScoreSummaryMonth,
     ScoringPolicyVersion,
 )
 from assessments.scoring import rules, signals
@@ -69,7 +71,9 @@ def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> 
             if stored != month_has_data(first):
                 staff_ids = None
         version, rows = month_scores_computed(month=first, staff_ids=staff_ids)
-        _scores_replace(first, rows, staff_ids)
+        changed = _scores_replace(first, rows, staff_ids)
+        if changed or staff_ids is None:
+            score_summaries_mark_stale(months=[first])
         if staff_ids is None:
             audit_record(
                 action="scores.compute",
@@ -110,8 +114,9 @@ def _month_scores_lock(first: date) -> None:
             )
 
 
-def _scores_replace(first: date, rows: list[tuple], staff_ids) -> None:
-    """Make the month's stored scores (of `staff_ids`, or all) equal `rows`, writing only what changed.
+def _scores_replace(first: date, rows: list[tuple], staff_ids) -> bool:
+    """Make the month's stored scores (of `staff_ids`, or all) equal `rows`, writing only what changed (True
+    when something did).
 
     `rows` are `(staff_id, policy_id, kpi, quality, learning, composite, partial, in_service_hours)` with the
     numbers in hundredths; the stored rows are read the same way, so comparing them is exact and cheap. A
@@ -139,7 +144,7 @@ def _scores_replace(first: date, rows: list[tuple], staff_ids) -> None:
     stale = [sid for sid, values in old.items() if new.get(sid) != values]
     fresh = [row for sid, row in new.items() if old.get(sid) != row]
     if not stale and not fresh:
-        return
+        return False
     signals.scores_stored.send(
         sender=None, month=first, staff_ids=sorted({*stale, *(row[0] for row in fresh)})
     )
@@ -166,6 +171,7 @@ def _scores_replace(first: date, rows: list[tuple], staff_ids) -> None:
             for sid, policy_id, kpi, quality, learning, composite, partial, hours in fresh
         ],
     )
+    return True
 
 
 _SCORE_FIELDS = [
@@ -184,6 +190,31 @@ _SCORE_FIELDS = [
 
 def _decimal(hundredths: int | None):
     return None if hundredths is None else rules.hundredths_decimal(hundredths)
+
+
+# --- Month summaries ----------------------------------------------------------------------------------------
+
+
+def score_summaries_mark_stale(*, months) -> None:
+    """Record that the figures of `months` changed: call inside the writing transaction, after the write. Each
+    month's generation moves on and one refresh is queued (`tasks.refresh_score_summaries`) unless one is queued
+    already; until it has run the pages show the last stored figures as being updated. Under the immediate task
+    backend the refresh runs here, in the same transaction."""
+    from assessments.scoring.tasks import refresh_score_summaries
+
+    for first in sorted({first_of_month(m) for m in months}):
+        with transaction.atomic():
+            state, _created = ScoreSummaryMonth.objects.select_for_update().get_or_create(month=first)
+            enqueue = not state.queued
+            ScoreSummaryMonth.objects.filter(pk=state.pk).update(generation=F("generation") + 1, queued=True)
+        if enqueue:
+            refresh_score_summaries.enqueue(first.isoformat())
+
+
+def score_summaries_mark_all_stale() -> None:
+    """`score_summaries_mark_stale` of every month with stored summaries: after people moved between teams or
+    departments, or joined or left, which changes every month's groups."""
+    score_summaries_mark_stale(months=ScoreSummaryMonth.objects.values_list("month", flat=True))
 
 
 # --- KPI import ----------------------------------------------------------------------------------------------
@@ -287,6 +318,8 @@ def kpi_month_import(
         if recompute:
             result.counts["scored"] = monthly_scores_compute(month=first, acting_user=acting_user)
             coaching_assign_for_month(month=first)
+        else:
+            score_summaries_mark_stale(months=[first])
     return result
 
 

@@ -7,3 +7,8 @@ scores_stored.send(sender=None, month=date, staff_ids=[...])  (the people whose 
 from django.dispatch import Signal
 
 scores_stored = Signal()
+
+score_summaries_stored = Signal()
+"""score_summaries_stored.send(sender=None, month=date, generation=int): a month's summaries were stored again
+from its data as of `generation` (inside the refreshing transaction), so summaries built on them are refreshed
+too."""

@@ -2,14 +2,15 @@
 recompute, policy versions and remedial modules. Thin: each view checks access, calls selectors or one service."""
 
 from datetime import date
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,7 @@ from assessments.scoring.selectors import (
     kpi_compliance_counts,
     mean_scores_by_month,
     month_score_lines,
-    month_score_rows,
+    month_score_rows_page,
     month_score_source,
     month_score_summary,
     month_scores_computed_lines,
@@ -50,11 +51,13 @@ from assessments.scoring.services import (
     scoring_policy_create,
     scoring_policy_update,
 )
+from assessments.scoring.summaries import score_summary_get, score_summary_trend
 from courses.models import LessonPage, ModulePage
 from portal.access import Scope, staff_get_for_user, staff_visible_to, visibility_scope
 from portal.db_routing import replica_reads
 from portal.models import IN_SERVICE_ROLES, Department, Team
 from portal.months import add_months, first_of_month, month_bounds, months_up_to, parse_month
+from portal.pagination import KeysetPage
 from portal.services import MonthLockedError, month_is_locked
 from portal.stepup import step_up_required
 from portal.tabular.errors import FieldError
@@ -186,8 +189,40 @@ def _scored_staff(request):
     return people, filters
 
 
+def _summary_scope(user, filters: dict) -> dict | None:
+    """The stored summary's department and team of what the viewer sees with `filters` (as keyword arguments of
+    `summaries.score_summary_get`), or None when a filter falls outside the viewer's scope (nobody)."""
+    scope = visibility_scope(user)
+    department, team = filters.get("department"), filters.get("team")
+    if scope == Scope.DEPARTMENT:
+        if department is not None and department != user.department_id:
+            return None
+        department = user.department_id
+    elif scope == Scope.TEAM:
+        if team is not None and team != user.team_id:
+            return None
+        team = user.team_id
+    return {"department_id": department, "team_id": team}
+
+
 # The coaching list shows this many people; a department or team filter narrows a longer one.
-COACHING_ROWS_SHOWN = 200
+COACHING_ROWS_SHOWN = 50
+# The compliance table shows this many teams; a department filter narrows a longer list.
+TEAM_ROWS_SHOWN = 20
+# Rows of the score table per page.
+SCORE_ROWS_PER_PAGE = 100
+
+
+def _keyset_params(request) -> tuple[str, str]:
+    return request.GET.get("after", "").strip(), request.GET.get("before", "").strip()
+
+
+def keyset_slice(lines: list, *, after: str, before: str, per_page: int) -> list:
+    """The `per_page + 1` lines (by employee number) after `after`, or before `before` nearest first, of lines
+    already in memory: what `selectors.month_score_rows_page` reads from the database."""
+    if before:
+        return [line for line in reversed(lines) if line.employee_no < before][: per_page + 1]
+    return [line for line in lines if line.employee_no > after][: per_page + 1]
 
 
 @never_cache
@@ -197,41 +232,111 @@ def overview(request):
     people, filters = _scored_staff(request)
     month = _requested_month(request)
     source = month_score_source(month)
-    policy = scoring_policy_for_month(month).as_rules()
-    if source == ScoreSource.STORED:
-        # Figures over everyone in view are aggregated in the database; only the table's page is loaded.
-        summary = month_score_summary(month=month, staff_qs=people, policy=policy)
-        page = Paginator(month_score_rows(month=month, staff_qs=people), 100).get_page(
-            request.GET.get("page")
+    version = scoring_policy_for_month(month)
+    policy = version.as_rules()
+    months = months_up_to(month, 12)
+    after, before = _keyset_params(request)
+    scope_kwargs = _summary_scope(request.user, filters)
+    stored = None
+    if source == ScoreSource.STORED and scope_kwargs is not None:
+        stored = score_summary_get(month=month, **scope_kwargs)
+    updating = None
+    if stored is not None:
+        # The month's figures as stored by the writes that changed them; only the table's page is read now.
+        summary = stored.summary
+        if stored.stale:
+            updating = stored.computed_at
+        rows = list(
+            month_score_rows_page(
+                month=month, staff_qs=people, after=after, before=before, limit=SCORE_ROWS_PER_PAGE + 1
+            )
+        )
+        page = KeysetPage(
+            rows, key=lambda row: row[1], per_page=SCORE_ROWS_PER_PAGE, after=after, before=before
         )
         lines = score_lines(month=month, rows=page.object_list)
+        trend = score_summary_trend(months=months, **scope_kwargs)
+        means = {m: figures.mean for m, (figures, _met) in trend.items() if figures.mean is not None}
+        compliance = {
+            code: [
+                round(100 * trend[m][1][i] / trend[m][0].with_kpis, 1)
+                if m in trend and trend[m][0].with_kpis
+                else None
+                for m in months
+            ]
+            for i, code in enumerate(rules.KPI_CODES)
+        }
+        missing = [m for m in months if m not in trend]
+        if missing:
+            # Months no write has summarised yet (data from before summaries were stored) are read as before.
+            live = _compliance(missing, people)
+            for code in rules.KPI_CODES:
+                for m, value in zip(missing, live[code], strict=True):
+                    compliance[code][months.index(m)] = value
+            means.update(mean_scores_by_month(months=missing, staff_qs=people))
+        team_compliance = _team_compliance_rows(stored.teams)
     else:
-        # An open month with data but no stored scores is computed now and not stored; no data, no lines.
-        computed = (
-            month_scores_computed_lines(month=month, staff_qs=people)
-            if source == ScoreSource.COMPUTED
-            else []
-        )
-        summary = month_score_summary(month=month, staff_qs=people, policy=policy, lines=computed)
-        page = Paginator(computed, 100).get_page(request.GET.get("page"))
-        lines = page.object_list
+        if source == ScoreSource.STORED:
+            summary = month_score_summary(month=month, staff_qs=people, policy=policy)
+            rows = list(
+                month_score_rows_page(
+                    month=month, staff_qs=people, after=after, before=before, limit=SCORE_ROWS_PER_PAGE + 1
+                )
+            )
+            page = KeysetPage(
+                rows, key=lambda row: row[1], per_page=SCORE_ROWS_PER_PAGE, after=after, before=before
+            )
+            lines = score_lines(month=month, rows=page.object_list)
+        else:
+            # An open month with data but no stored scores is computed now and not stored; no data, no lines.
+            computed = (
+                month_scores_computed_lines(month=month, staff_qs=people)
+                if source == ScoreSource.COMPUTED
+                else []
+            )
+            summary = month_score_summary(month=month, staff_qs=people, policy=policy, lines=computed)
+            lines = keyset_slice(computed, after=after, before=before, per_page=SCORE_ROWS_PER_PAGE)
+            page = KeysetPage(
+                lines,
+                key=lambda line: line.employee_no,
+                per_page=SCORE_ROWS_PER_PAGE,
+                after=after,
+                before=before,
+            )
+            lines = page.object_list
+        compliance = _compliance(months, people)
+        means = mean_scores_by_month(months=months, staff_qs=people)
+        if source == ScoreSource.COMPUTED and summary.mean is not None:
+            means[month] = summary.mean
+        team_compliance = _team_compliance(month, people, policy)
+    # One URL reversed for the page, not one per row.
+    staff_url = reverse("assessments:staff-scores", args=["0"])[:-2]
+    labels_of = {code: KPI_LABELS[code] for code in rules.KPI_CODES}
     page.object_list = [
-        {"line": line, "missed": [KPI_LABELS[c] for c in rules.missed_targets(line.kpis, policy)]}
+        {
+            "line": line,
+            "url": f"{staff_url}{quote(line.employee_no)}/",
+            "missed": [labels_of[c] for c in rules.missed_targets(line.kpis, policy)],
+        }
         for line in lines
     ]
     labels = [f"{low}–{low + 10}" for low in range(0, 100, 10)]
-    months = months_up_to(month, 12)
-    compliance = _compliance(months, people)
-    means = mean_scores_by_month(months=months, staff_qs=people)
-    if source == ScoreSource.COMPUTED and summary.mean is not None:
-        means[month] = summary.mean
     scope = visibility_scope(request.user)
     departments = Department.objects.all() if scope == Scope.ALL else Department.objects.none()
-    teams = staff_visible_to(request.user).values("team")
-    teams = Team.objects.filter(pk__in=teams).select_related("department") if scope != Scope.TEAM else []
+    teams = []
+    if scope == Scope.DEPARTMENT or "department" in filters or "team" in filters:
+        # The team filter offers the teams of one department (a thousand at once would be no choice at all):
+        # the manager's, or the one HR chose first.
+        teams = Team.objects.filter(pk__in=staff_visible_to(request.user).values("team"))
+        if "department" in filters:
+            teams = teams.filter(department_id=filters["department"])
+        elif "team" in filters and scope == Scope.ALL:
+            teams = teams.filter(department__teams=filters["team"])
+        teams = teams.order_by("department__name", "name").values_list("pk", "department__name", "name")
     query = request.GET.copy()
-    query.pop("page", None)
-    coaching = coaching_rows(month=month, staff_qs=people, policy=policy)
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    coaching = coaching_rows(month=month, staff_qs=people, policy=policy, limit=COACHING_ROWS_SHOWN)
     return render(
         request,
         "assessments/scores/overview.html",
@@ -240,6 +345,7 @@ def overview(request):
             "no_data": source == ScoreSource.NONE,
             "scope": scope,
             "page": page,
+            "updating": updating,
             "count": summary.count,
             "partial_count": summary.partial,
             "mean": rules.round2(summary.mean) if summary.mean is not None else None,
@@ -263,9 +369,10 @@ def overview(request):
                 for i, m in enumerate(months)
             ],
             "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
-            "coaching": coaching[:COACHING_ROWS_SHOWN],
-            "coaching_count": len(coaching),
-            "team_compliance": _team_compliance(month, people, policy),
+            "coaching": coaching,
+            "coaching_count": summary.missed_any,
+            "team_compliance": team_compliance[:TEAM_ROWS_SHOWN],
+            "team_count": len(team_compliance),
             "departments": departments,
             "teams": teams,
             "filters": filters,
@@ -277,6 +384,10 @@ def overview(request):
 
 def _team_compliance(month, people, policy) -> list[dict]:
     """Per team, the percentage of its people with KPI data who met each KPI target this month."""
+    return _team_compliance_rows(team_kpi_compliance(month=month, staff_qs=people, policy=policy))
+
+
+def _team_compliance_rows(teams: list[dict]) -> list[dict]:
     return [
         {
             "team": team["team"],
@@ -287,7 +398,7 @@ def _team_compliance(month, people, policy) -> list[dict]:
                 for code in rules.KPI_CODES
             ],
         }
-        for team in team_kpi_compliance(month=month, staff_qs=people, policy=policy)
+        for team in teams
     ]
 
 

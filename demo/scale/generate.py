@@ -6,6 +6,8 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from assessments.scoring.selectors import score_months_with_data
+from assessments.scoring.summaries import score_summaries_refresh
 from demo.scale import assessments, awards, company, curriculum
 from demo.scale.company import Company, synthetic_staff
 from portal.months import add_months
@@ -41,4 +43,9 @@ def generate_company(*, size: int, months: int, seed: int, today: date, stdout) 
     # nested loops over 100k rows until autovacuum catches up); refresh them as autovacuum eventually would.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    # The month summaries the score and Service Star pages read, stored as a worker would after the writes.
+    started = time.perf_counter()
+    for month in sorted(score_months_with_data()):
+        score_summaries_refresh(month=month)
+    stdout.write(f"  (summaries: {time.perf_counter() - started:.1f} s)")
     return company
