@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from assessments.models import Evaluation, Rubric, RubricCriterion
 from assessments.scorecards.services import (
@@ -133,7 +134,8 @@ def test_the_person_disputes_once_within_7_days_and_a_qa_lead_other_than_the_eva
 def test_a_dispute_after_7_days_is_refused(rubric, people):
     agent, qa, _second = people
     evaluation = score(rubric, agent, qa)
-    late = max(evaluation.date, evaluation.created_at.date()) + timedelta(days=8)
+    # The window counts from the day it was recorded in Shanghai, which after 16:00 UTC is tomorrow's UTC date.
+    late = max(evaluation.date, timezone.localdate(evaluation.created_at)) + timedelta(days=8)
     with pytest.raises(ValidationError):
         evaluation_dispute(evaluation=evaluation, acting_user=agent, reason="太晚了", today=late)
 
