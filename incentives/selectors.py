@@ -331,6 +331,11 @@ class WallMonth:
     cases: list[Award]
 
 
+# The cache scope of the recognition wall (the same page for every reader): made stale by publication, undo,
+# awards granted or revoked, and changes to the names, teams and departments it shows (incentives.receivers).
+WALL_SCOPE = "recognition-wall"
+
+
 def wall_months(*, limit: int = 12) -> list[WallMonth]:
     """Published months, newest first, with their stars and the month's approved innovation cases.
 
