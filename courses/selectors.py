@@ -704,12 +704,16 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
     blockers = lesson_completion_blockers(user, lesson) if completion is None else []
     following = None
     if programme is not None and lesson.live:
-        following = (
-            LessonPage.objects.live()
-            .filter(path__startswith=programme.path, path__gt=lesson.path)
-            .order_by("path")
-            .only("id", "title", "slug", "path", "depth", "url_path")
-            .first()
+        following = cached(
+            f"lesson-following:{lesson.pk}",
+            [PAGES_SCOPE],
+            lambda: (
+                LessonPage.objects.live()
+                .filter(path__startswith=programme.path, path__gt=lesson.path)
+                .order_by("path")
+                .only("id", "title", "slug", "path", "depth", "url_path")
+                .first()
+            ),
         )
     programme_progress = None
     if following is None and enrolled:

@@ -23,40 +23,41 @@ PAGES_SCOPE = "pages"
 RESTRICTIONS_SCOPE = "page-view-restrictions"
 
 
-def _site_for(request) -> Site | None:
-    hostname = split_domain_port(request._get_raw_host())[0]
-    port = request.get_port()
-    return cached(f"wagtail-site:{hostname}:{port}", [PAGES_SCOPE], lambda: Site._find_for_request(request))
-
-
-def _route_for(request, site: Site, path: str):
-    """The route result of `path`: the live page from the database, found by the cached (model, id) of the path."""
+def _serve_entry(request, path: str) -> dict:
+    """The request's site, the (model, id) its path routes to and whether any view restriction exists: one
+    cache entry per host and path."""
 
     def find():
-        result = Page.route_for_request(request, path)
-        if result is None or result[1] or result[2] or not result[0].live:
-            return None  # only plain page views are cached; anything else goes to Wagtail each time
-        return (result[0]._meta.label_lower, result[0].pk)
+        site = Site._find_for_request(request)
+        target = None
+        if site is not None:
+            request._wagtail_site = site
+            result = Page.route_for_request(request, path)
+            # Only plain page views are cached; anything else goes to Wagtail each time.
+            if result is not None and not result[1] and not result[2] and result[0].live:
+                target = (result[0]._meta.label_lower, result[0].pk)
+        return {"site": site, "target": target, "restricted": PageViewRestriction.objects.exists()}
 
-    target = cached(f"wagtail-route:{site.pk}:{path}", [PAGES_SCOPE], find)
-    if target is None:
-        return None
-    page = apps.get_model(target[0])._default_manager.filter(pk=target[1], live=True).first()
-    if page is None:
-        return None
-    return (page, [], {})
+    hostname = split_domain_port(request._get_raw_host())[0]
+    return cached(
+        f"wagtail-serve:{hostname}:{request.get_port()}:{path}", [PAGES_SCOPE, RESTRICTIONS_SCOPE], find
+    )
 
 
 def serve(request, path):
-    """Wagtail's `serve`, given the site and route from the cache (the attributes Wagtail memoises them in)."""
+    """Wagtail's `serve`, given the site and route from the cache (the attributes Wagtail memoises them in).
+    The page itself is read by its id: the live row, as it is now."""
     from wagtail import views as wagtail_views  # not at import: page models import this module
 
-    site = _site_for(request)
-    if site is not None:
-        request._wagtail_site = site
-        route = _route_for(request, site, path)
-        if route is not None:
-            request._wagtail_route_for_request = route
+    entry = _serve_entry(request, path)
+    if entry["site"] is not None:
+        request._wagtail_site = entry["site"]
+    if entry["target"] is not None:
+        label, pk = entry["target"]
+        page = apps.get_model(label)._default_manager.filter(pk=pk, live=True).first()
+        if page is not None:
+            page._no_view_restrictions = not entry["restricted"]
+            request._wagtail_route_for_request = (page, [], {})
     return wagtail_views.serve(request, path)
 
 
@@ -69,7 +70,7 @@ class CachedViewRestrictionsMixin:
     curriculum by sign-in, not by Wagtail's restrictions); Wagtail's own lookup as soon as one exists."""
 
     def get_view_restrictions(self):
-        if not page_view_restrictions_exist():
+        if getattr(self, "_no_view_restrictions", False) or not page_view_restrictions_exist():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
