@@ -256,3 +256,10 @@ def test_a_learners_home_runs_no_decision_finder(cache_backend):
         "incentives_servicestarround",
     ):
         assert work not in tables, work
+
+
+def test_wagtails_own_curriculum_urls_beside_the_cached_serve_still_answer(client):
+    from django.urls import reverse
+
+    assert reverse("wagtail_serve", args=["a/b/"]) == "/learn/a/b/"
+    assert client.get(reverse("wagtailcore_login")).status_code == 200
