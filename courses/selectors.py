@@ -502,7 +502,12 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
         left_out = {e.pk for e in past[history_limit:]}
         enrolments = [e for e in enrolments if e.pk not in left_out]
     programmes = [e.programme for e in enrolments]
-    lessons = lesson_rows_by_programme(programmes)
+    # The lessons of a set of programmes are the same for everyone enrolled in that set: cached with the curriculum.
+    lessons = cached(
+        "lesson-rows:" + ",".join(str(pk) for pk in sorted(p.pk for p in programmes)),
+        [PAGES_SCOPE],
+        lambda: lesson_rows_by_programme(programmes),
+    )
     done = _completed_hours(user, [x["pk"] for items in lessons.values() for x in items])
     overview = LearnerOverview()
     for enrolment in enrolments:

@@ -31,7 +31,9 @@ from portal.models import Department, Team
 def _entry(user_id) -> dict | None:
     User = get_user_model()
     user = (
-        User._default_manager.select_related("team__department", "department").filter(pk=user_id, is_active=True).first()
+        User._default_manager.select_related("team__department", "department")
+        .filter(pk=user_id, is_active=True)
+        .first()
     )
     if user is None:
         return None
