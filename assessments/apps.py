@@ -58,8 +58,15 @@ class AssessmentsConfig(AppConfig):
             dispute_overdue_reminders,
         ):
             register_reminder_finder(finder)
-        for finder in (essays_to_grade, dispute_decisions):
-            register_decision_finder(finder)
+        from assessments.quizzes.reminders import GRADER_PERMISSION
+
+        # QA work goes to QA evaluators: trainer/QA accounts, or anyone given the scoring permission in person;
+        # QA leads (who decide endorsed disputes) are trainers.
+        qa_roles, qa_permissions = [Role.TRAINER], ["assessments.evaluate_staff"]
+        register_decision_finder(essays_to_grade, permissions=[GRADER_PERMISSION])
+        register_decision_finder(
+            dispute_decisions, roles=[Role.TEAM_LEAD, *qa_roles], permissions=qa_permissions
+        )
         from assessments.calibration import reminders as calibration_reminders
         from assessments.qa.reminders import sampled_calls_to_evaluate
 
@@ -69,7 +76,7 @@ class AssessmentsConfig(AppConfig):
             calibration_reminders.calibration_references_to_set,
             calibration_reminders.evaluations_to_review,
         ):
-            register_decision_finder(finder, per_recipient=True)
+            register_decision_finder(finder, per_recipient=True, roles=qa_roles, permissions=qa_permissions)
 
         register_nav(_("My quizzes"), "assessments:my-quizzes", order=20)
         register_nav(_("My evaluations"), "assessments:my-evaluations", order=22)

@@ -11,6 +11,23 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "b" * 40)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ["DJANGO_DEBUG"] = "0"
 
+
+def _redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+# Production runs with Redis (docs/scaling.md), so the benchmark does too when one answers on this machine: its
+# own database number, emptied at the start of the pages benchmark (bench/pages.py says which cache it used).
+if "REDIS_URL" not in os.environ and _redis_answers():
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/9"
+
 from portal.settings import *  # noqa: E402,F403
 from portal.settings import BASE_DIR, DATABASES, LOGGING, STORAGES  # noqa: E402
 

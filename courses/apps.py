@@ -60,7 +60,9 @@ class CoursesConfig(AppConfig):
         from notifications.kinds import register_kind
 
         register_kind("course_unlocked", _("Learning-path course unlocked"))
-        register_decision_finder(reminders.offline_sessions_to_sign, per_recipient=True)
+        register_decision_finder(
+            reminders.offline_sessions_to_sign, per_recipient=True, permissions=["courses.record_attendance"]
+        )
 
         learners = [Role.NEW_HIRE, Role.AGENT, Role.TEAM_LEAD, Role.MANAGER]
         register_nav(_("My training"), "courses:my-training", roles=learners, order=10)

@@ -27,6 +27,7 @@ from courses.page_forms import ProgrammePageForm
 from courses.panels import ProgrammePlanPanel
 from courses.rules import quarter_start
 from portal.months import first_of_month
+from portal.page_cache import CachedViewRestrictionsMixin
 
 
 class Category(models.TextChoices):
@@ -60,7 +61,7 @@ class DeliveryMode(models.TextChoices):
     OFFLINE = "offline", _("Offline practice")
 
 
-class TrainingRootPage(Page):
+class TrainingRootPage(CachedViewRestrictionsMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -99,7 +100,7 @@ class TrainingRootPage(Page):
         return context
 
 
-class ProgrammePage(Page):
+class ProgrammePage(CachedViewRestrictionsMixin, Page):
     kind = models.CharField(_("kind"), max_length=16, choices=ProgrammeKind.choices)
     month = models.DateField(
         _("month"), null=True, blank=True, help_text=_("Monthly modules: the month it belongs to.")
@@ -190,7 +191,7 @@ class ProgrammePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     summary = RichTextField(_("summary"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
@@ -217,7 +218,7 @@ class CompletionRule(models.TextChoices):
     VIDEO = "video", _("Watching its video to the end instead")
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     delivery_mode = models.CharField(_("delivery"), max_length=8, choices=DeliveryMode.choices)
     planned_hours = models.DecimalField(
         _("planned hours"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]

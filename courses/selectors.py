@@ -38,9 +38,11 @@ from courses.rules import (
     study_status,
 )
 from portal.access import staff_visible_to
+from portal.cache import cached
 from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES
 from portal.months import first_of_month, month_bounds
+from portal.page_cache import PAGES_SCOPE
 
 
 def credited_hours_by_staff(*, month: date, category: str, staff_ids=None) -> dict[int, Decimal]:
@@ -391,13 +393,18 @@ class PathLock:
 
 
 def _live_prerequisites() -> dict[int, set[int]]:
-    """Every live programme with prerequisites → the ids of its live prerequisites (one query)."""
-    requires: dict[int, set[int]] = defaultdict(set)
-    for programme_id, prerequisite_id in ProgrammePage.prerequisites.through.objects.filter(
-        from_programmepage__live=True, to_programmepage__live=True
-    ).values_list("from_programmepage_id", "to_programmepage_id"):
-        requires[programme_id].add(prerequisite_id)
-    return dict(requires)
+    """Every live programme with prerequisites → the ids of its live prerequisites (one query, or none while
+    the cached curriculum is current: prerequisites change only with a page's publication)."""
+
+    def find():
+        requires: dict[int, set[int]] = defaultdict(set)
+        for programme_id, prerequisite_id in ProgrammePage.prerequisites.through.objects.filter(
+            from_programmepage__live=True, to_programmepage__live=True
+        ).values_list("from_programmepage_id", "to_programmepage_id"):
+            requires[programme_id].add(prerequisite_id)
+        return dict(requires)
+
+    return cached("curriculum-prerequisites", [PAGES_SCOPE], find)
 
 
 def _path_locks(*, requires, missing_by_programme: dict[int, set[int]], enrolled: set[int]) -> list[PathLock]:
@@ -495,7 +502,12 @@ def learner_overview(*, user, today: date, history_limit: int | None = None) -> 
         left_out = {e.pk for e in past[history_limit:]}
         enrolments = [e for e in enrolments if e.pk not in left_out]
     programmes = [e.programme for e in enrolments]
-    lessons = lesson_rows_by_programme(programmes)
+    # The lessons of a set of programmes are the same for everyone enrolled in that set: cached with the curriculum.
+    lessons = cached(
+        "lesson-rows:" + ",".join(str(pk) for pk in sorted(p.pk for p in programmes)),
+        [PAGES_SCOPE],
+        lambda: lesson_rows_by_programme(programmes),
+    )
     done = _completed_hours(user, [x["pk"] for items in lessons.values() for x in items])
     overview = LearnerOverview()
     for enrolment in enrolments:
@@ -581,14 +593,24 @@ def training_root_context(*, root, user) -> dict:
     return {"programme_rows": rows}
 
 
+def _programme_outline(programme: ProgrammePage) -> tuple[list[ModulePage], list[LessonPage]]:
+    """A programme's live modules and lessons in tree order: the same for every learner, so cached until a page
+    changes (portal.page_cache)."""
+
+    def find():
+        modules = list(
+            ModulePage.objects.child_of(programme)
+            .live()
+            .order_by("path")
+            .only("id", "title", "slug", "path", "depth", "url_path")
+        )
+        return modules, lessons_by_programme([programme])[programme.pk]
+
+    return cached(f"programme-outline:{programme.pk}", [PAGES_SCOPE], find)
+
+
 def programme_page_context(*, programme: ProgrammePage, user) -> dict:
-    modules = list(
-        ModulePage.objects.child_of(programme)
-        .live()
-        .order_by("path")
-        .only("id", "title", "slug", "path", "depth", "url_path")
-    )
-    lessons = lessons_by_programme([programme])[programme.pk]
+    modules, lessons = _programme_outline(programme)
     done = _completed_hours(user, [x.pk for x in lessons])
     done_ids = set(done)
     progress = progress_of(_lesson_dicts(lessons), done)
@@ -687,12 +709,16 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
     blockers = lesson_completion_blockers(user, lesson) if completion is None else []
     following = None
     if programme is not None and lesson.live:
-        following = (
-            LessonPage.objects.live()
-            .filter(path__startswith=programme.path, path__gt=lesson.path)
-            .order_by("path")
-            .only("id", "title", "slug", "path", "depth", "url_path")
-            .first()
+        following = cached(
+            f"lesson-following:{lesson.pk}",
+            [PAGES_SCOPE],
+            lambda: (
+                LessonPage.objects.live()
+                .filter(path__startswith=programme.path, path__gt=lesson.path)
+                .order_by("path")
+                .only("id", "title", "slug", "path", "depth", "url_path")
+                .first()
+            ),
         )
     programme_progress = None
     if following is None and enrolled:

@@ -14,13 +14,22 @@ class IncentivesConfig(AppConfig):
         from notifications.reminders import register_decision_finder, register_reminder_finder
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
+        from portal.signals import staff_changed
 
-        for finder in (
-            reminders.star_round_decisions,
-            reminders.case_nomination_decisions,
+        register_decision_finder(
+            reminders.star_round_decisions, permissions=["incentives.manage_service_stars"]
+        )
+        register_decision_finder(
+            reminders.case_nomination_decisions, permissions=["incentives.manage_awards"]
+        )
+        register_decision_finder(
             reminders.suggestion_decisions,
-        ):
-            register_decision_finder(finder)
+            permissions=[
+                "incentives.review_suggestions",
+                "incentives.decide_suggestions",
+                "incentives.manage_awards",
+            ],
+        )
         register_reminder_finder(reminders.suggestion_status_reminders)
         evaluation_revised_after_publication.connect(
             receivers.on_evaluation_revised_after_publication, dispatch_uid="incentives.star_revision"
@@ -29,6 +38,20 @@ class IncentivesConfig(AppConfig):
             receivers.on_score_summaries_stored, dispatch_uid="incentives.star_summary"
         )
         register_kind("star_revision", _("Published Service Stars affected by a dispute"))
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from incentives.models import Award, CaseNomination, ServiceStarPublication
+        from portal.models import Department, Team
+
+        for model in (Award, ServiceStarPublication, CaseNomination, get_user_model(), Team, Department):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    receivers.on_wall_content_changed,
+                    sender=model,
+                    dispatch_uid=f"incentives.wall.{model._meta.label_lower}",
+                )
+        staff_changed.connect(receivers.on_wall_content_changed, dispatch_uid="incentives.wall.staff")
 
         register_nav(_("Recognition wall"), "incentives:wall", order=60)
         register_nav(_("My awards"), "incentives:my-awards", order=61)

@@ -1,6 +1,8 @@
 """Answers to other apps' signals: each only calls this app's service."""
 
 from incentives import services
+from incentives.selectors import WALL_SCOPE
+from portal.cache import scope_invalidate
 
 
 def on_evaluation_revised_after_publication(sender, *, evaluation, acting_user, **kwargs) -> None:
@@ -9,3 +11,15 @@ def on_evaluation_revised_after_publication(sender, *, evaluation, acting_user, 
 
 def on_score_summaries_stored(sender, *, month, generation, **kwargs) -> None:
     services.star_summary_refresh(month=month, generation=generation)
+
+
+# Saves that only sign someone in (or set their password) change nothing the wall shows.
+_SIGN_IN_FIELDS = frozenset({"last_login", "password"})
+
+
+def on_wall_content_changed(sender, **kwargs) -> None:
+    """Awards, publications, nominations, people, teams or departments changed: the wall is rendered again."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= _SIGN_IN_FIELDS:
+        return
+    scope_invalidate(WALL_SCOPE)

@@ -36,6 +36,7 @@ from incentives.models import (
     StarSummaryLine,
     Suggestion,
 )
+from portal.cache import cached
 from portal.months import first_of_month, month_bounds
 
 # Plain-word explanations of the reason codes, for HR and for the staff member concerned.
@@ -417,6 +418,11 @@ class WallMonth:
     cases: list[Award]
 
 
+# The cache scope of the recognition wall (the same page for every reader): made stale by publication, undo,
+# awards granted or revoked, and changes to the names, teams and departments it shows (incentives.receivers).
+WALL_SCOPE = "recognition-wall"
+
+
 def wall_months(*, limit: int = 12) -> list[WallMonth]:
     """Published months, newest first, with their stars and the month's approved innovation cases.
 
@@ -461,22 +467,27 @@ class LatestStars:
 
 
 def latest_published_stars() -> LatestStars | None:
-    """The latest published month and how many Service Stars it has (home panels): two small queries."""
-    month = (
-        ServiceStarPublication.objects.filter(undone_at__isnull=True)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
-    if month is None:
-        return None
-    count = Award.objects.filter(
-        month=month,
-        kind=AwardKind.SERVICE_STAR,
-        revoked_at__isnull=True,
-        publication__undone_at__isnull=True,
-    ).count()
-    return LatestStars(month=month, star_count=count)
+    """The latest published month and how many Service Stars it has (home panels): two small queries, or none
+    while the cached wall is current (the same writes change both)."""
+
+    def find():
+        month = (
+            ServiceStarPublication.objects.filter(undone_at__isnull=True)
+            .order_by("-month")
+            .values_list("month", flat=True)
+            .first()
+        )
+        if month is None:
+            return None
+        count = Award.objects.filter(
+            month=month,
+            kind=AwardKind.SERVICE_STAR,
+            revoked_at__isnull=True,
+            publication__undone_at__isnull=True,
+        ).count()
+        return LatestStars(month=month, star_count=count)
+
+    return cached("latest-published-stars", [WALL_SCOPE], find)
 
 
 def award_get_by_token(token: str) -> Award:

@@ -48,6 +48,7 @@ from incentives.models import (
 )
 from incentives.selectors import (
     FROZEN_ROW_FIELDS,
+    WALL_SCOPE,
     award_policies_frozen,
     award_policy_effective_months,
     award_policy_for_month,
@@ -60,6 +61,7 @@ from incentives.selectors import (
     star_proposal,
     star_winners_with_revisions,
 )
+from portal.cache import scope_invalidate
 from portal.months import first_of_month
 from portal.services import (
     audit_record,
@@ -524,6 +526,7 @@ def service_star_round_publish(*, month: date, acting_user, reason: str) -> Serv
                 for row in view.winners
             ]
         )
+        scope_invalidate(WALL_SCOPE)
         awards = list(Award.objects.filter(publication=publication))
         LedgerEntry.objects.bulk_create(
             [
@@ -686,6 +689,7 @@ def _revoke(awards: list[Award], *, acting_user, now, note: str) -> None:
     for award in awards:
         award.revoked_at = now
     Award.objects.bulk_update(awards, ["revoked_at"])
+    scope_invalidate(WALL_SCOPE)
     LedgerEntry.objects.bulk_create(
         [
             LedgerEntry(award=a, month=a.month, amount_yuan=-a.amount_yuan, created_by=acting_user, note=note)

@@ -9,7 +9,9 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from incentives import selectors, services
@@ -25,6 +27,7 @@ from incentives.forms import (
 from incentives.models import AwardKind, NominationStatus, SuggestionStatus
 from incentives.pdf import award_letters_pdf
 from portal.access import staff_get_for_user
+from portal.cache import cached
 from portal.db_routing import replica_reads
 from portal.models import AuditEvent, User
 from portal.months import add_months, first_of_month, parse_month
@@ -280,7 +283,13 @@ def audit(request):
 
 @login_required
 def wall(request):
-    return render(request, "incentives/wall.html", {"months": selectors.wall_months()})
+    # The same for every signed-in reader: rendered once per language until what it shows changes.
+    months_html = cached(
+        f"wall:{get_language()}",
+        [selectors.WALL_SCOPE],
+        lambda: render_to_string("incentives/wall_months.html", {"months": selectors.wall_months()}),
+    )
+    return render(request, "incentives/wall.html", {"months_html": months_html})
 
 
 @login_required

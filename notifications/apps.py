@@ -45,7 +45,7 @@ def _decisions_panel(request):
     from notifications.reminders import work_queue_for
     from notifications.rules import queue_counts
 
-    items = work_queue_for(request.user.pk, timezone.now())
+    items = work_queue_for(request.user, timezone.now())
     if not items:
         return None
     counts = queue_counts([(str(i.data.get("what", "")), i.data["overdue"]) for i in items])

@@ -60,39 +60,66 @@ def register_reminder_finder(finder: Callable[[date], Iterable[Reminder]]) -> No
         _finders.append(finder)
 
 
-_decision_finders: list[tuple[Callable[..., Iterable[Reminder]], bool]] = []
+@dataclass(frozen=True)
+class _DecisionFinder:
+    find: Callable[..., Iterable[Reminder]]
+    per_recipient: bool
+    roles: frozenset[str]
+    permissions: tuple[str, ...]
+
+    def may_reach(self, user) -> bool:
+        """Whether `user` can be one of this finder's deciders at all: by role, or by one of the permissions."""
+        if not (self.roles or self.permissions):
+            return True
+        return (
+            user.is_superuser
+            or user.role in self.roles
+            or any(user.has_perm(permission) for permission in self.permissions)
+        )
+
+
+_decision_finders: list[_DecisionFinder] = []
 
 
 def register_decision_finder(
-    finder: Callable[..., Iterable[Reminder]], *, per_recipient: bool = False
+    finder: Callable[..., Iterable[Reminder]],
+    *,
+    per_recipient: bool = False,
+    roles: Iterable[str] = (),
+    permissions: Iterable[str] = (),
 ) -> None:
     """A decision finder is `finder(waiting_since_before) -> iterable of Reminder`: every decision (an approval, a
     dispute, an essay to grade) waiting since before that moment, one Reminder per person who may take it, with
     `data["what"]` naming the kind of work, `data["since"]` when it began waiting and `due_on` when it is due, if
     known. The daily run reminds of those waiting longer than DECISION_WAIT_DAYS; the home page and the work queue
     list all of a person's. A finder registered `per_recipient` also takes `recipient_id=` and then may return
-    only that person's reminders (a queue of one person need not build everyone's)."""
+    only that person's reminders (a queue of one person need not build everyone's).
+
+    `roles` and `permissions` name who can be a decider of this finder at all (any one role or permission is
+    enough); a person's own queue skips finders they cannot be a decider of, so that a learner's home page runs
+    none. Both empty: anyone may be."""
     name = f"{finder.__module__}.{finder.__qualname__}"
-    if all(f"{f.__module__}.{f.__qualname__}" != name for f, _per in _decision_finders):
-        _decision_finders.append((finder, per_recipient))
+    if all(f"{f.find.__module__}.{f.find.__qualname__}" != name for f in _decision_finders):
+        _decision_finders.append(_DecisionFinder(finder, per_recipient, frozenset(roles), tuple(permissions)))
 
 
-def decisions_waiting_for(user_id: int, now: datetime) -> list[Reminder]:
-    """Everything waiting for `user_id`'s decision at `now`, the longest-waiting first."""
+def decisions_waiting_for(user, now: datetime) -> list[Reminder]:
+    """Everything waiting for `user`'s decision at `now`, the longest-waiting first."""
     found = [
         r
-        for finder, per_recipient in _decision_finders
-        for r in (finder(now, recipient_id=user_id) if per_recipient else finder(now))
-        if r.recipient_id == user_id
+        for f in _decision_finders
+        if f.may_reach(user)
+        for r in (f.find(now, recipient_id=user.pk) if f.per_recipient else f.find(now))
+        if r.recipient_id == user.pk
     ]
     return sorted(found, key=lambda r: (r.data.get("since") or now, r.key))
 
 
-def work_queue_for(user_id: int, now: datetime) -> list[Reminder]:
-    """Everything waiting for `user_id` at `now` in work-queue order: overdue first, then by due date, then the
+def work_queue_for(user, now: datetime) -> list[Reminder]:
+    """Everything waiting for `user` at `now` in work-queue order: overdue first, then by due date, then the
     longest waiting. Each item's `data["overdue"]` says whether its due day has passed."""
     today = timezone.localdate(now)
-    items = decisions_waiting_for(user_id, now)
+    items = decisions_waiting_for(user, now)
     for item in items:
         item.data["overdue"] = item.due_on is not None and item.due_on < today
     return sorted(
@@ -133,7 +160,7 @@ def reminders_find(today: date) -> list[Reminder]:
     """Every trigger of `today` from every registered finder, the team leads' digests included."""
     found = [reminder for finder in _finders for reminder in finder(today)]
     cutoff = waiting_too_long_before(today)
-    found += [reminder for finder, _per in _decision_finders for reminder in finder(cutoff)]
+    found += [reminder for finder in _decision_finders for reminder in finder.find(cutoff)]
     return found + lead_digests(found, today=today)
 
 

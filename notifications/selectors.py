@@ -12,6 +12,7 @@ from notifications.models import (
     NotificationPolicy,
     NotificationPreference,
 )
+from portal.cache import cached
 
 # The bell shows "99+" beyond this: counting further would cost without telling anyone more.
 UNREAD_CAP = 99
@@ -39,9 +40,20 @@ def message_language(person, preference: NotificationPreference | None) -> str:
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def unread_scope(user_id: int) -> str:
+    """The cache scope of a person's unread count: notifications.services makes it stale on every change."""
+    return f"unread:{user_id}"
+
+
 def unread_count(user) -> int:
-    """Unread notifications of `user`, counted up to UNREAD_CAP + 1 (one small indexed query)."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)[: UNREAD_CAP + 1].count()
+    """Unread notifications of `user`, counted up to UNREAD_CAP + 1 (one small indexed query, or none while
+    the shared cache holds the count)."""
+    return cached(
+        f"unread:{user.pk}",
+        [unread_scope(user.pk)],
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True)[: UNREAD_CAP + 1].count(),
+        personal=True,
+    )
 
 
 def notifications_for(user, *, unread_only: bool = False):

@@ -28,8 +28,9 @@ from notifications.models import (
     NotificationPolicy,
     NotificationPreference,
 )
-from notifications.selectors import message_language, policy_get, preferences_by_person
+from notifications.selectors import message_language, policy_get, preferences_by_person, unread_scope
 from notifications.tasks import deliveries_enqueue
+from portal.cache import scope_invalidate
 from portal.retries import rows_due
 from portal.services import audit_record
 
@@ -138,6 +139,7 @@ def messages_send(messages: list[OutgoingMessage], *, now: datetime | None = Non
             ],
             batch_size=500,
         )
+        scope_invalidate(*{unread_scope(n.recipient_id) for n in notifications})
         queue = [(d.pk, d.next_attempt_at) for d in deliveries]
         if queue:
             transaction.on_commit(lambda: deliveries_enqueue(queue))
@@ -157,14 +159,17 @@ def notification_mark_read(*, notification: Notification, acting_user) -> Notifi
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        scope_invalidate(unread_scope(acting_user.pk))
     return notification
 
 
 def notifications_mark_all_read(*, acting_user) -> int:
     """Mark every unread notification of the acting user read. Returns how many."""
-    return Notification.objects.filter(recipient=acting_user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=acting_user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    scope_invalidate(unread_scope(acting_user.pk))
+    return marked
 
 
 # --- Preferences and HR's settings ----------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def notification_list(request):
 def work_queue(request):
     """Everything waiting for the reader (evaluations due, disputes, calibration, essays, sessions to sign), overdue
     first, with due dates and counts per kind of work."""
-    items = work_queue_for(request.user.pk, timezone.now())
+    items = work_queue_for(request.user, timezone.now())
     counts = rules.queue_counts([(str(i.data.get("what", "")), i.data["overdue"]) for i in items])
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(

@@ -12,10 +12,12 @@ class PortalConfig(AppConfig):
         from portal.staff_file import STAFF_COLUMNS, STAFF_OPTIONAL_COLUMNS
 
         import_targets_register("staff", [*STAFF_COLUMNS, *STAFF_OPTIONAL_COLUMNS])
-        from portal import checks, panels  # noqa: F401 - checks register on import
+        from portal import checks, page_cache, panels, principal  # noqa: F401 - checks and caches register on import
 
         post_migrate.connect(_sync_after_migrate, dispatch_uid="portal.sync_role_groups")
         panels.register()
+        principal.connect_invalidation()
+        page_cache.connect_invalidation()
 
 
 def _sync_after_migrate(sender, app_config=None, **kwargs):

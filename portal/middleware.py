@@ -5,13 +5,16 @@ import logging
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from portal.platforms import sign_in_origins
 from portal.platforms.signin import platform_trusted_for_mfa
+from portal.principal import signed_in_user
 from portal.signing import SigningKeyMissing
 
 logger = logging.getLogger(__name__)
@@ -23,6 +26,21 @@ MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/media/", "/verify/"
 
 def mfa_required_for(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in settings.PORTAL_MFA_REQUIRED_ROLES)
+
+
+def _signed_in_user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = signed_in_user(request)
+    return request._cached_user
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, with the signed-in person and their permissions from the shared cache
+    (portal.principal) instead of two queries per request."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _signed_in_user(request))
 
 
 class RequireMFAMiddleware:

@@ -20,6 +20,7 @@ from portal.models import (
     User,
 )
 from portal.months import first_of_month
+from portal.principal import people_invalidate
 from portal.roles import group_name
 from portal.signals import staff_changed, staff_roles_changed
 from portal.staff_file import staff_file_parse
@@ -189,6 +190,8 @@ def staff_set_groups(users: list[User]) -> None:
         ],
         batch_size=500,
     )
+    # Membership rows written directly send no m2m signal: the cached permissions are made stale here.
+    people_invalidate([u.pk for u in users])
 
 
 def _wagtail_access_flags(role: str) -> dict:
@@ -389,6 +392,7 @@ def staff_import(
             User.objects.bulk_update(
                 to_update, [*_PROFILE_FIELDS, "is_superuser", "is_staff"], batch_size=500
             )
+            people_invalidate([u.pk for u in to_update])
         created_users = list(User.objects.filter(employee_no__in=[u.employee_no for u in to_create]))
         staff_set_groups(created_users + role_changed)
         for user in role_changed:

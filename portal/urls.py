@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from assessments.certificates import views as certificate_views
 from incentives import views as incentive_views
-from portal import views
+from portal import page_cache, views
 from portal.platforms import views as platform_views
 
 portal_patterns = (
@@ -66,8 +66,17 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False), name="root"),
     # Browsers ask for /favicon.ico before reading the page's icon link.
     path("favicon.ico", views.FaviconRedirectView.as_view()),
-    # Curriculum pages (Wagtail) live under /learn/.
-    path("learn/", include(wagtail_urls)),
+    # Curriculum pages (Wagtail) live under /learn/, served by Wagtail's own view with its site and route
+    # lookups cached (portal.page_cache).
+    path(
+        "learn/",
+        include(
+            [
+                *(p for p in wagtail_urls.urlpatterns if getattr(p, "name", "") != "wagtail_serve"),
+                re_path(wagtail_urls.serve_pattern, page_cache.serve, name="wagtail_serve"),
+            ]
+        ),
+    ),
 ]
 
 if settings.DEBUG:

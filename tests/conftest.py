@@ -90,3 +90,38 @@ def sign_in(client, user, *, seconds_ago: float = 0):
 @pytest.fixture
 def hr_client(client, hr_user):
     return sign_in(client, hr_user)
+
+
+def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["redis", "local-memory"])
+def cache_backend(request, settings):
+    """Each test twice: with a real Redis on 127.0.0.1:6379 as production runs (skipped when none answers) —
+    a database number of its own per test worker, emptied around the test — and with the local-memory cache."""
+    import os
+
+    from django.core.cache import cache
+
+    if request.param == "redis":
+        if not redis_answers():
+            pytest.skip("no Redis answers on 127.0.0.1:6379")
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:6379/{15 - int(worker) % 4}",
+            }
+        }
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    cache.clear()
+    yield request.param
+    cache.clear()

@@ -120,6 +120,7 @@ def test_team_matrix_and_learner_home_queries_do_not_grow(client, django_assert_
         assert client.get("/courses/team/").status_code == 200
     with CaptureQueriesContext(connection) as home_small:
         client.get("/portal/")
+    matrix_queries, home_queries = len(matrix_small), len(home_small)
     # Grow: more members, more programmes, more lessons.
     more = _members(12, team, "M")
     prog2, _ = cf.monthly(this_month(), title="客户心理学", hours=("1", "1", "1", "1"), modes=("online",) * 4)
@@ -136,11 +137,14 @@ def test_team_matrix_and_learner_home_queries_do_not_grow(client, django_assert_
             category="in_service",
             via="learner",
         )
-    with django_assert_max_num_queries(len(matrix_small.captured_queries)):
+    # Publishing pages made the cached curriculum stale: the first requests after it read it again.
+    client.get("/courses/team/")
+    client.get("/portal/")
+    with django_assert_max_num_queries(matrix_queries):
         response = client.get("/courses/team/")
     assert response.status_code == 200
     assert len(response.context["matrix"]["rows"]) == 15
-    with django_assert_max_num_queries(len(home_small.captured_queries)):
+    with django_assert_max_num_queries(home_queries):
         assert client.get("/portal/").status_code == 200
 
 
@@ -330,6 +334,7 @@ def test_programme_and_lesson_pages_need_the_same_queries_for_a_larger_curriculu
         assert client.get(lessons[0].url).status_code == 200
     with CaptureQueriesContext(connection) as programme_small:
         assert client.get(prog.url).status_code == 200
+    lesson_queries, programme_queries = len(lesson_small), len(programme_small)
     mod = cf.module(prog, "更多")
     more = [cf.lesson(mod, title=f"更多{i}") for i in range(6)]
     for lesson in (*lessons[1:], *more[:3]):
@@ -342,9 +347,12 @@ def test_programme_and_lesson_pages_need_the_same_queries_for_a_larger_curriculu
             via="learner",
         )
     cf.monthly(this_month())
-    with django_assert_max_num_queries(len(lesson_small.captured_queries)):
+    # Publishing pages made the cached curriculum stale: the first requests after it read it again.
+    client.get(lessons[0].url)
+    client.get(prog.url)
+    with django_assert_max_num_queries(lesson_queries):
         assert client.get(lessons[0].url).status_code == 200
-    with django_assert_max_num_queries(len(programme_small.captured_queries)):
+    with django_assert_max_num_queries(programme_queries):
         assert client.get(prog.url).status_code == 200
 
 

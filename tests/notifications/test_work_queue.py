@@ -118,7 +118,7 @@ def busy(org):
 
 
 def test_the_queue_lists_each_kind_of_work_overdue_first_with_due_dates(busy):
-    items = work_queue_for(busy["evaluator"].pk, timezone.now())
+    items = work_queue_for(busy["evaluator"], timezone.now())
     today = busy["today"]
     assert [(str(i.data["what"]), i.due_on, i.data["overdue"]) for i in items] == [
         ("Calibration call to score", today - timedelta(days=3), True),
@@ -136,18 +136,18 @@ def test_work_done_leaves_the_queue(busy):
         acting_user=busy["evaluator"],
     )
     offline_session_close(session=busy["offline"], acting_user=busy["evaluator"])
-    assert [str(i.data["what"]) for i in work_queue_for(busy["evaluator"].pk, timezone.now())] == [
+    assert [str(i.data["what"]) for i in work_queue_for(busy["evaluator"], timezone.now())] == [
         "Call to evaluate"
     ]
     # The lead now has a reference to set, due on the session's scoring date.
-    (lead_item,) = work_queue_for(busy["lead"].pk, timezone.now())
+    (lead_item,) = work_queue_for(busy["lead"], timezone.now())
     assert str(lead_item.data["what"]) == "Calibration reference to set" and lead_item.data["overdue"]
 
 
 def test_nobody_sees_another_persons_work(busy):
-    other = {str(i.data["what"]) for i in decisions_waiting_for(busy["other"].pk, timezone.now())}
+    other = {str(i.data["what"]) for i in decisions_waiting_for(busy["other"], timezone.now())}
     assert other == {"Calibration call to score"}
-    assert decisions_waiting_for(busy["call"].staff_id, timezone.now()) == []
+    assert decisions_waiting_for(busy["call"].staff, timezone.now()) == []
 
 
 def test_the_daily_run_reminds_of_the_work_waiting_more_than_two_days_only(busy):

@@ -1,0 +1,100 @@
+"""Cross-request caching with explicit invalidation: never a time-based guess.
+
+Every entry belongs to a *scope*: a named token in the cache (`portal:scope:<name>`) that the write changing
+what the entries were computed from replaces with a new one (`scope_invalidate`). An entry is stored with the
+tokens its scopes had *before* its inputs were read, and read back only while they are unchanged: a write
+that commits while a reader is still computing makes that reader's entry stale at once, and an evicted token
+(Redis may evict anything) makes every entry of its scope stale rather than valid again.
+
+Two kinds of entries:
+- content (curriculum pages, the recognition wall): the same for every reader; cached in the default cache
+  whatever it is, the local-memory cache of a single development process included.
+- personal (who is signed in, their permissions and menu, their unread count): cached only when the cache is
+  shared by every process (Redis, `REDIS_URL`). With a process-local cache one process could not tell the others
+  that a person was deactivated or lost a permission, so then nothing personal outlives its request.
+
+Invalidation runs at once and again when the writing transaction commits, so a reader that filled the cache
+from the old rows in between is made stale too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+_PROCESS_LOCAL = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+# Memory hygiene only: an entry that outlives this is computed again. Correctness never depends on it.
+ENTRY_SECONDS = 24 * 3600
+
+
+def shared() -> bool:
+    """Whether the default cache is shared by every process, so that personal entries may be cached."""
+    return settings.CACHES["default"]["BACKEND"] not in _PROCESS_LOCAL
+
+
+def _scope_key(scope: str) -> str:
+    return f"portal:scope:{scope}"
+
+
+def _entry_key(key: str) -> str:
+    return f"portal:entry:{key}"
+
+
+def scope_tokens(scopes: Iterable[str]) -> dict[str, str]:
+    """The current token of each scope, creating missing ones (first use, or evicted)."""
+    keys = {_scope_key(s): s for s in scopes}
+    found = cache.get_many(list(keys))
+    missing = [k for k in keys if k not in found]
+    for key in missing:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return {keys[k]: v for k, v in found.items()}
+
+
+def scope_invalidate(*scopes: str) -> None:
+    """Make every entry of `scopes` stale, now and when the current transaction commits."""
+
+    def replace():
+        cache.set_many({_scope_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def cached(key: str, scopes: list[str], compute: Callable[[], object], *, personal: bool = False):
+    """`compute()`, or its value stored under `key` while none of `scopes` changed since it was stored.
+
+    One round trip to the cache on a hit. A personal value is cached only in a shared cache (module doc).
+    """
+    if personal and not shared():
+        return compute()
+    entry_key = _entry_key(key)
+    scope_keys = [_scope_key(s) for s in scopes]
+    found = cache.get_many([entry_key, *scope_keys])
+    entry = found.get(entry_key)
+    current = {k: found.get(k) for k in scope_keys}
+    if entry is not None and all(current.values()) and entry[0] == current:
+        return entry[1]
+    if not all(current.values()):
+        tokens = scope_tokens(scopes)
+        current = {_scope_key(s): tokens.get(s) for s in scopes}
+    value = compute()
+    cache.set(entry_key, (current, value), timeout=ENTRY_SECONDS)
+    return value
+
+
+def person_scope(user_id: int) -> str:
+    """The scope of everything cached about one person (their row, permissions, menu)."""
+    return f"person:{user_id}"
+
+
+# Everyone's permissions (a role group's permissions changed), and the names the pages show of teams.
+PEOPLE_SCOPE = "people"
