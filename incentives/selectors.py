@@ -34,6 +34,7 @@ from incentives.models import (
     StarRevisionReview,
     Suggestion,
 )
+from portal.bulkwork import gc_paused
 from portal.months import first_of_month, month_bounds
 
 # Plain-word explanations of the reason codes, for HR and for the staff member concerned.
@@ -131,6 +132,7 @@ class StarMonth:
         return None
 
 
+@gc_paused()
 def star_proposal(
     *, month: date, exclusions: dict[int, str] | None = None, staff_ids=None, score_overrides=None
 ) -> StarMonth:
