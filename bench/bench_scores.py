@@ -35,7 +35,7 @@ def main(argv=None) -> dict:
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
     staff = int(argv[argv.index("--staff") + 1]) if "--staff" in argv else 10_000
-    vendor = scratch_database("bench_scores")
+    vendor = scratch_database(f"bench_scores_{staff}")  # runs at two sizes may overlap
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django
