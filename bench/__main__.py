@@ -168,17 +168,23 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--compare",
         default="",
-        metavar="SMALL.json,LARGE.json",
-        help="measure nothing: the growth table of two stored results (bench/results/latest-VENDOR-Ns.json)",
+        metavar="A.json,B.json[,…]",
+        help="measure nothing: the growth table of stored results of two sizes (bench/results/*-Ns*.json); "
+        "results of one size from runs of different modules are put together",
     )
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.compare:
-        paths = [Path(p) for p in args.compare.split(",") if p]
-        if len(paths) != 2:
-            parser.error("--compare takes two JSON results separated by a comma")
-        payloads = sorted((json.loads(p.read_text()) for p in paths), key=lambda payload: payload["staff"])
-        growth_write(*payloads)
+        by_size: dict[int, dict] = {}
+        for path in (Path(p) for p in args.compare.split(",") if p):
+            payload = json.loads(path.read_text())
+            if payload["staff"] in by_size:  # runs of other modules at the same size: one set of figures
+                by_size[payload["staff"]]["figures"] += payload["figures"]
+            else:
+                by_size[payload["staff"]] = payload
+        if len(by_size) != 2:
+            parser.error("--compare takes JSON results of two company sizes, separated by commas")
+        growth_write(*(by_size[size] for size in sorted(by_size)))
         return 0
     modules = discover([m for m in args.only.split(",") if m])
     payloads = []
