@@ -17,7 +17,7 @@ LINEAR = {
     "kpi_api": "KPI API POST, one JSON row per person, then the month's scores",
     "monthly_scores": "monthly_scores_compute, every scored person",
     "star_proposal": "Service Star proposal, after scoring",
-    "kpi_import_large": "KPI import, ten rows per person (parse + validate + insert)",
+    "kpi_import_large": "KPI import, 100,000 rows (parse + validate + insert)",
 }
 LINEAR_SLACK = 1.1
 
