@@ -1,7 +1,11 @@
 """`python -m bench` (`make bench`): every benchmark module, one table, JSON and markdown in bench/results/.
 
-    python -m bench [--quick] [--runs 3] [--duration 5] [--staff 10000] [--months 12] [--seed 1]
+    python -m bench [--quick] [--runs 3] [--duration 5] [--staff 10000[,50000]] [--months 12] [--seed 1]
                     [--only pages,bench_scores] [--fresh]
+    python -m bench --compare bench/results/latest-postgresql-10000s.json,bench/results/latest-postgresql-50000s.json
+
+With several sizes (`--staff 10000,50000`) each runs in turn, then a growth table shows every figure at both
+sizes with how many times its cost grew (bench/results/growth-VENDOR.md; bench/_growth.py has the goals).
 
 The database is SQLite unless DATABASE_URL names a PostgreSQL server (the benchmark then creates its own
 databases beside the named one). See bench/__init__.py for what a module provides.
@@ -19,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench import Context, Figure, fmt, repo_dir
+from bench import _growth as growth
 from bench._db import database_version, prepare_company, recreate, vendor_of
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -134,36 +139,98 @@ def plain(rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--staff takes numbers separated by commas, not {text!r}") from None
+    if not sizes or min(sizes) < 50:
+        raise argparse.ArgumentTypeError("--staff needs one or more sizes of at least 50")
+    return sizes
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one short run of each figure (a smoke run)")
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 3; 1 with --quick)")
     parser.add_argument("--duration", type=float, default=None, help="seconds per wrk run (default 5)")
-    parser.add_argument("--staff", type=int, default=10000)
+    parser.add_argument(
+        "--staff",
+        type=_sizes,
+        default=[10000],
+        help="company size; several separated by commas (10000,50000) run in turn, then the growth table",
+    )
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", default="", help="comma-separated module names")
     parser.add_argument("--fresh", action="store_true", help="regenerate the synthetic company")
     parser.add_argument("--prepare-only", action="store_true", help="generate the company, measure nothing")
+    parser.add_argument(
+        "--compare",
+        default="",
+        metavar="A.json,B.json[,…]",
+        help="measure nothing: the growth table of stored results of two sizes (bench/results/*-Ns*.json); "
+        "results of one size from runs of different modules are put together",
+    )
     args = parser.parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.compare:
+        by_size: dict[int, dict] = {}
+        for path in (Path(p) for p in args.compare.split(",") if p):
+            payload = json.loads(path.read_text())
+            if payload["staff"] in by_size:  # runs of other modules at the same size: one set of figures
+                by_size[payload["staff"]]["figures"] += payload["figures"]
+            else:
+                by_size[payload["staff"]] = payload
+        if len(by_size) != 2:
+            parser.error("--compare takes JSON results of two company sizes, separated by commas")
+        growth_write(*(by_size[size] for size in sorted(by_size)))
+        return 0
+    modules = discover([m for m in args.only.split(",") if m])
+    payloads = []
+    failed = False
+    for staff in sorted(set(args.staff)):
+        payload = run_size(args, staff, modules)
+        if payload is None:
+            return 0
+        payloads.append(payload)
+        failed = failed or bool(payload["errors"])
+    for small, large in zip(payloads, payloads[1:], strict=False):
+        growth_write(small, large)
+    return 1 if failed else 0
+
+
+def growth_write(small: dict, large: dict) -> None:
+    """Print the growth table of two runs and write it to bench/results/growth-VENDOR.md (and latest.md)."""
+    rows = growth.rows(small, large)
+    head = growth.header(small, large)
+    print()
+    print(head.replace("**", ""))
+    print(plain(rows))
+    text = markdown(rows, head)
+    (RESULTS / f"growth-{large['vendor']}.md").write_text(text)
+    latest = RESULTS / "latest.md"
+    latest.write_text((latest.read_text() + "\n" if latest.exists() else "") + text)
+    print(f"\nWritten: bench/results/growth-{large['vendor']}.md")
+
+
+def run_size(args, staff: int, modules: list[str]) -> dict | None:
+    """Every module at one company size: prints the table, writes the JSON and markdown, returns the JSON."""
     runs = args.runs or (1 if args.quick else 3)
     duration = args.duration or (2 if args.quick else 5)
-    modules = discover([m for m in args.only.split(",") if m])
-
     base_url = os.environ.get("DATABASE_URL", "")
     vendor = vendor_of(base_url)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     today = datetime.now().astimezone()
     print(
-        f"Benchmark on {vendor}: preparing {args.staff} staff × {args.months} months (seed {args.seed})…",
+        f"Benchmark on {vendor}: preparing {staff} staff × {args.months} months (seed {args.seed})…",
         flush=True,
     )
     url, generated = prepare_company(
         vendor=vendor,
         base_url=base_url,
         results_dir=RESULTS,
-        staff=args.staff,
+        staff=staff,
         months=args.months,
         seed=args.seed,
         month=today.strftime("%Y-%m"),
@@ -171,16 +238,18 @@ def main(argv=None) -> int:
     )
     print("  synthetic company " + ("generated" if generated else "reused (unchanged inputs)"), flush=True)
     if args.prepare_only:
-        return 0
-    baseline_url = recreate(vendor, base_url, "portal_bench_bare_wagtail", RESULTS)
-    os.environ["DATABASE_URL"] = url
+        return None
+    # Only the pages compare with the bare Wagtail site.
+    baseline_url = (
+        recreate(vendor, base_url, "portal_bench_bare_wagtail", RESULTS) if "pages" in modules else ""
+    )
     info = machine(vendor, url)
     ctx = Context(
         vendor=vendor,
         runs=runs,
         duration=duration,
         quick=args.quick,
-        staff=args.staff,
+        staff=staff,
         months=args.months,
         seed=args.seed,
         database_url=url,
@@ -210,7 +279,7 @@ def main(argv=None) -> int:
     header = (
         f"**{vendor}** · {info['database']} · {info['nproc']} CPUs ({info['cpu']}), {info['memory']} · "
         f"Python {info['python']}, Django {info['django']}, Wagtail {info['wagtail']} · "
-        f"{args.staff:,} staff × {args.months} months · median of {runs} run(s)"
+        f"{staff:,} staff × {args.months} months · median of {runs} run(s)"
         + (f", {duration:g} s per wrk run" if "pages" in modules else "")
         + f" · {today:%Y-%m-%d %H:%M %Z}"
     )
@@ -223,7 +292,7 @@ def main(argv=None) -> int:
         "when": today.isoformat(),
         "vendor": vendor,
         "machine": info,
-        "staff": args.staff,
+        "staff": staff,
         "months": args.months,
         "seed": args.seed,
         "runs": runs,
@@ -234,15 +303,20 @@ def main(argv=None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         "figures": [f.as_json() for f in figures],
     }
-    for name in (f"bench-{vendor}-{stamp}.json", f"latest-{vendor}.json"):
+    for name in (
+        f"bench-{vendor}-{staff}s-{stamp}.json",
+        f"latest-{vendor}-{staff}s.json",
+        f"latest-{vendor}.json",
+    ):
         (RESULTS / name).write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
     text = markdown(rows, header)
-    for name in (f"latest-{vendor}.md", "latest.md"):
+    for name in (f"latest-{vendor}-{staff}s.md", f"latest-{vendor}.md", "latest.md"):
         (RESULTS / name).write_text(text)
     print(
-        f"\nWritten: bench/results/latest.md, bench/results/latest-{vendor}.{{md,json}} ({payload['seconds']} s)"
+        f"\nWritten: bench/results/latest.md, bench/results/latest-{vendor}-{staff}s.{{md,json}} "
+        f"({payload['seconds']} s)"
     )
-    return 1 if errors else 0
+    return payload
 
 
 if __name__ == "__main__":

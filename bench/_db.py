@@ -1,6 +1,7 @@
 """The benchmark databases: the synthetic company (kept between runs while its inputs are unchanged) and an
 empty one for the bare Wagtail baseline. SQLite files live in bench/results/; on PostgreSQL they are databases
-beside the one DATABASE_URL names (which is never written)."""
+beside the one DATABASE_URL names (which is never written), each name ending in a tag of the checkout, so that
+two checkouts benchmarking on one server never drop each other's databases."""
 
 import hashlib
 import json
@@ -11,7 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
-SCALE_SOURCES = ["portal/scale.py", "courses/scale.py", "assessments/scale.py", "incentives/scale.py"]
+# The generator's code: a change to it regenerates the company.
+SCALE_SOURCES = ["demo/scale/*.py", "demo/management/commands/generate_scale_data.py"]
 
 
 def vendor_of(database_url: str) -> str:
@@ -32,9 +34,14 @@ def _pg_admin(database_url: str, *statements: str) -> None:
             conn.execute(statement)
 
 
+def checkout_tag() -> str:
+    """A short tag of this checkout (its path): PostgreSQL databases are shared by every checkout on the machine."""
+    return hashlib.sha256(str(REPO).encode()).hexdigest()[:6]
+
+
 def database_url_for(vendor: str, base_url: str, name: str, results_dir: Path) -> str:
     if vendor == "postgresql":
-        return _with_database(base_url, name)
+        return _with_database(base_url, f"{name}_{checkout_tag()}")
     return f"sqlite:///{results_dir / (name + '.sqlite3')}"
 
 
@@ -42,6 +49,7 @@ def recreate(vendor: str, base_url: str, name: str, results_dir: Path) -> str:
     """Drop and create the database `name`; returns its URL."""
     url = database_url_for(vendor, base_url, name, results_dir)
     if vendor == "postgresql":
+        name = urlsplit(url).path.lstrip("/")
         _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     else:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -63,9 +71,8 @@ def scratch_database(name: str) -> str:
 def fingerprint(*, staff: int, months: int, seed: int, month: str) -> str:
     """Changes when the generated data would: the generator's code, the migrations, the size, the month."""
     digest = hashlib.sha256(json.dumps([staff, months, seed, month]).encode())
-    for relative in SCALE_SOURCES:
-        path = REPO / relative
-        if path.exists():
+    for pattern in SCALE_SOURCES:
+        for path in sorted(REPO.glob(pattern)):
             digest.update(path.read_bytes())
     for migration in sorted(REPO.glob("*/migrations/0*.py")):
         digest.update(str(migration.relative_to(REPO)).encode())

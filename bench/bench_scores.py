@@ -1,6 +1,6 @@
-"""Benchmark of the KPI import (10,000 and 100,000 rows) and one month's scores for 10,000 staff.
+"""Benchmark of the KPI import (N and 10 × N rows, at most 100,000) and one month's scores for N staff (N = 10,000 by default).
 
-    DJANGO_DEBUG=1 .venv/bin/python -m bench.bench_scores [--quick]
+    DJANGO_DEBUG=1 .venv/bin/python -m bench.bench_scores [--quick] [--staff N]
 
 Creates its own throwaway database: a temporary SQLite file, or a `bench_scores` database on the PostgreSQL
 server when DATABASE_URL points at PostgreSQL. Each figure is compared with its floor in the same run:
@@ -34,7 +34,8 @@ def _timed(function, repeat: int = 1) -> float:
 def main(argv=None) -> dict:
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
-    vendor = scratch_database("bench_scores")
+    staff = int(argv[argv.index("--staff") + 1]) if "--staff" in argv else 10_000
+    vendor = scratch_database(f"bench_scores_{staff}")  # runs at two sizes may overlap
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django
@@ -53,13 +54,15 @@ def main(argv=None) -> dict:
     from bench import synthetic
     from portal.models import User
 
-    small, large = (1_000, 10_000) if quick else (10_000, 100_000)
+    small = max(1, staff // 10) if quick else staff
+    large = max(small, min(10 * small, 100_000))  # an import file holds at most 200,000 rows
     repeat = 1 if quick else 3
     rows = []
 
-    def record(what, seconds, baseline, count):
+    def record(key, what, seconds, baseline, count):
         rows.append(
             {
+                "key": key,
                 "what": what,
                 "rows": count,
                 "seconds": round(seconds, 4),
@@ -105,9 +108,11 @@ def main(argv=None) -> dict:
 
     bare = statistics.median(bare_insert(kpis, date(2026, 1, 1)) for _ in range(repeat))
     only = statistics.median(import_once(kpis, date(2026, 2, 1), False) for _ in range(repeat))
-    record(f"KPI import, {small:,} rows (parse + validate + insert)", only, bare, small)
+    record("kpi_import", f"KPI import, {small:,} rows (parse + validate + insert)", only, bare, small)
     with_scores = statistics.median(import_once(kpis, october, True) for _ in range(repeat))
-    record(f"KPI import, {small:,} rows, then the month's scores", with_scores, bare, small)
+    record(
+        "kpi_import_scored", f"KPI import, {small:,} rows, then the month's scores", with_scores, bare, small
+    )
 
     # --- The same rows as JSON through the API (POST /api/v1/months/M/kpis), beside the CSV import ---------
     api_post = _api_kpi_poster(kpis)
@@ -121,6 +126,7 @@ def main(argv=None) -> dict:
     api_once(october)  # the first request loads the URLconf and the API's modules
     through_api = statistics.median(api_once(october) for _ in range(repeat))
     record(
+        "kpi_api",
         f"KPI API POST, {small:,} JSON rows, then the month's scores (floor: the CSV import)",
         through_api,
         with_scores,
@@ -132,14 +138,18 @@ def main(argv=None) -> dict:
     baseline = _timed(lambda: _aggregate_sql(connection, october), repeat)
     assert MonthlyScore.objects.filter(month=october).count() == small
     record(
-        f"monthly_scores_compute, {small:,} staff (2 evaluations, 2 records each)", compute, baseline, small
+        "monthly_scores",
+        f"monthly_scores_compute, {small:,} staff (2 evaluations, 2 records each)",
+        compute,
+        baseline,
+        small,
     )
 
     # --- The Service Star proposal right after scoring: ranks the stored scores (target: under 1 s) ---------
     from incentives.selectors import star_proposal
 
     proposal = _timed(lambda: star_proposal(month=october), repeat)
-    record(f"Service Star proposal, {small:,} staff, after scoring", proposal, None, small)
+    record("star_proposal", f"Service Star proposal, {small:,} staff, after scoring", proposal, None, small)
 
     # --- 100,000 rows ------------------------------------------------------------------------------------
     extra = synthetic.staff_create_bulk(large - small, prefix="X")
@@ -150,13 +160,20 @@ def main(argv=None) -> dict:
     kpis_large = synthetic.kpi_file(numbers_large, seed=3)
     bare_large = bare_insert(kpis_large, date(2026, 3, 1))
     import_large = import_once(kpis_large, date(2026, 4, 1), False)
-    record(f"KPI import, {large:,} rows (parse + validate + insert)", import_large, bare_large, large)
+    record(
+        "kpi_import_large",
+        f"KPI import, {large:,} rows (parse + validate + insert)",
+        import_large,
+        bare_large,
+        large,
+    )
 
     report = {
         "vendor": vendor,
         "database": connection.settings_dict["NAME"] if vendor == "postgresql" else "temporary SQLite file",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "repeat": repeat,
+        "staff": small,
         "results": rows,
     }
     _print(report)

@@ -36,6 +36,7 @@ from incentives.models import (
     StarSummaryLine,
     Suggestion,
 )
+from portal.bulkwork import gc_paused
 from portal.cache import cached
 from portal.months import first_of_month, month_bounds
 
@@ -134,6 +135,7 @@ class StarMonth:
         return None
 
 
+@gc_paused()
 def star_proposal(
     *, month: date, exclusions: dict[int, str] | None = None, staff_ids=None, score_overrides=None
 ) -> StarMonth:

@@ -103,18 +103,37 @@ def kpi_file_parse(
         return ParsedRows(), [no_data_rows()]
     rows: ParsedRows[KpiRow] = ParsedRows(skipped=table.skipped)
     repeated = DuplicateKeys.of_employee_numbers()
+    first_lines = repeated.first_line
+    # A month's rates and counts repeat a lot (a rate has at most 10,001 values): each distinct text is parsed
+    # once, which is most of the parse on a large file. Decimals and ints are immutable, so rows share them.
+    rates: dict[str, Decimal] = {}
+    counts: dict[str, int] = {}
+
+    def rate(text: str, column: str) -> Decimal:
+        parsed = rates.get(text)
+        if parsed is None:
+            parsed = rates[text] = _rate(text, column)
+        return parsed
+
+    def count(text: str, column: str) -> int:
+        parsed = counts.get(text)
+        if parsed is None:
+            parsed = counts[text] = _count(text, column)
+        return parsed
+
+    append = rows.append
     for line, cells in table.rows:
         try:
             # The common case: one pass, no per-cell exception handling.
             row = KpiRow(
                 line,
                 _employee_no(cells["employee_no"]),
-                _count(cells["contacts_handled"], "contacts_handled"),
-                _rate(cells["response_timeliness_rate"], "response_timeliness_rate"),
-                _rate(cells["resolution_rate"], "resolution_rate"),
-                _rate(cells["satisfaction_rate"], "satisfaction_rate"),
-                _rate(cells["complaint_rate"], "complaint_rate"),
-                _count(cells["major_complaints"], "major_complaints"),
+                count(cells["contacts_handled"], "contacts_handled"),
+                rate(cells["response_timeliness_rate"], "response_timeliness_rate"),
+                rate(cells["resolution_rate"], "resolution_rate"),
+                rate(cells["satisfaction_rate"], "satisfaction_rate"),
+                rate(cells["complaint_rate"], "complaint_rate"),
+                count(cells["major_complaints"], "major_complaints"),
             )
         except FieldError:
             errors.extend(_row_errors(line, cells))
@@ -122,11 +141,11 @@ def kpi_file_parse(
             employee_no = _employee_no_or_none(cells["employee_no"])
         else:
             employee_no = row.employee_no
-        if employee_no is not None and (repeat := repeated.check(employee_no, line)):
-            errors.append(repeat)
+        if employee_no is not None and first_lines.setdefault(employee_no, line) != line:
+            errors.append(repeated.check(employee_no, line))
             continue
         if row is not None:
-            rows.append(row)
+            append(row)
     errors.sort(key=lambda error: error.line)
     return rows, errors
 

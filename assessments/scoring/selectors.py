@@ -218,14 +218,14 @@ def month_scores_computed(*, month: date, staff_ids=None) -> tuple[ScoringPolicy
     totals = score_totals_for_month(month=first, staff_ids=staff_ids)
     if not any(_has_data(total) for total in totals) and (staff_ids is None or not month_has_data(first)):
         return version, []
-    policy = rules.IntegerPolicy.of(version.as_rules())
-    rows = []
-    for staff_id, kpis, quality_total, quality_count, hours, results_total, results_count in totals:
-        kpi, quality, learning, composite, partial = rules.score_in_hundredths(
-            policy, kpis, quality_total, quality_count, hours, results_total, results_count
+    policy_id = version.pk
+    rows = [
+        (staff_id, policy_id, kpi, quality, learning, composite, partial, hours)
+        for staff_id, kpi, quality, learning, composite, partial, hours in rules.month_in_hundredths(
+            rules.IntegerPolicy.of(version.as_rules()), totals
         )
-        if composite is not None:
-            rows.append((staff_id, version.pk, kpi, quality, learning, composite, partial, hours))
+        if composite is not None
+    ]
     return version, rows
 
 

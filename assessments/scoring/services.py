@@ -27,6 +27,7 @@ from assessments.scoring.selectors import (
     score_months_with_data,
     scoring_policy_for_month,
 )
+from portal.bulkwork import gc_paused
 from portal.dbfunctions import Hundredths
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import MonthLock
@@ -46,6 +47,7 @@ _SUBSET_LIMIT = 1000
 _SCORES_LOCK_KEY = 60601
 
 
+@gc_paused()
 def monthly_scores_compute(*, month: date, acting_user=None, staff_ids=None) -> int:
     """Recompute and store the month's scores of every scored staff member, or of `staff_ids` when only their
     inputs changed, in one transaction (the caller's, when there is one).
@@ -223,6 +225,7 @@ KPI_COUNT_KEYS = ["imported", "replaced", "scored"]
 _KPI_FIELDS = ["staff_id", "month", *KPI_VALUE_COLUMNS]
 
 
+@gc_paused()
 def kpi_month_import(
     *,
     data: bytes,

@@ -21,6 +21,7 @@ from assessments.scoring.rules import (
     kpi_meets_target,
     kpi_points,
     learning_component,
+    month_in_hundredths,
     quality_component,
     round2,
     score_in_hundredths,
@@ -518,6 +519,30 @@ def test_the_whole_number_path_gives_the_rules_results_exactly(data):
     ]
     composite = None if expected.composite is None else expected.composite * 100
     assert stored == (*rounded, composite, expected.partial)
+
+
+def _totals(inputs) -> tuple:
+    kpis = None if inputs["kpis"] is None else tuple(hundredths(inputs["kpis"].value(c)) for c in KPI_CODES)
+    return (
+        kpis,
+        sum(map(hundredths, inputs["quality_scores"])),
+        len(inputs["quality_scores"]),
+        hundredths(inputs["in_service_hours"]),
+        sum(map(hundredths, inputs["learning_results"])),
+        len(inputs["learning_results"]),
+    )
+
+
+@given(data=st.data())
+def test_a_whole_month_at_once_gives_each_persons_score_exactly(data):
+    policy = data.draw(policies() if data.draw(st.booleans()) else st.just(DEFAULT_POLICY))
+    people = data.draw(st.lists(month_inputs(policy), min_size=1, max_size=8))
+    whole = IntegerPolicy.of(policy)
+    totals = [(n, *_totals(inputs)) for n, inputs in enumerate(people)]
+    # Twice over: the second pass reads the points worked out in the first.
+    expected = [(n, *score_in_hundredths(whole, *rest), rest[3]) for n, *rest in totals]
+
+    assert month_in_hundredths(whole, totals + totals) == expected + expected
 
 
 def test_a_policy_value_with_more_than_two_decimals_cannot_be_made_whole():
