@@ -76,9 +76,10 @@ def test_the_login_page_speaks_chinese_by_default_and_english_on_request(client)
     assert "Sign In" in client.get("/accounts/login/").content.decode()
 
 
-def test_production_settings_pass_check_deploy():
+def test_production_settings_pass_check_deploy(signing_key_dir):
     env = {k: v for k, v in os.environ.items() if k not in ("PORTAL_TESTING", "DJANGO_DEBUG")}
     env.update(
+        PORTAL_SIGNING_KEY_DIR=str(signing_key_dir),
         DJANGO_SECRET_KEY="k" * 20 + "production-secret-key-for-the-check-0123456789",
         DJANGO_ALLOWED_HOSTS="portal.example.com",
     )
