@@ -14,8 +14,10 @@ from incentives.selectors import REASON_TEXT
 
 def ineligible_rows_html(rows) -> SafeString:
     """The ineligible list's body: `rows` are `selectors.StarRow`s."""
-    reason_items = {code: f"<li>{escape(text)}</li>" for code, text in REASON_TEXT.items()}
-    hr_reason = escape(_("HR's reason:"))
+    reason_items = {
+        code: f"<li>{escape(text)}</li>" for code, text in REASON_TEXT.items()
+    }  # as {{ text }} did
+    hr_reason = _("HR's reason:")
     parts = []
     for row in rows:
         employee_no = escape(row.employee_no)
