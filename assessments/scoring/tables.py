@@ -100,3 +100,21 @@ def coaching_rows_html(rows, *, month_text: str) -> SafeString:
             f'    <td data-label="{module_label}"><ul class="who-list">{modules}</ul></td>\n  </tr>'
         )
     return mark_safe("".join(parts))  # noqa: S308 (user text escaped above, labels from our catalogue)
+
+
+def team_rows_html(rows: list[dict]) -> SafeString:
+    """The compliance-by-team table's body: `rows` as the overview builds them ({"team", "people", "cells"})."""
+    people = _("People")
+    parts = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="num" data-label="{escape(cell["label"])}"><span class="pill '
+            f'{"ok" if cell["value"] >= 80 else "warn" if cell["value"] >= 50 else "bad"}">'
+            f"{number(cell['value'])}%</span></td>"
+            for cell in row["cells"]
+        )
+        parts.append(
+            f'<tr><td class="stack-head">{escape(row["team"])}</td>'
+            f'<td class="num" data-label="{people}">{row["people"]}</td>{cells}</tr>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (user text escaped above, labels from our catalogue)

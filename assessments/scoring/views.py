@@ -310,7 +310,7 @@ def overview(request):
             means[month] = summary.mean
         team_compliance = _team_compliance(month, people, policy)
     staff_url = tables.staff_scores_prefix()
-    labels_of = {code: KPI_LABELS[code] for code in rules.KPI_CODES}
+    labels_of = {code: str(KPI_LABELS[code]) for code in rules.KPI_CODES}  # translated once, not per row
     page.object_list = [
         {
             "line": line,
@@ -373,6 +373,7 @@ def overview(request):
             "score_rows_html": tables.score_rows_html(page.object_list),
             "coaching_count": summary.missed_any,
             "team_compliance": team_compliance[:TEAM_ROWS_SHOWN],
+            "team_rows_html": tables.team_rows_html(team_compliance[:TEAM_ROWS_SHOWN]),
             "team_count": len(team_compliance),
             "departments": departments,
             "teams": teams,

@@ -30,6 +30,8 @@ COACHING_TEMPLATE = """{% load i18n %}{% for row in coaching %}<tr data-employee
     <td data-label="{% translate 'Remedial module' %}"><ul class="who-list">{% for module in row.modules %}<li>{{ module.title }} {% if module.completed %}<span class="pill ok">{% translate "done" %}</span>{% else %}<span class="pill warn">{% translate "to do" %}</span>{% endif %}</li>{% endfor %}{% if row.unmapped %}<li class="muted">{% blocktranslate with kpis=row.unmapped|join:"、" %}none set for {{ kpis }}{% endblocktranslate %}</li>{% endif %}</ul></td>
   </tr>{% endfor %}"""
 
+TEAM_TEMPLATE = """{% load i18n %}{% for row in team_compliance %}<tr><td class="stack-head">{{ row.team }}</td><td class="num" data-label="{% translate 'People' %}">{{ row.people }}</td>{% for cell in row.cells %}<td class="num" data-label="{{ cell.label }}"><span class="pill {% if cell.value >= 80 %}ok{% elif cell.value >= 50 %}warn{% else %}bad{% endif %}">{{ cell.value }}%</span></td>{% endfor %}</tr>{% endfor %}"""
+
 INELIGIBLE_TEMPLATE = """{% load i18n %}{% for row in ineligible %}
       <tr data-employee-no="{{ row.employee_no }}"><td>{{ row.employee_no }}</td><td>{{ row.name }}</td><td class="num">{{ row.score|default:"—" }}</td>
         <td><ul style="margin:0; padding-left:1.1rem">{% for text in row.reason_texts %}<li>{{ text }}</li>{% endfor %}</ul>
@@ -109,6 +111,22 @@ def coaching_rows():
     ]
 
 
+def team_rows():
+    from assessments.scoring.views import KPI_LABELS
+
+    values = [[100.0, 80.0, 79.9, 50.0], [49.9, 0.0, 66.7, 12.5]]
+    return [
+        {
+            "team": team,
+            "people": 7,
+            "cells": [
+                {"label": KPI_LABELS[code], "value": v} for code, v in zip(KPI_LABELS, vs, strict=True)
+            ],
+        }
+        for team, vs in zip(["一组 <A&B>", "二组"], values, strict=True)
+    ]
+
+
 def star_rows():
     def row(no, name, score, reasons, exclusion=""):
         return StarRow(
@@ -129,6 +147,7 @@ def test_the_tables_keep_the_templates_markup_in_both_languages():
             assert tables.coaching_rows_html(coaching_rows(), month_text="2026-10") == render(
                 COACHING_TEMPLATE, coaching=coaching_rows(), month_text="2026-10"
             )
+            assert tables.team_rows_html(team_rows()) == render(TEAM_TEMPLATE, team_compliance=team_rows())
             assert star_tables.ineligible_rows_html(star_rows()) == render(
                 INELIGIBLE_TEMPLATE, ineligible=star_rows()
             )
@@ -140,6 +159,7 @@ def test_names_teams_and_reasons_are_escaped():
             tables.score_rows_html(score_rows())
             + tables.coaching_rows_html(coaching_rows(), month_text="2026-10")
             + star_tables.ineligible_rows_html(star_rows())
+            + tables.team_rows_html(team_rows())
         )
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html and "一组 &lt;A&amp;B&gt;" in html
     assert "投诉&lt;核查&gt;中 &amp; 待定" in html
