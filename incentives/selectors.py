@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -735,22 +736,23 @@ def star_approver_note(*, month: date, user) -> tuple[bool, str]:
     user with the permission who excluded nobody from this month's list (maker-checker)."""
     from portal.models import User
 
-    round_ = star_round_get(first_of_month(month))
-    excluders = set()
-    if round_ is not None:
-        excluders = set(
-            ServiceStarExclusion.objects.filter(round=round_).values_list("created_by_id", flat=True)
+    excluders = set(
+        ServiceStarExclusion.objects.filter(round__month=first_of_month(month)).values_list(
+            "created_by_id", flat=True
         )
-    holds = Q(is_superuser=True)
-    for via in ("groups__permissions", "user_permissions"):
-        holds |= Q(
-            **{f"{via}__codename": "manage_service_stars", f"{via}__content_type__app_label": "incentives"}
-        )
+    )
+    # Holders as subqueries of ids rather than joins through groups and permissions: the joins made PostgreSQL
+    # read every user of the company with DISTINCT (~12 ms at 10,000 staff).
+    permission = Permission.objects.filter(
+        codename="manage_service_stars", content_type__app_label="incentives"
+    )
+    holds = (
+        Q(is_superuser=True)
+        | Q(pk__in=User.groups.through.objects.filter(group__permissions__in=permission).values("user_id"))
+        | Q(pk__in=User.user_permissions.through.objects.filter(permission__in=permission).values("user_id"))
+    )
     approvers = list(
-        User.objects.filter(holds, is_active=True)
-        .exclude(pk__in=excluders)
-        .distinct()
-        .order_by("employee_no")[:10]
+        User.objects.filter(holds, is_active=True).exclude(pk__in=excluders).order_by("employee_no")[:10]
     )
     names = "、".join(f"{p.name}（{p.employee_no}）" for p in approvers[:10]) or "—"
     if user.pk in excluders:

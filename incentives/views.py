@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from incentives import selectors, services
+from incentives import selectors, services, tables
 from incentives.forms import (
     DecisionForm,
     ExclusionForm,
@@ -151,6 +151,7 @@ def star_month(request, month):
         {
             "view": view,
             "ineligible": ineligible,
+            "ineligible_html": tables.ineligible_rows_html(ineligible.object_list),
             "updating": stored.computed_at if stored is not None and stored.stale else None,
             "reason_counts": counts,
             "excluded": excluded,

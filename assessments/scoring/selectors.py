@@ -286,10 +286,22 @@ class ScoreSource(StrEnum):
     NONE = "none"  # no data for this month
 
 
+def month_has_rows(queryset, month: date) -> bool:
+    """Whether `queryset` (of a model with an indexed `month`) has a row in `month`, read along that index.
+
+    A plain EXISTS on `month = M` lets PostgreSQL expect the month's rows spread over the table and scan it from
+    the start, while they sit together at its end (months are written in order): ~8 ms at 10,000 staff. As a
+    range ordered by month it walks the index: ~0.1 ms, and as little when the month has no row.
+    """
+    first = first_of_month(month)
+    rows = queryset.filter(month__gte=first, month__lte=first).order_by("month")
+    return bool(rows.values_list("pk", flat=True)[:1])
+
+
 def month_score_source(month: date) -> ScoreSource:
     """Where the month's scores come from for a read (`ScoreSource`): two or three small queries, no write."""
     first = first_of_month(month)
-    if MonthlyScore.objects.filter(month=first).exists():
+    if month_has_rows(MonthlyScore.objects.all(), first):
         return ScoreSource.STORED
     if MonthLock.objects.filter(month=first).exists() or not month_has_data(first):
         return ScoreSource.NONE
@@ -1028,7 +1040,7 @@ def month_close_inputs(month: date) -> dict:
         .values_list("staff__employee_no", "staff__name", "pk", "disputed_at")
     )
     return {
-        "kpi_imported": KpiRecord.objects.filter(month=first).exists(),
+        "kpi_imported": month_has_rows(KpiRecord.objects.all(), first),
         "scored_staff": people.count(),
         "missing_kpis": tuple(missing),
         "scores_stored": month_score_source(first) == ScoreSource.STORED,

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments.models import KpiRecord, MonthlyScore, ScoringPolicyVersion
-from assessments.scoring import charts, rules
+from assessments.scoring import charts, rules, tables
 from assessments.scoring.forms import CoachingModulesForm, KpiImportForm, PolicyVersionForm
 from assessments.scoring.kpi_file import KPI_COLUMNS
 from assessments.scoring.selectors import (
@@ -309,9 +309,8 @@ def overview(request):
         if source == ScoreSource.COMPUTED and summary.mean is not None:
             means[month] = summary.mean
         team_compliance = _team_compliance(month, people, policy)
-    # One URL reversed for the page, not one per row.
-    staff_url = reverse("assessments:staff-scores", args=["0"])[:-2]
-    labels_of = {code: KPI_LABELS[code] for code in rules.KPI_CODES}
+    staff_url = tables.staff_scores_prefix()
+    labels_of = {code: str(KPI_LABELS[code]) for code in rules.KPI_CODES}  # translated once, not per row
     page.object_list = [
         {
             "line": line,
@@ -370,8 +369,11 @@ def overview(request):
             ],
             "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
             "coaching": coaching,
+            "coaching_html": tables.coaching_rows_html(coaching, month_text=f"{month:%Y-%m}"),
+            "score_rows_html": tables.score_rows_html(page.object_list),
             "coaching_count": summary.missed_any,
             "team_compliance": team_compliance[:TEAM_ROWS_SHOWN],
+            "team_rows_html": tables.team_rows_html(team_compliance[:TEAM_ROWS_SHOWN]),
             "team_count": len(team_compliance),
             "departments": departments,
             "teams": teams,
@@ -515,7 +517,6 @@ def recompute(request):
 
 
 def _url(name):
-    from django.urls import reverse
 
     return reverse(name)
 

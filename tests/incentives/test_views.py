@@ -211,3 +211,31 @@ def test_the_home_panel_counts_the_latest_published_stars_and_shows_my_award(age
     body = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"{winners} Service Stars published" in body
     assert "My awards and letters" in body
+
+
+def test_who_may_approve_names_every_active_holder_of_the_permission_but_the_excluder(agents):
+    from django.contrib.auth.models import Permission
+
+    from incentives.selectors import star_approver_note
+    from incentives.services import service_star_exclude
+
+    hr1, hr2 = hr("HR1", name="人事甲"), hr("HR2", name="人事乙")
+    hr("HR3", name="人事丙", is_active=False)
+    direct = StaffFactory(employee_no="X0001", name="直授权")
+    direct.user_permissions.add(Permission.objects.get(codename="manage_service_stars"))
+    User.objects.filter(pk=StaffFactory(employee_no="X0002", name="超级用户").pk).update(is_superuser=True)
+    StaffFactory(employee_no="X0003", name="普通坐席")
+
+    may, note = star_approver_note(month=OCTOBER, user=hr1)
+    assert may
+    assert all(
+        f"{n}（{no}）" in note for n, no in [("人事甲", "HR1"), ("人事乙", "HR2"), ("直授权", "X0001")]
+    )
+    assert "超级用户（X0002）" in note
+    assert "人事丙" not in note and "普通坐席" not in note
+
+    service_star_exclude(month=OCTOBER, staff=agents.agent_a1, reason="投诉核查中", acting_user=hr1)
+    may, note = star_approver_note(month=OCTOBER, user=hr1)
+    assert not may
+    assert "人事甲" not in note and "人事乙（HR2）" in note and "直授权（X0001）" in note
+    assert star_approver_note(month=OCTOBER, user=hr2)[0]
