@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -45,7 +45,7 @@ def client_list(request):
         else:
             form = ApiClientForm()
             messages.success(
-                request, gettext_now("Client %(name)s created. Copy its token now.") % {"name": client.name}
+                request, gettext("Client %(name)s created. Copy its token now.") % {"name": client.name}
             )
     return render(
         request,
@@ -59,5 +59,5 @@ def client_list(request):
 @require_POST
 def client_revoke(request, pk):
     client = api_client_revoke(client=get_object_or_404(ApiClient, pk=pk), acting_user=request.user)
-    messages.success(request, gettext_now("Client %(name)s revoked.") % {"name": client.name})
+    messages.success(request, gettext("Client %(name)s revoked.") % {"name": client.name})
     return redirect("api-clients:list")

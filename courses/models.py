@@ -123,10 +123,9 @@ class ProgrammePage(CachedViewRestrictionsMixin, Page):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-        # xgettext:no-python-format
         help_text=_(
             "An online lesson credits its planned hours only after the learner was active on it for this share "
-            "of them. Blank: 50% for onboarding, none for other programmes; 0: no study time asked."
+            "of them. Blank: half (50%) for onboarding, none for other programmes; 0: no study time asked."
         ),
     )
     # A learning path: completing every prerequisite enrols the learner here. Kept with the page's revisions

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_unpublished, post_page_move
 
 from portal.cache import cached, scope_invalidate
@@ -75,9 +75,8 @@ class CachedViewRestrictionsMixin:
         return super().get_view_restrictions()
 
 
-def _pages_changed(sender, instance=None, **kwargs):
-    if sender is Site or isinstance(instance, Page):
-        scope_invalidate(PAGES_SCOPE)
+def _pages_changed(sender, **kwargs):
+    scope_invalidate(PAGES_SCOPE)
 
 
 def _restrictions_changed(sender, **kwargs):
@@ -85,9 +84,13 @@ def _restrictions_changed(sender, **kwargs):
 
 
 def connect_invalidation() -> None:
+    # One receiver per page model (and Site), never one for all senders: a post_delete receiver for every model
+    # would stop Django's fast bulk deletes everywhere (KPI replacement, score deletes).
     for signal in (post_save, post_delete):
-        # Every page model, the specific ones included: a receiver for all senders, kept cheap by its test.
-        signal.connect(_pages_changed, dispatch_uid="portal.page_cache.pages")
+        for model in {Page, Site, *get_page_models()}:
+            signal.connect(
+                _pages_changed, sender=model, dispatch_uid=f"portal.page_cache.{model._meta.label}"
+            )
         signal.connect(
             _restrictions_changed, sender=PageViewRestriction, dispatch_uid="portal.page_cache.pvr"
         )

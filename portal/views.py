@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import RedirectView
@@ -52,7 +52,7 @@ def staff_invite(request, employee_no):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, gettext_now("Invitation sent to %(email)s.") % {"email": person.email})
+        messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": person.email})
     return redirect("portal:profile", employee_no=person.employee_no)
 
 
@@ -129,7 +129,7 @@ def import_mappings(request):
             for message in exc.messages:
                 form.add_error("text", message)
         else:
-            messages.success(request, gettext_now("Saved %(mapping)s.") % {"mapping": version})
+            messages.success(request, gettext("Saved %(mapping)s.") % {"mapping": version})
             return redirect("portal:import-mappings")
     mappings = ImportMapping.objects.prefetch_related("versions").order_by("name")
     return render(

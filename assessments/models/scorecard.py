@@ -50,9 +50,8 @@ class RubricCriterion(models.Model):
     critical = models.BooleanField(
         _("critical item"),
         default=False,
-        # xgettext:no-python-format
         help_text=_(
-            "Choosing a 0% level on a critical item fails the whole evaluation: its score becomes the scoring "
+            "Choosing the lowest level (0%) on a critical item fails the whole evaluation: its score becomes the scoring "
             "policy's cap and HR reviews it."
         ),
     )
