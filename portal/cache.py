@@ -69,12 +69,20 @@ def scope_invalidate(*scopes: str) -> None:
     transaction.on_commit(replace)
 
 
-def cached(key: str, scopes: list[str], compute: Callable[[], object], *, personal: bool = False):
+def cached(
+    key: str,
+    scopes: list[str],
+    compute: Callable[[], object],
+    *,
+    personal: bool = False,
+    shared_only: bool = False,
+):
     """`compute()`, or its value stored under `key` while none of `scopes` changed since it was stored.
 
-    One round trip to the cache on a hit. A personal value is cached only in a shared cache (module doc).
+    One round trip to the cache on a hit. A personal value is cached only in a shared cache (module doc); so is a
+    `shared_only` one: a fact that a write in another process changes, which a per-process copy would miss.
     """
-    if personal and not shared():
+    if (personal or shared_only) and not shared():
         return compute()
     entry_key = _entry_key(key)
     scope_keys = [_scope_key(s) for s in scopes]
@@ -95,6 +103,10 @@ def person_scope(user_id: int) -> str:
     """The scope of everything cached about one person (their row, permissions, menu)."""
     return f"person:{user_id}"
 
+
+# The months of the score pages: which is the latest with scores or KPI data, which are published (locked) and
+# which have stored scores. Replaced by the services that store scores, import KPIs and lock or unlock a month.
+MONTHS_SCOPE = "score-months"
 
 # Everyone's permissions (a role group's permissions changed), and the names the pages show of teams.
 PEOPLE_SCOPE = "people"
