@@ -336,3 +336,28 @@ def test_my_scores_read_the_months_facts_from_redis_only(cache_backend):
     )
     if cache_backend != "redis":
         assert client.get("/assessments/scores/me/").context["month"] == november
+
+
+def test_a_quiz_added_renamed_closed_or_deleted_shows_on_the_lesson_page_at_once(cache_backend):
+    from tests.assessments.factories import make_quiz
+
+    learner = StaffFactory(role="new_hire", employee_no="N0001", onboarded_on=None)
+    _prog, lessons = cf.onboarding()
+    lesson = lessons[0]
+    client = _signed_in(learner)
+    for _ in range(2):
+        assert "quiz-panel" not in client.get(lesson.url).content.decode()
+    quiz = make_quiz([], lesson=lesson, title="投诉处理测验")
+    for _ in range(2):
+        assert "投诉处理测验" in client.get(lesson.url).content.decode()
+    quiz.title = "投诉处理测验（修订）"
+    quiz.save()
+    assert "投诉处理测验（修订）" in client.get(lesson.url).content.decode()
+    quiz.is_active = False
+    quiz.save()
+    assert "quiz-panel" not in client.get(lesson.url).content.decode()
+    quiz.is_active = True
+    quiz.save()
+    assert "quiz-panel" in client.get(lesson.url).content.decode()
+    quiz.delete()
+    assert "quiz-panel" not in client.get(lesson.url).content.decode()
