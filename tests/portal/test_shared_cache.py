@@ -361,3 +361,30 @@ def test_a_quiz_added_renamed_closed_or_deleted_shows_on_the_lesson_page_at_once
     assert "quiz-panel" in client.get(lesson.url).content.decode()
     quiz.delete()
     assert "quiz-panel" not in client.get(lesson.url).content.decode()
+
+
+def test_with_redis_the_person_and_their_unread_count_come_in_one_round_trip(cache_backend, monkeypatch):
+    if cache_backend != "redis":
+        pytest.skip("nothing personal is cached without Redis")
+    from django.core.cache import caches
+
+    agent = StaffFactory(employee_no="A0001")
+    client = _signed_in(agent)
+    client.get("/portal/")
+    backend = caches["default"]
+    original = backend.get_many
+    trips = []
+
+    def counted(keys, *args, **kwargs):
+        trips.append(list(keys))
+        return original(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", counted)
+    assert client.get("/portal/").status_code == 200
+    monkeypatch.undo()
+    person_trips = [keys for keys in trips if any(":principal:" in k for k in keys)]
+    assert len(person_trips) == 1 and any(":unread:" in k for k in person_trips[0])
+    assert not any(":unread:" in k for keys in trips if keys not in person_trips for k in keys)
+    # The count read with the person is the current one.
+    notify(agent, "sop_unread", {"lessons": [], "url": "/portal/"}, urgent=True)
+    assert client.get("/portal/").context["notification_bell"]["count"] == 1
