@@ -26,6 +26,7 @@ class AssessmentsConfig(AppConfig):
 
         hooks.register_completion_gate(quiz_receivers.quiz_completion_gate)
         hooks.register_lesson_panel(quiz_receivers.quiz_lesson_panel)
+        quiz_receivers.connect_invalidation()
         from assessments.leadership.receivers import leadership_programme_panel
 
         hooks.register_programme_panel(leadership_programme_panel)

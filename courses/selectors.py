@@ -249,12 +249,19 @@ def completions_by_staff(*, staff_ids, lesson_ids) -> dict[int, dict[int, Decima
         return done
     qs = LessonCompletion.objects.filter(lesson_id__in=list(lesson_ids))
     if staff_ids is not None:
-        qs = qs.filter(staff_id__in=list(staff_ids))
-    for staff_id, lesson_id, hours in qs.values_list("staff_id", "lesson_id", "hours").iterator(
-        chunk_size=5000
-    ):
+        staff_ids = list(staff_ids)
+        qs = qs.filter(staff_id__in=staff_ids)
+    rows = qs.values_list("staff_id", "lesson_id", "hours")
+    # A page's people fit in one fetch; on PostgreSQL a chunked iterator costs a server-side cursor (three round
+    # trips), which pays only for everyone's completions.
+    if staff_ids is None or len(staff_ids) > _FETCH_AT_ONCE:
+        rows = rows.iterator(chunk_size=5000)
+    for staff_id, lesson_id, hours in rows:
         done[staff_id][lesson_id] = Decimal(str(hours))
     return done
+
+
+_FETCH_AT_ONCE = 500
 
 
 def progress_by_staff(*, staff_ids, programmes) -> dict[tuple[int, int], Progress]:

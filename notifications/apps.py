@@ -7,10 +7,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from notifications.selectors import unread_entry
+        from portal.cache import register_read_with_person
         from portal.defaults import restore_after_flush
         from portal.models import Role
         from portal.navigation import register_home_panel, register_nav
 
+        register_read_with_person(unread_entry)
         register_nav(_("Notifications"), "notifications:list", order=5)
         register_nav(
             _("My work queue"),

@@ -45,12 +45,16 @@ def unread_scope(user_id: int) -> str:
     return f"unread:{user_id}"
 
 
+def unread_entry(user_id: int) -> tuple[str, list[str]]:
+    """The cache key and scopes of a person's unread count (read with the person: `register_read_with_person`)."""
+    return f"unread:{user_id}", [unread_scope(user_id)]
+
+
 def unread_count(user) -> int:
     """Unread notifications of `user`, counted up to UNREAD_CAP + 1 (one small indexed query, or none while
     the shared cache holds the count)."""
     return cached(
-        f"unread:{user.pk}",
-        [unread_scope(user.pk)],
+        *unread_entry(user.pk),
         lambda: Notification.objects.filter(recipient=user, read_at__isnull=True)[: UNREAD_CAP + 1].count(),
         personal=True,
     )

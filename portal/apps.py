@@ -18,6 +18,11 @@ class PortalConfig(AppConfig):
         panels.register()
         principal.connect_invalidation()
         page_cache.connect_invalidation()
+        from django.core.signals import request_started
+
+        from portal.cache import read_ahead_clear
+
+        request_started.connect(read_ahead_clear, dispatch_uid="portal.cache.read_ahead")
 
 
 def _sync_after_migrate(sender, app_config=None, **kwargs):

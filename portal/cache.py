@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -59,26 +60,61 @@ def scope_tokens(scopes: Iterable[str]) -> dict[str, str]:
     return {keys[k]: v for k, v in found.items()}
 
 
+# Entries read ahead in an earlier round trip of this request (`cached(..., also=...)`), by cache key; each is
+# used once. Emptied when a request starts and by any invalidation, so nothing read ahead outlives either.
+_read_ahead: ContextVar[dict | None] = ContextVar("portal_cache_read_ahead", default=None)
+
+
+def read_ahead_clear(**kwargs) -> None:
+    _read_ahead.set(None)
+
+
+def _taken(entry_key: str, scope_keys: list[str]) -> dict | None:
+    ahead = _read_ahead.get()
+    if not ahead or entry_key not in ahead or any(k not in ahead for k in scope_keys):
+        return None
+    return {entry_key: ahead.pop(entry_key), **{k: ahead[k] for k in scope_keys}}
+
+
 def scope_invalidate(*scopes: str) -> None:
     """Make every entry of `scopes` stale, now and when the current transaction commits."""
 
     def replace():
+        read_ahead_clear()
         cache.set_many({_scope_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
 
     replace()
     transaction.on_commit(replace)
 
 
-def cached(key: str, scopes: list[str], compute: Callable[[], object], *, personal: bool = False):
+def cached(
+    key: str,
+    scopes: list[str],
+    compute: Callable[[], object],
+    *,
+    personal: bool = False,
+    shared_only: bool = False,
+    also: Iterable[tuple[str, list[str]]] = (),
+):
     """`compute()`, or its value stored under `key` while none of `scopes` changed since it was stored.
 
-    One round trip to the cache on a hit. A personal value is cached only in a shared cache (module doc).
+    One round trip to the cache on a hit. A personal value is cached only in a shared cache (module doc); so is a
+    `shared_only` one: a fact that a write in another process changes, which a per-process copy would miss.
+    `also` names (key, scopes) of entries this request reads next: they come in the same round trip, and their
+    own `cached` call later in the request takes them without another.
     """
-    if personal and not shared():
+    if (personal or shared_only) and not shared():
         return compute()
     entry_key = _entry_key(key)
     scope_keys = [_scope_key(s) for s in scopes]
-    found = cache.get_many([entry_key, *scope_keys])
+    found = _taken(entry_key, scope_keys)
+    if found is None:
+        extra = [
+            k for other, other_scopes in also for k in (_entry_key(other), *map(_scope_key, other_scopes))
+        ]
+        found = cache.get_many([entry_key, *scope_keys, *extra])
+        if extra:
+            _read_ahead.set({k: found.get(k) for k in extra})
     entry = found.get(entry_key)
     current = {k: found.get(k) for k in scope_keys}
     if entry is not None and all(current.values()) and entry[0] == current:
@@ -91,10 +127,28 @@ def cached(key: str, scopes: list[str], compute: Callable[[], object], *, person
     return value
 
 
+# Entries read on every signed-in page right after the person (`register_read_with_person`): functions of the
+# person's id giving (key, scopes), registered by the apps that own them at start-up.
+_read_with_person: list[Callable[[int], tuple[str, list[str]]]] = []
+
+
+def register_read_with_person(fn: Callable[[int], tuple[str, list[str]]]) -> None:
+    if fn not in _read_with_person:
+        _read_with_person.append(fn)
+
+
+def read_with_person(user_id: int) -> list[tuple[str, list[str]]]:
+    return [fn(user_id) for fn in _read_with_person]
+
+
 def person_scope(user_id: int) -> str:
     """The scope of everything cached about one person (their row, permissions, menu)."""
     return f"person:{user_id}"
 
+
+# The months of the score pages: which is the latest with scores or KPI data, which are published (locked) and
+# which have stored scores. Replaced by the services that store scores, import KPIs and lock or unlock a month.
+MONTHS_SCOPE = "score-months"
 
 # Everyone's permissions (a role group's permissions changed), and the names the pages show of teams.
 PEOPLE_SCOPE = "people"

@@ -24,7 +24,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.crypto import constant_time_compare
 
 from portal.auth_backends import PermissionsBackend
-from portal.cache import PEOPLE_SCOPE, cached, person_scope, scope_invalidate, shared
+from portal.cache import PEOPLE_SCOPE, cached, person_scope, read_with_person, scope_invalidate, shared
 from portal.models import Department, Team
 
 
@@ -74,7 +74,11 @@ def signed_in_user(request):
     if backend_path not in settings.AUTHENTICATION_BACKENDS or not session_hash:
         return auth.get_user(request)
     entry = cached(
-        f"principal:{user_id}", [person_scope(user_id), PEOPLE_SCOPE], lambda: _entry(user_id), personal=True
+        f"principal:{user_id}",
+        [person_scope(user_id), PEOPLE_SCOPE],
+        lambda: _entry(user_id),
+        personal=True,
+        also=read_with_person(user_id),
     )
     if entry is None or not constant_time_compare(session_hash, entry["auth_hash"]):
         return auth.get_user(request)

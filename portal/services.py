@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.cache import MONTHS_SCOPE, scope_invalidate
 from portal.importing import IMPORT_TARGETS, ImportResult, import_run_record, refused, skipped_notes
 from portal.models import (
     AuditEvent,
@@ -162,6 +163,7 @@ def month_lock_set(*, month: date, acting_user, reason: str = "") -> MonthLock:
     )
     if created:
         audit_record(action="month.lock", acting_user=acting_user, target=lock, reason=reason)
+        scope_invalidate(MONTHS_SCOPE)
     return lock
 
 
@@ -169,6 +171,7 @@ def month_lock_release(*, month: date, acting_user, reason: str) -> None:
     deleted, _ = MonthLock.objects.filter(month=first_of_month(month)).delete()
     if deleted:
         audit_record(action="month.unlock", acting_user=acting_user, reason=reason, month=f"{month:%Y-%m}")
+        scope_invalidate(MONTHS_SCOPE)
 
 
 # --- Staff -------------------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from django.utils.translation import gettext
 
 from assessments.models import Attempt, AttemptAppeal, AttemptEvent, AttemptItem, AttemptStatus, Quiz
 from assessments.quizzes import rules as quiz_rules
+from portal.cache import cached
+from portal.page_cache import PAGES_SCOPE
 
 
 def attempt_get_for_user(user, attempt_id: int) -> Attempt:
@@ -36,6 +38,22 @@ def quiz_get_for_learner(quiz_id: int) -> Quiz:
 
 def quizzes_for_lesson(page_id: int) -> list[Quiz]:
     return list(Quiz.objects.filter(Q(lesson_id=page_id) | Q(module_id=page_id), is_active=True))
+
+
+# Every cached list of a page's quizzes; replaced whenever a quiz is saved or deleted (receivers).
+QUIZZES_SCOPE = "quizzes"
+
+
+def quizzes_for_lesson_page(page_id: int) -> list[Quiz]:
+    """`quizzes_for_lesson` for showing a page: kept in a shared cache (Redis) until a quiz is saved or deleted
+    or a page changes (a deleted page leaves its quizzes without it, past the quizzes' own signals); read from
+    the database on every call with a per-process cache."""
+    return cached(
+        f"quizzes:page:{page_id}",
+        [QUIZZES_SCOPE, PAGES_SCOPE],
+        lambda: quizzes_for_lesson(page_id),
+        shared_only=True,
+    )
 
 
 def attempts_of(*, quiz: Quiz, staff) -> list[Attempt]:

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from django.db import connection
 from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 
 from assessments.models import (
     OPEN_DISPUTE_STATUSES,
@@ -30,6 +31,7 @@ from courses.selectors import (
     learning_results_by_staff,
     training_totals_sql,
 )
+from portal.cache import MONTHS_SCOPE, cached
 from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES, MonthLock, User
 from portal.months import first_of_month, month_bounds
@@ -298,12 +300,59 @@ def month_has_rows(queryset, month: date) -> bool:
     return bool(rows.values_list("pk", flat=True)[:1])
 
 
-def month_score_source(month: date) -> ScoreSource:
-    """Where the month's scores come from for a read (`ScoreSource`): two or three small queries, no write."""
+@dataclass(frozen=True)
+class MonthFacts:
+    """What the score pages ask about a month before anything else."""
+
+    month: date  # its first day
+    locked: bool  # published
+    stored: bool  # has stored scores
+
+
+def month_facts(month: date | None = None) -> MonthFacts:
+    """The facts of `month`, or of the latest month with scores or KPI data (this month when there is none).
+
+    Kept in a shared cache (Redis) until a service stores scores, imports KPIs or locks or unlocks a month
+    (`MONTHS_SCOPE`); read from the database on every call with a per-process cache.
+    """
+    this_month = first_of_month(timezone.localdate())
+    if month is not None:
+        key = f"scores:month-facts:{first_of_month(month):%Y-%m}"
+    else:
+        # The fallback is this month, so the entry names it: a new month is a new entry, not a guess of time.
+        key = f"scores:month-facts:latest:{this_month:%Y-%m}"
+
+    def compute() -> MonthFacts:
+        if month is not None:
+            first = first_of_month(month)
+        else:
+            latest = [
+                MonthlyScore.objects.aggregate(m=Max("month"))["m"],
+                KpiRecord.objects.aggregate(m=Max("month"))["m"],
+            ]
+            latest = [m for m in latest if m is not None]
+            first = max(latest) if latest else this_month
+        return MonthFacts(
+            month=first,
+            locked=MonthLock.objects.filter(month=first).exists(),
+            stored=month_has_rows(MonthlyScore.objects.all(), first),
+        )
+
+    return cached(key, [MONTHS_SCOPE], compute, shared_only=True)
+
+
+def month_score_source(month: date, facts: MonthFacts | None = None) -> ScoreSource:
+    """Where the month's scores come from for a read (`ScoreSource`): two or three small queries (none but
+    `month_has_data` with the month's `facts`), no write."""
     first = first_of_month(month)
-    if month_has_rows(MonthlyScore.objects.all(), first):
+    if facts is not None:
+        stored, locked = facts.stored, lambda: facts.locked
+    else:
+        stored = month_has_rows(MonthlyScore.objects.all(), first)
+        locked = MonthLock.objects.filter(month=first).exists
+    if stored:
         return ScoreSource.STORED
-    if MonthLock.objects.filter(month=first).exists() or not month_has_data(first):
+    if locked() or not month_has_data(first):
         return ScoreSource.NONE
     return ScoreSource.COMPUTED
 

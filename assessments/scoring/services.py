@@ -28,6 +28,7 @@ from assessments.scoring.selectors import (
     scoring_policy_for_month,
 )
 from portal.bulkwork import gc_paused
+from portal.cache import MONTHS_SCOPE, scope_invalidate
 from portal.dbfunctions import Hundredths
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import MonthLock
@@ -150,6 +151,7 @@ def _scores_replace(first: date, rows: list[tuple], staff_ids) -> bool:
     signals.scores_stored.send(
         sender=None, month=first, staff_ids=sorted({*stale, *(row[0] for row in fresh)})
     )
+    scope_invalidate(MONTHS_SCOPE)
     if len(stale) > len(old) // 2:
         stored.delete()
         fresh = rows
@@ -299,6 +301,7 @@ def kpi_month_import(
         if existing:
             KpiRecord.objects.filter(month=first).delete()
         kpi_rows_insert(records)
+        scope_invalidate(MONTHS_SCOPE)
         import_run_record(
             kind="kpis",
             file_name=file_name,

@@ -7,7 +7,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments.models import KpiRecord, MonthlyScore, ScoringPolicyVersion
+from assessments.models import MonthlyScore, ScoringPolicyVersion
 from assessments.scoring import charts, rules, tables
 from assessments.scoring.forms import CoachingModulesForm, KpiImportForm, PolicyVersionForm
 from assessments.scoring.kpi_file import KPI_COLUMNS
@@ -28,6 +27,7 @@ from assessments.scoring.selectors import (
     coaching_rows,
     kpi_compliance_counts,
     mean_scores_by_month,
+    month_facts,
     month_score_lines,
     month_score_rows_page,
     month_score_source,
@@ -83,12 +83,7 @@ def _requested_month(request) -> date:
             return parse_month(text)
         except FieldError:
             raise Http404 from None
-    latest = [
-        MonthlyScore.objects.aggregate(m=Max("month"))["m"],
-        KpiRecord.objects.aggregate(m=Max("month"))["m"],
-    ]
-    latest = [m for m in latest if m is not None]
-    return max(latest) if latest else first_of_month(timezone.localdate())
+    return month_facts().month
 
 
 def _month_nav(month: date, locked: bool | None = None) -> dict:
@@ -120,10 +115,14 @@ def staff_scores(request, employee_no: str):
 def _person_scores(request, person):
     """One person's month, explained from the month's data as it is now (a published month shows its stored,
     final score); "no data" for a month without data for anyone. Writes nothing."""
-    month = _requested_month(request)
-    locked = month_is_locked(month)
-    source = month_score_source(month)
-    stored = MonthlyScore.objects.filter(staff=person, month=month).select_related("policy").first()
+    facts = month_facts(_requested_month(request)) if request.GET.get("month", "").strip() else month_facts()
+    month, locked = facts.month, facts.locked
+    source = month_score_source(month, facts)
+    stored = (
+        MonthlyScore.objects.filter(staff=person, month=month).select_related("policy").first()
+        if facts.stored
+        else None
+    )
     version = stored.policy if stored else scoring_policy_for_month(month)
     inputs = staff_month_inputs(month=month, staff_ids=[person.pk]) if source != ScoreSource.NONE else []
     explanation = None

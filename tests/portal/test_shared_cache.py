@@ -263,3 +263,128 @@ def test_wagtails_own_curriculum_urls_beside_the_cached_serve_still_answer(clien
 
     assert reverse("wagtail_serve", args=["a/b/"]) == "/learn/a/b/"
     assert client.get(reverse("wagtailcore_login")).status_code == 200
+
+
+def test_my_scores_follow_a_kpi_import_stored_scores_and_a_lock_on_the_next_request(cache_backend):
+    """The latest month, whether it is published and whether it has stored scores are kept between requests
+    with Redis; each write that changes them shows on the next request."""
+    from assessments.scoring.services import kpi_month_import
+    from portal.services import month_lock_release, month_lock_set
+    from tests.assessments.scoring_helpers import kpi_csv
+    from tests.incentives.factories import hr as hr_user
+    from tests.sample_month import OCTOBER
+
+    hr = hr_user("H0001")
+    agent = StaffFactory(employee_no="A0001", hire_date=date(2025, 1, 1))
+    month_data(agent, month=OCTOBER)
+    client = _signed_in(agent)
+    for _ in range(2):
+        response = client.get("/assessments/scores/me/")
+        assert response.context["month"] == OCTOBER and response.context["stored"] is not None
+        assert not response.context["locked"]
+
+    november = add_months(OCTOBER, 1)
+    kpi_month_import(
+        data=kpi_csv("A0001,120,98.00,95.00,90.00,0.50,0"), file_name="k.csv", month=november, recompute=False
+    )
+    response = client.get("/assessments/scores/me/")
+    assert response.context["month"] == november and response.context["stored"] is None
+    assert not response.context["no_data"]
+
+    month_data(agent, month=november, contacts=None)  # stores November's scores through the service
+    response = client.get("/assessments/scores/me/")
+    assert response.context["month"] == november and response.context["stored"] is not None
+
+    month_lock_set(month=november, acting_user=hr, reason="发布")
+    assert client.get("/assessments/scores/me/").context["locked"]
+    assert client.get(f"/assessments/scores/me/?month={november:%Y-%m}").context["locked"]
+    month_lock_release(month=november, acting_user=hr, reason="更正")
+    assert not client.get("/assessments/scores/me/").context["locked"]
+    assert not client.get(f"/assessments/scores/me/?month={november:%Y-%m}").context["locked"]
+
+
+def test_my_scores_read_the_months_facts_from_redis_only(cache_backend):
+    """With Redis the month's facts take no query once cached; without it every request reads them again, so
+    a write in another process (which could not reach this one's cache) still shows at once."""
+    from assessments.models import KpiRecord
+    from tests.sample_month import OCTOBER
+
+    agent = StaffFactory(employee_no="A0001", hire_date=date(2025, 1, 1))
+    month_data(agent, month=OCTOBER)
+    client = _signed_in(agent)
+    _queries(client, "/assessments/scores/me/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/assessments/scores/me/")
+    month_queries = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'MAX("assessments_' in q["sql"] or "portal_monthlock" in q["sql"]
+    ]
+    assert (month_queries == []) == (cache_backend == "redis")
+
+    # A row written past every service: only the per-process path sees it at once.
+    november = add_months(OCTOBER, 1)
+    KpiRecord.objects.create(
+        staff=agent,
+        month=november,
+        contacts_handled=1,
+        response_timeliness_rate=1,
+        resolution_rate=1,
+        satisfaction_rate=1,
+        complaint_rate=0,
+        major_complaints=0,
+    )
+    if cache_backend != "redis":
+        assert client.get("/assessments/scores/me/").context["month"] == november
+
+
+def test_a_quiz_added_renamed_closed_or_deleted_shows_on_the_lesson_page_at_once(cache_backend):
+    from tests.assessments.factories import make_quiz
+
+    learner = StaffFactory(role="new_hire", employee_no="N0001", onboarded_on=None)
+    _prog, lessons = cf.onboarding()
+    lesson = lessons[0]
+    client = _signed_in(learner)
+    for _ in range(2):
+        assert "quiz-panel" not in client.get(lesson.url).content.decode()
+    quiz = make_quiz([], lesson=lesson, title="投诉处理测验")
+    for _ in range(2):
+        assert "投诉处理测验" in client.get(lesson.url).content.decode()
+    quiz.title = "投诉处理测验（修订）"
+    quiz.save()
+    assert "投诉处理测验（修订）" in client.get(lesson.url).content.decode()
+    quiz.is_active = False
+    quiz.save()
+    assert "quiz-panel" not in client.get(lesson.url).content.decode()
+    quiz.is_active = True
+    quiz.save()
+    assert "quiz-panel" in client.get(lesson.url).content.decode()
+    quiz.delete()
+    assert "quiz-panel" not in client.get(lesson.url).content.decode()
+
+
+def test_with_redis_the_person_and_their_unread_count_come_in_one_round_trip(cache_backend, monkeypatch):
+    if cache_backend != "redis":
+        pytest.skip("nothing personal is cached without Redis")
+    from django.core.cache import caches
+
+    agent = StaffFactory(employee_no="A0001")
+    client = _signed_in(agent)
+    client.get("/portal/")
+    backend = caches["default"]
+    original = backend.get_many
+    trips = []
+
+    def counted(keys, *args, **kwargs):
+        trips.append(list(keys))
+        return original(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", counted)
+    assert client.get("/portal/").status_code == 200
+    monkeypatch.undo()
+    person_trips = [keys for keys in trips if any(":principal:" in k for k in keys)]
+    assert len(person_trips) == 1 and any(":unread:" in k for k in person_trips[0])
+    assert not any(":unread:" in k for keys in trips if keys not in person_trips for k in keys)
+    # The count read with the person is the current one.
+    notify(agent, "sop_unread", {"lessons": [], "url": "/portal/"}, urgent=True)
+    assert client.get("/portal/").context["notification_bell"]["count"] == 1
