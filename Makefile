@@ -40,7 +40,9 @@ totp: setup
 	@$(DEV_ENV) $(PY) manage.py demo_totp hr01
 
 run: sysdeps-run setup messages demo
-	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ with its task worker (Ctrl-C stops both)"
+	@# The worker runs what writes queue (month summaries, call imports, deliveries), as db_worker does in production.
+	$(DEV_ENV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: setup
