@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments.calibration.services import calibration_reference_set, calibration_session_open
 from assessments.models import Call, QaLead, Rubric, RubricCriterion
@@ -57,7 +58,7 @@ def test_an_evaluator_scores_a_calibration_call_from_the_queue_and_sees_the_devi
     form.locator("fieldset").nth(0).get_by_label("做到 (80%)").check()
     form.locator("fieldset").nth(1).get_by_label("优秀 (100%)").check()
     form.get_by_role("button", name="提交我的评分").click()
-    assert "基准设定后即可看到你的偏差" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("基准设定后即可看到你的偏差")
     assert page.locator("#participants").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from courses.services import enrolment_assign
 from tests.browser.conftest import log_in
@@ -46,7 +47,7 @@ def test_on_phones_the_trainer_shows_the_code_a_learner_checks_in_and_closing_cr
         assert learner_page.locator("#my-training-panel [data-progress-done]").first.inner_text() == "0"
         learner_page.goto(scanned_url)
         learner_page.locator("#confirm-check-in").click()
-        assert learner_page.locator("#check-in-done").count() == 1
+        expect(learner_page.locator("#check-in-done")).to_have_count(1)
 
         trainer.locator("#present-list [data-employee-no=N0001]").wait_for()  # the live list refreshes itself
         trainer.locator("#close-session").click()

@@ -2,6 +2,7 @@
 address, copies the secret shown once, and finds the delivery log."""
 
 import pytest
+from playwright.sync_api import expect
 
 from events.models import WebhookEndpoint
 from tests.browser.test_service_stars import hr_page
@@ -36,7 +37,8 @@ def test_an_administrator_registers_an_endpoint_on_a_phone_and_sees_the_secret_o
         assert page.locator("#new-secret").count() == 0
         assert "薪资系统" in page.locator("#endpoints").inner_text()
         page.locator('main a[href="/portal/webhooks/deliveries/"]').click()
-        assert page.locator("#deliveries .empty").count() == 1
+        page.wait_for_url("**/portal/webhooks/deliveries/")
+        expect(page.locator("#deliveries .empty")).to_have_count(1)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
