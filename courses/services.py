@@ -51,6 +51,7 @@ from courses.selectors import (
 from courses.signals import learning_records_changed, lesson_completed, onboarding_completed
 from courses.training_file import training_file_parse
 from notifications.services import OutgoingMessage, messages_send
+from portal.cache import COACHING_SCOPE, scope_invalidate
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import IN_SERVICE_ROLES, Role, User
 from portal.months import first_of_month
@@ -107,6 +108,7 @@ def _announce_records(*, staff_ids, dates, categories) -> None:
     """Tell higher apps, inside the current transaction, which people's learning records of which dates changed
     (the monthly scores count in-service hours and results)."""
     if staff_ids and dates:
+        scope_invalidate(COACHING_SCOPE)
         learning_records_changed.send(
             sender=None, staff_ids=sorted(staff_ids), dates=sorted(dates), categories=sorted(categories)
         )

@@ -152,3 +152,33 @@ MONTHS_SCOPE = "score-months"
 
 # Everyone's permissions (a role group's permissions changed), and the names the pages show of teams.
 PEOPLE_SCOPE = "people"
+
+# What lists of staff show of each person: name, employee number, team, department, role and active state.
+# Replaced by the writes of people's rows (`principal.people_invalidate`), never by sign-in bookkeeping.
+STAFF_DIRECTORY_SCOPE = "staff-directory"
+
+
+def score_month_scope(month) -> str:
+    """Everything the HR and team pages show of one month's scores and KPIs: replaced by every write that marks
+    the month's summaries stale and when the refreshed summaries are stored."""
+    return f"score-month:{month:%Y-%m}"
+
+
+# The scoring policy's versions: replaced by the services that create or change one.
+SCORING_POLICY_SCOPE = "scoring-policy"
+
+
+def cached_unless_replica(key: str, scopes: list[str], compute: Callable[[], object]):
+    """A report's figures, the same for every reader allowed to see them: cached as a `shared_only` entry, except
+    when reports read a replica, whose rows may lag the write that replaced a token (the entry would keep the
+    rows from before it)."""
+    from portal.db_routing import replica_configured
+
+    if replica_configured():
+        return compute()
+    return cached(key, scopes, compute, shared_only=True)
+
+
+# The coaching loop: remedial modules mapped, assigned, completed or studied again. Replaced by the coaching
+# services and by every write of learning records (a remedial module is done when its lessons are).
+COACHING_SCOPE = "coaching"

@@ -24,7 +24,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.crypto import constant_time_compare
 
 from portal.auth_backends import PermissionsBackend
-from portal.cache import PEOPLE_SCOPE, cached, person_scope, read_with_person, scope_invalidate, shared
+from portal.cache import (
+    PEOPLE_SCOPE,
+    STAFF_DIRECTORY_SCOPE,
+    cached,
+    person_scope,
+    read_with_person,
+    scope_invalidate,
+    shared,
+)
 from portal.models import Department, Team
 
 
@@ -85,24 +93,31 @@ def signed_in_user(request):
     return _user_from(entry)
 
 
-def people_invalidate(user_ids: Iterable[int]) -> None:
-    """Call after writing people's rows or groups past `save()` (bulk updates, membership rows)."""
+def people_invalidate(user_ids: Iterable[int], *, directory: bool = True) -> None:
+    """Call after writing people's rows or groups past `save()` (bulk updates, membership rows). `directory`:
+    whether what staff lists show of them (name, team, role, active state) may have changed too."""
     ids = set(user_ids)
     if ids:
-        scope_invalidate(*(person_scope(pk) for pk in ids))
+        scope_invalidate(*(person_scope(pk) for pk in ids), *([STAFF_DIRECTORY_SCOPE] if directory else []))
 
 
-def _on_user_saved(sender, instance, **kwargs):
-    people_invalidate([instance.pk])
+# Saves that change nothing a staff list shows: sign-in bookkeeping and password changes.
+_NOT_DIRECTORY_FIELDS = {"last_login", "password"}
+
+
+def _on_user_saved(sender, instance, update_fields=None, **kwargs):
+    people_invalidate(
+        [instance.pk], directory=not (update_fields and set(update_fields) <= _NOT_DIRECTORY_FIELDS)
+    )
 
 
 def _on_membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     if not reverse:
-        people_invalidate([instance.pk])
+        people_invalidate([instance.pk], directory=False)
     elif pk_set:
-        people_invalidate(pk_set)
+        people_invalidate(pk_set, directory=False)
     else:  # a group or permission cleared of all its people
         scope_invalidate(PEOPLE_SCOPE)
 

@@ -31,7 +31,7 @@ from courses.selectors import (
     learning_results_by_staff,
     training_totals_sql,
 )
-from portal.cache import MONTHS_SCOPE, cached
+from portal.cache import MONTHS_SCOPE, SCORING_POLICY_SCOPE, cached
 from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES, MonthLock, User
 from portal.months import first_of_month, month_bounds
@@ -77,6 +77,18 @@ def scoring_policy_for_month(month: date) -> ScoringPolicyVersion:
         ScoringPolicyVersion.objects.filter(effective_month__lte=first).order_by("-effective_month").first()
     )
     return dated or ScoringPolicyVersion.objects.get(effective_month__isnull=True)
+
+
+def scoring_rules_for_month(month: date) -> rules.ScoringPolicy:
+    """The rules of the policy version in force in `month`, for pages: kept in the shared cache until a policy
+    service changes a version (`SCORING_POLICY_SCOPE`); writes read `scoring_policy_for_month` instead."""
+    first = first_of_month(month)
+    return cached(
+        f"scores:policy-rules:{first:%Y-%m}",
+        [SCORING_POLICY_SCOPE],
+        lambda: scoring_policy_for_month(first).as_rules(),
+        shared_only=True,
+    )
 
 
 def scored_staff_for_month(month: date):

@@ -28,7 +28,13 @@ from assessments.scoring.selectors import (
     scoring_policy_for_month,
 )
 from portal.bulkwork import gc_paused
-from portal.cache import MONTHS_SCOPE, scope_invalidate
+from portal.cache import (
+    COACHING_SCOPE,
+    MONTHS_SCOPE,
+    SCORING_POLICY_SCOPE,
+    scope_invalidate,
+    score_month_scope,
+)
 from portal.dbfunctions import Hundredths
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import MonthLock
@@ -211,6 +217,7 @@ def score_summaries_mark_stale(*, months) -> None:
             state, _created = ScoreSummaryMonth.objects.select_for_update().get_or_create(month=first)
             enqueue = not state.queued
             ScoreSummaryMonth.objects.filter(pk=state.pk).update(generation=F("generation") + 1, queued=True)
+        scope_invalidate(score_month_scope(first))
         if enqueue:
             refresh_score_summaries.enqueue(first.isoformat())
 
@@ -498,6 +505,7 @@ def scoring_policy_create(
             effective_month=f"{first:%Y-%m}",
             **{k: str(values[k]) for k in POLICY_FIELDS},
         )
+        scope_invalidate(SCORING_POLICY_SCOPE)
         monthly_scores_update_from(month=first, acting_user=acting_user)
     return version
 
@@ -526,6 +534,7 @@ def scoring_policy_update(
             old=old,
             new={k: str(values[k]) for k in POLICY_FIELDS},
         )
+        scope_invalidate(SCORING_POLICY_SCOPE)
         monthly_scores_update_from(month=version.effective_month, acting_user=acting_user)
     return version
 
@@ -538,6 +547,7 @@ def coaching_module_set(*, kpi: str, module, acting_user) -> CoachingModule:
     if kpi not in rules.KPI_CODES:
         raise ValidationError(_("Unknown KPI."))
     with transaction.atomic():
+        scope_invalidate(COACHING_SCOPE)
         if module is None:
             CoachingModule.objects.filter(kpi=kpi).delete()
             audit_record(action="coaching.module_clear", acting_user=acting_user, kpi=kpi)
@@ -587,6 +597,7 @@ def coaching_assign_for_month(*, month: date) -> CoachingRun:
     enrolled = 0
     with transaction.atomic():
         CoachingAssignment.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        scope_invalidate(COACHING_SCOPE)
         by_module: dict[int, set[int]] = {}
         for assignment in new:
             by_module.setdefault(assignment.module_id, set()).add(assignment.staff_id)
@@ -628,6 +639,7 @@ def coaching_lesson_review(*, staff, lesson) -> None:
         CoachingReview.objects.update_or_create(
             staff=staff, lesson=lesson, defaults={"reviewed_at": timezone.now()}
         )
+        scope_invalidate(COACHING_SCOPE)
         audit_record(
             action="coaching.review",
             acting_user=staff,

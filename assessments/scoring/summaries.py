@@ -22,6 +22,7 @@ from assessments.scoring.selectors import (
     scored_staff_for_month,
     scoring_policy_for_month,
 )
+from portal.cache import scope_invalidate, score_month_scope
 from portal.models import Team
 from portal.months import first_of_month
 
@@ -212,6 +213,7 @@ def score_summaries_refresh(*, month: date) -> int:
         ScoreSummaryMonth.objects.filter(pk=state.pk).update(
             computed_generation=generation, computed_at=timezone.now()
         )
+        scope_invalidate(score_month_scope(first))
     # After the month's row is released: what the receivers build takes a while, and writers wait on that row.
     signals.score_summaries_stored.send(sender=None, month=first, generation=generation)
     return generation

@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -38,6 +38,7 @@ from assessments.scoring.selectors import (
     score_lines,
     scores_by_month_for_staff,
     scoring_policy_for_month,
+    scoring_rules_for_month,
     staff_month_inputs,
     team_kpi_compliance,
 )
@@ -54,9 +55,19 @@ from assessments.scoring.services import (
 from assessments.scoring.summaries import score_summary_get, score_summary_trend
 from courses.models import LessonPage, ModulePage
 from portal.access import Scope, staff_get_for_user, staff_visible_to, visibility_scope
+from portal.cache import (
+    COACHING_SCOPE,
+    MONTHS_SCOPE,
+    PEOPLE_SCOPE,
+    SCORING_POLICY_SCOPE,
+    STAFF_DIRECTORY_SCOPE,
+    cached_unless_replica,
+    score_month_scope,
+)
 from portal.db_routing import replica_reads
 from portal.models import IN_SERVICE_ROLES, Department, Team
 from portal.months import add_months, first_of_month, month_bounds, months_up_to, parse_month
+from portal.page_cache import PAGES_SCOPE
 from portal.pagination import KeysetPage
 from portal.services import MonthLockedError, month_is_locked
 from portal.stepup import step_up_required
@@ -230,51 +241,40 @@ def keyset_slice(lines: list, *, after: str, before: str, per_page: int) -> list
 def overview(request):
     people, filters = _scored_staff(request)
     month = _requested_month(request)
-    source = month_score_source(month)
-    version = scoring_policy_for_month(month)
-    policy = version.as_rules()
+    facts = month_facts(month)
+    source = month_score_source(month, facts)
+    policy = scoring_rules_for_month(month)
     months = months_up_to(month, 12)
     after, before = _keyset_params(request)
     scope_kwargs = _summary_scope(request.user, filters)
     stored = None
     if source == ScoreSource.STORED and scope_kwargs is not None:
-        stored = score_summary_get(month=month, **scope_kwargs)
-    updating = None
+        # Figures and the table's page as the month's writes left them: computed once per change of the months
+        # shown, the people lists and the policy, then the same for every reader of this scope.
+        scope_key = "{department_id}:{team_id}".format(**scope_kwargs)
+        stored = cached_unless_replica(
+            f"scores-overview:{get_language()}:{month:%Y-%m}:{scope_key}:{after}:{before}",
+            [
+                *(score_month_scope(m) for m in months),
+                MONTHS_SCOPE,
+                PEOPLE_SCOPE,
+                STAFF_DIRECTORY_SCOPE,
+                SCORING_POLICY_SCOPE,
+            ],
+            lambda: _stored_overview(
+                month=month,
+                months=months,
+                scope_kwargs=scope_kwargs,
+                people=people,
+                after=after,
+                before=before,
+            ),
+        )
     if stored is not None:
-        # The month's figures as stored by the writes that changed them; only the table's page is read now.
-        summary = stored.summary
-        if stored.stale:
-            updating = stored.computed_at
-        rows = list(
-            month_score_rows_page(
-                month=month, staff_qs=people, after=after, before=before, limit=SCORE_ROWS_PER_PAGE + 1
-            )
-        )
-        page = KeysetPage(
-            rows, key=lambda row: row[1], per_page=SCORE_ROWS_PER_PAGE, after=after, before=before
-        )
-        lines = score_lines(month=month, rows=page.object_list)
-        trend = score_summary_trend(months=months, **scope_kwargs)
-        means = {m: figures.mean for m, (figures, _met) in trend.items() if figures.mean is not None}
-        compliance = {
-            code: [
-                round(100 * trend[m][1][i] / trend[m][0].with_kpis, 1)
-                if m in trend and trend[m][0].with_kpis
-                else None
-                for m in months
-            ]
-            for i, code in enumerate(rules.KPI_CODES)
-        }
-        missing = [m for m in months if m not in trend]
-        if missing:
-            # Months no write has summarised yet (data from before summaries were stored) are read as before.
-            live = _compliance(missing, people)
-            for code in rules.KPI_CODES:
-                for m, value in zip(missing, live[code], strict=True):
-                    compliance[code][months.index(m)] = value
-            means.update(mean_scores_by_month(months=missing, staff_qs=people))
-        team_compliance = _team_compliance_rows(stored.teams)
+        summary, updating, page = stored["summary"], stored["updating"], stored["page"]
+        compliance, means, team_compliance = stored["compliance"], stored["means"], stored["team_compliance"]
     else:
+        updating = None
         if source == ScoreSource.STORED:
             summary = month_score_summary(month=month, staff_qs=people, policy=policy)
             rows = list(
@@ -308,19 +308,17 @@ def overview(request):
         if source == ScoreSource.COMPUTED and summary.mean is not None:
             means[month] = summary.mean
         team_compliance = _team_compliance(month, people, policy)
-    staff_url = tables.staff_scores_prefix()
-    labels_of = {code: str(KPI_LABELS[code]) for code in rules.KPI_CODES}  # translated once, not per row
-    page.object_list = [
-        {
-            "line": line,
-            "url": f"{staff_url}{quote(line.employee_no)}/",
-            "missed": [labels_of[c] for c in rules.missed_targets(line.kpis, policy)],
-        }
-        for line in lines
-    ]
+        page.object_list = _score_rows(lines, policy)
+        score_rows_html = tables.score_rows_html(page.object_list)
+    if stored is not None:
+        score_rows_html = stored["score_rows_html"]
     labels = [f"{low}–{low + 10}" for low in range(0, 100, 10)]
     scope = visibility_scope(request.user)
-    departments = Department.objects.all() if scope == Scope.ALL else Department.objects.none()
+    departments = (
+        cached_unless_replica("departments", [PEOPLE_SCOPE], lambda: list(Department.objects.all()))
+        if scope == Scope.ALL
+        else []
+    )
     teams = []
     if scope == Scope.DEPARTMENT or "department" in filters or "team" in filters:
         # The team filter offers the teams of one department (a thousand at once would be no choice at all):
@@ -334,12 +332,28 @@ def overview(request):
     query = request.GET.copy()
     for key in ("page", "after", "before"):
         query.pop(key, None)
-    coaching = coaching_rows(month=month, staff_qs=people, policy=policy, limit=COACHING_ROWS_SHOWN)
+    if stored is not None:
+        # The first people of the coaching list with their remedial modules, kept until a write of the month, the
+        # coaching loop or the curriculum changes them.
+        coaching, coaching_html = cached_unless_replica(
+            f"scores-coaching:{get_language()}:{month:%Y-%m}:{scope_key}",
+            [
+                score_month_scope(month),
+                COACHING_SCOPE,
+                PAGES_SCOPE,
+                PEOPLE_SCOPE,
+                STAFF_DIRECTORY_SCOPE,
+                SCORING_POLICY_SCOPE,
+            ],
+            lambda: _coaching_shown(month, people, policy),
+        )
+    else:
+        coaching, coaching_html = _coaching_shown(month, people, policy)
     return render(
         request,
         "assessments/scores/overview.html",
         {
-            **_month_nav(month),
+            **_month_nav(month, facts.locked),
             "no_data": source == ScoreSource.NONE,
             "scope": scope,
             "page": page,
@@ -368,8 +382,8 @@ def overview(request):
             ],
             "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
             "coaching": coaching,
-            "coaching_html": tables.coaching_rows_html(coaching, month_text=f"{month:%Y-%m}"),
-            "score_rows_html": tables.score_rows_html(page.object_list),
+            "coaching_html": coaching_html,
+            "score_rows_html": score_rows_html,
             "coaching_count": summary.missed_any,
             "team_compliance": team_compliance[:TEAM_ROWS_SHOWN],
             "team_rows_html": tables.team_rows_html(team_compliance[:TEAM_ROWS_SHOWN]),
@@ -381,6 +395,68 @@ def overview(request):
             "can_import": request.user.has_perm("assessments.import_kpis"),
         },
     )
+
+
+def _coaching_shown(month, people, policy):
+    rows = coaching_rows(month=month, staff_qs=people, policy=policy, limit=COACHING_ROWS_SHOWN)
+    return rows, tables.coaching_rows_html(rows, month_text=f"{month:%Y-%m}")
+
+
+def _score_rows(lines, policy) -> list[dict]:
+    staff_url = tables.staff_scores_prefix()
+    labels_of = {code: str(KPI_LABELS[code]) for code in rules.KPI_CODES}  # translated once, not per row
+    return [
+        {
+            "line": line,
+            "url": f"{staff_url}{quote(line.employee_no)}/",
+            "missed": [labels_of[c] for c in rules.missed_targets(line.kpis, policy)],
+        }
+        for line in lines
+    ]
+
+
+def _stored_overview(*, month, months, scope_kwargs, people, after, before) -> dict | None:
+    """The overview's figures and its page of the score table from the month's stored summary, or None when
+    the month's summaries were never stored."""
+    stored = score_summary_get(month=month, **scope_kwargs)
+    if stored is None:
+        return None
+    policy = scoring_rules_for_month(month)
+    rows = list(
+        month_score_rows_page(
+            month=month, staff_qs=people, after=after, before=before, limit=SCORE_ROWS_PER_PAGE + 1
+        )
+    )
+    page = KeysetPage(rows, key=lambda row: row[1], per_page=SCORE_ROWS_PER_PAGE, after=after, before=before)
+    page.object_list = _score_rows(score_lines(month=month, rows=page.object_list), policy)
+    trend = score_summary_trend(months=months, **scope_kwargs)
+    means = {m: figures.mean for m, (figures, _met) in trend.items() if figures.mean is not None}
+    compliance = {
+        code: [
+            round(100 * trend[m][1][i] / trend[m][0].with_kpis, 1)
+            if m in trend and trend[m][0].with_kpis
+            else None
+            for m in months
+        ]
+        for i, code in enumerate(rules.KPI_CODES)
+    }
+    missing = [m for m in months if m not in trend]
+    if missing:
+        # Months no write has summarised yet (data from before summaries were stored) are read as before.
+        live = _compliance(missing, people)
+        for code in rules.KPI_CODES:
+            for m, value in zip(missing, live[code], strict=True):
+                compliance[code][months.index(m)] = value
+        means.update(mean_scores_by_month(months=missing, staff_qs=people))
+    return {
+        "summary": stored.summary,
+        "updating": stored.computed_at if stored.stale else None,
+        "page": page,
+        "score_rows_html": tables.score_rows_html(page.object_list),
+        "compliance": compliance,
+        "means": means,
+        "team_compliance": _team_compliance_rows(stored.teams),
+    }
 
 
 def _team_compliance(month, people, policy) -> list[dict]:
