@@ -2,13 +2,14 @@
 recompute, policy versions and remedial modules. Thin: each view checks access, calls selectors or one service."""
 
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -247,13 +248,28 @@ def overview(request):
     months = months_up_to(month, 12)
     after, before = _keyset_params(request)
     scope_kwargs = _summary_scope(request.user, filters)
-    stored = None
+    # Only the month and the filters carry over into the page's links.
+    query = urlencode(
+        [
+            (key, value)
+            for key, value in (
+                ("month", f"{month:%Y-%m}" if request.GET.get("month", "").strip() else ""),
+                ("department", filters.get("department", "")),
+                ("team", filters.get("team", "")),
+            )
+            if value != ""
+        ]
+    )
+    main = coaching_html = None
     if source == ScoreSource.STORED and scope_kwargs is not None:
-        # Figures and the table's page as the month's writes left them: computed once per change of the months
-        # shown, the people lists and the policy, then the same for every reader of this scope.
-        scope_key = "{department_id}:{team_id}".format(**scope_kwargs)
-        stored = cached_unless_replica(
-            f"scores-overview:{get_language()}:{month:%Y-%m}:{scope_key}:{after}:{before}",
+        # The figures and sections as the month's writes left them: rendered once per change of the months shown,
+        # the people lists, the policy or (the coaching list) the coaching loop, then the same for every reader
+        # of this scope.
+        key = "{lang}:{month:%Y-%m}:{department_id}:{team_id}".format(
+            lang=get_language(), month=month, **scope_kwargs
+        )
+        main = cached_unless_replica(
+            f"scores-overview:v2:{key}:{after}:{before}",
             [
                 *(score_month_scope(m) for m in months),
                 MONTHS_SCOPE,
@@ -261,20 +277,125 @@ def overview(request):
                 STAFF_DIRECTORY_SCOPE,
                 SCORING_POLICY_SCOPE,
             ],
-            lambda: _stored_overview(
+            lambda: _overview_main(
+                stored_only=True,
                 month=month,
                 months=months,
-                scope_kwargs=scope_kwargs,
+                source=source,
+                policy=policy,
                 people=people,
+                scope_kwargs=scope_kwargs,
                 after=after,
                 before=before,
+                query=query,
             ),
         )
-    if stored is not None:
-        summary, updating, page = stored["summary"], stored["updating"], stored["page"]
-        compliance, means, team_compliance = stored["compliance"], stored["means"], stored["team_compliance"]
+        if main is not None:
+            coaching_html = cached_unless_replica(
+                f"scores-coaching:v2:{key}",
+                [
+                    score_month_scope(month),
+                    COACHING_SCOPE,
+                    PAGES_SCOPE,
+                    PEOPLE_SCOPE,
+                    STAFF_DIRECTORY_SCOPE,
+                    SCORING_POLICY_SCOPE,
+                ],
+                lambda: _coaching_section(month, people, policy, main["missed_any"], no_data=False),
+            )
+    if main is None:
+        main = _overview_main(
+            stored_only=False,
+            month=month,
+            months=months,
+            source=source,
+            policy=policy,
+            people=people,
+            scope_kwargs=scope_kwargs,
+            after=after,
+            before=before,
+            query=query,
+        )
+        coaching_html = _coaching_section(
+            month, people, policy, main["missed_any"], no_data=source == ScoreSource.NONE
+        )
+    scope = visibility_scope(request.user)
+    departments = (
+        cached_unless_replica("departments", [PEOPLE_SCOPE], lambda: list(Department.objects.all()))
+        if scope == Scope.ALL
+        else []
+    )
+    teams = []
+    if scope == Scope.DEPARTMENT or "department" in filters or "team" in filters:
+        # The team filter offers the teams of one department (a thousand at once would be no choice at all):
+        # the manager's, or the one HR chose first.
+        teams = Team.objects.filter(pk__in=staff_visible_to(request.user).values("team"))
+        if "department" in filters:
+            teams = teams.filter(department_id=filters["department"])
+        elif "team" in filters and scope == Scope.ALL:
+            teams = teams.filter(department__teams=filters["team"])
+        teams = teams.order_by("department__name", "name").values_list("pk", "department__name", "name")
+    return render(
+        request,
+        "assessments/scores/overview.html",
+        {
+            **_month_nav(month, facts.locked),
+            **main,
+            "no_data": source == ScoreSource.NONE,
+            "scope": scope,
+            "coaching_section_html": coaching_html,
+            "departments": departments,
+            "teams": teams,
+            "filters": filters,
+            "query": query,
+            "can_import": request.user.has_perm("assessments.import_kpis"),
+        },
+    )
+
+
+def _overview_main(
+    *, stored_only: bool, month, months, source, policy, people, scope_kwargs, after, before, query
+) -> dict | None:
+    """The overview's figures, charts and page of the score table, rendered: from the month's stored summary
+    (None when it was never stored) with `stored_only`, else computed from the month's rows."""
+    updating = None
+    if stored_only:
+        stored = score_summary_get(month=month, **scope_kwargs)
+        if stored is None:
+            return None
+        summary = stored.summary
+        if stored.stale:
+            updating = stored.computed_at
+        rows = list(
+            month_score_rows_page(
+                month=month, staff_qs=people, after=after, before=before, limit=SCORE_ROWS_PER_PAGE + 1
+            )
+        )
+        page = KeysetPage(
+            rows, key=lambda row: row[1], per_page=SCORE_ROWS_PER_PAGE, after=after, before=before
+        )
+        lines = score_lines(month=month, rows=page.object_list)
+        trend = score_summary_trend(months=months, **scope_kwargs)
+        means = {m: figures.mean for m, (figures, _met) in trend.items() if figures.mean is not None}
+        compliance = {
+            code: [
+                round(100 * trend[m][1][i] / trend[m][0].with_kpis, 1)
+                if m in trend and trend[m][0].with_kpis
+                else None
+                for m in months
+            ]
+            for i, code in enumerate(rules.KPI_CODES)
+        }
+        missing = [m for m in months if m not in trend]
+        if missing:
+            # Months no write has summarised yet (data from before summaries were stored) are read as before.
+            live = _compliance(missing, people)
+            for code in rules.KPI_CODES:
+                for m, value in zip(missing, live[code], strict=True):
+                    compliance[code][months.index(m)] = value
+            means.update(mean_scores_by_month(months=missing, staff_qs=people))
+        team_compliance = _team_compliance_rows(stored.teams)
     else:
-        updating = None
         if source == ScoreSource.STORED:
             summary = month_score_summary(month=month, staff_qs=people, policy=policy)
             rows = list(
@@ -308,98 +429,60 @@ def overview(request):
         if source == ScoreSource.COMPUTED and summary.mean is not None:
             means[month] = summary.mean
         team_compliance = _team_compliance(month, people, policy)
-        page.object_list = _score_rows(lines, policy)
-        score_rows_html = tables.score_rows_html(page.object_list)
-    if stored is not None:
-        score_rows_html = stored["score_rows_html"]
+    page.object_list = _score_rows(lines, policy)
     labels = [f"{low}–{low + 10}" for low in range(0, 100, 10)]
-    scope = visibility_scope(request.user)
-    departments = (
-        cached_unless_replica("departments", [PEOPLE_SCOPE], lambda: list(Department.objects.all()))
-        if scope == Scope.ALL
-        else []
-    )
-    teams = []
-    if scope == Scope.DEPARTMENT or "department" in filters or "team" in filters:
-        # The team filter offers the teams of one department (a thousand at once would be no choice at all):
-        # the manager's, or the one HR chose first.
-        teams = Team.objects.filter(pk__in=staff_visible_to(request.user).values("team"))
-        if "department" in filters:
-            teams = teams.filter(department_id=filters["department"])
-        elif "team" in filters and scope == Scope.ALL:
-            teams = teams.filter(department__teams=filters["team"])
-        teams = teams.order_by("department__name", "name").values_list("pk", "department__name", "name")
-    query = request.GET.copy()
-    for key in ("page", "after", "before"):
-        query.pop(key, None)
-    if stored is not None:
-        # The first people of the coaching list with their remedial modules, kept until a write of the month, the
-        # coaching loop or the curriculum changes them.
-        coaching, coaching_html = cached_unless_replica(
-            f"scores-coaching:{get_language()}:{month:%Y-%m}:{scope_key}",
-            [
-                score_month_scope(month),
-                COACHING_SCOPE,
-                PAGES_SCOPE,
-                PEOPLE_SCOPE,
-                STAFF_DIRECTORY_SCOPE,
-                SCORING_POLICY_SCOPE,
-            ],
-            lambda: _coaching_shown(month, people, policy),
-        )
-    else:
-        coaching, coaching_html = _coaching_shown(month, people, policy)
-    return render(
-        request,
-        "assessments/scores/overview.html",
+    sections = {
+        "no_data": source == ScoreSource.NONE,
+        "page": page,
+        "query": query,
+        "score_rows_html": tables.score_rows_html(page.object_list),
+        "distribution": charts.bar_chart(
+            _("Score distribution"), labels, summary.histogram, [str(low) for low in range(0, 100, 10)]
+        ),
+        "compliance_chart": charts.line_chart(
+            _("Share of people meeting each KPI target"),
+            charts.month_labels(months),
+            [(str(KPI_LABELS[code]), compliance[code]) for code in rules.KPI_CODES],
+            suffix="%",
+        ),
+        "trend_chart": charts.line_chart(
+            _("Mean score over 12 months"),
+            charts.month_labels(months),
+            [("", [rules.round2(means[m]) if m in means else None for m in months])],
+        ),
+        "compliance_rows": [
+            {"month": m, "values": [compliance[code][i] for code in rules.KPI_CODES]}
+            for i, m in enumerate(months)
+        ],
+        "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
+        "team_compliance": team_compliance[:TEAM_ROWS_SHOWN],
+        "team_rows_html": tables.team_rows_html(team_compliance[:TEAM_ROWS_SHOWN]),
+        "team_count": len(team_compliance),
+    }
+    return {
+        "updating": updating,
+        "count": summary.count,
+        "partial_count": summary.partial,
+        "mean": rules.round2(summary.mean) if summary.mean is not None else None,
+        "missed_any": summary.missed_any,
+        "figures_html": render_to_string("assessments/scores/_overview_figures.html", sections),
+        "scores_html": render_to_string("assessments/scores/_overview_scores.html", sections),
+    }
+
+
+def _coaching_section(month, people, policy, missed_any: int, *, no_data: bool) -> str:
+    """The coaching list's section: its first people with their remedial modules."""
+    rows = coaching_rows(month=month, staff_qs=people, policy=policy, limit=COACHING_ROWS_SHOWN)
+    return render_to_string(
+        "assessments/scores/_overview_coaching.html",
         {
-            **_month_nav(month, facts.locked),
-            "no_data": source == ScoreSource.NONE,
-            "scope": scope,
-            "page": page,
-            "updating": updating,
-            "count": summary.count,
-            "partial_count": summary.partial,
-            "mean": rules.round2(summary.mean) if summary.mean is not None else None,
-            "missed_any": summary.missed_any,
-            "distribution": charts.bar_chart(
-                _("Score distribution"), labels, summary.histogram, [str(low) for low in range(0, 100, 10)]
-            ),
-            "compliance_chart": charts.line_chart(
-                _("Share of people meeting each KPI target"),
-                charts.month_labels(months),
-                [(str(KPI_LABELS[code]), compliance[code]) for code in rules.KPI_CODES],
-                suffix="%",
-            ),
-            "trend_chart": charts.line_chart(
-                _("Mean score over 12 months"),
-                charts.month_labels(months),
-                [("", [rules.round2(means[m]) if m in means else None for m in months])],
-            ),
-            "compliance_rows": [
-                {"month": m, "values": [compliance[code][i] for code in rules.KPI_CODES]}
-                for i, m in enumerate(months)
-            ],
-            "kpi_labels": [KPI_LABELS[code] for code in rules.KPI_CODES],
-            "coaching": coaching,
-            "coaching_html": coaching_html,
-            "score_rows_html": score_rows_html,
-            "coaching_count": summary.missed_any,
-            "team_compliance": team_compliance[:TEAM_ROWS_SHOWN],
-            "team_rows_html": tables.team_rows_html(team_compliance[:TEAM_ROWS_SHOWN]),
-            "team_count": len(team_compliance),
-            "departments": departments,
-            "teams": teams,
-            "filters": filters,
-            "query": query.urlencode(),
-            "can_import": request.user.has_perm("assessments.import_kpis"),
+            "month_text": f"{month:%Y-%m}",
+            "coaching": rows,
+            "coaching_html": tables.coaching_rows_html(rows, month_text=f"{month:%Y-%m}"),
+            "coaching_count": missed_any,
+            "no_data": no_data,
         },
     )
-
-
-def _coaching_shown(month, people, policy):
-    rows = coaching_rows(month=month, staff_qs=people, policy=policy, limit=COACHING_ROWS_SHOWN)
-    return rows, tables.coaching_rows_html(rows, month_text=f"{month:%Y-%m}")
 
 
 def _score_rows(lines, policy) -> list[dict]:
@@ -413,50 +496,6 @@ def _score_rows(lines, policy) -> list[dict]:
         }
         for line in lines
     ]
-
-
-def _stored_overview(*, month, months, scope_kwargs, people, after, before) -> dict | None:
-    """The overview's figures and its page of the score table from the month's stored summary, or None when
-    the month's summaries were never stored."""
-    stored = score_summary_get(month=month, **scope_kwargs)
-    if stored is None:
-        return None
-    policy = scoring_rules_for_month(month)
-    rows = list(
-        month_score_rows_page(
-            month=month, staff_qs=people, after=after, before=before, limit=SCORE_ROWS_PER_PAGE + 1
-        )
-    )
-    page = KeysetPage(rows, key=lambda row: row[1], per_page=SCORE_ROWS_PER_PAGE, after=after, before=before)
-    page.object_list = _score_rows(score_lines(month=month, rows=page.object_list), policy)
-    trend = score_summary_trend(months=months, **scope_kwargs)
-    means = {m: figures.mean for m, (figures, _met) in trend.items() if figures.mean is not None}
-    compliance = {
-        code: [
-            round(100 * trend[m][1][i] / trend[m][0].with_kpis, 1)
-            if m in trend and trend[m][0].with_kpis
-            else None
-            for m in months
-        ]
-        for i, code in enumerate(rules.KPI_CODES)
-    }
-    missing = [m for m in months if m not in trend]
-    if missing:
-        # Months no write has summarised yet (data from before summaries were stored) are read as before.
-        live = _compliance(missing, people)
-        for code in rules.KPI_CODES:
-            for m, value in zip(missing, live[code], strict=True):
-                compliance[code][months.index(m)] = value
-        means.update(mean_scores_by_month(months=missing, staff_qs=people))
-    return {
-        "summary": stored.summary,
-        "updating": stored.computed_at if stored.stale else None,
-        "page": page,
-        "score_rows_html": tables.score_rows_html(page.object_list),
-        "compliance": compliance,
-        "means": means,
-        "team_compliance": _team_compliance_rows(stored.teams),
-    }
 
 
 def _team_compliance(month, people, policy) -> list[dict]:
