@@ -37,6 +37,7 @@ class IncentivesConfig(AppConfig):
         score_summaries_stored.connect(
             receivers.on_score_summaries_stored, dispatch_uid="incentives.star_summary"
         )
+        receivers.connect_month_close_invalidation()
         register_kind("star_revision", _("Published Service Stars affected by a dispute"))
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save

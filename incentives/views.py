@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -27,7 +29,16 @@ from incentives.forms import (
 from incentives.models import AwardKind, NominationStatus, SuggestionStatus
 from incentives.pdf import award_letters_pdf
 from portal.access import staff_get_for_user
-from portal.cache import cached
+from portal.cache import (
+    CSRF_PLACEHOLDER,
+    MONTH_CLOSE_SCOPE,
+    MONTHS_SCOPE,
+    PEOPLE_SCOPE,
+    STAFF_DIRECTORY_SCOPE,
+    cached,
+    person_scope,
+    score_month_scope,
+)
 from portal.db_routing import replica_reads
 from portal.models import AuditEvent, User
 from portal.months import add_months, first_of_month, parse_month
@@ -108,8 +119,6 @@ STEP_UP_STAR_ACTIONS = {"approve", "publish", "undo", "keep_revision"}
 @step_up_required(when=lambda request: request.POST.get("action") in STEP_UP_STAR_ACTIONS)
 def star_month(request, month):
     first = _month(month)
-    exclusion_form = ExclusionForm()
-    reason_form = ReasonForm()
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in STAR_ACTIONS:
@@ -121,6 +130,38 @@ def star_month(request, month):
         else:
             return redirect("incentives:star-month", month=f"{first:%Y-%m}")
     after, before = request.GET.get("after", "").strip(), request.GET.get("before", "").strip()
+    today = timezone.localdate()
+    user = request.user
+    # The review as its writes left it, rendered once per reader and change: the month's scores and summaries,
+    # the close checklist's inputs, the people and their permissions, and the day (the month may have ended).
+    body = cached(
+        f"star-month:{get_language()}:{user.pk}:{first:%Y-%m}:{today}:{after}:{before}",
+        [
+            score_month_scope(first),
+            MONTH_CLOSE_SCOPE,
+            MONTHS_SCOPE,
+            PEOPLE_SCOPE,
+            STAFF_DIRECTORY_SCOPE,
+            person_scope(user.pk),
+        ],
+        lambda: render_to_string(
+            "incentives/star_month_body.html",
+            _star_month_context(user, first, after=after, before=before, today=today)
+            | {"csrf_token": CSRF_PLACEHOLDER},
+        ),
+        personal=True,
+    )
+    return render(
+        request,
+        "incentives/star_month.html",
+        {
+            "month": first,
+            "body": mark_safe(body.replace(CSRF_PLACEHOLDER, get_token(request))),  # noqa: S308
+        },
+    )
+
+
+def _star_month_context(user, first: date, *, after: str, before: str, today: date) -> dict:
     stored = selectors.star_month_stored(
         month=first, after=after, before=before, limit=INELIGIBLE_PER_PAGE + 1
     )
@@ -138,38 +179,32 @@ def star_month(request, month):
             rows = [r for r in ordered if r.employee_no > after][: INELIGIBLE_PER_PAGE + 1]
         excluded = [row for row in ordered if row.exclusion_reason]
         counts = selectors.reason_counts(view.ineligible)
-    checklist = selectors.month_close_checklist(first, timezone.localdate())
-    can_approve, approver_note = selectors.star_approver_note(month=first, user=request.user)
+    checklist = selectors.month_close_checklist(first, today)
+    can_approve, approver_note = selectors.star_approver_note(month=first, user=user)
     # Thousands may be ineligible in a large company: HR sees how many per reason, every exclusion they made,
     # and the list a page at a time.
     ineligible = KeysetPage(
         rows, key=lambda row: row.employee_no, per_page=INELIGIBLE_PER_PAGE, after=after, before=before
     )
-    return render(
-        request,
-        "incentives/star_month.html",
-        {
-            "view": view,
-            "ineligible": ineligible,
-            "ineligible_html": tables.ineligible_rows_html(ineligible.object_list),
-            "updating": stored.computed_at if stored is not None and stored.stale else None,
-            "reason_counts": counts,
-            "excluded": excluded,
-            "month": first,
-            "month_key": f"{first:%Y-%m}",
-            "exclusion_form": exclusion_form,
-            "reason_form": reason_form,
-            "publications": selectors.publications_for_month(first),
-            "revision_reviews": selectors.star_revision_reviews(first),
-            "checklist": checklist,
-            "blockers": [item for item, _text in checklist if item.blocking and not item.ok],
-            "warnings": [item for item, _text in checklist if not item.blocking and not item.ok],
-            "can_approve": can_approve,
-            "approver_note": approver_note,
-            "can_publish": request.user.has_perm("incentives.publish_service_stars"),
-            "can_award": request.user.has_perm("incentives.manage_awards"),
-        },
-    )
+    return {
+        "view": view,
+        "ineligible": ineligible,
+        "ineligible_html": tables.ineligible_rows_html(ineligible.object_list),
+        "updating": stored.computed_at if stored is not None and stored.stale else None,
+        "reason_counts": counts,
+        "excluded": excluded,
+        "month": first,
+        "month_key": f"{first:%Y-%m}",
+        "publications": selectors.publications_for_month(first),
+        "revision_reviews": selectors.star_revision_reviews(first),
+        "checklist": checklist,
+        "blockers": [item for item, _text in checklist if item.blocking and not item.ok],
+        "warnings": [item for item, _text in checklist if not item.blocking and not item.ok],
+        "can_approve": can_approve,
+        "approver_note": approver_note,
+        "can_publish": user.has_perm("incentives.publish_service_stars"),
+        "can_award": user.has_perm("incentives.manage_awards"),
+    }
 
 
 def _star_action(request, month: date, action: str) -> None:

@@ -182,3 +182,11 @@ def cached_unless_replica(key: str, scopes: list[str], compute: Callable[[], obj
 # The coaching loop: remedial modules mapped, assigned, completed or studied again. Replaced by the coaching
 # services and by every write of learning records (a remedial module is done when its lessons are).
 COACHING_SCOPE = "coaching"
+
+# What a month's close checklist and Service Star review judge beyond the month's scores: evaluations and their
+# disputes, imports, rounds, exclusions, publications and revisions after publication. Replaced by model
+# signals of those rows (`incentives.apps`) and by the services that write them past `save()`.
+MONTH_CLOSE_SCOPE = "month-close"
+
+# Rendered into a cached page section in place of the reader's CSRF token, which is put in when it is served.
+CSRF_PLACEHOLDER = "portal-csrf-token-placeholder"

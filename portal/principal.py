@@ -115,9 +115,9 @@ def _on_membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     if not reverse:
-        people_invalidate([instance.pk], directory=False)
+        people_invalidate([instance.pk])
     elif pk_set:
-        people_invalidate(pk_set, directory=False)
+        people_invalidate(pk_set)
     else:  # a group or permission cleared of all its people
         scope_invalidate(PEOPLE_SCOPE)
 

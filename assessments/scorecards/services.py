@@ -38,6 +38,7 @@ from assessments.scorecards.evaluations_file import evaluations_file_parse
 from assessments.scorecards.signals import evaluation_revised_after_publication
 from assessments.scoring.selectors import scoring_policy_for_month
 from assessments.scoring.services import monthly_scores_update
+from portal.cache import MONTH_CLOSE_SCOPE, scope_invalidate
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import Role, User
 from portal.months import add_months, first_of_month
@@ -205,6 +206,7 @@ def evaluation_dispute(
         )
         if not updated:
             raise ValidationError(_("This evaluation has already been disputed."))
+        scope_invalidate(MONTH_CLOSE_SCOPE)  # an update() sends no signal: the close checklist lists disputes
         evaluation.refresh_from_db()
         _step(evaluation, DisputeStepKind.DISPUTED, actor=acting_user, note=reason, at=now)
         if forwarded:
