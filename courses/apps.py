@@ -86,7 +86,14 @@ class CoursesConfig(AppConfig):
             permission="courses.import_training_records",
             order=45,
         )
-        register_home_panel("courses/panels/my_training.html", my_training_panel, roles=learners, order=10)
+        register_home_panel(
+            "courses/panels/my_training.html",
+            my_training_panel,
+            roles=learners,
+            order=10,
+            cache_scopes=receivers.my_training_scopes,
+        )
+        receivers.connect_learner_invalidation()
         register_home_panel(
             "courses/panels/team_training.html", team_training_panel, roles=[Role.TEAM_LEAD], order=20
         )

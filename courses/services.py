@@ -51,7 +51,7 @@ from courses.selectors import (
 from courses.signals import learning_records_changed, lesson_completed, onboarding_completed
 from courses.training_file import training_file_parse
 from notifications.services import OutgoingMessage, messages_send
-from portal.cache import COACHING_SCOPE, scope_invalidate
+from portal.cache import COACHING_SCOPE, learners_invalidate, scope_invalidate
 from portal.importing import ImportResult, import_run_record, refused, skipped_notes
 from portal.models import IN_SERVICE_ROLES, Role, User
 from portal.months import first_of_month
@@ -109,6 +109,7 @@ def _announce_records(*, staff_ids, dates, categories) -> None:
     (the monthly scores count in-service hours and results)."""
     if staff_ids and dates:
         scope_invalidate(COACHING_SCOPE)
+        learners_invalidate(staff_ids)
         learning_records_changed.send(
             sender=None, staff_ids=sorted(staff_ids), dates=sorted(dates), categories=sorted(categories)
         )
@@ -198,6 +199,7 @@ def onboarding_check(*, staff, programme: ProgrammePage, on_date: date, acting_u
         return False
     staff_update(user=staff, acting_user=acting_user, onboarded_on=on_date)
     Enrolment.objects.filter(staff=staff, programme=programme).update(completed_on=on_date)
+    learners_invalidate([staff.pk])
     path_enrol_unlocked(staff_ids=[staff.pk], completed=programme, on_date=on_date)
     transaction.on_commit(
         lambda: onboarding_completed.send(sender=None, staff_id=staff.pk, completed_on=on_date)
@@ -225,6 +227,7 @@ def enrolment_assign(
         for sid in sorted(staff_ids - existing)
     ]
     Enrolment.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    learners_invalidate(e.staff_id for e in new)
     return len(new)
 
 
@@ -243,6 +246,7 @@ def enrolments_complete_check(*, staff_ids, programme: ProgrammePage, on_date: d
     )
     completed_now = list(open_enrolments.values_list("staff_id", flat=True))
     updated = open_enrolments.update(completed_on=on_date)
+    learners_invalidate(staff_ids)
     path_enrol_unlocked(staff_ids=completed_now, completed=programme, on_date=on_date)
     return updated
 

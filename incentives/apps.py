@@ -69,7 +69,13 @@ class IncentivesConfig(AppConfig):
         register_nav(
             _("Incentive spend"), "incentives:spend", order=65, permission="incentives.manage_awards"
         )
-        register_home_panel("incentives/panels/awards.html", _awards_panel, order=60)
+        register_home_panel(
+            "incentives/panels/awards.html",
+            _awards_panel,
+            order=60,
+            cache_scopes=receivers.awards_panel_scopes,
+        )
+        receivers.connect_learner_invalidation()
         register_home_panel(
             "incentives/panels/star_revisions.html",
             _star_revisions_panel,

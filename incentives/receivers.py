@@ -2,7 +2,7 @@
 
 from incentives import services
 from incentives.selectors import WALL_SCOPE
-from portal.cache import MONTH_CLOSE_SCOPE, scope_invalidate
+from portal.cache import MONTH_CLOSE_SCOPE, learners_invalidate, scope_invalidate
 
 
 def on_evaluation_revised_after_publication(sender, *, evaluation, acting_user, **kwargs) -> None:
@@ -57,3 +57,30 @@ def connect_month_close_invalidation() -> None:
             signal.connect(
                 _month_close_changed, sender=model, dispatch_uid=f"incentives.month_close.{model.__name__}"
             )
+
+
+def awards_panel_scopes(user) -> list[str]:
+    """The home page's awards panel: the person's awards and suggestions, and the latest published month."""
+    from portal.cache import learner_scope
+
+    return [learner_scope(user.pk), WALL_SCOPE]
+
+
+def _award_changed(sender, instance, **kwargs):
+    learners_invalidate([instance.staff_id])
+
+
+def _suggestion_changed(sender, instance, **kwargs):
+    learners_invalidate([instance.submitter_id])
+
+
+def connect_learner_invalidation() -> None:
+    """A person's award or suggestion saved or deleted makes their cached home panels stale; awards written in
+    bulk (a publication and its undoing) replace `WALL_SCOPE`, which the panel also reads."""
+    from django.db.models.signals import post_delete, post_save
+
+    from incentives.models import Award, Suggestion
+
+    for signal in (post_save, post_delete):
+        signal.connect(_award_changed, sender=Award, dispatch_uid="incentives.learner.Award")
+        signal.connect(_suggestion_changed, sender=Suggestion, dispatch_uid="incentives.learner.Suggestion")

@@ -190,3 +190,16 @@ MONTH_CLOSE_SCOPE = "month-close"
 
 # Rendered into a cached page section in place of the reader's CSRF token, which is put in when it is served.
 CSRF_PLACEHOLDER = "portal-csrf-token-placeholder"
+
+
+def learner_scope(user_id: int) -> str:
+    """A person's own learning and recognition as their home page shows it: enrolments, lessons completed,
+    training records, SOP changes read, awards and suggestions. Replaced by signals of those rows and by the
+    services that write them in bulk (`learners_invalidate`)."""
+    return f"learner:{user_id}"
+
+
+def learners_invalidate(user_ids) -> None:
+    ids = set(user_ids)
+    if ids:
+        scope_invalidate(*(learner_scope(pk) for pk in ids))

@@ -29,6 +29,9 @@ class HomePanel:
     render: Callable
     roles: frozenset[str] | None = None
     order: int = 50
+    # `cache_scopes(user) -> [scope, ...]`: the panel is kept, rendered, in the shared cache until one of these
+    # scopes (or the person's own) is replaced, and for the day only (due dates, this month).
+    cache_scopes: Callable | None = None
 
 
 @dataclass
@@ -47,10 +50,14 @@ def register_nav(label, url_name: str, *, roles=None, order: int = 50, permissio
     registry.nav.sort(key=lambda item: item.order)
 
 
-def register_home_panel(template: str, render: Callable, *, roles=None, order: int = 50) -> None:
+def register_home_panel(
+    template: str, render: Callable, *, roles=None, order: int = 50, cache_scopes: Callable | None = None
+) -> None:
     if any(panel.template == template for panel in registry.panels):
         return
-    registry.panels.append(HomePanel(template, render, frozenset(roles) if roles else None, order))
+    registry.panels.append(
+        HomePanel(template, render, frozenset(roles) if roles else None, order, cache_scopes)
+    )
     registry.panels.sort(key=lambda panel: panel.order)
 
 
@@ -93,11 +100,35 @@ def nav_for(user) -> list[dict]:
 
 
 def home_panels_for(request) -> list[dict]:
+    """The home page's panels for the signed-in person: each as its template and context, or as HTML when the
+    panel is cached (`HomePanel.cache_scopes`)."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    from portal.cache import PEOPLE_SCOPE, cached, person_scope
+
+    user = request.user
     panels = []
     for panel in registry.panels:
-        if not _allowed(request.user, panel.roles):
+        if not _allowed(user, panel.roles):
             continue
-        context = panel.render(request)
-        if context is not None:
-            panels.append({"template": panel.template, "context": context})
+        if panel.cache_scopes is None:
+            context = panel.render(request)
+            if context is not None:
+                panels.append({"template": panel.template, "context": context})
+            continue
+
+        def rendered(panel=panel) -> str:
+            context = panel.render(request)
+            return "" if context is None else render_to_string(panel.template, {"panel": context}, request)
+
+        html = cached(
+            f"home-panel:{panel.template}:{get_language()}:{user.pk}:{timezone.localdate()}",
+            [person_scope(user.pk), PEOPLE_SCOPE, *panel.cache_scopes(user)],
+            rendered,
+            personal=True,
+        )
+        if html:
+            panels.append({"template": panel.template, "html": html})
     return panels
