@@ -58,11 +58,14 @@ from courses.models import LessonPage, ModulePage
 from portal.access import Scope, staff_get_for_user, staff_visible_to, visibility_scope
 from portal.cache import (
     COACHING_SCOPE,
+    MONTH_CLOSE_SCOPE,
     MONTHS_SCOPE,
     PEOPLE_SCOPE,
     SCORING_POLICY_SCOPE,
     STAFF_DIRECTORY_SCOPE,
+    cached,
     cached_unless_replica,
+    learner_scope,
     score_month_scope,
 )
 from portal.db_routing import replica_reads
@@ -127,7 +130,8 @@ def staff_scores(request, employee_no: str):
 def _person_scores(request, person):
     """One person's month, explained from the month's data as it is now (a published month shows its stored,
     final score); "no data" for a month without data for anyone. Writes nothing."""
-    facts = month_facts(_requested_month(request)) if request.GET.get("month", "").strip() else month_facts()
+    requested = request.GET.get("month", "").strip()
+    facts = month_facts(_requested_month(request)) if requested else month_facts()
     month, locked = facts.month, facts.locked
     source = month_score_source(month, facts)
     stored = (
@@ -135,6 +139,48 @@ def _person_scores(request, person):
         if facts.stored
         else None
     )
+    is_self = person.pk == request.user.pk
+    months = months_up_to(month, 12)
+    # Kept rendered per person, month and day until a write of the person's learning, the month's scores or
+    # KPIs, evaluations, the coaching loop, the policy or the curriculum replaces a token.
+    body = cached(
+        f"person-scores:{get_language()}:{person.pk}:{is_self}:{month:%Y-%m}:{timezone.localdate()}",
+        [
+            learner_scope(person.pk),
+            *(score_month_scope(m) for m in months),
+            MONTHS_SCOPE,
+            MONTH_CLOSE_SCOPE,
+            COACHING_SCOPE,
+            SCORING_POLICY_SCOPE,
+            PAGES_SCOPE,
+            PEOPLE_SCOPE,
+            STAFF_DIRECTORY_SCOPE,
+        ],
+        lambda: render_to_string(
+            "assessments/scores/person_body.html",
+            _person_scores_context(
+                request, person, month=month, months=months, facts=facts, source=source, stored=stored
+            ),
+            request,
+        ),
+        personal=True,
+    )
+    return render(
+        request,
+        "assessments/scores/person.html",
+        {
+            **_month_nav(month, locked),
+            "person": person,
+            "is_self": is_self,
+            "no_data": source == ScoreSource.NONE,
+            "stored": stored,
+            "body": body,
+        },
+    )
+
+
+def _person_scores_context(request, person, *, month, months, facts, source, stored) -> dict:
+    locked = facts.locked
     version = stored.policy if stored else scoring_policy_for_month(month)
     inputs = staff_month_inputs(month=month, staff_ids=[person.pk]) if source != ScoreSource.NONE else []
     explanation = None
@@ -150,7 +196,6 @@ def _person_scores(request, person):
         for row in explanation["kpis"]:
             row["name"] = KPI_LABELS[row["code"]]
             row["points_shown"] = rules.round2(row["points"])
-    months = months_up_to(month, 12)
     trend = scores_by_month_for_staff(staff_ids=[person.pk], months=months)
     if explanation is not None and not locked:
         # The chart's point for this month is the score shown above, even before the stored one catches up.
@@ -162,25 +207,21 @@ def _person_scores(request, person):
         charts.month_labels(months),
         [("", values)],
     )
-    return render(
-        request,
-        "assessments/scores/person.html",
-        {
-            **_month_nav(month, locked),
-            "person": person,
-            "is_self": person.pk == request.user.pk,
-            "is_scored": person.is_active and person.is_in_service,
-            "no_data": source == ScoreSource.NONE,
-            "stored": stored,
-            "version": version,
-            "explanation": explanation,
-            "chart": chart,
-            "coaching": coaching_list(
-                staff_qs=staff_visible_to(request.user).filter(pk=person.pk), include_completed=True
-            ),
-            "kpi_labels": KPI_LABELS,
-        },
-    )
+    return {
+        **_month_nav(month, locked),
+        "person": person,
+        "is_self": person.pk == request.user.pk,
+        "is_scored": person.is_active and person.is_in_service,
+        "no_data": source == ScoreSource.NONE,
+        "stored": stored,
+        "version": version,
+        "explanation": explanation,
+        "chart": chart,
+        "coaching": coaching_list(
+            staff_qs=staff_visible_to(request.user).filter(pk=person.pk), include_completed=True
+        ),
+        "kpi_labels": KPI_LABELS,
+    }
 
 
 # --- The scoped overview: team lead (team), manager (department), HR (everyone) ------------------------------
