@@ -31,10 +31,11 @@ from courses.selectors import (
     learning_results_by_staff,
     training_totals_sql,
 )
-from portal.cache import MONTHS_SCOPE, SCORING_POLICY_SCOPE, cached
+from portal.cache import MONTHS_SCOPE, SCORING_POLICY_SCOPE, cached, learner_scope
 from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES, MonthLock, User
 from portal.months import first_of_month, month_bounds
+from portal.page_cache import PAGES_SCOPE
 
 
 def evaluation_scores_by_staff(*, month: date, staff_ids=None) -> dict[int, list[Decimal]]:
@@ -1064,7 +1065,20 @@ def coaching_open_for_lesson(*, staff, lesson) -> list[CoachingItem]:
     """The person's outstanding remedial modules that contain `lesson` (a required, live lesson)."""
     if not lesson.required:
         return []
-    module_ids = list(ModulePage.objects.ancestor_of(lesson).values_list("pk", flat=True))
+    module_ids = cached(
+        f"lesson-modules:{lesson.pk}",
+        [PAGES_SCOPE],
+        lambda: list(ModulePage.objects.ancestor_of(lesson).values_list("pk", flat=True)),
+    )
+    # Most learners have no remedial module: the modules assigned to them are kept with their learning.
+    assigned = cached(
+        f"coaching-modules-assigned:{staff.pk}",
+        [learner_scope(staff.pk)],
+        lambda: set(CoachingAssignment.objects.filter(staff=staff).values_list("module_id", flat=True)),
+        personal=True,
+    )
+    if not assigned.intersection(module_ids):
+        return []
     assignments = list(
         CoachingAssignment.objects.filter(staff=staff, module_id__in=module_ids).select_related(
             "staff", "module"

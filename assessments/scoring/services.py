@@ -32,6 +32,7 @@ from portal.cache import (
     COACHING_SCOPE,
     MONTHS_SCOPE,
     SCORING_POLICY_SCOPE,
+    learners_invalidate,
     scope_invalidate,
     score_month_scope,
 )
@@ -598,6 +599,7 @@ def coaching_assign_for_month(*, month: date) -> CoachingRun:
     with transaction.atomic():
         CoachingAssignment.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
         scope_invalidate(COACHING_SCOPE)
+        learners_invalidate(a.staff_id for a in new)
         by_module: dict[int, set[int]] = {}
         for assignment in new:
             by_module.setdefault(assignment.module_id, set()).add(assignment.staff_id)

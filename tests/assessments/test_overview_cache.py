@@ -22,11 +22,12 @@ from assessments.scoring.services import (
     scoring_policy_create,
     scoring_policy_update,
 )
-from courses.services import lesson_complete
+from courses.services import enrolment_assign, lesson_complete
 from portal.models import Team
 from portal.services import month_lock_release, month_lock_set, staff_update
 from tests.assessments.scoring_helpers import kpi_csv
 from tests.assessments.test_coaching import remedial_module  # noqa: F401 (a fixture)
+from tests.courses import factories as cf
 from tests.factories import StaffFactory
 from tests.incentives.factories import hr, month_data
 
@@ -184,3 +185,26 @@ def test_the_coaching_list_follows_the_mapping_the_assignment_and_the_lessons_do
 
     coaching_module_set(kpi="satisfaction", module=None, acting_user=people)
     assert_as_from_scratch(client)
+
+
+def test_a_remedial_modules_lesson_shows_its_panel_once_assigned_and_not_after_it_is_done(
+    october, cache_backend
+):
+    org = october
+    programme, lessons = cf.monthly(OCT, title="满意度提升", modes=("online", "online"))
+    module = lessons[0].get_parent().specific
+    enrolment_assign(staff_ids=[org.agent_a1.pk], programme=programme, assigned_on=OCT)  # enrolled already
+    people = hr("H0001")
+    client = Client()
+    client.force_login(org.agent_a1)
+    panel = 'id="coaching-panel"'
+    assert panel not in client.get(lessons[0].url).content.decode()  # cached: nothing assigned
+
+    coaching_module_set(kpi="satisfaction", module=module, acting_user=people)
+    data = kpi_csv("A0001,150,99,97,85,0.3,0")
+    kpi_month_import(data=data, file_name="k.csv", month=OCT, replace=True, acting_user=people)
+    assert panel in client.get(lessons[0].url).content.decode()
+
+    for lesson in lessons:
+        lesson_complete(staff=org.agent_a1, lesson=lesson, on_date=date(2026, 11, 2), via="learner")
+    assert panel not in client.get(lessons[0].url).content.decode()
