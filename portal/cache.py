@@ -19,9 +19,12 @@ from the old rows in between is made stale too.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,8 +47,27 @@ def _scope_key(scope: str) -> str:
     return f"portal:scope:{scope}"
 
 
+@lru_cache(maxsize=1)
+def code_release() -> str:
+    """A short fingerprint of the portal's code and templates as installed. Entries carry it in their key, so
+    that after an upgrade no process reads an entry that older code shaped (rendered HTML, pickled objects);
+    the old entries are never read again and Redis evicts them."""
+    digest = hashlib.blake2b(digest_size=6)
+    base = Path(settings.BASE_DIR)
+    roots = [
+        child
+        for child in base.iterdir()
+        if child.is_dir()
+        and not child.name.startswith((".", "bench", "tests", "loadtest", "media", "static"))
+    ]
+    for path in sorted(p for root in roots for suffix in ("*.py", "*.html") for p in root.rglob(suffix)):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _entry_key(key: str) -> str:
-    return f"portal:entry:{key}"
+    return f"portal:entry:{code_release()}:{key}"
 
 
 def scope_tokens(scopes: Iterable[str]) -> dict[str, str]:

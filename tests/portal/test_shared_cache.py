@@ -388,3 +388,27 @@ def test_with_redis_the_person_and_their_unread_count_come_in_one_round_trip(cac
     # The count read with the person is the current one.
     notify(agent, "sop_unread", {"lessons": [], "url": "/portal/"}, urgent=True)
     assert client.get("/portal/").context["notification_bell"]["count"] == 1
+
+
+def test_after_an_upgrade_no_entry_shaped_by_the_older_code_is_read(tmp_path, settings):
+    """Entries carry a fingerprint of the code and templates in their key: a changed template (a new shape of
+    the cached HTML) makes every entry of the older code unreadable instead of served."""
+    from django.core.cache import cache
+
+    from portal import cache as portal_cache
+
+    (tmp_path / "app").mkdir()
+    template = tmp_path / "app" / "section.html"
+    template.write_text("<p>{{ figures }}</p>")
+    (tmp_path / "app" / "views.py").write_text("x = 1\n")
+    settings.BASE_DIR = tmp_path
+    portal_cache.code_release.cache_clear()
+    try:
+        assert portal_cache.cached("upgrade-probe", ["upgrade"], lambda: "old shape") == "old shape"
+        assert portal_cache.cached("upgrade-probe", ["upgrade"], lambda: "not computed") == "old shape"
+        template.write_text("<section>{{ figures }}</section>")
+        portal_cache.code_release.cache_clear()  # a new process after the upgrade
+        assert portal_cache.cached("upgrade-probe", ["upgrade"], lambda: "new shape") == "new shape"
+    finally:
+        portal_cache.code_release.cache_clear()
+        cache.clear()
