@@ -26,7 +26,9 @@ from dataclasses import asdict, dataclass, field
 class Figure:
     """One measured figure beside its baseline.
 
-    `ratio` is value / baseline. With `higher_is_better` (throughput), the target is a minimum ratio;
+    `ratio` is value / baseline, or `paired_ratio` when given: the median of the ratios of runs paired in time
+    (each page against the baseline measured in the same round), which drift between rounds cannot skew. With
+    `higher_is_better` (throughput), the target is a minimum ratio;
     otherwise (time) a maximum ratio. `limit` is an absolute bound instead of (or beside) a ratio, in the
     value's unit, e.g. "under 1 s".
     """
@@ -43,6 +45,7 @@ class Figure:
     note: str = ""
     extra: dict = field(default_factory=dict)
     available: bool = True
+    paired_ratio: float | None = None
 
     @classmethod
     def missing(cls, group: str, name: str, note: str = "not available") -> "Figure":
@@ -52,6 +55,8 @@ class Figure:
     def ratio(self) -> float | None:
         if self.value is None or not self.baseline:
             return None
+        if self.paired_ratio is not None:
+            return self.paired_ratio
         return self.value / self.baseline
 
     @property

@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses import check_in_codes, rules, selectors, services
@@ -29,8 +30,10 @@ from courses.models import (
 )
 from courses.training_file import TRAINING_COLUMNS
 from portal.access import Scope, visibility_scope
+from portal.cache import PEOPLE_SCOPE, STAFF_DIRECTORY_SCOPE, cached, learner_scope, person_scope
 from portal.models import Team, User
 from portal.months import add_months, first_of_month, parse_month
+from portal.page_cache import PAGES_SCOPE
 from portal.qr import qr_svg
 from portal.tabular.errors import FieldError
 from portal.tabular.export import csv_bytes, xlsx_bytes
@@ -189,21 +192,43 @@ def team_matrix(request):
         raise Http404
     staff_qs = selectors.in_service_staff_visible_to(request.user, team_id=int(team_id) if team_id else None)
     page = Paginator(staff_qs, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
-    matrix = selectors.team_matrix(staff=list(page.object_list), month=month, today=today)
-    return render(
-        request,
-        "courses/team_matrix.html",
-        {
-            "matrix": matrix,
-            "page": page,
-            "month": month,
-            "previous_month": add_months(month, -1),
-            "next_month": add_months(month, 1),
-            "teams": teams,
-            "team_id": int(team_id) if team_id else None,
-            "sop_revisions": selectors.sop_revisions_with_missing(viewer=request.user),
-        },
-    )
+    members = list(page.object_list)
+
+    def body() -> str:
+        return render_to_string(
+            "courses/team_matrix_body.html",
+            {
+                "matrix": selectors.team_matrix(staff=members, month=month, today=today),
+                "page": page,
+                "month": month,
+                "previous_month": add_months(month, -1),
+                "next_month": add_months(month, 1),
+                "teams": teams,
+                "team_id": int(team_id) if team_id else None,
+                "sop_revisions": selectors.sop_revisions_with_missing(viewer=request.user),
+            },
+            request,
+        )
+
+    user = request.user
+    if visibility_scope(user) == Scope.TEAM and page.paginator.num_pages == 1:
+        # A lead's whole team on one page: kept rendered until a member's learning, the curriculum or the team's
+        # people change (the SOP counts cover the same people).
+        html = cached(
+            f"team-matrix:{get_language()}:{user.pk}:{month:%Y-%m}:{team_id}:{today}",
+            [
+                *(learner_scope(member.pk) for member in members),
+                PAGES_SCOPE,
+                PEOPLE_SCOPE,
+                STAFF_DIRECTORY_SCOPE,
+                person_scope(user.pk),
+            ],
+            body,
+            personal=True,
+        )
+    else:
+        html = body()
+    return render(request, "courses/team_matrix.html", {"month": month, "body": html})
 
 
 REPORT_HEADER = ["department", "staff", "assigned", "complete", "overdue", "rate_percent", "met_4h", "hours"]
