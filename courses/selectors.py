@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Left
 from django.db.models.lookups import In
 from django.utils.translation import gettext, ngettext
@@ -38,7 +38,7 @@ from courses.rules import (
     study_status,
 )
 from portal.access import staff_visible_to
-from portal.cache import cached
+from portal.cache import cached, learner_scope
 from portal.dbfunctions import Hundredths, rows_of
 from portal.models import IN_SERVICE_ROLES
 from portal.months import first_of_month, month_bounds
@@ -618,7 +618,8 @@ def _programme_outline(programme: ProgrammePage) -> tuple[list[ModulePage], list
 
 def programme_page_context(*, programme: ProgrammePage, user) -> dict:
     modules, lessons = _programme_outline(programme)
-    done = _completed_hours(user, [x.pk for x in lessons])
+    completions = _completions_of(user)
+    done = {x.pk: Decimal(str(completions[x.pk].hours)) for x in lessons if x.pk in completions}
     done_ids = set(done)
     progress = progress_of(_lesson_dicts(lessons), done)
     module_rows = []
@@ -631,7 +632,7 @@ def programme_page_context(*, programme: ProgrammePage, user) -> dict:
                 "hours": sum((Decimal(str(x.planned_hours)) for x in items), Decimal(0)),
             }
         )
-    enrolment = _one_or_none(Enrolment.objects.filter(staff=user, programme=programme))
+    enrolment = enrolments_of(user).get(programme.pk)
     lock = None if enrolment else next(iter(path_locks_for(user=user, programme_ids=[programme.pk])), None)
     return {
         "lock": lock,
@@ -653,17 +654,53 @@ def module_page_context(*, module: ModulePage, user) -> dict:
 
 
 def _lesson_ancestors(lesson: LessonPage, user):
-    """The lesson's programme and module as plain pages (title, URL, tree position), in one query, each
-    annotated with whether `user` is enrolled in it (only the programme can be)."""
-    ancestors = list(
-        Page.objects.ancestor_of(lesson)
-        .filter(depth__gte=lesson.depth - 2)
-        .only("id", "title", "slug", "path", "depth", "url_path", "content_type_id")
-        .annotate(enrolled=Exists(Enrolment.objects.filter(staff_id=user.pk, programme_id=OuterRef("pk"))))
+    """The lesson's programme and module as plain pages (title, URL, tree position), each with whether `user` is
+    enrolled in it (only the programme can be): the pages kept with the curriculum, the enrolments with the
+    learner's own learning."""
+    ancestors = cached(
+        f"lesson-ancestors:{lesson.pk}",
+        [PAGES_SCOPE],
+        lambda: list(
+            Page.objects.ancestor_of(lesson)
+            .filter(depth__gte=lesson.depth - 2)
+            .only("id", "title", "slug", "path", "depth", "url_path", "content_type_id")
+        ),
     )
+    enrolled = enrolled_programme_ids(user)
+    for page in ancestors:
+        page.enrolled = page.pk in enrolled
     programme = next((p for p in ancestors if p.specific_class is ProgrammePage), None)
     module = next((p for p in ancestors if p.depth == lesson.depth - 1), None)
     return programme, module
+
+
+def enrolments_of(user) -> dict[int, Enrolment]:
+    """`user`'s enrolments by programme id, kept with their learning (`learner_scope`)."""
+    if not user.is_authenticated:
+        return {}
+    return cached(
+        f"enrolments:{user.pk}",
+        [learner_scope(user.pk)],
+        lambda: {e.programme_id: e for e in Enrolment.objects.filter(staff_id=user.pk)},
+        personal=True,
+    )
+
+
+def enrolled_programme_ids(user) -> set[int]:
+    return set(enrolments_of(user))
+
+
+def _completions_of(user) -> dict[int, LessonCompletion]:
+    """Every lesson `user` completed, by lesson id, kept with their learning (`learner_scope`): a few dozen rows
+    a year, read once for all their lesson and programme pages."""
+    if not user.is_authenticated:
+        return {}
+    return cached(
+        f"lesson-completions:{user.pk}",
+        [learner_scope(user.pk)],
+        lambda: {c.lesson_id: c for c in LessonCompletion.objects.filter(staff_id=user.pk)},
+        personal=True,
+    )
 
 
 def heartbeat_seconds() -> int:
@@ -711,7 +748,7 @@ def lesson_page_context(*, lesson: LessonPage, request) -> dict:
 
     user = request.user
     programme, module = _lesson_ancestors(lesson, user)
-    completion = _one_or_none(LessonCompletion.objects.filter(staff=user, lesson=lesson))
+    completion = _completions_of(user).get(lesson.pk)
     enrolled = bool(programme and programme.enrolled)
     blockers = lesson_completion_blockers(user, lesson) if completion is None else []
     following = None

@@ -49,15 +49,17 @@ def test_the_learners_home_follows_their_learning_and_awards_on_the_next_request
     this_month = first_of_month(timezone.localdate())
     agent = StaffFactory(employee_no="A0001", hire_date=date(2024, 1, 8), onboarded_on=date(2024, 3, 1))
     trainer = StaffFactory(role="trainer", employee_no="T0001")
+    prog, lessons = cf.monthly(this_month, title="沟通技巧")
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(agent)
+    assert "沟通技巧" in assert_as_from_scratch(client)  # enrolled when the month's module was published
+    agent.enrolments.all().delete()  # each row's delete is announced
     empty = assert_as_from_scratch(client)
-    assert "我的建议" not in empty and "/incentives/wall/" not in empty
+    assert "我的建议" not in empty and "/incentives/wall/" not in empty and "沟通技巧" not in empty
 
-    prog, lessons = cf.monthly(this_month, title="沟通技巧")
     enrolment_assign(staff_ids=[agent.pk], programme=prog, assigned_on=this_month)  # in bulk
     assigned = assert_as_from_scratch(client)
-    assert "沟通技巧" in assigned and "沟通技巧" not in empty
+    assert "沟通技巧" in assigned
 
     lesson_complete(staff=agent, lesson=lessons[0], on_date=timezone.localdate(), via="learner")
     one_done = assert_as_from_scratch(client)
@@ -115,3 +117,41 @@ def test_with_redis_a_learners_second_home_page_reads_no_learning_rows(cache_bac
         "incentives_suggestion",
     ):
         assert table not in read, table
+
+
+def _page_main(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    return CSRF.sub("", html.split("<main", 1)[1].split("</main>", 1)[0])
+
+
+def test_programme_and_lesson_pages_follow_the_learners_enrolment_and_completions(cache_backend):
+    this_month = first_of_month(timezone.localdate())
+    agent = StaffFactory(employee_no="A0001", hire_date=date(2024, 1, 8))
+    trainer = StaffFactory(role="trainer", employee_no="T0001")
+    programme, lessons = cf.monthly(this_month, title="沟通技巧")
+    client = Client()
+    client.force_login(agent)
+    pages = [programme.url, lessons[0].url, lessons[1].url]
+
+    def assert_pages_as_from_scratch() -> list[str]:
+        cached = [_page_main(client, url) for url in pages]
+        cache.clear()
+        assert cached == [_page_main(client, url) for url in pages]
+        return cached
+
+    assert_pages_as_from_scratch()
+    agent.enrolments.all().delete()  # enrolled when the month's module was published; each delete is announced
+    not_enrolled = assert_pages_as_from_scratch()
+    enrolment_assign(staff_ids=[agent.pk], programme=programme, assigned_on=this_month)
+    enrolled = assert_pages_as_from_scratch()
+    assert enrolled != not_enrolled
+    lesson_complete(staff=agent, lesson=lessons[0], on_date=timezone.localdate(), via="learner")
+    one_done = assert_pages_as_from_scratch()
+    assert one_done[0] != enrolled[0] and one_done[1] != enrolled[1]
+    attendance_record(
+        lesson=lessons[1], on_date=timezone.localdate(), staff_ids=[agent.pk], acting_user=trainer
+    )
+    both_done = assert_pages_as_from_scratch()
+    assert both_done[0] != one_done[0] and both_done[2] != one_done[2]
