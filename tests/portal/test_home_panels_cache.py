@@ -155,3 +155,26 @@ def test_programme_and_lesson_pages_follow_the_learners_enrolment_and_completion
     )
     both_done = assert_pages_as_from_scratch()
     assert both_done[0] != one_done[0] and both_done[2] != one_done[2]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "assessments/scores/_overview_figures.html",
+        "assessments/scores/_overview_coaching.html",
+        "assessments/scores/_overview_scores.html",
+        "assessments/scores/person_body.html",
+        "courses/team_matrix_body.html",
+        "courses/panels/my_training.html",
+        "incentives/panels/awards.html",
+    ],
+)
+def test_a_section_kept_rendered_in_the_cache_holds_no_csrf_token(template):
+    """A token rendered into a cached section would outlive the session's CSRF secret (a new sign-in rotates it);
+    the Service Star review, which has forms, puts the reader's token in when it is served instead."""
+    from django.template import loader
+
+    source = loader.get_template(template).template.source
+    includes = re.findall(r'{% include "([^"]+)"', source)
+    for name in [template, *includes]:
+        assert "csrf_token" not in loader.get_template(name).template.source, name
