@@ -125,3 +125,14 @@ def cache_backend(request, settings):
     cache.clear()
     yield request.param
     cache.clear()
+
+
+def same_with_an_empty_cache(read):
+    """`read()` as the cache serves it, asserted equal to `read()` with the cache emptied first: what a page kept
+    in the cache must show after a write. Returns what was read."""
+    from django.core.cache import cache
+
+    cached = read()
+    cache.clear()
+    assert cached == read()
+    return cached

@@ -2,6 +2,7 @@
 recompute, policy versions and remedial modules. Thin: each view checks access, calls selectors or one service."""
 
 from datetime import date
+from functools import partial
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
@@ -301,6 +302,18 @@ def overview(request):
             if value != ""
         ]
     )
+    overview_main = partial(
+        _overview_main,
+        month=month,
+        months=months,
+        source=source,
+        policy=policy,
+        people=people,
+        scope_kwargs=scope_kwargs,
+        after=after,
+        before=before,
+        query=query,
+    )
     main = coaching_html = None
     if source == ScoreSource.STORED and scope_kwargs is not None:
         # The figures and sections as the month's writes left them: rendered once per change of the months shown,
@@ -310,7 +323,7 @@ def overview(request):
             lang=get_language(), month=month, **scope_kwargs
         )
         main = cached_unless_replica(
-            f"scores-overview:v2:{key}:{after}:{before}",
+            f"scores-overview:{key}:{after}:{before}",
             [
                 *(score_month_scope(m) for m in months),
                 MONTHS_SCOPE,
@@ -318,22 +331,11 @@ def overview(request):
                 STAFF_DIRECTORY_SCOPE,
                 SCORING_POLICY_SCOPE,
             ],
-            lambda: _overview_main(
-                stored_only=True,
-                month=month,
-                months=months,
-                source=source,
-                policy=policy,
-                people=people,
-                scope_kwargs=scope_kwargs,
-                after=after,
-                before=before,
-                query=query,
-            ),
+            lambda: overview_main(stored_only=True),
         )
         if main is not None:
             coaching_html = cached_unless_replica(
-                f"scores-coaching:v2:{key}",
+                f"scores-coaching:{key}",
                 [
                     score_month_scope(month),
                     COACHING_SCOPE,
@@ -345,18 +347,7 @@ def overview(request):
                 lambda: _coaching_section(month, people, policy, main["missed_any"], no_data=False),
             )
     if main is None:
-        main = _overview_main(
-            stored_only=False,
-            month=month,
-            months=months,
-            source=source,
-            policy=policy,
-            people=people,
-            scope_kwargs=scope_kwargs,
-            after=after,
-            before=before,
-            query=query,
-        )
+        main = overview_main(stored_only=False)
         coaching_html = _coaching_section(
             month, people, policy, main["missed_any"], no_data=source == ScoreSource.NONE
         )

@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +19,7 @@ from assessments.scoring.services import POLICY_FIELDS, kpi_month_import, scorin
 from courses.services import learning_result_record
 from portal.services import month_lock_release, month_lock_set
 from tests.assessments.scoring_helpers import kpi_csv
+from tests.conftest import same_with_an_empty_cache
 from tests.factories import StaffFactory
 from tests.incentives.factories import OCTOBER, hr, month_data
 
@@ -34,10 +34,7 @@ def _body(client, path=MINE) -> str:
 
 
 def assert_as_from_scratch(client, path=MINE) -> str:
-    cached = _body(client, path)
-    cache.clear()
-    assert cached == _body(client, path)
-    return cached
+    return same_with_an_empty_cache(lambda: _body(client, path))
 
 
 def test_my_scores_follow_every_kind_of_write_on_the_next_request(org, cache_backend):

@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +26,7 @@ from portal.models import Team
 from portal.services import month_lock_release, month_lock_set, staff_update
 from tests.assessments.scoring_helpers import kpi_csv
 from tests.assessments.test_coaching import remedial_module  # noqa: F401 (a fixture)
+from tests.conftest import same_with_an_empty_cache
 from tests.courses import factories as cf
 from tests.factories import StaffFactory
 from tests.incentives.factories import hr, month_data
@@ -56,11 +56,7 @@ def _shown(client, path=PATH) -> dict:
 
 
 def assert_as_from_scratch(client, path=PATH) -> dict:
-    """The page as cached equals the page computed with an empty cache."""
-    cached = _shown(client, path)
-    cache.clear()
-    assert cached == _shown(client, path)
-    return cached
+    return same_with_an_empty_cache(lambda: _shown(client, path))
 
 
 @pytest.fixture

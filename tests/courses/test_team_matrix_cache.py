@@ -8,13 +8,13 @@ cache, where nothing personal outlives its request.
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from courses.services import attendance_record, enrolment_assign, lesson_complete
 from portal.months import first_of_month
 from portal.services import staff_update
+from tests.conftest import same_with_an_empty_cache
 from tests.courses import factories as cf
 from tests.factories import StaffFactory, TeamFactory
 from tests.incentives.factories import hr
@@ -29,10 +29,7 @@ def _body(client) -> str:
 
 
 def assert_as_from_scratch(client) -> str:
-    cached = _body(client)
-    cache.clear()
-    assert cached == _body(client)
-    return cached
+    return same_with_an_empty_cache(lambda: _body(client))
 
 
 def test_the_team_matrix_follows_its_members_learning_on_the_next_request(cache_backend):

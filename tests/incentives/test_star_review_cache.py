@@ -10,7 +10,6 @@ import re
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -28,7 +27,7 @@ from incentives.services import (
 )
 from portal.services import staff_update
 from tests.assessments.scoring_helpers import kpi_csv
-from tests.conftest import sign_in
+from tests.conftest import same_with_an_empty_cache, sign_in
 from tests.factories import StaffFactory
 from tests.incentives.factories import OCTOBER, hr, month_data
 
@@ -44,10 +43,7 @@ def _body(client) -> str:
 
 
 def assert_as_from_scratch(client) -> str:
-    cached = _body(client)
-    cache.clear()
-    assert cached == _body(client)
-    return cached
+    return same_with_an_empty_cache(lambda: _body(client))
 
 
 @pytest.fixture

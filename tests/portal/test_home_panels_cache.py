@@ -10,7 +10,6 @@ import re
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +22,7 @@ from incentives.services import (
     suggestion_submit,
 )
 from portal.months import add_months, first_of_month
+from tests.conftest import same_with_an_empty_cache
 from tests.courses import factories as cf
 from tests.factories import StaffFactory
 from tests.incentives.factories import hr, month_data
@@ -39,10 +39,7 @@ def _main(client) -> str:
 
 
 def assert_as_from_scratch(client) -> str:
-    cached = _main(client)
-    cache.clear()
-    assert cached == _main(client)
-    return cached
+    return same_with_an_empty_cache(lambda: _main(client))
 
 
 def test_the_learners_home_follows_their_learning_and_awards_on_the_next_request(cache_backend):
@@ -136,10 +133,7 @@ def test_programme_and_lesson_pages_follow_the_learners_enrolment_and_completion
     pages = [programme.url, lessons[0].url, lessons[1].url]
 
     def assert_pages_as_from_scratch() -> list[str]:
-        cached = [_page_main(client, url) for url in pages]
-        cache.clear()
-        assert cached == [_page_main(client, url) for url in pages]
-        return cached
+        return same_with_an_empty_cache(lambda: [_page_main(client, url) for url in pages])
 
     assert_pages_as_from_scratch()
     agent.enrolments.all().delete()  # enrolled when the month's module was published; each delete is announced
