@@ -142,7 +142,8 @@ def calls(module, ctx: Context) -> list[Figure]:
                 higher_is_better=False,
                 target_ratio=10.0 if is_import else None,
                 note=(f"{rate:,} rows/s; " if rate else "")
-                + f"{report.get('file_mib')} MiB file, peak {report.get('peak_mib')} MiB",
+                + f"{report.get('file_mib')} MiB file, the import command's peak memory "
+                + f"{report.get('import_peak_mib')} MiB",
             )
         )
     return figures

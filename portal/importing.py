@@ -9,16 +9,18 @@ command and the upload page both present.
 """
 
 import hashlib
-from collections.abc import Callable, Hashable, Mapping, Sequence
+import io
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.models import AuditEvent, ImportRun
-from portal.tabular.errors import WHOLE_FILE, FieldError, RowError
-from portal.tabular.mapping import ColumnMapping, read_mapped_table
+from portal.tabular.errors import WHOLE_FILE, FieldError, ImportFileError, RowError
+from portal.tabular.mapping import ColumnMapping, open_mapped_table, read_mapped_table
+from portal.tabular.reading import RowsData, Table
 
 Row = TypeVar("Row")
 
@@ -177,43 +179,132 @@ def file_rows_parse(
 ) -> tuple["ParsedRows[Row]", list[RowError]]:
     """The shape of an import file parser: every valid row of the file and every error found, by line.
 
-    Reads the file with its required `columns` (each also under its `aliases`, and under `mapping`); `parse_row` turns each row into a value, taking its cells through
-    the `RowParser` (a row with any cell error is left out); then each `unique` check in turn refuses a row whose
-    key an earlier line had (the later checks do not see that row). `limits` (`max_rows`, `max_bytes`) raise
-    the reader's bounds for imports whose files are large by nature (a month's call list).
+    Reads the file with its required `columns` (each also under its `aliases`, and under `mapping`); `parse_row`
+    turns each row into a value, taking its cells through the `RowParser` (a row with any cell error is left
+    out); then each `unique` check in turn refuses a row whose key an earlier line had (the later checks do not
+    see that row). `limits` (`max_rows`, `max_bytes`) raise the reader's bounds for imports whose files are large
+    by nature (a month's call list).
     """
-    table, errors = read_mapped_table(
-        data, file_name, required=columns, optional=optional, aliases=aliases, mapping=mapping, **limits
-    )
-    if table.errors:
-        return ParsedRows(), table.errors
-    if not table.rows and not errors:
-        return ParsedRows(), [no_data_rows()]
-    rows: ParsedRows[Row] = ParsedRows(skipped=table.skipped)
-    for line, cells in table.rows:
-        cells_parser = RowParser(line, cells)
-        row = parse_row(cells_parser)
-        if cells_parser.errors:
-            errors.extend(cells_parser.errors)
-            continue
-        repeat = next(filter(None, (keys.check(key_of(row), line) for keys, key_of in unique)), None)
-        if repeat is not None:
-            errors.append(repeat)
-        else:
-            rows.append(row)
-    errors.sort(key=lambda error: error.line)
-    return rows, errors
+    if isinstance(data, RowsData):  # rows sent as JSON: read whole, as they came
+        table, errors = read_mapped_table(
+            data, file_name, required=columns, optional=optional, aliases=aliases, mapping=mapping, **limits
+        )
+        stream = RowStream(None, file_name, parse_row=parse_row, unique=unique, table=(table, errors))
+    else:
+        stream = RowStream(
+            io.BytesIO(data),
+            file_name,
+            columns=columns,
+            optional=optional,
+            aliases=aliases,
+            mapping=mapping,
+            parse_row=parse_row,
+            unique=unique,
+            **limits,
+        )
+    rows: ParsedRows[Row] = ParsedRows(stream)
+    rows.skipped = stream.skipped
+    stream.errors.sort(key=lambda error: error.line)
+    return rows, stream.errors
 
 
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+class RowStream:
+    """`file_rows_parse` over a seekable file read as it is iterated, for files too large to hold whole (a month
+    of calls): iterating gives the valid rows in file order; `errors` grows as rows are read (a file refused
+    before its first row has its errors at once, and yields nothing); `skipped` is complete once iterated.
+    `rows_read` counts the data rows read so far, valid or not.
+
+    Any error refuses the file, so a caller that writes as it reads must undo its writes when `errors` is not
+    empty at the end.
+    """
+
+    def __init__(
+        self,
+        source: BinaryIO | None,
+        file_name: str,
+        *,
+        parse_row: Callable[[RowParser], Row],
+        unique: Sequence[tuple[DuplicateKeys, Callable[[Row], Hashable | None]]] = (),
+        columns: Sequence[str] = (),
+        optional: Sequence[str] = (),
+        aliases: Mapping[str, Sequence[str]] | None = None,
+        mapping: ColumnMapping | None = None,
+        table: tuple[Table, list[RowError]] | None = None,
+        **limits,
+    ):
+        self.parse_row = parse_row
+        self.unique = unique
+        self.rows_read = 0
+        self.skipped: list[tuple[int, str]] = []
+        self.errors: list[RowError] = []
+        self._table_rows = iter(())
+        if table is not None:  # already read whole
+            whole, derived = table
+            self.errors, self.skipped = list(whole.errors) + derived, whole.skipped
+            self._table_rows = iter(whole.rows)
+            return
+        try:
+            stream, self.errors = open_mapped_table(
+                source,
+                file_name,
+                required=columns,
+                optional=optional,
+                aliases=aliases,
+                mapping=mapping,
+                **limits,
+            )
+        except ImportFileError as exc:
+            self.errors = list(exc.errors)
+            return
+        self.skipped = stream.skipped
+        self._table_rows = stream.rows
+
+    def __iter__(self) -> Iterator[Row]:
+        try:
+            for line, cells in self._table_rows:
+                self.rows_read += 1
+                cells_parser = RowParser(line, cells)
+                row = self.parse_row(cells_parser)
+                if cells_parser.errors:
+                    self.errors.extend(cells_parser.errors)
+                    continue
+                repeat = next(
+                    filter(None, (keys.check(key_of(row), line) for keys, key_of in self.unique)), None
+                )
+                if repeat is not None:
+                    self.errors.append(repeat)
+                else:
+                    yield row
+        except ImportFileError as exc:
+            self.errors.extend(exc.errors)
+            return
+        if not self.rows_read and not self.errors:
+            self.errors.append(no_data_rows())
+
+    def chunks(self, size: int) -> Iterator[list[Row]]:
+        """The valid rows `size` at a time."""
+        chunk: list[Row] = []
+        for row in self:
+            chunk.append(row)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+def file_sha256(data: bytes | BinaryIO) -> str:
+    """The file's checksum; a file object is read from where it stands, a chunk at a time."""
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.file_digest(data, "sha256").hexdigest()
 
 
 def import_run_record(
     *,
     kind: str,
     file_name: str,
-    data: bytes,
+    data: bytes | BinaryIO,
     result: ImportResult,
     acting_user,
     month=None,

@@ -14,8 +14,8 @@ from portal.tabular.errors import RowError
 
 
 def call_import_job_run(*, job_id: int) -> CallImportJob:
-    """Run a queued job: read the stored file through `call_import` (all or nothing, as the command), moving
-    `rows` while reading, then record the counts or the line-numbered errors. A job already taken by another
+    """Run a queued job: read the stored file through `call_import` (all or nothing, as the command, a chunk at a
+    time), moving `rows` while reading, then record the counts or the line-numbered errors. A job already taken by another
     run is left alone. The file is removed once imported or refused; a good check keeps it for the import."""
     with transaction.atomic():
         job = CallImportJob.objects.select_for_update().filter(pk=job_id).first()
@@ -29,17 +29,16 @@ def call_import_job_run(*, job_id: int) -> CallImportJob:
 
     status = CallImportJob.Status
     try:
-        with job.file.open("rb") as stored:
-            data = stored.read()
         mapping = import_mapping_get(name=job.mapping, kind="calls") if job.mapping else None
-        result = call_import(
-            data=data,
-            file_name=job.file_name,
-            dry_run=job.dry_run,
-            acting_user=job.requested_by,
-            mapping=mapping,
-            progress=progress,
-        )
+        with job.file.open("rb") as stored:
+            result = call_import(
+                data=stored,
+                file_name=job.file_name,
+                dry_run=job.dry_run,
+                acting_user=job.requested_by,
+                mapping=mapping,
+                progress=progress,
+            )
     except ValidationError as exc:
         result = refused(CALL_COUNT_KEYS, [RowError(0, message) for message in exc.messages])
     except Exception as exc:  # noqa: BLE001 - the page must say that the import failed, and why

@@ -1,4 +1,5 @@
-"""The call list: bytes in, validated rows and line-numbered errors out. Touches no database.
+"""The call list: a file in (bytes, or on disk read as it goes), validated rows and line-numbered errors out.
+Touches no database.
 
 Columns (`CALL_COLUMNS`): call_id, employee_no, started_at, duration_s, channel, recording_url and, optionally,
 transcript. `call_id` is the key: the same call twice in one file is an error. `started_at` is
@@ -7,16 +8,18 @@ transcript. `call_id` is the key: the same call twice in one file is an error. `
 Whether the people exist is checked by the import service, which has the database.
 """
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from assessments.models.qa import TRANSCRIPT_MAX_BYTES, CallChannel
-from portal.importing import DuplicateKeys, RowParser, file_rows_parse
+from portal.importing import DuplicateKeys, ParsedRows, RowParser, RowStream
 from portal.tabular.errors import FieldError, RowError
 from portal.tabular.fields import half_width, parse_choice, parse_employee_no, parse_int
 from portal.tabular.mapping import ColumnMapping
@@ -82,8 +85,23 @@ def calls_file_parse(
     mapping: ColumnMapping | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[CallRow], list[RowError]]:
-    """Every valid row of a call list and every error found (by line). Any error refuses the file.
-    `progress(n)` is told every PROGRESS_EVERY rows read."""
+    """Every valid row of a call list held in memory and every error found (by line). Any error refuses the
+    file. `progress(n)` is told every PROGRESS_EVERY rows read."""
+    stream = calls_file_rows(io.BytesIO(data), file_name, mapping=mapping, progress=progress)
+    rows = ParsedRows(stream)
+    rows.skipped = stream.skipped
+    return rows, sorted(stream.errors, key=lambda error: error.line)
+
+
+def calls_file_rows(
+    source: BinaryIO,
+    file_name: str,
+    *,
+    mapping: ColumnMapping | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RowStream:
+    """A call list on disk read as it is iterated (a month's file can be a million rows): the valid rows in file
+    order, with the errors gathering in `RowStream.errors`. `progress(n)` is told every PROGRESS_EVERY rows."""
     repeated = DuplicateKeys(
         _("call_id: %(id)s appears again (first on line %(first)s)."), column="call_id", key_name="id"
     )
@@ -98,8 +116,8 @@ def calls_file_parse(
                 progress(read)
             return _parse_row(row)
 
-    return file_rows_parse(
-        data,
+    return RowStream(
+        source,
         file_name,
         columns=CALL_COLUMNS,
         optional=CALL_OPTIONAL_COLUMNS,

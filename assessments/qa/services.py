@@ -4,10 +4,12 @@ of a sampled call with its rule findings. Each checks who acts, locks what it mu
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,7 +28,7 @@ from assessments.models import (
 )
 from assessments.models.qa import EVALUATOR_CAPACITY_MAX
 from assessments.qa import rules
-from assessments.qa.calls_file import SHANGHAI, CallRow, calls_file_parse
+from assessments.qa.calls_file import SHANGHAI, CallRow, calls_file_rows
 from assessments.qa.selectors import (
     criterion_findings,
     qa_evaluator_capacities,
@@ -75,7 +77,7 @@ def _values(row: CallRow, staff_id: int, current: dict | None) -> dict:
 
 def call_import(
     *,
-    data: bytes,
+    data: bytes | BinaryIO,
     file_name: str,
     dry_run: bool = False,
     acting_user=None,
@@ -84,104 +86,129 @@ def call_import(
 ) -> ImportResult:
     """Add or update calls keyed by `call_id`, all or nothing; each file adds to what is there.
 
-    An unknown employee refuses the file, and so does a row that would move a call already drawn for a spot
-    check to another person or month. New calls are written with COPY on PostgreSQL (bulk inserts elsewhere),
-    `CHUNK` rows at a time, inside one transaction. `progress(n)` hears how many rows were read, while reading
-    (outside the transaction, so another connection sees it).
+    `data` is the file's bytes or a seekable binary file, which is read a chunk at a time (a month's list can be
+    a million calls): memory holds `CHUNK` rows, never the file. An unknown employee refuses the file, and so
+    does a row that would move a call already drawn for a spot check to another person or month.
+
+    The file is read twice. The first reading checks every row, telling `progress(n)` how many rows it has read
+    (no transaction is open, so another connection sees it). Only a file found good is read again, inside one
+    transaction holding the QA policy's lock, and new calls are written with COPY on PostgreSQL (bulk inserts
+    elsewhere) `CHUNK` rows at a time; should that reading find a problem the first did not (another import in
+    between), everything is undone.
     """
     if acting_user is not None:
         require_permission(acting_user, "assessments.import_calls")
-    rows, errors = calls_file_parse(data, file_name, mapping=mapping, progress=progress)
-    if progress is not None:
-        progress(len(rows) + len(errors))
-    staff_ids = staff_ids_by_employee_no({r.employee_no for r in rows})
-    for row in rows:
-        if row.employee_no not in staff_ids:
-            errors.append(
-                RowError(
-                    row.line,
-                    _("employee_no: %(no)s is not on the roster.") % {"no": row.employee_no},
-                    "employee_no",
-                )
-            )
-    if errors:
-        return refused(CALL_COUNT_KEYS, errors)
-
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    result = _calls_apply(source, file_name, mapping=mapping, write=False, progress=progress)
+    result.dry_run = dry_run
+    if dry_run or not result.ok:
+        return result
     with transaction.atomic():
-        if not dry_run:
-            # Imports and draws take turns on the policy row: a draw then sees every call imported before its
-            # time and none after, so replaying its seed later draws the same calls.
-            _policy_locked()
-        now = timezone.now()
-        to_create: list[tuple] = []
-        to_update: list[Call] = []
-        unchanged = 0
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
-            existing = {
-                values["call_id"]: values
-                for values in Call.objects.filter(call_id__in=[r.call_id for r in chunk]).values(
-                    "pk", "call_id", *_CALL_FIELDS, "sample__id"
-                )
-            }
-            for row in chunk:
-                staff_id = staff_ids[row.employee_no]
-                current = existing.get(row.call_id)
-                wanted = _values(row, staff_id, current)
-                if current is None:
-                    to_create.append((row.call_id, *(wanted[f] for f in _CALL_FIELDS), now, now))
-                    continue
-                if all(current[f] == wanted[f] for f in _CALL_FIELDS):
-                    unchanged += 1
-                    continue
-                if current["sample__id"] and (
-                    current["staff_id"] != staff_id or current["month"] != wanted["month"]
-                ):
-                    errors.append(
-                        RowError(
-                            row.line,
-                            _(
-                                "call_id: %(id)s is already drawn for a spot check; its employee and month stay."
-                            )
-                            % {"id": row.call_id},
-                            "call_id",
-                        )
-                    )
-                    continue
-                to_update.append(Call(pk=current["pk"], call_id=row.call_id, **wanted, updated_at=now))
-        if errors:
-            return refused(CALL_COUNT_KEYS, errors)
-        result = ImportResult(
-            counts={"created": len(to_create), "updated": len(to_update), "unchanged": unchanged},
-            dry_run=dry_run,
-            skipped=skipped_notes(rows),
-            preview=[
-                {
-                    "line": r.line,
-                    "call_id": r.call_id,
-                    "employee_no": r.employee_no,
-                    "started_at": timezone.localtime(r.started_at).strftime("%Y-%m-%d %H:%M:%S"),
-                    "duration_s": r.duration_s,
-                    "channel": r.channel,
-                }
-                for r in rows[:20]
-            ],
-        )
-        if dry_run:
+        # Imports and draws take turns on the policy row: a draw then sees every call imported before its
+        # time and none after, so replaying its seed later draws the same calls.
+        _policy_locked()
+        result = _calls_apply(source, file_name, mapping=mapping, write=True)
+        if not result.ok:
+            transaction.set_rollback(True)
             return result
-        for start in range(0, len(to_create), CHUNK):
-            rows_insert(Call, _INSERT_FIELDS, to_create[start : start + CHUNK])
-        if to_update:
-            Call.objects.bulk_update(to_update, [*_CALL_FIELDS, "updated_at"], batch_size=1000)
+        source.seek(0)
         import_run_record(
             kind="calls",
             file_name=file_name,
-            data=data,
+            data=source,
             result=result,
             acting_user=acting_user,
             mapping=mapping,
         )
     return result
+
+
+def _calls_apply(
+    source: BinaryIO,
+    file_name: str,
+    *,
+    mapping: ColumnMapping | None,
+    write: bool,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Read the call list once, `CHUNK` rows at a time, checking each chunk against the stored calls and people;
+    with `write`, each chunk is written as soon as it is checked, until the first error (the caller then
+    undoes what was written)."""
+    source.seek(0)
+    rows = calls_file_rows(source, file_name, mapping=mapping, progress=progress)
+    staff_ids: dict[str, int | None] = {}
+    counts = dict.fromkeys(CALL_COUNT_KEYS, 0)
+    preview: list[dict] = []
+    checked: list[RowError] = []  # the database's refusals; the file's own are in rows.errors
+    now = timezone.now()
+    for chunk in rows.chunks(CHUNK):
+        unknown = {row.employee_no for row in chunk} - staff_ids.keys()
+        if unknown:
+            found = staff_ids_by_employee_no(unknown)
+            staff_ids.update({number: found.get(number) for number in unknown})
+        existing = {
+            values["call_id"]: values
+            for values in Call.objects.filter(call_id__in=[r.call_id for r in chunk]).values(
+                "pk", "call_id", *_CALL_FIELDS, "sample__id"
+            )
+        }
+        to_create: list[tuple] = []
+        to_update: list[Call] = []
+        for row in chunk:
+            if len(preview) < 20:
+                preview.append(_preview_row(row))
+            staff_id = staff_ids[row.employee_no]
+            if staff_id is None:
+                checked.append(
+                    RowError(
+                        row.line,
+                        _("employee_no: %(no)s is not on the roster.") % {"no": row.employee_no},
+                        "employee_no",
+                    )
+                )
+                continue
+            current = existing.get(row.call_id)
+            wanted = _values(row, staff_id, current)
+            if current is None:
+                to_create.append((row.call_id, *(wanted[f] for f in _CALL_FIELDS), now, now))
+            elif all(current[f] == wanted[f] for f in _CALL_FIELDS):
+                counts["unchanged"] += 1
+            elif current["sample__id"] and (
+                current["staff_id"] != staff_id or current["month"] != wanted["month"]
+            ):
+                checked.append(
+                    RowError(
+                        row.line,
+                        _("call_id: %(id)s is already drawn for a spot check; its employee and month stay.")
+                        % {"id": row.call_id},
+                        "call_id",
+                    )
+                )
+            else:
+                to_update.append(Call(pk=current["pk"], call_id=row.call_id, **wanted, updated_at=now))
+        counts["created"] += len(to_create)
+        counts["updated"] += len(to_update)
+        if write and not (checked or rows.errors):
+            rows_insert(Call, _INSERT_FIELDS, to_create)
+            if to_update:
+                Call.objects.bulk_update(to_update, [*_CALL_FIELDS, "updated_at"], batch_size=1000)
+    if progress is not None:
+        progress(rows.rows_read)
+    errors = rows.errors + checked
+    if errors:
+        return refused(CALL_COUNT_KEYS, errors)
+    return ImportResult(counts=counts, skipped=skipped_notes(rows), preview=preview)
+
+
+def _preview_row(row: CallRow) -> dict:
+    return {
+        "line": row.line,
+        "call_id": row.call_id,
+        "employee_no": row.employee_no,
+        "started_at": timezone.localtime(row.started_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "duration_s": row.duration_s,
+        "channel": row.channel,
+    }
 
 
 # --- HR's QA policy --------------------------------------------------------------------------------------------

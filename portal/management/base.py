@@ -106,10 +106,12 @@ class MonthCommand(JsonCommand):
 
 
 class ImportCommand(JsonCommand):
-    """Subclasses set `count_keys` and implement `run_import(data=..., file_name=..., dry_run=..., **options)`."""
+    """Subclasses set `count_keys` and implement `run_import(data=..., file_name=..., dry_run=..., **options)`;
+    `data` is the file's bytes, or the open file when `reads_as_it_goes`."""
 
     count_keys: list[str] = ["created", "updated"]
     mapping_kind: str | None = None  # the import kind whose saved column mappings --mapping names
+    reads_as_it_goes = False  # run_import gets the open file, not its bytes
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -136,13 +138,18 @@ class ImportCommand(JsonCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            data = path.read_bytes()
+            # A file too large to hold (a month's call list) is given to the import open, to read as it goes.
+            data = path.open("rb") if self.reads_as_it_goes else path.read_bytes()
         except OSError as exc:
             self.fail(options, f"Cannot read {path}: {exc.strerror}", dict.fromkeys(self.count_keys, 0))
         dry_run = options.pop("dry_run")
         if self.mapping_kind:
             options["mapping"] = self._mapping(options)
-        result = self.run_import(data=data, file_name=path.name, dry_run=dry_run, **options)
+        try:
+            result = self.run_import(data=data, file_name=path.name, dry_run=dry_run, **options)
+        finally:
+            if self.reads_as_it_goes:
+                data.close()
         if options["json"]:
             write_json(self.stdout, result.as_json())
         for note in result.skipped:

@@ -5,12 +5,13 @@ of its columns. Pure: the mapping's content comes in as a `ColumnMapping`; touch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
 from portal.tabular.errors import FieldError, RowError
 from portal.tabular.fields import GROUPED_NUMBER, half_width, parse_decimal
-from portal.tabular.reading import Table, normalise_header, read_table
+from portal.tabular.reading import Table, TableStream, normalise_header, open_table, read_table
 
 _CENT = Decimal("0.01")
 _HUNDRED = Decimal(100)
@@ -101,27 +102,61 @@ def read_mapped_table(
     if mapping is None or not mapping.rates:
         merged = mapping.aliases(aliases) if mapping else aliases
         return read_table(data, file_name, required=required, optional=optional, aliases=merged, **limits), []
-    rates = {normalise_header(target): sources for target, sources in mapping.rates.items()}
-    sources = list(dict.fromkeys(normalise_header(name) for pair in rates.values() for name in pair))
     table = read_table(
-        data,
-        file_name,
-        required=[name for name in required if normalise_header(name) not in rates] + sources,
-        optional=optional,
-        aliases=mapping.aliases(aliases),
-        **limits,
+        data, file_name, optional=optional, **_mapped_columns(required, aliases, mapping), **limits
     )
     if table.errors:
         return table, []
-    kept = []
     errors: list[RowError] = []
-    for line, cells in table.rows:
+    table.rows = list(_derived_rows(table.rows, mapping, errors))
+    return table, errors
+
+
+def open_mapped_table(
+    source: BinaryIO,
+    file_name: str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    mapping: ColumnMapping | None = None,
+    **limits,
+) -> tuple[TableStream, list[RowError]]:
+    """`read_mapped_table` over a file read as it is iterated (`open_table`): the derivation errors join the
+    returned list as the rows are read."""
+    errors: list[RowError] = []
+    if mapping is None or not mapping.rates:
+        merged = mapping.aliases(aliases) if mapping else aliases
+        stream = open_table(source, file_name, required=required, optional=optional, aliases=merged, **limits)
+        return stream, errors
+    stream = open_table(
+        source, file_name, optional=optional, **_mapped_columns(required, aliases, mapping), **limits
+    )
+    stream.rows = _derived_rows(stream.rows, mapping, errors)
+    return stream, errors
+
+
+def _mapped_columns(required, aliases, mapping: ColumnMapping) -> dict:
+    """The columns to read under a mapping with rates: its two source columns in place of each rate."""
+    rates = {normalise_header(target) for target in mapping.rates}
+    sources = [normalise_header(name) for pair in mapping.rates.values() for name in pair]
+    return {
+        "required": [name for name in required if normalise_header(name) not in rates]
+        + list(dict.fromkeys(sources)),
+        "aliases": mapping.aliases(aliases),
+    }
+
+
+def _derived_rows(rows, mapping: ColumnMapping, errors: list[RowError]):
+    """Each row with its rate columns computed; a row whose sources are not numbers ≥ 0, or whose denominator is
+    0, is left out, its problems added to `errors`."""
+    rates = {
+        normalise_header(target): (normalise_header(numerator), normalise_header(denominator))
+        for target, (numerator, denominator) in mapping.rates.items()
+    }
+    for line, cells in rows:
         problems = []
         for target, (numerator_name, denominator_name) in rates.items():
-            numerator_name, denominator_name = (
-                normalise_header(numerator_name),
-                normalise_header(denominator_name),
-            )
             try:
                 numerator = _source_number(cells[numerator_name], numerator_name)
                 denominator = _source_number(cells[denominator_name], denominator_name)
@@ -144,9 +179,7 @@ def read_mapped_table(
         if problems:
             errors.extend(problems)
         else:
-            kept.append((line, cells))
-    table.rows = kept
-    return table, errors
+            yield line, cells
 
 
 def mapping_text_parse(text: str) -> tuple[dict[str, str], dict[str, tuple[str, str]], list[str]]:

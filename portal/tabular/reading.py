@@ -8,6 +8,7 @@ used by the exports). Rows sent as JSON objects (the integration API) come in
 as `RowsData` and take the same path from the cells on: each row's "line" is then its 1-based index in the list.
 """
 
+import codecs
 import csv
 import io
 import itertools
@@ -16,10 +17,11 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -106,16 +108,59 @@ def read_table(
     if isinstance(data, RowsData):
         return _read_rows(data.rows, required, optional, max_rows)
     try:
-        if len(data) > max_bytes:
-            raise _file_error(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)})
-        extension = os.path.splitext(filename)[1].lower()
-        if extension == ".csv":
-            return _read_csv(data, _Request(required, optional, aliases), max_rows)
-        if extension == ".xlsx":
-            return _read_xlsx(data, _Request(required, optional, aliases), max_rows)
-        raise _file_error(_("Upload a .csv or .xlsx file."))
+        stream = open_table(
+            io.BytesIO(data),
+            filename,
+            required=required,
+            optional=optional,
+            aliases=aliases,
+            max_rows=max_rows,
+            max_bytes=max_bytes,
+        )
+        rows = list(stream.rows)
     except ImportFileError as exc:
         return Table(columns=[], errors=list(exc.errors))
+    return Table(columns=stream.columns, rows=rows, skipped=stream.skipped)
+
+
+@dataclass
+class TableStream:
+    """An import file read as it is iterated, for files too large to hold (a month's call list).
+
+    `rows` yields `(line, cells)` as `Table.rows` holds them, and raises `ImportFileError` when it meets a
+    problem that refuses the whole file (a broken quote, too many rows). `skipped` holds the title rows from the
+    start and the last total row once `rows` is exhausted (the last row is held back until then).
+    """
+
+    columns: list[str]
+    rows: Iterator[tuple[int, dict[str, str]]]
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def open_table(
+    source: BinaryIO,
+    filename: str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    max_rows: int = 200_000,
+    max_bytes: int = 20 * 1024 * 1024,
+) -> TableStream:
+    """`read_table` over a seekable binary file, read a chunk at a time: the header is found now, the rows as
+    `TableStream.rows` is iterated. A CSV file is scanned once first, for its encoding. Raises `ImportFileError`
+    for a file refused before its first row."""
+    source.seek(0, os.SEEK_END)
+    size = source.tell()
+    source.seek(0)
+    if size > max_bytes:
+        raise _file_error(_("The file is larger than %(mb)s MB.") % {"mb": _megabytes(max_bytes)})
+    extension = os.path.splitext(filename)[1].lower()
+    if extension == ".csv":
+        return _open_csv(source, _Request(required, optional, aliases), max_rows)
+    if extension == ".xlsx":
+        return _open_xlsx(source, _Request(required, optional, aliases), max_rows)
+    raise _file_error(_("Upload a .csv or .xlsx file."))
 
 
 def _read_rows(records: list, required: Sequence[str], optional: Sequence[str], max_rows: int) -> Table:
@@ -349,55 +394,152 @@ def _line_at(prefix: bytes) -> int:
     return prefix.count(b"\n") + prefix.count(b"\r") - prefix.count(b"\r\n") + 1
 
 
-def _read_csv(data: bytes, request: _Request, max_rows: int) -> Table:
-    if data.startswith(_ZIP_MAGIC):
+# How much of a file is read at a time.
+READ_CHUNK = 1024 * 1024
+# GB18030's own byte-order mark (U+FEFF), which Windows tools sometimes write.
+_GB18030_BOM = b"\x84\x31\x95\x33"
+
+
+def _csv_encoding(source: BinaryIO) -> str:
+    """The codec that reads the whole file, found as `decode_csv_bytes` finds it, one chunk at a time in memory.
+    Refuses a zip, UTF-16, NUL bytes, bytes neither encoding reads (naming their line) or a blank file."""
+    head = source.read(len(_ZIP_MAGIC))
+    if head.startswith(_ZIP_MAGIC):
         raise _file_error(_("This is an XLSX (zip) file, not CSV; upload it with the .xlsx extension."))
-    _refuse_utf16(data)  # before the NUL check, which UTF-16 text would fail less helpfully
-    if b"\x00" in data:
-        raise _file_error(_("This is not a text file (it contains NUL bytes); save it as CSV."))
-    text = decode_csv_bytes(data)
-    if not text.strip():
+    _refuse_utf16(head)  # before the NUL check, which UTF-16 text would fail less helpfully
+    with_bom = head.startswith(_UTF8_BOM)
+    encoding = "utf-8-sig" if with_bom else "utf-8"
+    failure, blank = _decode_scan(source, "utf-8", start=len(_UTF8_BOM) if with_bom else 0, refuse_nul=True)
+    if failure is None:
+        if blank:
+            raise _file_error(_("The file is empty."))
+        return encoding
+    if with_bom:
+        raise _undecodable_at(source, failure)
+    gb_failure, blank = _decode_scan(source, "gb18030")
+    if gb_failure is not None:
+        raise _undecodable_at(source, max(failure, gb_failure))
+    if blank:
         raise _file_error(_("The file is empty."))
+    return "gb18030"
+
+
+def _decode_scan(
+    source: BinaryIO, encoding: str, *, start: int = 0, refuse_nul: bool = False
+) -> tuple[int | None, bool]:
+    """Decode the file from `start` a chunk at a time: (the offset of the first byte `encoding` cannot read or
+    None, whether the text read is all blank). With `refuse_nul`, a NUL byte anywhere refuses the file."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    source.seek(start)
+    offset, failure, blank = start, None, True
+    while True:
+        chunk = source.read(READ_CHUNK)
+        if refuse_nul and b"\x00" in chunk:
+            raise _file_error(_("This is not a text file (it contains NUL bytes); save it as CSV."))
+        if failure is None:
+            pending = len(decoder.getstate()[0])
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                failure = offset - pending + exc.start
+                if not refuse_nul:
+                    break
+            else:
+                blank = blank and not text.strip().strip("\ufeff")
+        if not chunk:
+            break
+        offset += len(chunk)
+    return failure, blank
+
+
+def _undecodable_at(source: BinaryIO, position: int) -> ImportFileError:
+    """`_undecodable` for a file read in chunks: the line of the byte at `position`."""
+    source.seek(0)
+    line, read, previous = 1, 0, b""
+    while read < position:
+        chunk = source.read(min(READ_CHUNK, position - read))
+        if not chunk:
+            break
+        line += _line_at(chunk) - 1
+        if previous == b"\r" and chunk.startswith(b"\n"):
+            line -= 1  # a CRLF split between two chunks ends one line, not two
+        previous, read = chunk[-1:], read + len(chunk)
+    return _file_error(
+        _('This line has characters that are neither UTF-8 nor GB18030; save the file as "CSV UTF-8".'),
+        line=line,
+    )
+
+
+def _open_csv(source: BinaryIO, request: _Request, max_rows: int) -> TableStream:
+    encoding = _csv_encoding(source)
+    source.seek(0)
+    if encoding == "gb18030" and source.read(len(_GB18030_BOM)) != _GB18030_BOM:
+        source.seek(0)
     # newline="" splits lines only at CRLF, LF and CR, as csv expects, so line_num counts physical lines.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, dict[str, str]]] = []
-    append = rows.append
+    text = io.TextIOWrapper(source, encoding=encoding, newline="")
+    reader = csv.reader(text, strict=True)
     line = 1  # where the record being read starts
-    last_record: list[str] = []
+    head: list[tuple[int, list[str]]] = []
     try:
-        head: list[tuple[int, list[str]]] = []
         while len(head) < HEADER_SEARCH_ROWS:
             record = next(reader, None)
             if record is None:
                 break
             head.append((line, record))
             line = reader.line_num + 1
-        if not head:
-            head.append((1, []))
-        chosen = request.header_index([record for _line, record in head])
-        header_line, header = head[chosen]
-        layout = _layout(header, request, header_line)
-        skipped = [(at, _row_text(record)) for at, record in head[:chosen] if _row_text(record)]
-        for start, record in head[chosen + 1 :]:
-            cells = _row_cells(layout, record)
-            if cells is not None:
-                if len(rows) == max_rows:
-                    raise _too_many_rows(max_rows)
-                append((start, cells))
-                last_record = record
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            cells = _row_cells(layout, record)
-            if cells is not None:
-                if len(rows) == max_rows:
-                    raise _too_many_rows(max_rows)
-                append((start, cells))
-                last_record = record
     except csv.Error as exc:
+        text.detach()
         raise _csv_error(exc, line) from None
-    if rows and _total_row(layout, last_record):
-        skipped.append((rows.pop()[0], _row_text(last_record)))
-    return Table(columns=layout.columns, rows=rows, skipped=skipped)
+    if not head:
+        head.append((1, []))
+    chosen = request.header_index([record for _line, record in head])
+    header_line, header = head[chosen]
+    try:
+        layout = _layout(header, request, header_line)
+    except ImportFileError:
+        text.detach()
+        raise
+    skipped = [(at, _row_text(record)) for at, record in head[:chosen] if _row_text(record)]
+
+    def records():
+        nonlocal line
+        yield from head[chosen + 1 :]
+        try:
+            for record in reader:
+                start, line = line, reader.line_num + 1
+                yield start, record
+        except csv.Error as exc:
+            raise _csv_error(exc, line) from None
+        finally:
+            text.detach()  # the caller's file stays open
+
+    return TableStream(
+        columns=layout.columns,
+        rows=_data_rows(layout, records(), _row_cells, skipped, max_rows),
+        skipped=skipped,
+    )
+
+
+def _data_rows(layout: _Layout, records, cells_of, skipped: list, max_rows: int):
+    """The non-blank rows of `records` ((line, record) pairs) as (line, cells), at most `max_rows`; the last one
+    is held back until the end, and set aside in `skipped` when it is a total row."""
+    count = 0
+    held = None
+    for line, record in records:
+        cells = cells_of(layout, record)
+        if cells is None:
+            continue
+        count += 1
+        if count > max_rows:
+            raise _too_many_rows(max_rows)
+        if held is not None:
+            yield held[0], held[1]
+        held = (line, cells, record)
+    if held is not None:
+        if _total_row(layout, held[2]):
+            skipped.append((held[0], _row_text(held[2])))
+        else:
+            yield held[0], held[1]
 
 
 def _csv_error(exc: csv.Error, line: int) -> ImportFileError:
@@ -411,14 +553,15 @@ def _csv_error(exc: csv.Error, line: int) -> ImportFileError:
     return _file_error(message, line=line)
 
 
-def _read_xlsx(data: bytes, request: _Request, max_rows: int) -> Table:
-    _check_xlsx_container(data)
+def _open_xlsx(source: BinaryIO, request: _Request, max_rows: int) -> TableStream:
+    _check_xlsx_container(source)
     from openpyxl import load_workbook  # openpyxl takes ~0.1 s to import; only XLSX uploads pay for it
 
+    source.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            workbook = load_workbook(source, read_only=True, data_only=True, keep_links=False)
     except Exception:
         raise _file_error(_("This file is not a readable XLSX workbook.")) from None
     try:
@@ -427,14 +570,28 @@ def _read_xlsx(data: bytes, request: _Request, max_rows: int) -> Table:
         sheet = workbook.worksheets[0]
         # The stored dimension can understate the sheet (files written by other tools); read to the real end.
         sheet.reset_dimensions()
+        stream = _open_sheet(_sheet_values(sheet), request, max_rows)
+    except ImportFileError:
+        workbook.close()
+        raise
+    except Exception:
+        workbook.close()
+        raise _file_error(_("This file is not a readable XLSX workbook.")) from None
+
+    sheet_rows = stream.rows
+
+    def rows():
         try:
-            return _read_sheet(_sheet_values(sheet), request, max_rows)
+            yield from sheet_rows
         except ImportFileError:
             raise
         except Exception:
             raise _file_error(_("This file is not a readable XLSX workbook.")) from None
-    finally:
-        workbook.close()
+        finally:
+            workbook.close()
+
+    stream.rows = rows()
+    return stream
 
 
 def _sheet_values(sheet):
@@ -448,7 +605,7 @@ def _sheet_values(sheet):
         yield values
 
 
-def _read_sheet(values, request: _Request, max_rows: int) -> Table:
+def _open_sheet(values, request: _Request, max_rows: int) -> TableStream:
     head = []
     for row in values:
         head.append(tuple(row or ()))
@@ -460,22 +617,19 @@ def _read_sheet(values, request: _Request, max_rows: int) -> Table:
         raise _file_error(_("The first row of the first sheet must be the header."), line=1)
     layout = _layout(headers[chosen], request, chosen + 1)
     skipped = [(at, _row_text(row)) for at, row in enumerate(head[:chosen], start=1) if _row_text(row)]
-    rows: list[tuple[int, dict[str, str]]] = []
-    last_row: tuple = ()
-    for line, row in enumerate(itertools.chain(head[chosen + 1 :], values), start=chosen + 2):
-        if line > EXCEL_MAX_ROWS:
-            raise _too_many_rows(max_rows)
-        if not row:
-            continue
-        cells = _sheet_row_cells(layout, row)
-        if cells is not None:
-            if len(rows) == max_rows:
+
+    def records():
+        for line, row in enumerate(itertools.chain(head[chosen + 1 :], values), start=chosen + 2):
+            if line > EXCEL_MAX_ROWS:
                 raise _too_many_rows(max_rows)
-            rows.append((line, cells))
-            last_row = row
-    if rows and _total_row(layout, last_row):
-        skipped.append((rows.pop()[0], _row_text(last_row)))
-    return Table(columns=layout.columns, rows=rows, skipped=skipped)
+            if row:
+                yield line, row
+
+    return TableStream(
+        columns=layout.columns,
+        rows=_data_rows(layout, records(), _sheet_row_cells, skipped, max_rows),
+        skipped=skipped,
+    )
 
 
 def _sheet_row_cells(layout: _Layout, row: tuple) -> dict[str, str] | None:
@@ -489,13 +643,14 @@ def _sheet_row_cells(layout: _Layout, row: tuple) -> dict[str, str] | None:
     return cells
 
 
-def _check_xlsx_container(data: bytes) -> None:
+def _check_xlsx_container(source: BinaryIO) -> None:
     """Refuse anything but a modest zip before openpyxl sees it: a bomb, path tricks or XML with a DOCTYPE."""
     not_xlsx = _("This file is not an XLSX workbook.")
-    if not data.startswith(_ZIP_MAGIC):
+    source.seek(0)
+    if not source.read(len(_ZIP_MAGIC)).startswith(_ZIP_MAGIC):
         raise _file_error(not_xlsx)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(source)
     except (
         Exception
     ):  # a damaged directory raises many kinds: BadZipFile, NotImplementedError, struct.error...

@@ -1,5 +1,6 @@
 """The call list import, the monthly spot-check sample, HR's QA policy and the evaluation of a sampled call."""
 
+import hashlib
 import io
 import json
 from datetime import date, datetime
@@ -26,9 +27,16 @@ from assessments.models import (
     SampledCall,
 )
 from assessments.qa.selectors import qa_coverage, qa_draw_replay, qa_sample_get, rule_accuracy
-from assessments.qa.services import call_import, qa_policy_update, qa_sample_draw, sampled_call_evaluate
+from assessments.qa.services import (
+    CHUNK,
+    call_import,
+    qa_policy_update,
+    qa_sample_draw,
+    sampled_call_evaluate,
+)
 from assessments.scoring.selectors import evaluation_scores_by_staff
 from portal.models import AuditEvent
+from portal.tabular.reading import READ_CHUNK
 from tests.conftest import sign_in
 from tests.factories import StaffFactory
 
@@ -101,6 +109,49 @@ def test_a_call_list_imports_with_local_and_offset_times_and_again_changes_nothi
     assert AuditEvent.objects.filter(action="import.calls").count() == 1
     code, again = run(capsys, "import_calls", str(path))
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
+
+
+def test_a_call_list_larger_than_memory_should_hold_is_read_from_disk_a_chunk_at_a_time(org, tmp_path):
+    """A month's list can be a million calls: the import reads the file in bounded pieces, never whole."""
+    transcript = "\n".join(
+        f"[{n // 60:02d}:{n % 60:02d}] 坐席：您好，请问有什么可以帮您{n}" for n in range(3000)
+    )
+    path = tmp_path / "calls.csv"
+    path.write_bytes(
+        csv_bytes(*(f'C{n},A0001,2026-10-03 09:{n:02d},300,phone,,"{transcript}"' for n in range(30)))
+    )
+    assert path.stat().st_size > 4 * READ_CHUNK
+    sizes: list[int] = []
+
+    class RecordedReads(io.FileIO):
+        def readinto(self, buffer):
+            sizes.append(len(buffer))
+            return super().readinto(buffer)
+
+        def readall(self):
+            raise AssertionError("the whole file was read at once")
+
+    with io.BufferedReader(RecordedReads(path)) as source:
+        result = call_import(data=source, file_name="calls.csv")
+    assert result.ok and result.counts == {"created": 30, "updated": 0, "unchanged": 0}
+    assert max(sizes) <= READ_CHUNK
+    assert Call.objects.get(call_id="C29").transcript == transcript
+    audit = AuditEvent.objects.get(action="import.calls")
+    assert audit.data["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_an_error_after_the_first_thousands_of_rows_refuses_the_whole_file(org, tmp_path, capsys):
+    rows = calls_for("A0001", CHUNK + 200)
+    rows[CHUNK + 100] = rows[CHUNK + 100].replace("A0001", "NOBODY")
+    path = tmp_path / "calls.csv"
+    path.write_bytes(csv_bytes(*rows))
+    code, output = run(capsys, "import_calls", str(path))
+    assert code == 1 and output["created"] == 0
+    assert [(e["line"], e["column"]) for e in output["errors"]] == [(CHUNK + 102, "employee_no")]
+    assert not Call.objects.exists() and not AuditEvent.objects.filter(action="import.calls").exists()
+    path.write_bytes(csv_bytes(*calls_for("A0001", CHUNK + 200)))
+    code, output = run(capsys, "import_calls", str(path))
+    assert code == 0 and output["created"] == Call.objects.count() == CHUNK + 200
 
 
 def test_a_call_again_with_changes_is_updated_and_blank_optional_cells_keep_what_was_stored(org):

@@ -32,7 +32,7 @@ from portal.tabular.fields import (
     parse_int,
     parse_text,
 )
-from portal.tabular.reading import decode_csv_bytes, read_table
+from portal.tabular.reading import READ_CHUNK, decode_csv_bytes, open_table, read_table
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"sample directory {SAMPLES} is absent")
@@ -758,3 +758,62 @@ def test_field_parsers_raise_only_field_errors(text):
             parser()
         except FieldError as exc:
             assert exc.message
+
+
+# --- Files read a chunk at a time (open_table) -------------------------------------------------------------------
+
+
+NAME = "张三丰" * 6
+
+
+def _big_file(encoding: str, *, newline: str = "\r\n", rows: int = 50_000) -> bytes:
+    """A roster a few chunks long whose names are two- or four-byte characters, so that chunk edges fall inside
+    characters and between CR and LF."""
+    lines = ["employee_no,name"] + [f"E{n:06d},{NAME}{'𠀀' if n % 7 == 0 else ''}" for n in range(rows)]
+    return newline.join(lines).encode(encoding) + newline.encode()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_file_several_chunks_long_reads_whole_across_the_chunk_edges(encoding):
+    data = _big_file(encoding)
+    assert len(data) > 2 * READ_CHUNK
+    table = read_table(data, "big.csv", required=["employee_no", "name"], max_bytes=len(data))
+    assert not table.errors
+    assert len(table.rows) == 50_000
+    assert table.rows[-1] == (50_001, {"employee_no": "E049999", "name": NAME})
+    assert table.rows[7][1]["name"] == NAME + "𠀀"
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_a_bad_byte_after_the_first_chunk_is_reported_on_its_own_line(newline):
+    good = _big_file("utf-8", newline=newline)
+    data = good + b"E9,\xff" + newline.encode()
+    expected_line = 50_002  # after the header and 50,000 rows
+    error = only_error(read_table(data, "x.csv", required=["employee_no"], max_bytes=len(data)))
+    assert error.line == expected_line
+    with pytest.raises(ImportFileError) as raised:
+        decode_csv_bytes(data)
+    assert raised.value.errors[0].line == expected_line
+
+
+def test_open_table_reads_a_file_on_disk_in_chunks_never_whole(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(_big_file("gb18030"))
+    sizes: list[int] = []
+
+    class RecordedReads(io.FileIO):
+        def readinto(self, buffer):
+            sizes.append(len(buffer))
+            return super().readinto(buffer)
+
+        def readall(self):
+            raise AssertionError("the whole file was read at once")
+
+    with io.BufferedReader(RecordedReads(path)) as source:
+        stream = open_table(source, "big.csv", required=["employee_no"], max_bytes=path.stat().st_size)
+        first = next(stream.rows)
+        read_before_rows = source.tell()
+        rows = 1 + sum(1 for _row in stream.rows)
+    assert first == (2, {"employee_no": "E000000"}) and rows == 50_000
+    assert max(sizes) <= READ_CHUNK < path.stat().st_size
+    assert read_before_rows < 64 * 1024  # the header and first row came from the start of the file

@@ -9,6 +9,7 @@ class Command(ImportCommand):
     )
     count_keys = CALL_COUNT_KEYS
     mapping_kind = "calls"
+    reads_as_it_goes = True  # a month's list can be a million calls
 
     def run_import(self, *, data, file_name, dry_run, **options):
         return call_import(data=data, file_name=file_name, dry_run=dry_run, mapping=options["mapping"])
