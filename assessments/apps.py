@@ -43,7 +43,7 @@ class AssessmentsConfig(AppConfig):
             certificate_receivers.on_lesson_completed, dispatch_uid="assessments.leadership"
         )
         from assessments.certificates.reminders import certificate_expiring_reminders
-        from assessments.quizzes.reminders import essays_to_grade, quiz_closing_reminders
+        from assessments.quizzes.reminders import attempts_to_review, essays_to_grade, quiz_closing_reminders
         from assessments.scorecards.reminders import dispute_decisions, dispute_overdue_reminders
         from notifications.kinds import register_kind
         from notifications.reminders import register_decision_finder, register_reminder_finder
@@ -65,6 +65,7 @@ class AssessmentsConfig(AppConfig):
         # QA leads (who decide endorsed disputes) are trainers.
         qa_roles, qa_permissions = [Role.TRAINER], ["assessments.evaluate_staff"]
         register_decision_finder(essays_to_grade, permissions=[GRADER_PERMISSION])
+        register_decision_finder(attempts_to_review, permissions=[GRADER_PERMISSION])
         register_decision_finder(
             dispute_decisions, roles=[Role.TEAM_LEAD, *qa_roles], permissions=qa_permissions
         )

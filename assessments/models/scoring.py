@@ -65,6 +65,10 @@ class ScoringPolicyVersion(models.Model):
         _("days for the team lead to endorse or reject a dispute"), default=3
     )
     decide_days = models.PositiveSmallIntegerField(_("days for a QA lead to decide a dispute"), default=5)
+    # The trainers' own work queue: an essay to grade or an exam marked for review is due this many days on.
+    grading_days = models.PositiveSmallIntegerField(
+        _("days for a trainer to grade an essay or decide an exam review"), default=3
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

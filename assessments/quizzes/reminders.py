@@ -1,13 +1,15 @@
 """Reminders of quizzes for the daily run: a quiz window closing tomorrow (to those enrolled who have not taken
-it) and essays waiting for a grader more than two days."""
+it); and the trainers' decisions for their work queue: essays to grade and exams marked for review."""
 
 from datetime import date, datetime, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Attempt, AttemptStatus, Quiz
 from assessments.quizzes.selectors import quiz_programme
+from assessments.scoring.selectors import scoring_policy_for_month
 from courses.selectors import programme_staff_ids
 from notifications.reminders import Reminder, day_start
 from notifications.selectors import users_with_permission
@@ -48,8 +50,24 @@ def quiz_closing_reminders(today: date) -> list[Reminder]:
     return found
 
 
+class _GradingDue:
+    """The day a trainer's piece of work waiting since a moment is due: the policy's grading days after that
+    day (Asia/Shanghai), under the policy of that day's month (read once per month)."""
+
+    def __init__(self):
+        self.days: dict[date, int] = {}
+
+    def __call__(self, since: datetime) -> date:
+        day = timezone.localdate(since)
+        month = day.replace(day=1)
+        if month not in self.days:
+            self.days[month] = scoring_policy_for_month(month).grading_days
+        return day + timedelta(days=self.days[month])
+
+
 def essays_to_grade(cutoff: datetime) -> list[Reminder]:
-    """Attempts submitted before `cutoff` with an essay still ungraded, to every grader."""
+    """Attempts submitted before `cutoff` with an essay still ungraded, to every grader; due the policy's
+    grading days after submission."""
     rows = list(
         Attempt.objects.filter(
             status=AttemptStatus.NEEDS_GRADING,
@@ -65,6 +83,7 @@ def essays_to_grade(cutoff: datetime) -> list[Reminder]:
         return []
     graders = users_with_permission(GRADER_PERMISSION)
     url = reverse("assessments:grading-queue")
+    due = _GradingDue()
     return [
         Reminder(
             recipient_id=grader,
@@ -72,6 +91,7 @@ def essays_to_grade(cutoff: datetime) -> list[Reminder]:
             key=f"essay:{pk}",
             title=f"{quiz_title} · {staff_name}",
             url=url,
+            due_on=due(submitted_at),
             subject_id=staff_id,
             data={"what": _("Essay to grade"), "since": submitted_at},
         )
@@ -79,3 +99,37 @@ def essays_to_grade(cutoff: datetime) -> list[Reminder]:
         for grader in graders
         if grader != staff_id
     ]
+
+
+def attempts_to_review(cutoff: datetime) -> list[Reminder]:
+    """Exam attempts the integrity guard marked for review before `cutoff`, to every trainer who decides them
+    (never about their own attempt); an appealed one waits from its appeal. Due the policy's grading days on."""
+    rows = list(
+        Attempt.objects.filter(review=Attempt.Review.FLAGGED, submitted_at__lt=cutoff)
+        .values_list("pk", "staff_id", "submitted_at", "appeal__filed_at", "quiz__title", "staff__name")
+        .order_by("submitted_at", "pk")
+    )
+    if not rows:
+        return []
+    deciders = users_with_permission(GRADER_PERMISSION)
+    url = reverse("assessments:review-queue")
+    due = _GradingDue()
+    found = []
+    for pk, staff_id, submitted_at, appealed_at, quiz_title, staff_name in rows:
+        since = appealed_at or submitted_at
+        what = _("Exam appeal to decide") if appealed_at else _("Exam marked for review")
+        found.extend(
+            Reminder(
+                recipient_id=decider,
+                kind="decision_waiting",
+                key=f"attempt-review:{pk}",
+                title=f"{quiz_title} · {staff_name}",
+                url=url,
+                due_on=due(since),
+                subject_id=staff_id,
+                data={"what": what, "since": since},
+            )
+            for decider in deciders
+            if decider != staff_id
+        )
+    return found

@@ -147,6 +147,22 @@ def _scored_criteria(rubric: Rubric, levels: dict[int, int], on_date: date):
     return chosen, weighted, failed, score
 
 
+def _critical_flags_set(evaluation: Evaluation) -> None:
+    """Make the evaluation's critical-item flags follow its (revised) criteria rows: a revision that passes every
+    critical item lifts the cap and HR's review; one that newly fails an item asks for HR's review. A review HR
+    already recorded stays on record."""
+    failed = any(row.get("failed") for row in evaluation.criteria_scores)
+    evaluation.critical_failed = failed
+    evaluation.score_before_cap = (
+        quiz_rules.scorecard_score(
+            [(Decimal(row["weight"]), Decimal(row["percent"])) for row in evaluation.criteria_scores]
+        )
+        if failed
+        else None
+    )
+    evaluation.hr_review_needed = failed
+
+
 def _policy(on_date: date):
     return scoring_policy_for_month(on_date)
 
@@ -291,9 +307,11 @@ def evaluation_dispute_resolve(
     if decision not in (DisputeStatus.UPHELD, DisputeStatus.REVISED):
         raise ValidationError(_("Uphold or revise the score."))
     revised_criteria = []
-    if decision == DisputeStatus.REVISED and evaluation.rubric_id is not None and new_levels:
+    if decision == DisputeStatus.REVISED and evaluation.rubric_id is not None:
+        if not new_levels:
+            raise ValidationError(_("Revise a scorecard criterion by criterion."))
         revised_criteria, _weighted, _failed, new_score = _scored_criteria(
-            evaluation.rubric, new_levels or {}, evaluation.date
+            evaluation.rubric, new_levels, evaluation.date
         )
     elif decision == DisputeStatus.REVISED:
         if new_score is None or not Decimal(0) <= new_score <= Decimal(100):
@@ -320,6 +338,7 @@ def evaluation_dispute_resolve(
             if revised_criteria:
                 evaluation.original_criteria_scores = evaluation.criteria_scores
                 evaluation.criteria_scores = revised_criteria
+                _critical_flags_set(evaluation)
         evaluation.save()
         _step(
             evaluation,
@@ -373,6 +392,7 @@ def evaluation_revisions_apply(*, month: date, acting_user: User) -> list[Evalua
             evaluation.original_criteria_scores = evaluation.criteria_scores
             evaluation.criteria_scores = evaluation.revised_criteria_pending
             evaluation.revised_criteria_pending = []
+            _critical_flags_set(evaluation)
         evaluation.save(
             update_fields=[
                 "original_score",
@@ -381,6 +401,9 @@ def evaluation_revisions_apply(*, month: date, acting_user: User) -> list[Evalua
                 "original_criteria_scores",
                 "criteria_scores",
                 "revised_criteria_pending",
+                "critical_failed",
+                "score_before_cap",
+                "hr_review_needed",
                 "updated_at",
             ]
         )

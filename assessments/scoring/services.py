@@ -425,6 +425,7 @@ POLICY_FIELDS = [
     "dispute_days",
     "endorse_days",
     "decide_days",
+    "grading_days",
 ]
 
 
@@ -452,7 +453,7 @@ def policy_values_check(values: dict) -> None:
         errors["required_hours"] = _("Required hours must be 0 or more.")
     if values.get("winners") is not None and values["winners"] < 1:
         errors["winners"] = _("There must be at least one winner.")
-    for name in ("dispute_days", "endorse_days", "decide_days"):
+    for name in ("dispute_days", "endorse_days", "decide_days", "grading_days"):
         if values.get(name) is not None and values[name] < 1:
             errors[name] = _("Give at least 1 day.")
     if errors:

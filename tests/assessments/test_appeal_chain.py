@@ -143,14 +143,20 @@ def test_agent_disputes_lead_endorses_qa_lead_decides_every_step_dated_and_shown
         f'data-evaluation="{evaluation.pk}"'
         in client.get("/assessments/evaluations/disputes/").content.decode()
     )
+    first, second = rubric.criteria.all()
     client.post(
         f"/assessments/evaluations/{evaluation.pk}/resolve/",
-        {"decision": "revised", "new_score": "80", "note": "复核录音后上调"},
+        {
+            "decision": "revised",
+            f"level_{first.pk}": "1",
+            f"level_{second.pk}": "1",
+            "note": "复核录音后上调",
+        },
     )
     evaluation.refresh_from_db()
     assert (evaluation.dispute_status, evaluation.score, evaluation.original_score) == (
         "revised",
-        Decimal("80.00"),
+        Decimal("100.00"),
         Decimal("25.00"),
     )
     steps = list(
@@ -172,7 +178,7 @@ def test_agent_disputes_lead_endorses_qa_lead_decides_every_step_dated_and_shown
         < timeline.index('data-step="endorsed"')
         < timeline.index('data-step="revised"')
     )
-    assert "同意复核" in timeline and "25.00 → 80.00" in timeline and 'id="dispute-form"' not in page
+    assert "同意复核" in timeline and "25.00 → 100.00" in timeline and 'id="dispute-form"' not in page
 
 
 def test_each_step_is_refused_to_the_wrong_person(rubric, org, qa, client):

@@ -233,3 +233,34 @@ def test_a_trainer_sets_the_guard_in_the_quiz_admin(client):
     assert client.post("/admin/quizzes/new/", fields).status_code == 302
     quiz = Quiz.objects.get(title="期末考试")
     assert quiz.leave_limit == 2 and quiz.idle_submit_minutes == 5 and quiz.guarded
+
+
+def test_an_exam_marked_for_review_and_its_appeal_wait_in_the_trainers_queue_with_a_due_day(learner, hr_user):
+    from django.utils import translation
+
+    from assessments.scoring.selectors import scoring_policy_for_month
+    from assessments.scoring.services import POLICY_FIELDS, scoring_policy_update
+    from notifications.reminders import work_queue_for
+
+    def waiting(person):
+        with translation.override("en"):
+            return [
+                (str(i.data["what"]), i.due_on)
+                for i in work_queue_for(person, timezone.now())
+                if i.key == f"attempt-review:{attempt.pk}"
+            ]
+
+    attempt = flagged_attempt(learner)
+    trainer = StaffFactory(role="trainer", name="赵老师")
+    today = timezone.localdate()
+    assert waiting(trainer) == [("Exam marked for review", today + timedelta(days=3))]
+    assert waiting(learner) == []
+
+    integrity.attempt_appeal_file(attempt=attempt, staff=learner, reason="客户来电，必须接听")
+    policy = scoring_policy_for_month(today)
+    values = {name: getattr(policy, name) for name in POLICY_FIELDS} | {"grading_days": 1}
+    scoring_policy_update(version=policy, values=values, reason="加快复核", acting_user=hr_user)
+    assert waiting(trainer) == [("Exam appeal to decide", today + timedelta(days=1))]
+
+    integrity.attempt_review_decide(attempt=attempt, upheld=False, note="离开过久", acting_user=trainer)
+    assert waiting(trainer) == []

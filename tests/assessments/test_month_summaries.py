@@ -149,7 +149,11 @@ def test_every_figure_equals_the_figures_from_scratch_after_each_kind_of_change(
     # Dispute resolution: a revised evaluation changes the quality score.
     rubric = Rubric.objects.create(name="录音抽查", kind="spot_check")
     criterion = RubricCriterion.objects.create(
-        rubric=rubric, name="礼貌", weight=Decimal(1), levels=[{"percent": 100, "label": "优"}], order=1
+        rubric=rubric,
+        name="礼貌",
+        weight=Decimal(1),
+        levels=[{"percent": 100, "label": "优"}, {"percent": 40, "label": "良"}],
+        order=1,
     )
     qa, qa_lead = StaffFactory(role="trainer"), StaffFactory(role="trainer")
     evaluation = scorecard_evaluate(
@@ -166,7 +170,11 @@ def test_every_figure_equals_the_figures_from_scratch_after_each_kind_of_change(
     evaluation_dispute_review(evaluation=evaluation, acting_user=org.lead_a1, endorse=True, note="同意复核")
     qa_lead_appoint(user=qa_lead, acting_user=people, reason="质检组长")
     evaluation_dispute_resolve(
-        evaluation=evaluation, acting_user=qa_lead, decision="revised", note="复核", new_score=Decimal(40)
+        evaluation=evaluation,
+        acting_user=qa_lead,
+        decision="revised",
+        note="复核",
+        new_levels={criterion.pk: 1},
     )
     assert_summaries_match()
 

@@ -3,8 +3,10 @@ as when it was made, and the page shows the revised criteria beside those first 
 revised criteria wait beside the frozen ones until HR undoes the publication."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments.models import Evaluation
@@ -87,3 +89,90 @@ def test_a_revision_after_publication_keeps_the_criteria_beside_the_frozen_ones_
     assert evaluation.score == 25 and evaluation.revised_criteria_pending == []
     assert [c["level"] for c in evaluation.criteria_scores] == ["未达到", "达到"]
     assert [c["level"] for c in evaluation.original_criteria_scores] == ["达到", "达到"]
+
+
+def _to_the_qa_lead(evaluation, agent, team_lead):
+    evaluation_dispute(evaluation=evaluation, acting_user=agent, reason="有误", today=timezone.localdate())
+    evaluation_dispute_review(evaluation=evaluation, acting_user=team_lead, endorse=True, note="同意复核")
+
+
+def test_a_revision_that_passes_the_critical_item_lifts_the_cap_and_hr_review(rubric, org, qa, client):  # noqa: F811
+    evaluator, lead, _plain = qa
+    first, second = rubric.criteria.all()
+    evaluation = evaluate(rubric, org.agent_a1, evaluator, levels=(1, 0))
+    assert (evaluation.score, evaluation.critical_failed, evaluation.hr_review_needed) == (0, True, True)
+    evaluation_dispute(
+        evaluation=evaluation, acting_user=org.agent_a1, reason="没有泄露", today=evaluation.date
+    )
+    evaluation_dispute_review(
+        evaluation=evaluation, acting_user=User.objects.get(employee_no="L0001"), endorse=True, note="同意"
+    )
+    evaluation_dispute_resolve(
+        evaluation=evaluation,
+        acting_user=lead,
+        decision="revised",
+        note="录音中未报出手机号",
+        new_levels={first.pk: 1, second.pk: 1},
+    )
+    evaluation.refresh_from_db()
+    assert (evaluation.score, evaluation.critical_failed, evaluation.score_before_cap) == (100, False, None)
+    assert not evaluation.hr_review_needed
+    sign_in(client, org.agent_a1)
+    page = client.get(f"/assessments/evaluations/{evaluation.pk}/").content.decode()
+    assert 'id="critical-failure"' not in page
+
+
+def test_a_revision_that_fails_a_critical_item_scores_zero_and_asks_for_hr_review(rubric, org, qa):  # noqa: F811
+    evaluator, lead, _plain = qa
+    first, second = rubric.criteria.all()
+    evaluation = evaluate(rubric, org.agent_a1, evaluator, levels=(0, 1))
+    _to_the_qa_lead(evaluation, org.agent_a1, User.objects.get(employee_no="L0001"))
+    evaluation_dispute_resolve(
+        evaluation=evaluation,
+        acting_user=lead,
+        decision="revised",
+        note="复听发现泄露客户信息",
+        new_levels={first.pk: 1, second.pk: 0},
+    )
+    evaluation.refresh_from_db()
+    assert (evaluation.score, evaluation.score_before_cap) == (0, 75)
+    assert evaluation.critical_failed and evaluation.hr_review_needed and evaluation.hr_reviewed_at is None
+
+
+def test_a_scorecard_is_revised_by_its_criteria_never_by_a_bare_score(rubric, org, qa):  # noqa: F811
+    evaluator, lead, _plain = qa
+    evaluation = evaluate(rubric, org.agent_a1, evaluator, levels=(0, 1))
+    _to_the_qa_lead(evaluation, org.agent_a1, User.objects.get(employee_no="L0001"))
+    with pytest.raises(ValidationError):
+        evaluation_dispute_resolve(
+            evaluation=evaluation, acting_user=lead, decision="revised", note="改分", new_score=Decimal(90)
+        )
+    evaluation.refresh_from_db()
+    assert (evaluation.score, evaluation.dispute_status) == (25, "endorsed")
+
+
+def test_critical_flags_follow_a_revision_applied_when_hr_undoes_the_publication(month, rubric):  # noqa: F811
+    wang, _li, lead, qa_lead, hr1, hr2 = month
+    first, second = rubric.criteria.all()
+    evaluator = StaffFactory(role="trainer", employee_no="QA09")
+    evaluation = scorecard_evaluate(
+        staff=wang,
+        rubric=rubric,
+        on_date=date(2026, 10, 20),
+        levels={first.pk: 1, second.pk: 0},
+        acting_user=evaluator,
+    )
+    publish(hr1, hr2)
+    _to_the_qa_lead(evaluation, wang, lead)
+    evaluation_dispute_resolve(
+        evaluation=evaluation,
+        acting_user=qa_lead,
+        decision="revised",
+        note="未泄露",
+        new_levels={first.pk: 1, second.pk: 1},
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.critical_failed and evaluation.score == 0, "the published evaluation stays as it was"
+    service_star_publication_undo(month=OCTOBER, reason="复核结果生效", acting_user=hr1)
+    evaluation.refresh_from_db()
+    assert (evaluation.score, evaluation.critical_failed, evaluation.hr_review_needed) == (100, False, False)

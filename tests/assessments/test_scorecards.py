@@ -114,14 +114,15 @@ def test_the_person_disputes_once_within_7_days_and_a_qa_lead_other_than_the_eva
             evaluation=evaluation, acting_user=qa, decision="revised", note="改", new_score=Decimal(95)
         )
     client.force_login(second)
+    first, other = rubric.criteria.all()
     client.post(
         f"/assessments/evaluations/{evaluation.pk}/resolve/",
-        {"decision": "revised", "new_score": "95.5", "note": "复核录音后上调"},
+        {"decision": "revised", f"level_{first.pk}": "2", f"level_{other.pk}": "2", "note": "复核录音后上调"},
     )
     evaluation.refresh_from_db()
     assert (evaluation.dispute_status, evaluation.score, evaluation.original_score) == (
         "revised",
-        Decimal("95.50"),
+        Decimal("100.00"),
         Decimal("90.00"),
     )
     assert evaluation.resolved_by == second

@@ -99,7 +99,11 @@ def test_evaluations_imported_scored_and_revised_on_dispute_are_stored_at_once(o
 
     rubric = Rubric.objects.create(name="录音抽查", kind="spot_check")
     criterion = RubricCriterion.objects.create(
-        rubric=rubric, name="礼貌", weight=Decimal(1), levels=[{"percent": 100, "label": "优"}], order=1
+        rubric=rubric,
+        name="礼貌",
+        weight=Decimal(1),
+        levels=[{"percent": 100, "label": "优"}, {"percent": 90, "label": "良"}],
+        order=1,
     )
     qa, second = StaffFactory(role="trainer"), StaffFactory(role="trainer")
     evaluation = scorecard_evaluate(
@@ -117,7 +121,11 @@ def test_evaluations_imported_scored_and_revised_on_dispute_are_stored_at_once(o
     evaluation_dispute_review(evaluation=evaluation, acting_user=org.lead_a1, endorse=True, note="同意复核")
     qa_lead_appoint(user=second, acting_user=StaffFactory(role="hr"), reason="质检组长")
     evaluation_dispute_resolve(
-        evaluation=evaluation, acting_user=second, decision="revised", note="复核", new_score=Decimal(90)
+        evaluation=evaluation,
+        acting_user=second,
+        decision="revised",
+        note="复核",
+        new_levels={criterion.pk: 1},
     )
     assert _score(org.agent_a1).quality == Decimal("80.00")
 
