@@ -60,6 +60,7 @@ def test_hr_sets_an_evaluators_capacity_and_imports_a_call_list_on_a_phone(brows
     calls = tmp_path / "十月通话.csv"
     calls.write_text(CALLS, encoding="utf-8")
     page.goto("/assessments/qa/calls/import/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_input_files("#call-file", str(calls))
     page.locator("#call-import-form input[name=check_only]").uncheck()
     page.locator("#call-import-form button[type=submit]").click()
