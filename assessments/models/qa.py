@@ -206,7 +206,17 @@ class CriterionRule(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=RuleKind.choices)
     phrase = models.CharField(_("phrase"), max_length=100, blank=True)
-    stage = models.CharField(_("stage"), max_length=12, choices=RuleStage.choices, blank=True, default="")
+    stage = models.CharField(
+        _("stage"),
+        max_length=12,
+        choices=RuleStage.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Opening: the agent's first 3 lines; closing: the agent's last 3 lines; verification: any agent line "
+            "before the closing ones."
+        ),
+    )
     max_silence_s = models.PositiveIntegerField(
         _("longest silence (seconds)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )

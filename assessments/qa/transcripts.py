@@ -5,14 +5,17 @@ or `客户:` (the customer), full-width colons too. Lines without a known speake
 
 Rules look at the agent's lines only:
 - a required phrase must occur in the lines of its stage: `opening` = the agent's first `STAGE_LINES` lines,
-  `closing` = the last `STAGE_LINES`, `verification` (identity checks come at any point) and no stage = all;
+  `closing` = the last `STAGE_LINES`, `verification` = every line before the closing ones (the identity check
+  may come after small talk, but checking it while saying goodbye is too late; a call of no more agent lines
+  than the closing stage has all of them), no stage = all;
 - a forbidden phrase must not occur in any agent line;
 - the longest silence is the longest gap between consecutive timestamps (unknown without two timestamps).
 
 Phrases match fuzzily: text is compared after NFKC, case folding and removing spaces and punctuation, with
-variant characters made one (您 → 你), and a phrase of 4–7 characters may differ in one character (a typo, one
-extra or missing character), a longer one in two. Phrases of up to 3 characters must match exactly (after
-normalising), as one changed character would make them another word.
+variant characters made one (您 → 你) and the characters a pinyin keyboard most often swaps for one another made
+one too (到/道, 的/得/地, 在/再, 那/哪, 他/她/它, 做/作), so "不知到" is "不知道". A phrase of 4–7 characters may also
+differ in one character (a typo, one extra or missing character), a longer one in two. Phrases of up to 3
+characters allow no other difference, as one changed character would make them another word.
 """
 
 import re
@@ -35,6 +38,8 @@ _LINE = re.compile(
 # Characters people write interchangeably in service phrases: polite and plain forms, traditional forms.
 _VARIANTS = str.maketrans(
     {"您": "你", "妳": "你", "祢": "你", "們": "们", "謝": "谢", "請": "请", "問": "问"}
+    # Same-sound characters a pinyin keyboard swaps: a typo, never a different word, in service phrases.
+    | {"道": "到", "得": "的", "地": "的", "再": "在", "哪": "那", "她": "他", "它": "他", "作": "做"}
 )
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -116,6 +121,8 @@ def stage_lines(utterances: Sequence[Utterance], stage: str) -> list[Utterance]:
         return agent[:STAGE_LINES]
     if stage == "closing":
         return agent[-STAGE_LINES:]
+    if stage == "verification" and len(agent) > STAGE_LINES:
+        return agent[:-STAGE_LINES]
     return agent
 
 

@@ -127,6 +127,25 @@ def test_the_longest_silence_is_reported():
 def test_short_phrases_must_match_exactly_so_that_one_changed_character_is_another_word():
     assert phrase_in("滚出去", "滚出去！")
     assert not phrase_in("滚出去", "出去吧")
+    assert not phrase_in("不知道", "不想知道")
+
+
+def test_a_same_sound_typo_of_a_pinyin_keyboard_still_counts_even_in_a_short_phrase():
+    assert phrase_in("不知道", "这个我也不知到啊")
+    assert phrase_in("你有病吧", "你有并吧")  # a one-character typo of a longer phrase, as before
+    no_idea = RuleSpec("forbidden", "不知道")
+    finding = evaluate_rule(no_idea, parse_transcript("坐席：您好\n客户：怎么办\n坐席：我不知到"))
+    assert finding == Finding(passed=False, lines=(3,))
+
+
+def test_verification_must_come_before_the_closing_lines():
+    late = (
+        "坐席：您好，很高兴为您服务\n客户：宽带断了\n坐席：已为您重启端口\n坐席：好的\n"
+        "坐席：请问还有什么可以帮您\n坐席：顺便核对一下您的身份\n坐席：再见"
+    )
+    assert evaluate_rule(VERIFY, parse_transcript(late)) == Finding(passed=False, lines=())
+    short = "坐席：您好\n坐席：我先核对一下您的身份\n坐席：再见"
+    assert evaluate_rule(VERIFY, parse_transcript(short)) == Finding(passed=True, lines=(2,))
     assert not phrase_in("您好很高兴为您服务", "您好")  # a short line inside the long phrase is no match
 
 
