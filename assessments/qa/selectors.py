@@ -104,17 +104,19 @@ def call_import_jobs_for(user: User):
 
 
 def qa_sample_get(month: date) -> dict:
-    """The month's sample as `qa_sample --json` prints it: the plan, every draw (seed, when) and every assigned
-    call ordered by employee number then call id."""
-    draws = QaSampleDraw.objects.filter(month=month).order_by("at", "pk")
-    assigned = (
-        SampledCall.objects.filter(call__month=month)
-        .order_by("call__staff__employee_no", "call__call_id")
-        .values_list("call__call_id", "call__staff__employee_no", "evaluator__employee_no")
+    """The month's sample as `qa_sample --json` prints it: the plan (the latest draw's, or the policy's before
+    any draw), every draw (seed, when) and every assigned call ordered by employee number then call id (compared
+    as Python compares text, whatever the database's collation)."""
+    draws = list(QaSampleDraw.objects.filter(month=month).order_by("at", "pk"))
+    assigned = sorted(
+        SampledCall.objects.filter(call__month=month).values_list(
+            "call__call_id", "call__staff__employee_no", "evaluator__employee_no"
+        ),
+        key=lambda row: (row[1], row[0]),
     )
     return {
         "month": f"{month:%Y-%m}",
-        "per_agent": qa_policy_get().spot_checks_per_agent,
+        "per_agent": draws[-1].per_agent if draws else qa_policy_get().spot_checks_per_agent,
         "draws": [{"seed": d.seed, "at": timezone.localtime(d.at).isoformat()} for d in draws],
         "assigned": [
             {"call_id": call_id, "employee_no": employee_no, "evaluator": evaluator}

@@ -336,6 +336,10 @@ def test_hr_sets_the_policy_with_a_reason_and_the_next_draw_follows_it(org, qa_t
     qa_sample_draw(month=date(2026, 10, 1), acting_user=hr_user)
     assert SampledCall.objects.count() == 5 and QaSampleDraw.objects.get().drawn_by == hr_user
     assert QaPolicy.objects.count() == 1
+    # The month's sample keeps saying the plan it was drawn under after the policy changes again.
+    qa_policy_update(spot_checks_per_agent=2, min_call_seconds=0, reason="减量", acting_user=hr_user)
+    assert qa_sample_get(date(2026, 10, 1))["per_agent"] == 5
+    assert qa_sample_get(date(2026, 11, 1))["per_agent"] == 2
 
 
 def test_coverage_counts_checks_due_and_done_per_team(org, qa_team):
