@@ -10,14 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import SampledCall
 from assessments.qa.rules import spot_check_due_on
 from notifications.reminders import Reminder
+from portal.models import MonthLock
 
 
 def sampled_calls_to_evaluate(cutoff: datetime, recipient_id: int | None = None) -> list[Reminder]:
     """Sampled calls drawn before `cutoff` and not evaluated yet, to their assigned evaluator (only to
-    `recipient_id` when given)."""
-    rows = SampledCall.objects.filter(
-        evaluation__isnull=True, draw__at__lt=cutoff, evaluator__is_active=True
-    ).order_by("draw__at", "pk")
+    `recipient_id` when given). A call of a published month can no longer be evaluated, so it leaves the queue
+    (the month's coverage still shows it as not done)."""
+    rows = (
+        SampledCall.objects.filter(evaluation__isnull=True, draw__at__lt=cutoff, evaluator__is_active=True)
+        .exclude(call__month__in=MonthLock.objects.values("month"))
+        .order_by("draw__at", "pk")
+    )
     if recipient_id is not None:
         rows = rows.filter(evaluator_id=recipient_id)
     return [

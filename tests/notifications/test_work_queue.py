@@ -16,7 +16,7 @@ from assessments.qa.services import call_import, qa_sample_draw
 from courses.services import offline_session_close, offline_session_create
 from notifications import rules
 from notifications.reminders import decisions_waiting_for, reminders_find, work_queue_for
-from portal.models import User
+from portal.models import MonthLock, User
 from tests.conftest import sign_in
 from tests.courses import factories as cf
 from tests.factories import StaffFactory
@@ -142,6 +142,13 @@ def test_work_done_leaves_the_queue(busy):
     # The lead now has a reference to set, due on the session's scoring date.
     (lead_item,) = work_queue_for(busy["lead"], timezone.now())
     assert str(lead_item.data["what"]) == "Calibration reference to set" and lead_item.data["overdue"]
+
+
+def test_a_sampled_call_of_a_published_month_leaves_the_queue(busy):
+    MonthLock.objects.create(month=busy["today"].replace(day=1))
+    assert "Call to evaluate" not in {
+        str(i.data["what"]) for i in work_queue_for(busy["evaluator"], timezone.now())
+    }
 
 
 def test_nobody_sees_another_persons_work(busy):
