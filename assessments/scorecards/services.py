@@ -194,8 +194,8 @@ def evaluation_dispute(
     *, evaluation: Evaluation, acting_user: User, reason: str, today: date | None = None
 ) -> Evaluation:
     """The evaluated person disputes their evaluation: once, within the policy's window, with a reason. It
-    then waits for their team lead (a team without another team lead sends it straight to the QA leads,
-    recorded as a step). A published month may be disputed too: a revision is then kept beside the frozen
+    then waits for their team lead (a team without a team lead who could review it, i.e. one who did not make
+    the evaluation, sends it straight to the QA leads, recorded as a step). A published month may be disputed too: a revision is then kept beside the frozen
     score (`evaluation_dispute_resolve`)."""
     today = today or timezone.localdate()
     if evaluation.staff_id != acting_user.pk:
@@ -212,7 +212,9 @@ def evaluation_dispute(
         )
     with transaction.atomic():
         now = timezone.now()
-        forwarded = not selectors.team_leads_of(evaluation.staff).exists()
+        forwarded = not any(
+            not selectors.made_by(evaluation, lead) for lead in selectors.team_leads_of(evaluation.staff)
+        )
         status = DisputeStatus.ENDORSED if forwarded else DisputeStatus.OPEN
         updated = Evaluation.objects.filter(pk=evaluation.pk, dispute_status="").update(
             dispute_status=status,

@@ -21,7 +21,7 @@ from assessments.scorecards.services import (
 )
 from notifications.models import Notification
 from notifications.reminders import reminders_run
-from portal.models import AuditEvent
+from portal.models import AuditEvent, User
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -264,6 +264,16 @@ def test_a_team_without_another_team_lead_sends_the_dispute_to_the_qa_leads(rubr
         "disputed",
         "forwarded",
     ]
+    evaluation_dispute_resolve(evaluation=evaluation, acting_user=lead, decision="upheld", note="维持")
+
+
+def test_a_dispute_of_the_team_leads_own_evaluation_goes_to_the_qa_leads(rubric, org, qa):
+    _evaluator, lead, _plain = qa
+    team_lead = User.objects.get(employee_no="L0001")  # the only team lead of 热线一组, doing QA for it
+    evaluation = evaluate(rubric, org.agent_a1, team_lead)
+    evaluation = evaluation_dispute(evaluation=evaluation, acting_user=org.agent_a1, reason="组长评分有误")
+    assert evaluation.dispute_status == "endorsed"
+    assert DisputeStep.objects.filter(evaluation=evaluation, kind="forwarded").exists()
     evaluation_dispute_resolve(evaluation=evaluation, acting_user=lead, decision="upheld", note="维持")
 
 
