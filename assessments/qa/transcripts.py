@@ -11,20 +11,25 @@ Rules look at the agent's lines only:
 - a forbidden phrase must not occur in any agent line;
 - the longest silence is the longest gap between consecutive timestamps (unknown without two timestamps).
 
-Phrases match fuzzily: text is compared after NFKC, case folding and removing spaces and punctuation, with
-variant characters made one (您 → 你) and the characters a pinyin keyboard most often swaps for one another made
-one too (到/道, 的/得/地, 在/再, 那/哪, 他/她/它, 做/作), so "不知到" is "不知道". A phrase of 4–7 characters may also
-differ in one character (a typo, one extra or missing character), a longer one in two. Phrases of up to 3
-characters allow no other difference, as one changed character would make them another word.
+Phrases match fuzzily. Text is compared after NFKC, case folding and removing spaces and punctuation, with
+variant characters made one (您 → 你). A phrase also matches where the text sounds the same, character for
+character (the same pinyin without tones, by pypinyin): speech recognition and pinyin keyboards err by sound,
+so "你有并吧" is "你有病吧" and "不知到" is "不知道", whatever the phrase's length. Beyond that, a required phrase of
+4–7 characters may differ in one character (a typo, one extra or missing character), a longer one in two;
+shorter ones allow nothing more, as one changed character would make them another word. A forbidden phrase
+allows nothing more below 8 characters ("你有病历吧", have you the medical record, is not "你有病吧"), and from 8
+on only changed characters, never an added or missing one.
 """
 
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Hamming
 
 STAGE_LINES = 3
 AGENT, CUSTOMER = "agent", "customer"
@@ -38,8 +43,6 @@ _LINE = re.compile(
 # Characters people write interchangeably in service phrases: polite and plain forms, traditional forms.
 _VARIANTS = str.maketrans(
     {"您": "你", "妳": "你", "祢": "你", "們": "们", "謝": "谢", "請": "请", "問": "问"}
-    # Same-sound characters a pinyin keyboard swaps: a typo, never a different word, in service phrases.
-    | {"道": "到", "得": "的", "地": "的", "再": "在", "哪": "那", "她": "他", "它": "他", "作": "做"}
 )
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -98,14 +101,23 @@ def allowed_edits(phrase_length: int) -> int:
     return 1 if phrase_length <= 7 else 2
 
 
-def phrase_in(phrase: str, text: str) -> bool:
-    """Whether `phrase` occurs in `text`, fuzzily (see the module's note)."""
+def phrase_in(phrase: str, text: str, *, forbidden: bool = False) -> bool:
+    """Whether `phrase` occurs in `text`, fuzzily as a required phrase, or as a `forbidden` one (see the
+    module's note)."""
     needle, haystack = normalise(phrase), normalise(text)
     if not needle or not haystack:
         return False
-    if needle in haystack:
+    if needle in haystack or _sounds_in(needle, haystack):
         return True
     edits = allowed_edits(len(needle))
+    if forbidden:
+        if len(needle) < 8:
+            return False
+        width = len(needle)
+        return any(
+            Hamming.distance(needle, haystack[start : start + width], score_cutoff=edits) <= edits
+            for start in range(len(haystack) - width + 1)
+        )
     if not edits:
         return False
     cutoff = 100 * (1 - edits / len(needle))
@@ -113,6 +125,22 @@ def phrase_in(phrase: str, text: str) -> bool:
         # partial_ratio would look for the short text inside the phrase; compare the whole text instead.
         return len(needle) - len(haystack) <= edits and fuzz.ratio(needle, haystack, score_cutoff=cutoff) > 0
     return fuzz.partial_ratio(needle, haystack, score_cutoff=cutoff) > 0
+
+
+def _sounds_in(needle: str, haystack: str) -> bool:
+    """Whether the needle's characters, read aloud, occur in a row in the haystack's."""
+    sounds, heard = _sounds(needle), _sounds(haystack)
+    width = len(sounds)
+    return any(heard[start : start + width] == sounds for start in range(len(heard) - width + 1))
+
+
+@lru_cache(maxsize=4096)
+def _sounds(text: str) -> tuple[str, ...]:
+    """Each character's most common reading without tone (other characters as they are), one per character:
+    read one by one, so a phrase reads the same alone and inside a sentence."""
+    from pypinyin import lazy_pinyin  # its dictionaries load on first use, not with every process
+
+    return tuple(lazy_pinyin(list(text)))
 
 
 def stage_lines(utterances: Sequence[Utterance], stage: str) -> list[Utterance]:
@@ -132,7 +160,9 @@ def evaluate_rule(rule: RuleSpec, utterances: Sequence[Utterance]) -> Finding:
         found = tuple(u.line for u in stage_lines(utterances, rule.stage) if phrase_in(rule.phrase, u.text))
         return Finding(passed=bool(found), lines=found)
     if rule.kind == "forbidden":
-        found = tuple(u.line for u in stage_lines(utterances, "") if phrase_in(rule.phrase, u.text))
+        found = tuple(
+            u.line for u in stage_lines(utterances, "") if phrase_in(rule.phrase, u.text, forbidden=True)
+        )
         return Finding(passed=not found, lines=found)
     if rule.kind == "max_silence":
         timed = [u for u in utterances if u.at_s is not None]

@@ -138,6 +138,13 @@ def test_a_same_sound_typo_of_a_pinyin_keyboard_still_counts_even_in_a_short_phr
     assert finding == Finding(passed=False, lines=(3,))
 
 
+def test_a_forbidden_phrase_with_a_character_slipped_in_is_another_word():
+    abuse = parse_transcript("坐席：你有病历吧？请拍照上传")
+    assert evaluate_rule(NO_ABUSE, abuse) == Finding(passed=True, lines=())
+    assert evaluate_rule(NO_ABUSE, parse_transcript("坐席：你有并吧")) == Finding(passed=False, lines=(1,))
+    assert phrase_in("请问还有什么可以帮您", "请问还有什么可以帮您吗")  # required phrases still allow one more
+
+
 def test_verification_must_come_before_the_closing_lines():
     late = (
         "坐席：您好，很高兴为您服务\n客户：宽带断了\n坐席：已为您重启端口\n坐席：好的\n"

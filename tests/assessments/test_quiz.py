@@ -17,6 +17,7 @@ from assessments.quizzes import grading as quiz_grading
 from assessments.quizzes import services as quiz_services
 from courses.hooks import lesson_completion_blockers
 from courses.models import LearningResult, LessonCompletion
+from notifications.reminders import work_queue_for
 from portal.models import AuditEvent
 from tests.assessments import factories as f
 from tests.factories import StaffFactory
@@ -229,6 +230,8 @@ def test_essays_wait_in_the_trainers_queue_then_the_attempt_is_graded(client, le
     attempt, _ok = quiz_services.attempt_submit(attempt=attempt, post=post | {"v1": "0", "v2": "0"})
     assert attempt.status == AttemptStatus.NEEDS_GRADING and attempt.percent is None
     trainer = StaffFactory(role="trainer")
+    [waiting] = [i for i in work_queue_for(trainer, timezone.now()) if i.key == f"essay:{attempt.pk}"]
+    assert waiting.due_on == timezone.localdate(attempt.submitted_at) + timedelta(days=3)  # the policy's default
     client.force_login(trainer)
     queue = client.get("/assessments/grading/")
     assert "我先倾听客户。" in queue.content.decode()
