@@ -165,9 +165,83 @@ def _seed_certificates(stdout=None) -> None:
         )
 
 
+# (criterion, kind, phrase, stage, longest silence in seconds) of the spot-check rubric.
+DEMO_RULES = [
+    ("礼貌用语", "required", "您好，很高兴为您服务", "opening", None),
+    ("礼貌用语", "required", "请问还有什么可以帮您", "closing", None),
+    ("礼貌用语", "forbidden", "你有病吧", "", None),
+    ("需求确认", "required", "核对一下您的身份", "verification", None),
+    ("问题解决", "max_silence", "", "", 30),
+    ("客户信息保密", "forbidden", "您的密码是", "", None),
+]
+# Transcripts a month of calls is made of: a model call, a missing greeting, abuse with a typo, a long silence.
+DEMO_TRANSCRIPTS = [
+    "[00:00] 坐席：您好，很高兴为您服务，请问有什么可以帮您？\n[00:04] 客户：我的宽带断了。\n"
+    "[00:08] 坐席：好的，我先核对一下您的身份，请报一下身份证后四位。\n[00:15] 客户：1234。\n"
+    "[00:20] 坐席：已为您重启端口，请稍等。\n[00:45] 坐席：请问还有什么可以帮您？\n[00:50] 坐席：感谢来电，再见。",
+    "[00:00] 坐席：喂？\n[00:03] 客户：我要投诉，账单多扣了钱。\n[00:09] 坐席：我先核对一下您的身份。\n"
+    "[00:30] 坐席：已经退回了。\n[00:36] 坐席：请问还有什么可以帮您？",
+    "[00:00] 坐席：您好，很高兴为您服务。\n[00:05] 客户：网又断了！第三次了！\n"
+    "[00:11] 坐席：你有并吧，天天打电话。\n[00:20] 坐席：请问还有什么可以帮您？",
+    "[00:00] 坐席：您好，很高兴为您服务。\n[00:06] 客户：我想改套餐。\n[00:10] 坐席：核对一下您的身份。\n"
+    "[01:25] 坐席：让您久等了，已经改好。\n[01:30] 坐席：请问还有什么可以帮您？",
+]
+
+
+def _seed_qa(stdout=None) -> None:
+    """This month's calls (imported as the call centre's file), transcript rules on the spot-check rubric and
+    the month's sample, drawn and assigned through the services as HR would; once."""
+    from django.utils import timezone
+
+    from assessments.models import Call, CriterionRule
+    from assessments.qa.services import call_import, criterion_rule_create, qa_sample_draw
+    from portal.models import IN_SERVICE_ROLES, User
+
+    hr = User.objects.filter(employee_no="hr01").first()
+    rubric = Rubric.objects.filter(name="录音抽查评分表").first()
+    if hr is None or rubric is None or Call.objects.exists():
+        return
+    if not CriterionRule.objects.filter(criterion__rubric=rubric).exists():
+        criteria = {c.name: c for c in rubric.criteria.all()}
+        for criterion, kind, phrase, stage, silence in DEMO_RULES:
+            criterion_rule_create(
+                values={
+                    "criterion": criteria[criterion],
+                    "kind": kind,
+                    "phrase": phrase,
+                    "stage": stage,
+                    "max_silence_s": silence,
+                },
+                reason="演示数据：转写规则",
+                acting_user=hr,
+            )
+    today = timezone.localdate()
+    agents = User.objects.filter(role__in=IN_SERVICE_ROLES, is_active=True).order_by("employee_no")
+    lines = ["call_id,employee_no,started_at,duration_s,channel,recording_url,transcript"]
+    for a_index, number in enumerate(agents.values_list("employee_no", flat=True)):
+        for n in range(5):
+            day = today.replace(day=1 + (a_index + n * 5) % max(today.day - 1, 1))  # before today
+            call_id = f"CALL-{today:%Y%m}-{a_index:03d}{n}"
+            transcript = DEMO_TRANSCRIPTS[(a_index + n) % len(DEMO_TRANSCRIPTS)].replace('"', '""')
+            lines.append(
+                f"{call_id},{number},{day:%Y-%m-%d} {9 + n:02d}:{(a_index * 7) % 60:02d},{60 + 37 * n},phone,"
+                f'https://rec.example.com/{call_id}.mp3,"{transcript}"'
+            )
+    result = call_import(data="\n".join(lines).encode(), file_name="演示通话.csv", acting_user=hr)
+    if not result.ok:
+        raise RuntimeError(f"demo calls refused: {result.errors[:3]}")
+    outcome = qa_sample_draw(month=today, acting_user=hr)
+    if stdout is not None:
+        stdout.write(
+            f"QA: {result.counts['created']} calls this month, {outcome.drawn} drawn for spot checks."
+        )
+
+
 def seed(stdout=None):
-    """seed_demo calls this: quizzes and scorecards, then the months of KPIs, evaluations and scores."""
+    """seed_demo calls this: quizzes and scorecards, then the months of KPIs, evaluations and scores, then
+    this month's calls and their spot-check sample."""
     logins = list(_seed_quizzes(stdout=stdout) or [])
     _seed_certificates(stdout=stdout)
     logins.extend(scoring_demo.seed(stdout=stdout) or [])
+    _seed_qa(stdout=stdout)
     return logins
