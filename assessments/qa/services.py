@@ -91,10 +91,10 @@ def call_import(
     does a row that would move a call already drawn for a spot check to another person or month.
 
     The file is read twice. The first reading checks every row, telling `progress(n)` how many rows it has read
-    (no transaction is open, so another connection sees it). Only a file found good is read again, inside one
-    transaction holding the QA policy's lock, and new calls are written with COPY on PostgreSQL (bulk inserts
-    elsewhere) `CHUNK` rows at a time; should that reading find a problem the first did not (another import in
-    between), everything is undone.
+    (no transaction is open, so another connection sees it). Only a file found good with calls to add or change
+    is read again, inside one transaction holding the QA policy's lock, and new calls are written with COPY on
+    PostgreSQL (bulk inserts elsewhere) `CHUNK` rows at a time; should that reading find a problem the first did
+    not (another import in between), everything is undone.
     """
     if acting_user is not None:
         require_permission(acting_user, "assessments.import_calls")
@@ -107,7 +107,9 @@ def call_import(
         # Imports and draws take turns on the policy row: a draw then sees every call imported before its
         # time and none after, so replaying its seed later draws the same calls.
         _policy_locked()
-        result = _calls_apply(source, file_name, mapping=mapping, write=True)
+        if result.counts["created"] or result.counts["updated"]:
+            result = _calls_apply(source, file_name, mapping=mapping, write=True)
+        # else every call was already as the file says (the same file again): nothing to write, no second reading
         if not result.ok:
             transaction.set_rollback(True)
             return result
