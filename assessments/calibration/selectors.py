@@ -96,6 +96,25 @@ class ParticipantLine:
     accuracy: rules.Accuracy | None = None
 
 
+def session_tolerance(session: CalibrationSession) -> Decimal:
+    """The tolerance `session` is judged by: the policy's when its reference was set (today's before that)."""
+    if session.tolerance_points is not None:
+        return session.tolerance_points
+    return calibration_policy_get().tolerance_points
+
+
+def month_tolerance(month: date) -> Decimal:
+    """The tolerance `month`'s report judges by: the one kept with the month's latest reference (today's
+    policy for a month without one)."""
+    kept = (
+        CalibrationSession.objects.filter(month=month, tolerance_points__isnull=False)
+        .order_by("-reference_set_at", "-pk")
+        .values_list("tolerance_points", flat=True)
+        .first()
+    )
+    return kept if kept is not None else calibration_policy_get().tolerance_points
+
+
 def session_view(session: CalibrationSession, user: User) -> dict:
     """What `user` sees of `session`. An evaluator sees only their own scores, and the reference with their
     deviation per criterion once it is set; never another evaluator's scores. A QA lead sees every participant's
@@ -104,7 +123,7 @@ def session_view(session: CalibrationSession, user: User) -> dict:
     participants = list(session.participants.select_related("evaluator").order_by("evaluator__employee_no"))
     me = next((p for p in participants if p.evaluator_id == user.pk), None)
     lead = is_qa_lead(user) and me is None
-    tolerance = calibration_policy_get().tolerance_points
+    tolerance = session_tolerance(session)
     scores: dict[int, dict[int, Decimal]] = defaultdict(dict)
     visible = [p.pk for p in participants] if lead else ([me.pk] if me else [])
     for participant_id, criterion_id, percent in CalibrationScore.objects.filter(
@@ -182,11 +201,12 @@ class AccuracyRow:
 
 def evaluator_accuracy_report(month: date) -> dict:
     """Per evaluator for `month`: sessions invited to and joined (scored, reference set), mean absolute deviation
-    from the reference, share of criteria within the policy's tolerance, the trend over the last six months,
-    the flag, and the grade-the-grader agreement rate of their evaluations sampled for the month.
+    from the reference, share of criteria within the month's tolerance (`month_tolerance`: the policy's when
+    the month's references were set), the trend over the last six months, the flag, and the grade-the-grader
+    agreement rate of their evaluations sampled for the month.
 
     Set-based: one query for the scores of six months, one for the invitations, one for the reviews."""
-    tolerance = calibration_policy_get().tolerance_points
+    tolerance = month_tolerance(month)
     months = months_up_to(month, TREND_MONTHS)
     # evaluator → month → session → {criterion: deviation}
     found: dict[int, dict[date, dict[int, dict[int, Decimal]]]] = defaultdict(lambda: defaultdict(dict))

@@ -174,7 +174,7 @@ def calibration_reference_set(
 ) -> CalibrationSession:
     """A QA lead who is not a participant sets the reference score of every criterion (`levels`: criterion id →
     level index, `notes`: why, optional), once at least one evaluator has scored. Final: scoring closes and each
-    participant sees their deviation."""
+    participant sees their deviation, judged by the policy's tolerance of this moment (kept with the session)."""
     _require_lead(acting_user)
     now = now or timezone.now()
     notes = notes or {}
@@ -194,7 +194,8 @@ def calibration_reference_set(
         CalibrationCriterion.objects.bulk_update(criteria, ["reference_percent", "reference_note"])
         session.reference_set_by = acting_user
         session.reference_set_at = now
-        session.save(update_fields=["reference_set_by", "reference_set_at"])
+        session.tolerance_points = _policy_locked().tolerance_points
+        session.save(update_fields=["reference_set_by", "reference_set_at", "tolerance_points"])
         audit_record(
             action="calibration.reference",
             acting_user=acting_user,

@@ -75,6 +75,11 @@ class CalibrationSession(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reference_set_at = models.DateTimeField(_("reference set at"), null=True, blank=True)
+    # The policy's tolerance when the reference was set: deviations are judged by the rule of their day, so a
+    # later change of the policy leaves past sessions and months as they were reported.
+    tolerance_points = models.DecimalField(
+        _("tolerance (points per criterion)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("calibration session")

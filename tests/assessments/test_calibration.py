@@ -307,18 +307,41 @@ def test_the_accuracy_report_on_a_worked_example(qa):
     )
 
 
-def test_a_stricter_tolerance_flags_more_evaluators(qa, hr_user):
-    calibrate(
+def test_a_new_tolerance_judges_the_references_set_after_it_and_past_months_stay_as_reported(qa, hr_user):
+    november = calibrate(
         qa,
         call=qa["november_call"],
         now=NOVEMBER,
         scores={"e1": {"greeting": 80, "accuracy": 50}, "e2": {"greeting": 100, "accuracy": 50}},
         reference={"greeting": 100, "accuracy": 50},
     )
+    flagged = {
+        r.evaluator.employee_no
+        for r in selectors.evaluator_accuracy_report(date(2026, 11, 1))["rows"]
+        if r.accuracy.flagged
+    }
+    assert flagged == {"Q0001"}  # 20 and 0 points off: a mean of 10 against ±5
     services.calibration_policy_update(
         tolerance_points=D("12.5"), reviews_per_evaluator=3, review_days=7, reason="放宽", acting_user=hr_user
     )
-    assert not any(r.accuracy.flagged for r in selectors.evaluator_accuracy_report(date(2026, 11, 1))["rows"])
+    report = selectors.evaluator_accuracy_report(date(2026, 11, 1))
+    assert (
+        report["tolerance"] == D(5)
+        and {r.evaluator.employee_no for r in report["rows"] if r.accuracy.flagged} == flagged
+    )
+    november.refresh_from_db()
+    assert selectors.session_view(november, qa["e1"])["tolerance"] == D(5)
+    december = calibrate(
+        qa,
+        call=qa["november_call"],
+        now=NOVEMBER + timedelta(days=30),
+        scores={"e1": {"greeting": 80, "accuracy": 50}, "e2": {"greeting": 100, "accuracy": 50}},
+        reference={"greeting": 100, "accuracy": 50},
+    )
+    report = selectors.evaluator_accuracy_report(date(2026, 12, 1))
+    assert report["tolerance"] == D("12.5") and not any(r.accuracy.flagged for r in report["rows"])
+    december.refresh_from_db()
+    assert december.tolerance_points == D("12.5")
     with pytest.raises(PermissionDenied):
         services.calibration_policy_update(
             tolerance_points=D(1), reviews_per_evaluator=3, review_days=7, reason="x", acting_user=qa["lead"]
