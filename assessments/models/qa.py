@@ -138,6 +138,9 @@ class QaSampleDraw(models.Model):
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Employee number → calls still wanted, for each agent the draw drew for: a replay then draws for the same
+    # people even after one has left or changed role.
+    wanted = models.JSONField(_("calls wanted per agent"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("QA sample draw")

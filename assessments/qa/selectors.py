@@ -129,27 +129,32 @@ def qa_draw_replay(draw: QaSampleDraw) -> dict[str, list[str]]:
     """What `draw` draws when replayed from its seed on the calls as they are now: each agent's call ids.
 
     The calls it drew from are those of its month, at least its minimum length, imported up to its time and not
-    drawn by an earlier draw; each agent wanted the plan less what earlier draws gave them. Equal to what the
-    draw recorded while those calls are unchanged.
+    drawn by an earlier draw, of the agents it drew for (`draw.wanted`, with how many each still wanted; a draw
+    recorded before it kept them is replayed for today's active agents). Equal to what the draw recorded while
+    those calls are unchanged, whoever has left or changed role since.
     """
     earlier = SampledCall.objects.filter(
         Q(draw__at__lt=draw.at) | Q(draw__at=draw.at, draw__pk__lt=draw.pk), call__month=draw.month
     )
     taken = set(earlier.values_list("call_id", flat=True))
-    had: dict[str, int] = defaultdict(int)
-    for number in earlier.values_list("call__staff__employee_no", flat=True):
-        had[number] += 1
+    calls = Call.objects.filter(
+        month=draw.month, duration_s__gte=draw.min_call_seconds, imported_at__lte=draw.at
+    )
+    if draw.wanted:
+        calls = calls.filter(staff__employee_no__in=list(draw.wanted))
+    else:
+        calls = calls.filter(staff__is_active=True, staff__role__in=[Role.AGENT, Role.TEAM_LEAD])
     eligible: dict[str, list[str]] = defaultdict(list)
-    for pk, call_id, number in Call.objects.filter(
-        month=draw.month,
-        duration_s__gte=draw.min_call_seconds,
-        imported_at__lte=draw.at,
-        staff__is_active=True,
-        staff__role__in=[Role.AGENT, Role.TEAM_LEAD],
-    ).values_list("pk", "call_id", "staff__employee_no"):
+    for pk, call_id, number in calls.values_list("pk", "call_id", "staff__employee_no"):
         if pk not in taken:
             eligible[number].append(call_id)
-    wanted = {number: draw.per_agent - had.get(number, 0) for number in eligible}
+    if draw.wanted:
+        wanted = dict(draw.wanted)
+    else:
+        had: dict[str, int] = defaultdict(int)
+        for number in earlier.values_list("call__staff__employee_no", flat=True):
+            had[number] += 1
+        wanted = {number: draw.per_agent - had.get(number, 0) for number in eligible}
     return rules.draw_sample(eligible, wanted, draw.seed)
 
 

@@ -402,6 +402,7 @@ def qa_sample_draw(*, month: date, acting_user: User | None = None) -> DrawOutco
             per_agent=policy.spot_checks_per_agent,
             min_call_seconds=policy.min_call_seconds,
             drawn_by=acting_user,
+            wanted={agent: want for agent, want in sorted(wanted.items()) if want > 0},
         )
         SampledCall.objects.bulk_create(
             [

@@ -35,7 +35,7 @@ from assessments.qa.services import (
     sampled_call_evaluate,
 )
 from assessments.scoring.selectors import evaluation_scores_by_staff
-from portal.models import AuditEvent
+from portal.models import AuditEvent, User
 from portal.tabular.reading import READ_CHUNK
 from tests.conftest import sign_in
 from tests.factories import StaffFactory
@@ -271,6 +271,10 @@ def test_the_recorded_seed_reproduces_the_draw(org, qa_team):
     recorded = {}
     for call_id, number in SampledCall.objects.values_list("call__call_id", "call__staff__employee_no"):
         recorded.setdefault(number, []).append(call_id)
+    assert qa_draw_replay(outcome.draw) == {number: sorted(ids) for number, ids in recorded.items()}
+    # Whoever leaves or changes role later, the draw replays for the people it drew for.
+    User.objects.filter(employee_no="A0003").update(is_active=False)
+    User.objects.filter(employee_no="A0001").update(role="trainer")
     assert qa_draw_replay(outcome.draw) == {number: sorted(ids) for number, ids in recorded.items()}
 
 
