@@ -9,7 +9,9 @@ Rules look at the agent's lines only:
   may come after small talk, but checking it while saying goodbye is too late; a call of no more agent lines
   than the closing stage has all of them), no stage = all;
 - a forbidden phrase must not occur in any agent line;
-- the longest silence is the longest gap between consecutive timestamps (unknown without two timestamps).
+- the longest silence is the longest gap between consecutive timestamps, less the time the earlier line takes
+  to say (its characters at `CHARS_PER_SECOND`, rounded down: a timestamp marks where a line starts, not where
+  it ends); unknown without two timestamps.
 
 Phrases match fuzzily. Text is compared after NFKC, case folding and removing spaces and punctuation, with
 variant characters made one (您 → 你). A phrase also matches where the text sounds the same, character for
@@ -32,6 +34,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming
 
 STAGE_LINES = 3
+# Mandarin in service calls is spoken at about 240 characters a minute.
+CHARS_PER_SECOND = 4
 AGENT, CUSTOMER = "agent", "customer"
 SPEAKERS = {"坐席": AGENT, "客服": AGENT, "agent": AGENT, "客户": CUSTOMER, "customer": CUSTOMER}
 
@@ -168,11 +172,17 @@ def evaluate_rule(rule: RuleSpec, utterances: Sequence[Utterance]) -> Finding:
         timed = [u for u in utterances if u.at_s is not None]
         if len(timed) < 2 or rule.max_silence_s is None:
             return Finding(passed=None)
-        gaps = [(later.at_s - earlier.at_s, earlier, later) for earlier, later in pairwise(timed)]
+        gaps = [(_silence_after(earlier, later), earlier, later) for earlier, later in pairwise(timed)]
         longest = max(gap for gap, _earlier, _later in gaps)
         over = sorted({u.line for gap, a, b in gaps if gap > rule.max_silence_s for u in (a, b)})
         return Finding(passed=not over, lines=tuple(over), longest_silence_s=longest)
     raise ValueError(f"unknown rule kind {rule.kind!r}")
+
+
+def _silence_after(earlier: Utterance, later: Utterance) -> int:
+    """Seconds from the end of `earlier` (its start plus the time its words take) to the start of `later`."""
+    speaking = len(normalise(earlier.text)) // CHARS_PER_SECOND
+    return max(later.at_s - earlier.at_s - speaking, 0)
 
 
 def suggested_level(levels: Sequence[dict], findings: Sequence[Finding]) -> int | None:

@@ -119,9 +119,18 @@ def test_lines_keep_their_speaker_timestamp_and_number_with_blank_lines_skipped(
     ]
 
 
-def test_the_longest_silence_is_reported():
+def test_the_longest_silence_is_reported_less_the_time_the_line_before_takes_to_say():
     finding = evaluate_rule(SILENCE, parse_transcript(GOOD))
-    assert finding.longest_silence_s == 25
+    assert finding.longest_silence_s == 23  # 25 s after "已为您重启端口，请稍等" (10 characters, 2 s to say)
+
+
+def test_a_long_explanation_is_speaking_not_silence():
+    sentence = (
+        "您的套餐含每月一百分钟通话和十个G流量，超出部分按标准资费计算。"  # 30 characters without punctuation
+    )
+    explained = "[00:00] 坐席：" + sentence * 4 + "\n[00:40] 客户：明白了"
+    finding = evaluate_rule(SILENCE, parse_transcript(explained))
+    assert finding.passed and finding.longest_silence_s == 40 - 120 // 4  # 120 characters take 30 s to say
 
 
 def test_short_phrases_must_match_exactly_so_that_one_changed_character_is_another_word():
@@ -142,7 +151,9 @@ def test_a_forbidden_phrase_with_a_character_slipped_in_is_another_word():
     abuse = parse_transcript("坐席：你有病历吧？请拍照上传")
     assert evaluate_rule(NO_ABUSE, abuse) == Finding(passed=True, lines=())
     assert evaluate_rule(NO_ABUSE, parse_transcript("坐席：你有并吧")) == Finding(passed=False, lines=(1,))
-    assert phrase_in("请问还有什么可以帮您", "请问还有什么可以帮您吗")  # required phrases still allow one more
+    assert phrase_in(
+        "请问还有什么可以帮您", "请问还有什么可以帮您吗"
+    )  # required phrases still allow one more
 
 
 def test_verification_must_come_before_the_closing_lines():
