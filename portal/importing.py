@@ -300,23 +300,26 @@ def file_sha256(data: bytes | BinaryIO) -> str:
     return hashlib.file_digest(data, "sha256").hexdigest()
 
 
+
 def import_run_record(
     *,
     kind: str,
     file_name: str,
-    data: bytes | BinaryIO,
+    data: bytes | BinaryIO = b"",
     result: ImportResult,
     acting_user,
     month=None,
     replaced: int = 0,
     extra: dict | None = None,
     mapping: ColumnMapping | None = None,
+    sha256: str = "",
 ) -> ImportRun:
-    """Record a committed import and its audit event. Call inside the import's transaction."""
+    """Record a committed import and its audit event. Call inside the import's transaction. `data` is the file
+    (bytes or an open file, read from where it stands), or give its `sha256` (hex) already taken."""
     run = ImportRun.objects.create(
         kind=kind,
         file_name=file_name[:255],
-        sha256=file_sha256(data),
+        sha256=sha256 or file_sha256(data),
         month=month,
         created=result.counts.get("created", result.counts.get("imported", 0)),
         updated=result.counts.get("updated", 0),

@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,8 +38,8 @@ from assessments.qa.selectors import (
 )
 from assessments.scorecards.services import require_standards_editor, scorecard_evaluate
 from assessments.scoring.services import rows_insert
-from portal.importing import ImportResult, import_run_record, refused, skipped_notes
-from portal.models import Role, User
+from portal.importing import ImportResult, file_sha256, import_run_record, refused, skipped_notes
+from portal.models import ImportRun, Role, User
 from portal.months import first_of_month
 from portal.selectors import staff_ids_by_employee_no
 from portal.services import (
@@ -91,14 +92,19 @@ def call_import(
     does a row that would move a call already drawn for a spot check to another person or month.
 
     The file is read twice. The first reading checks every row, telling `progress(n)` how many rows it has read
-    (no transaction is open, so another connection sees it). Only a file found good with calls to add or change
-    is read again, inside one transaction holding the QA policy's lock, and new calls are written with COPY on
-    PostgreSQL (bulk inserts elsewhere) `CHUNK` rows at a time; should that reading find a problem the first did
-    not (another import in between), everything is undone.
+    (no transaction is open, so another connection sees it). Only a file found good is read again, inside one
+    transaction holding the QA policy's lock, and new calls are written with COPY on PostgreSQL (bulk inserts
+    elsewhere) `CHUNK` rows at a time; should that reading find a problem the first did not (another import in
+    between), everything is undone. The second reading is left out when the first found nothing to add or
+    change and no other call list was imported since (the same file again). A file that changes on disk
+    between the readings is refused.
     """
     if acting_user is not None:
         require_permission(acting_user, "assessments.import_calls")
     source = io.BytesIO(data) if isinstance(data, bytes) else data
+    source.seek(0)
+    checksum = file_sha256(source)
+    imported_before = _latest_call_import()
     result = _calls_apply(source, file_name, mapping=mapping, write=False, progress=progress)
     result.dry_run = dry_run
     if dry_run or not result.ok:
@@ -107,22 +113,29 @@ def call_import(
         # Imports and draws take turns on the policy row: a draw then sees every call imported before its
         # time and none after, so replaying its seed later draws the same calls.
         _policy_locked()
-        if result.counts["created"] or result.counts["updated"]:
+        source.seek(0)
+        if file_sha256(source) != checksum:
+            return refused(CALL_COUNT_KEYS, [RowError(0, _("The file changed while it was being imported."))])
+        nothing_to_write = not (result.counts["created"] or result.counts["updated"])
+        if not (nothing_to_write and _latest_call_import() == imported_before):
             result = _calls_apply(source, file_name, mapping=mapping, write=True)
-        # else every call was already as the file says (the same file again): nothing to write, no second reading
         if not result.ok:
             transaction.set_rollback(True)
             return result
-        source.seek(0)
         import_run_record(
             kind="calls",
             file_name=file_name,
-            data=source,
+            sha256=checksum,
             result=result,
             acting_user=acting_user,
             mapping=mapping,
         )
     return result
+
+
+def _latest_call_import() -> int | None:
+    """The newest call-list import's id: every import that writes calls records one in its transaction."""
+    return ImportRun.objects.filter(kind="calls").aggregate(latest=Max("pk"))["latest"]
 
 
 def _calls_apply(

@@ -13,6 +13,8 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessments.models import (
     Call,
@@ -35,7 +37,7 @@ from assessments.qa.services import (
     sampled_call_evaluate,
 )
 from assessments.scoring.selectors import evaluation_scores_by_staff
-from portal.models import AuditEvent, User
+from portal.models import AuditEvent, ImportRun, User
 from portal.tabular.reading import READ_CHUNK
 from tests.conftest import sign_in
 from tests.factories import StaffFactory
@@ -152,6 +154,58 @@ def test_an_error_after_the_first_thousands_of_rows_refuses_the_whole_file(org, 
     path.write_bytes(csv_bytes(*calls_for("A0001", CHUNK + 200)))
     code, output = run(capsys, "import_calls", str(path))
     assert code == 0 and output["created"] == Call.objects.count() == CHUNK + 200
+
+
+def _once(action):
+    """A progress listener that runs `action` the first time it hears: between the check and the writing."""
+    done = []
+
+    def listener(_rows):
+        if not done:
+            done.append(action())
+
+    return listener
+
+
+def test_the_same_file_again_after_another_import_changed_its_calls_puts_them_back(org):
+    first = csv_bytes("C1,A0001,2026-10-03 09:00,300,phone,,")
+    import_ok("C1,A0001,2026-10-03 09:00,300,phone,,")
+    changed = _once(lambda: import_ok("C1,A0001,2026-10-03 09:00,400,phone,,"))
+    result = call_import(data=first, file_name="again.csv", progress=changed)
+    # The check found nothing to change; the other import landed before this one took the lock, so this one
+    # (the last to commit) still writes what its file says.
+    assert result.ok and Call.objects.get().duration_s == 300
+    assert ImportRun.objects.filter(kind="calls").count() == 3
+
+
+def test_the_same_file_again_with_nothing_in_between_is_checked_once(org):
+    data = csv_bytes(*calls_for("A0001", 3))
+    assert call_import(data=data, file_name="calls.csv").counts["created"] == 3
+    call_table = Call._meta.db_table
+
+    def lookups_of_stored_calls(**options) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            result = call_import(data=data, file_name="calls.csv", **options)
+        assert result.counts == {"created": 0, "updated": 0, "unchanged": 3}
+        return sum(
+            1 for q in queries if q["sql"].lstrip().upper().startswith("SELECT") and call_table in q["sql"]
+        )
+
+    assert lookups_of_stored_calls() == lookups_of_stored_calls(dry_run=True) == 1
+
+
+def test_a_file_that_changes_between_the_check_and_the_writing_is_refused(org, tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_bytes(csv_bytes("C1,A0001,2026-10-03 09:00,300,phone,,"))
+
+    def append_a_call():
+        with path.open("ab") as tail:
+            tail.write(b"C2,A0001,2026-10-03 10:00,300,phone,,\n")
+
+    with path.open("rb") as handle:
+        result = call_import(data=handle, file_name="calls.csv", progress=_once(append_a_call))
+    assert not result.ok and [e.line for e in result.errors] == [0]
+    assert not Call.objects.exists() and not ImportRun.objects.filter(kind="calls").exists()
 
 
 def test_a_call_again_with_changes_is_updated_and_blank_optional_cells_keep_what_was_stored(org):
