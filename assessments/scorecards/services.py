@@ -148,11 +148,13 @@ def _scored_criteria(rubric: Rubric, levels: dict[int, int], on_date: date):
 
 
 def _critical_flags_set(evaluation: Evaluation) -> None:
-    """Make the evaluation's critical-item flags follow its (revised) criteria rows: a revision that passes every
-    critical item lifts the cap and HR's review; one that newly fails an item asks for HR's review. A review HR
-    already recorded stays on record."""
-    failed = any(row.get("failed") for row in evaluation.criteria_scores)
-    evaluation.critical_failed = failed
+    """Make the evaluation's critical-item flags follow its (revised) criteria rows, the rows they replace being
+    in `original_criteria_scores`: a revision that passes every critical item lifts the cap and HR's review; one
+    that fails an item not failed before asks for HR's review again (the earlier review stays in the audit
+    trail)."""
+    failed = {row["criterion"] for row in evaluation.criteria_scores if row.get("failed")}
+    failed_before = {row["criterion"] for row in evaluation.original_criteria_scores if row.get("failed")}
+    evaluation.critical_failed = bool(failed)
     evaluation.score_before_cap = (
         quiz_rules.scorecard_score(
             [(Decimal(row["weight"]), Decimal(row["percent"])) for row in evaluation.criteria_scores]
@@ -160,7 +162,11 @@ def _critical_flags_set(evaluation: Evaluation) -> None:
         if failed
         else None
     )
-    evaluation.hr_review_needed = failed
+    evaluation.hr_review_needed = bool(failed)
+    if failed - failed_before:
+        evaluation.hr_reviewed_by = None
+        evaluation.hr_reviewed_at = None
+        evaluation.hr_review_note = ""
 
 
 def _policy(on_date: date):
@@ -406,6 +412,9 @@ def evaluation_revisions_apply(*, month: date, acting_user: User) -> list[Evalua
                 "critical_failed",
                 "score_before_cap",
                 "hr_review_needed",
+                "hr_reviewed_by",
+                "hr_reviewed_at",
+                "hr_review_note",
                 "updated_at",
             ]
         )

@@ -176,3 +176,37 @@ def test_critical_flags_follow_a_revision_applied_when_hr_undoes_the_publication
     service_star_publication_undo(month=OCTOBER, reason="复核结果生效", acting_user=hr1)
     evaluation.refresh_from_db()
     assert (evaluation.score, evaluation.critical_failed, evaluation.hr_review_needed) == (100, False, False)
+
+
+def test_a_revision_failing_another_critical_item_waits_for_hr_again(org, qa, hr_user):  # noqa: F811
+    from assessments.models import Rubric, RubricCriterion
+    from assessments.scorecards.services import evaluation_critical_review
+
+    evaluator, lead, _plain = qa
+    levels = [{"percent": 0, "label": "未达到"}, {"percent": 100, "label": "达到"}]
+    two = Rubric.objects.create(name="双关键项评分表", kind="spot_check")
+    privacy = RubricCriterion.objects.create(
+        rubric=two, name="客户信息保密", weight=1, levels=levels, critical=True
+    )
+    abuse = RubricCriterion.objects.create(
+        rubric=two, name="文明用语", weight=1, levels=levels, critical=True, order=1
+    )
+    evaluation = scorecard_evaluate(
+        staff=org.agent_a1,
+        rubric=two,
+        on_date=date(2026, 10, 12),
+        levels={privacy.pk: 0, abuse.pk: 1},
+        acting_user=evaluator,
+    )
+    evaluation_critical_review(evaluation=evaluation, acting_user=hr_user, note="已确认泄露")
+    _to_the_qa_lead(evaluation, org.agent_a1, User.objects.get(employee_no="L0001"))
+    evaluation_dispute_resolve(
+        evaluation=evaluation,
+        acting_user=lead,
+        decision="revised",
+        note="信息未泄露，但有不文明用语",
+        new_levels={privacy.pk: 1, abuse.pk: 0},
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.critical_failed and evaluation.hr_review_needed and evaluation.hr_reviewed_at is None
+    evaluation_critical_review(evaluation=evaluation, acting_user=hr_user, note="确认不文明用语")
