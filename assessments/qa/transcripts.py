@@ -14,13 +14,13 @@ Rules look at the agent's lines only:
   it ends); unknown without two timestamps.
 
 Phrases match fuzzily. Text is compared after NFKC, case folding and removing spaces and punctuation, with
-variant characters made one (您 → 你). A phrase also matches where the text sounds the same, character for
-character (the same pinyin without tones, by pypinyin): speech recognition and pinyin keyboards err by sound,
-so "你有并吧" is "你有病吧" and "不知到" is "不知道", whatever the phrase's length. Beyond that, a required phrase of
-4–7 characters may differ in one character (a typo, one extra or missing character), a longer one in two;
-shorter ones allow nothing more, as one changed character would make them another word. A forbidden phrase
-allows nothing more below 8 characters ("你有病历吧", have you the medical record, is not "你有病吧"), and from 8
-on only changed characters, never an added or missing one.
+variant characters made one (您 → 你). A phrase of 4 characters or more also matches where the text sounds the
+same, character for character (pinyin by pypinyin; with tones for a forbidden phrase): speech recognition and
+pinyin keyboards err by sound, so "你有并吧" is "你有病吧". Shorter phrases never match by sound, as Chinese is
+full of short homophones (白痴 / 白吃, 骗子 / 片子). Beyond that, a required phrase of 4–7 characters may differ
+in one character (a typo, one extra or missing character), a longer one in two. A forbidden phrase allows
+nothing more below 8 characters ("你有病历吧", have you the medical record, is not "你有病吧"), and from 8 on only
+changed characters, never an added or missing one.
 """
 
 import re
@@ -36,6 +36,8 @@ from rapidfuzz.distance import Hamming
 STAGE_LINES = 3
 # Mandarin in service calls is spoken at about 240 characters a minute.
 CHARS_PER_SECOND = 4
+# Phrases shorter than this never match by sound: short homophones are too often other words.
+SOUND_MATCH_MIN = 4
 AGENT, CUSTOMER = "agent", "customer"
 SPEAKERS = {"坐席": AGENT, "客服": AGENT, "agent": AGENT, "客户": CUSTOMER, "customer": CUSTOMER}
 
@@ -111,7 +113,9 @@ def phrase_in(phrase: str, text: str, *, forbidden: bool = False) -> bool:
     needle, haystack = normalise(phrase), normalise(text)
     if not needle or not haystack:
         return False
-    if needle in haystack or _sounds_in(needle, haystack):
+    if needle in haystack:
+        return True
+    if len(needle) >= SOUND_MATCH_MIN and _sounds_in(needle, haystack, tones=forbidden):
         return True
     edits = allowed_edits(len(needle))
     if forbidden:
@@ -131,20 +135,20 @@ def phrase_in(phrase: str, text: str, *, forbidden: bool = False) -> bool:
     return fuzz.partial_ratio(needle, haystack, score_cutoff=cutoff) > 0
 
 
-def _sounds_in(needle: str, haystack: str) -> bool:
+def _sounds_in(needle: str, haystack: str, *, tones: bool) -> bool:
     """Whether the needle's characters, read aloud, occur in a row in the haystack's."""
-    sounds, heard = _sounds(needle), _sounds(haystack)
+    sounds, heard = _sounds(needle, tones), _sounds(haystack, tones)
     width = len(sounds)
     return any(heard[start : start + width] == sounds for start in range(len(heard) - width + 1))
 
 
 @lru_cache(maxsize=4096)
-def _sounds(text: str) -> tuple[str, ...]:
-    """Each character's most common reading without tone (other characters as they are), one per character:
-    read one by one, so a phrase reads the same alone and inside a sentence."""
-    from pypinyin import lazy_pinyin  # its dictionaries load on first use, not with every process
+def _sounds(text: str, tones: bool) -> tuple[str, ...]:
+    """Each character's most common reading, with or without its tone (other characters as they are), one per
+    character: read one by one, so a phrase reads the same alone and inside a sentence."""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries load on first use, not with every process
 
-    return tuple(lazy_pinyin(list(text)))
+    return tuple(lazy_pinyin(list(text), style=Style.TONE3 if tones else Style.NORMAL))
 
 
 def stage_lines(utterances: Sequence[Utterance], stage: str) -> list[Utterance]:

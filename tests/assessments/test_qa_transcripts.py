@@ -139,12 +139,27 @@ def test_short_phrases_must_match_exactly_so_that_one_changed_character_is_anoth
     assert not phrase_in("不知道", "不想知道")
 
 
-def test_a_same_sound_typo_of_a_pinyin_keyboard_still_counts_even_in_a_short_phrase():
-    assert phrase_in("不知道", "这个我也不知到啊")
-    assert phrase_in("你有病吧", "你有并吧")  # a one-character typo of a longer phrase, as before
-    no_idea = RuleSpec("forbidden", "不知道")
+def test_a_same_sound_typo_counts_in_a_phrase_of_four_characters_or_more():
+    assert phrase_in("我不知道", "这个我不知到啊", forbidden=True)
+    assert phrase_in("你有病吧", "你有并吧", forbidden=True)
+    no_idea = RuleSpec("forbidden", "我不知道")
     finding = evaluate_rule(no_idea, parse_transcript("坐席：您好\n客户：怎么办\n坐席：我不知到"))
     assert finding == Finding(passed=False, lines=(3,))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "said"),
+    [
+        ("白痴", "这顿饭不能白吃"),
+        ("骗子", "请把片子拍清楚"),
+        ("笨蛋", "您的本单已经处理好了"),
+        ("有病", "店里有饼"),
+        ("去死", "请您去四楼办理"),
+    ],
+)
+def test_a_short_forbidden_word_is_never_matched_by_sound(phrase, said):
+    assert not phrase_in(phrase, said, forbidden=True)
+    assert phrase_in(phrase, f"{said}，{phrase}", forbidden=True)
 
 
 def test_a_forbidden_phrase_with_a_character_slipped_in_is_another_word():

@@ -231,7 +231,9 @@ def test_essays_wait_in_the_trainers_queue_then_the_attempt_is_graded(client, le
     assert attempt.status == AttemptStatus.NEEDS_GRADING and attempt.percent is None
     trainer = StaffFactory(role="trainer")
     [waiting] = [i for i in work_queue_for(trainer, timezone.now()) if i.key == f"essay:{attempt.pk}"]
-    assert waiting.due_on == timezone.localdate(attempt.submitted_at) + timedelta(days=3)  # the policy's default
+    assert waiting.due_on == timezone.localdate(attempt.submitted_at) + timedelta(
+        days=3
+    )  # the policy's default
     client.force_login(trainer)
     queue = client.get("/assessments/grading/")
     assert "我先倾听客户。" in queue.content.decode()
