@@ -202,10 +202,7 @@ def file_rows_parse(
             unique=unique,
             **limits,
         )
-    rows: ParsedRows[Row] = ParsedRows(stream)
-    rows.skipped = stream.skipped
-    stream.errors.sort(key=lambda error: error.line)
-    return rows, stream.errors
+    return stream.collect()
 
 
 class RowStream:
@@ -235,6 +232,7 @@ class RowStream:
         self.parse_row = parse_row
         self.unique = unique
         self.rows_read = 0
+        self.refused = False  # the file as a whole was refused part-way: `errors` holds only that
         self.skipped: list[tuple[int, str]] = []
         self.errors: list[RowError] = []
         self._table_rows = iter(())
@@ -276,10 +274,22 @@ class RowStream:
                 else:
                     yield row
         except ImportFileError as exc:
-            self.errors.extend(exc.errors)
+            # A problem with the file as a whole (a broken quote, too many rows) is its one answer: the rows
+            # before it are not worth checking further. (The list is the same one the mapping's rates fill.)
+            self.errors[:] = exc.errors
+            self.refused = True
             return
         if not self.rows_read and not self.errors:
             self.errors.append(no_data_rows())
+
+    def collect(self) -> tuple["ParsedRows[Row]", list[RowError]]:
+        """Read the whole file: its valid rows (none when the file as a whole was refused) and every error, by
+        line, as `file_rows_parse` returns them."""
+        rows: ParsedRows[Row] = ParsedRows(self)
+        if self.refused:
+            rows = ParsedRows()
+        rows.skipped = self.skipped
+        return rows, sorted(self.errors, key=lambda error: error.line)
 
     def chunks(self, size: int) -> Iterator[list[Row]]:
         """The valid rows `size` at a time."""
@@ -298,7 +308,6 @@ def file_sha256(data: bytes | BinaryIO) -> str:
     if isinstance(data, bytes):
         return hashlib.sha256(data).hexdigest()
     return hashlib.file_digest(data, "sha256").hexdigest()
-
 
 
 def import_run_record(

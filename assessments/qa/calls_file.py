@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from assessments.models.qa import TRANSCRIPT_MAX_BYTES, CallChannel
-from portal.importing import DuplicateKeys, ParsedRows, RowParser, RowStream
+from portal.importing import DuplicateKeys, RowParser, RowStream
 from portal.tabular.errors import FieldError, RowError
 from portal.tabular.fields import half_width, parse_choice, parse_employee_no, parse_int
 from portal.tabular.mapping import ColumnMapping
@@ -87,10 +87,7 @@ def calls_file_parse(
 ) -> tuple[list[CallRow], list[RowError]]:
     """Every valid row of a call list held in memory and every error found (by line). Any error refuses the
     file. `progress(n)` is told every PROGRESS_EVERY rows read."""
-    stream = calls_file_rows(io.BytesIO(data), file_name, mapping=mapping, progress=progress)
-    rows = ParsedRows(stream)
-    rows.skipped = stream.skipped
-    return rows, sorted(stream.errors, key=lambda error: error.line)
+    return calls_file_rows(io.BytesIO(data), file_name, mapping=mapping, progress=progress).collect()
 
 
 def calls_file_rows(

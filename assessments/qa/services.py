@@ -209,7 +209,7 @@ def _calls_apply(
                 Call.objects.bulk_update(to_update, [*_CALL_FIELDS, "updated_at"], batch_size=1000)
     if progress is not None:
         progress(rows.rows_read)
-    errors = rows.errors + checked
+    errors = rows.errors if rows.refused else rows.errors + checked
     if errors:
         return refused(CALL_COUNT_KEYS, errors)
     return ImportResult(counts=counts, skipped=skipped_notes(rows), preview=preview)

@@ -137,18 +137,20 @@ class ImportCommand(JsonCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            # A file too large to hold (a month's call list) is given to the import open, to read as it goes.
-            data = path.open("rb") if self.reads_as_it_goes else path.read_bytes()
-        except OSError as exc:
-            self.fail(options, f"Cannot read {path}: {exc.strerror}", dict.fromkeys(self.count_keys, 0))
         dry_run = options.pop("dry_run")
         if self.mapping_kind:
             options["mapping"] = self._mapping(options)
         try:
+            # A file too large to hold (a month's call list) is given to the import open, to read as it goes;
+            # a pipe, which cannot be read twice, is read whole.
+            streamed = self.reads_as_it_goes and path.is_file()
+            data = path.open("rb") if streamed else path.read_bytes()
+        except OSError as exc:
+            self.fail(options, f"Cannot read {path}: {exc.strerror}", dict.fromkeys(self.count_keys, 0))
+        try:
             result = self.run_import(data=data, file_name=path.name, dry_run=dry_run, **options)
         finally:
-            if self.reads_as_it_goes:
+            if streamed:
                 data.close()
         if options["json"]:
             write_json(self.stdout, result.as_json())

@@ -470,14 +470,29 @@ def _undecodable_at(source: BinaryIO, position: int) -> ImportFileError:
     )
 
 
+class _BorrowedText(io.TextIOWrapper):
+    """Text read from the caller's binary file, which stays open when this is closed or dropped (a reader left
+    part-read is collected without closing what the caller opened)."""
+
+    def close(self):
+        if not self.closed:
+            self.detach()
+
+    @property
+    def closed(self):
+        try:
+            return super().closed
+        except ValueError:  # detached
+            return True
+
+
 def _open_csv(source: BinaryIO, request: _Request, max_rows: int) -> TableStream:
     encoding = _csv_encoding(source)
     source.seek(0)
     if encoding == "gb18030" and source.read(len(_GB18030_BOM)) != _GB18030_BOM:
         source.seek(0)
     # newline="" splits lines only at CRLF, LF and CR, as csv expects, so line_num counts physical lines.
-    text = io.TextIOWrapper(source, encoding=encoding, newline="")
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(_BorrowedText(source, encoding=encoding, newline=""), strict=True)
     line = 1  # where the record being read starts
     head: list[tuple[int, list[str]]] = []
     try:
@@ -488,17 +503,12 @@ def _open_csv(source: BinaryIO, request: _Request, max_rows: int) -> TableStream
             head.append((line, record))
             line = reader.line_num + 1
     except csv.Error as exc:
-        text.detach()
         raise _csv_error(exc, line) from None
     if not head:
         head.append((1, []))
     chosen = request.header_index([record for _line, record in head])
     header_line, header = head[chosen]
-    try:
-        layout = _layout(header, request, header_line)
-    except ImportFileError:
-        text.detach()
-        raise
+    layout = _layout(header, request, header_line)
     skipped = [(at, _row_text(record)) for at, record in head[:chosen] if _row_text(record)]
 
     def records():
@@ -510,8 +520,6 @@ def _open_csv(source: BinaryIO, request: _Request, max_rows: int) -> TableStream
                 yield start, record
         except csv.Error as exc:
             raise _csv_error(exc, line) from None
-        finally:
-            text.detach()  # the caller's file stays open
 
     return TableStream(
         columns=layout.columns,

@@ -6,6 +6,7 @@ if not settings.configured:
     settings.configure(USE_I18N=False)
 
 import csv
+import gc
 import io
 import re
 import zipfile
@@ -817,3 +818,39 @@ def test_open_table_reads_a_file_on_disk_in_chunks_never_whole(tmp_path):
     assert first == (2, {"employee_no": "E000000"}) and rows == 50_000
     assert max(sizes) <= READ_CHUNK < path.stat().st_size
     assert read_before_rows < 64 * 1024  # the header and first row came from the start of the file
+
+
+def test_a_crlf_split_between_two_chunks_ends_one_line():
+    header = b"employee_no,name\r\n"
+    filler = b"E1," + b"a" * (READ_CHUNK - len(header) - 3 - 1)
+    data = header + filler + b"\r\n" + b"E2,\xff\r\n"
+    assert data[READ_CHUNK - 1 : READ_CHUNK + 1] == b"\r\n"  # the chunk edge falls inside the line end
+    error = only_error(read_table(data, "x.csv", required=["employee_no"], max_bytes=len(data)))
+    assert error.line == 3
+
+
+def test_a_reader_left_part_read_leaves_the_callers_file_open(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(_big_file("utf-8", rows=100))
+    with path.open("rb") as source:
+        for rows_read in (0, 1):
+            stream = open_table(source, "roster.csv", required=["employee_no"])
+            for _row in range(rows_read):
+                next(stream.rows)
+            del stream
+            gc.collect()
+            assert not source.closed
+
+
+def test_a_broken_quote_after_the_first_rows_is_the_files_one_answer():
+    from portal.importing import RowParser, file_rows_parse
+    from portal.tabular.fields import parse_int
+
+    def parse(row: RowParser):
+        return row.take(parse_int, "count")
+
+    lines = ["employee_no,count", "E1,x"] + [f"E{n},1" for n in range(2, 15)] + ['E15,"never closed']
+    rows, errors = file_rows_parse(
+        "\n".join(lines).encode(), "q.csv", columns=["employee_no", "count"], parse_row=parse
+    )
+    assert rows == [] and [(e.line, e.column) for e in errors] == [(16, None)]
