@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -136,3 +138,19 @@ def same_with_an_empty_cache(read):
     cache.clear()
     assert cached == read()
     return cached
+
+
+def file_read_in_pieces(path) -> tuple[io.BufferedReader, list[int]]:
+    """`path` opened for reading, and the list of the sizes of the reads it serves from disk; reading the whole
+    file in one go fails the test."""
+    sizes: list[int] = []
+
+    class RecordedReads(io.FileIO):
+        def readinto(self, buffer):
+            sizes.append(len(buffer))
+            return super().readinto(buffer)
+
+        def readall(self):
+            raise AssertionError("the whole file was read at once")
+
+    return io.BufferedReader(RecordedReads(path)), sizes

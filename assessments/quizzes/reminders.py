@@ -84,21 +84,19 @@ def essays_to_grade(cutoff: datetime) -> list[Reminder]:
     graders = users_with_permission(GRADER_PERMISSION)
     url = reverse("assessments:grading-queue")
     due = _GradingDue()
-    return [
-        Reminder(
-            recipient_id=grader,
-            kind="decision_waiting",
+    found = []
+    for pk, staff_id, submitted_at, quiz_title, staff_name in rows:
+        found += _to_trainers(
+            graders,
             key=f"essay:{pk}",
             title=f"{quiz_title} · {staff_name}",
             url=url,
+            staff_id=staff_id,
+            what=_("Essay to grade"),
+            since=submitted_at,
             due_on=due(submitted_at),
-            subject_id=staff_id,
-            data={"what": _("Essay to grade"), "since": submitted_at},
         )
-        for pk, staff_id, submitted_at, quiz_title, staff_name in rows
-        for grader in graders
-        if grader != staff_id
-    ]
+    return found
 
 
 def attempts_to_review(cutoff: datetime) -> list[Reminder]:
@@ -117,19 +115,32 @@ def attempts_to_review(cutoff: datetime) -> list[Reminder]:
     found = []
     for pk, staff_id, submitted_at, appealed_at, quiz_title, staff_name in rows:
         since = appealed_at or submitted_at
-        what = _("Exam appeal to decide") if appealed_at else _("Exam marked for review")
-        found.extend(
-            Reminder(
-                recipient_id=decider,
-                kind="decision_waiting",
-                key=f"attempt-review:{pk}",
-                title=f"{quiz_title} · {staff_name}",
-                url=url,
-                due_on=due(since),
-                subject_id=staff_id,
-                data={"what": what, "since": since},
-            )
-            for decider in deciders
-            if decider != staff_id
+        found += _to_trainers(
+            deciders,
+            key=f"attempt-review:{pk}",
+            title=f"{quiz_title} · {staff_name}",
+            url=url,
+            staff_id=staff_id,
+            what=_("Exam appeal to decide") if appealed_at else _("Exam marked for review"),
+            since=since,
+            due_on=due(since),
         )
     return found
+
+
+def _to_trainers(trainers, *, key, title, url, staff_id, what, since, due_on) -> list[Reminder]:
+    """One piece of a learner's work for each trainer who may do it, never the learner themselves."""
+    return [
+        Reminder(
+            recipient_id=trainer,
+            kind="decision_waiting",
+            key=key,
+            title=title,
+            url=url,
+            due_on=due_on,
+            subject_id=staff_id,
+            data={"what": what, "since": since},
+        )
+        for trainer in trainers
+        if trainer != staff_id
+    ]

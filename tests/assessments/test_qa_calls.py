@@ -39,7 +39,7 @@ from assessments.qa.services import (
 from assessments.scoring.selectors import evaluation_scores_by_staff
 from portal.models import AuditEvent, ImportRun, User
 from portal.tabular.reading import READ_CHUNK
-from tests.conftest import sign_in
+from tests.conftest import file_read_in_pieces, sign_in
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,17 +123,8 @@ def test_a_call_list_larger_than_memory_should_hold_is_read_from_disk_a_chunk_at
         csv_bytes(*(f'C{n},A0001,2026-10-03 09:{n:02d},300,phone,,"{transcript}"' for n in range(30)))
     )
     assert path.stat().st_size > 4 * READ_CHUNK
-    sizes: list[int] = []
-
-    class RecordedReads(io.FileIO):
-        def readinto(self, buffer):
-            sizes.append(len(buffer))
-            return super().readinto(buffer)
-
-        def readall(self):
-            raise AssertionError("the whole file was read at once")
-
-    with io.BufferedReader(RecordedReads(path)) as source:
+    source, sizes = file_read_in_pieces(path)
+    with source:
         result = call_import(data=source, file_name="calls.csv")
     assert result.ok and result.counts == {"created": 30, "updated": 0, "unchanged": 0}
     assert max(sizes) <= READ_CHUNK

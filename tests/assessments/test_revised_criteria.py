@@ -58,28 +58,34 @@ def test_the_revised_levels_make_the_score_and_the_page_shows_them_beside_the_fi
     assert "Before the dispute" in table and "未达到 · 0" in table
 
 
-def test_a_revision_after_publication_keeps_the_criteria_beside_the_frozen_ones_until_undone(month, rubric):  # noqa: F811
+def _published_and_revised(month, rubric, *, scored: tuple[int, int], revised: tuple[int, int]):  # noqa: F811
+    """Wang's evaluation of 20 October scored at `scored` levels, the month published, then disputed, endorsed
+    and revised by the QA lead to `revised` levels."""
     wang, _li, lead, qa_lead, hr1, hr2 = month
     first, second = rubric.criteria.all()
-    evaluator = StaffFactory(role="trainer", employee_no="QA09")
     evaluation = scorecard_evaluate(
         staff=wang,
         rubric=rubric,
         on_date=date(2026, 10, 20),
-        levels={first.pk: 1, second.pk: 1},
-        acting_user=evaluator,
+        levels={first.pk: scored[0], second.pk: scored[1]},
+        acting_user=StaffFactory(role="trainer", employee_no="QA09"),
     )
     publish(hr1, hr2)
-    evaluation_dispute(evaluation=evaluation, acting_user=wang, reason="有误", today=timezone.localdate())
-    evaluation_dispute_review(evaluation=evaluation, acting_user=lead, endorse=True, note="同意复核")
+    _to_the_qa_lead(evaluation, wang, lead)
     evaluation_dispute_resolve(
         evaluation=evaluation,
         acting_user=qa_lead,
         decision="revised",
-        note="需求确认不完整",
-        new_levels={first.pk: 0, second.pk: 1},
+        note="复核后改判",
+        new_levels={first.pk: revised[0], second.pk: revised[1]},
     )
     evaluation.refresh_from_db()
+    return evaluation
+
+
+def test_a_revision_after_publication_keeps_the_criteria_beside_the_frozen_ones_until_undone(month, rubric):  # noqa: F811
+    hr1 = month[4]
+    evaluation = _published_and_revised(month, rubric, scored=(1, 1), revised=(0, 1))
     assert (evaluation.score, evaluation.revised_score_pending) == (100, 25)
     assert [c["level"] for c in evaluation.criteria_scores] == ["达到", "达到"], "the published criteria stay"
     assert [c["level"] for c in evaluation.revised_criteria_pending] == ["未达到", "达到"]
@@ -152,26 +158,8 @@ def test_a_scorecard_is_revised_by_its_criteria_never_by_a_bare_score(rubric, or
 
 
 def test_critical_flags_follow_a_revision_applied_when_hr_undoes_the_publication(month, rubric):  # noqa: F811
-    wang, _li, lead, qa_lead, hr1, hr2 = month
-    first, second = rubric.criteria.all()
-    evaluator = StaffFactory(role="trainer", employee_no="QA09")
-    evaluation = scorecard_evaluate(
-        staff=wang,
-        rubric=rubric,
-        on_date=date(2026, 10, 20),
-        levels={first.pk: 1, second.pk: 0},
-        acting_user=evaluator,
-    )
-    publish(hr1, hr2)
-    _to_the_qa_lead(evaluation, wang, lead)
-    evaluation_dispute_resolve(
-        evaluation=evaluation,
-        acting_user=qa_lead,
-        decision="revised",
-        note="未泄露",
-        new_levels={first.pk: 1, second.pk: 1},
-    )
-    evaluation.refresh_from_db()
+    hr1 = month[4]
+    evaluation = _published_and_revised(month, rubric, scored=(1, 0), revised=(1, 1))
     assert evaluation.critical_failed and evaluation.score == 0, "the published evaluation stays as it was"
     service_star_publication_undo(month=OCTOBER, reason="复核结果生效", acting_user=hr1)
     evaluation.refresh_from_db()

@@ -34,6 +34,7 @@ from portal.tabular.fields import (
     parse_text,
 )
 from portal.tabular.reading import READ_CHUNK, decode_csv_bytes, open_table, read_table
+from tests.conftest import file_read_in_pieces
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"sample directory {SAMPLES} is absent")
@@ -800,17 +801,8 @@ def test_a_bad_byte_after_the_first_chunk_is_reported_on_its_own_line(newline):
 def test_open_table_reads_a_file_on_disk_in_chunks_never_whole(tmp_path):
     path = tmp_path / "big.csv"
     path.write_bytes(_big_file("gb18030"))
-    sizes: list[int] = []
-
-    class RecordedReads(io.FileIO):
-        def readinto(self, buffer):
-            sizes.append(len(buffer))
-            return super().readinto(buffer)
-
-        def readall(self):
-            raise AssertionError("the whole file was read at once")
-
-    with io.BufferedReader(RecordedReads(path)) as source:
+    source, sizes = file_read_in_pieces(path)
+    with source:
         stream = open_table(source, "big.csv", required=["employee_no"], max_bytes=path.stat().st_size)
         first = next(stream.rows)
         read_before_rows = source.tell()
