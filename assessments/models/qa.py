@@ -296,6 +296,8 @@ class CallImportJob(models.Model):
     dry_run = models.BooleanField(_("check only"), default=False)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     rows = models.PositiveIntegerField(_("rows read"), default=0)
+    # Every row checked and found good; the import now writes them (its second reading, under the lock).
+    writing = models.BooleanField(_("writing"), default=False)
     counts = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)  # the first ERRORS_KEPT
     error_count = models.PositiveIntegerField(_("errors"), default=0)

@@ -27,6 +27,9 @@ def call_import_job_run(*, job_id: int) -> CallImportJob:
     def progress(rows: int) -> None:
         CallImportJob.objects.filter(pk=job_id).update(rows=rows)
 
+    def checked() -> None:
+        CallImportJob.objects.filter(pk=job_id).update(writing=True)
+
     status = CallImportJob.Status
     try:
         mapping = import_mapping_get(name=job.mapping, kind="calls") if job.mapping else None
@@ -38,12 +41,14 @@ def call_import_job_run(*, job_id: int) -> CallImportJob:
                 acting_user=job.requested_by,
                 mapping=mapping,
                 progress=progress,
+                checked=checked,
             )
     except ValidationError as exc:
         result = refused(CALL_COUNT_KEYS, [RowError(0, message) for message in exc.messages])
     except Exception as exc:  # noqa: BLE001 - the page must say that the import failed, and why
         result = refused(CALL_COUNT_KEYS, [RowError(0, _("The import failed: %(error)s") % {"error": exc})])
     job.refresh_from_db(fields=["rows"])
+    job.writing = False
     job.counts = result.counts
     job.errors = [error.as_dict() for error in result.errors[: CallImportJob.ERRORS_KEPT]]
     job.error_count = len(result.errors)

@@ -84,6 +84,7 @@ def call_import(
     acting_user=None,
     mapping: ColumnMapping | None = None,
     progress: Callable[[int], None] | None = None,
+    checked: Callable[[], None] | None = None,
 ) -> ImportResult:
     """Add or update calls keyed by `call_id`, all or nothing; each file adds to what is there.
 
@@ -97,7 +98,8 @@ def call_import(
     elsewhere) `CHUNK` rows at a time; should that reading find a problem the first did not (another import in
     between), everything is undone. The second reading is left out when the first found nothing to add or
     change and no other call list was imported since (the same file again). A file that changes on disk
-    between the readings is refused.
+    between the readings is refused. `checked()` hears when a good file is about to be written (outside the
+    transaction, so another connection sees what it records).
     """
     if acting_user is not None:
         require_permission(acting_user, "assessments.import_calls")
@@ -109,6 +111,8 @@ def call_import(
     result.dry_run = dry_run
     if dry_run or not result.ok:
         return result
+    if checked is not None:
+        checked()
     with transaction.atomic():
         # Imports and draws take turns on the policy row: a draw then sees every call imported before its
         # time and none after, so replaying its seed later draws the same calls.

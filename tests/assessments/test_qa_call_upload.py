@@ -92,6 +92,9 @@ def test_the_page_follows_a_running_job_and_refuses_what_it_must(
     )
     page = client.get(f"{URL}{running.pk}/").content.decode()
     assert 'http-equiv="refresh"' in page and "20000" in page
+    CallImportJob.objects.filter(pk=running.pk).update(writing=True)
+    page = client.get(f"{URL}{running.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "All 20000 rows checked and good; importing them now." in page
     settings.QA_CALLS_UPLOAD_MAX_MB = 0
     refused = upload(client, call_file(1), django_capture_on_commit_callbacks)
     assert refused.status_code == 200 and CallImportJob.objects.count() == 1

@@ -185,6 +185,20 @@ def test_the_same_file_again_with_nothing_in_between_is_checked_once(org):
     assert lookups_of_stored_calls() == lookups_of_stored_calls(dry_run=True) == 1
 
 
+def test_the_check_is_told_before_anything_is_written(org):
+    heard = []
+    result = call_import(
+        data=csv_bytes(*calls_for("A0001", 3)),
+        file_name="calls.csv",
+        checked=lambda: heard.append(Call.objects.count()),
+    )
+    assert result.ok and heard == [0] and Call.objects.count() == 3
+    call_import(
+        data=csv_bytes("C9,NOBODY,2026-10-03 09:00,300,phone,,"), file_name="bad.csv", checked=heard.append
+    )
+    assert heard == [0]  # a refused file is never written, so never announced
+
+
 def test_a_file_that_changes_between_the_check_and_the_writing_is_refused(org, tmp_path):
     path = tmp_path / "calls.csv"
     path.write_bytes(csv_bytes("C1,A0001,2026-10-03 09:00,300,phone,,"))
