@@ -356,37 +356,15 @@ def _too_many_rows(max_rows: int) -> ImportFileError:
 
 
 def decode_csv_bytes(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 with BOM, else UTF-8, else GB18030 (what Chinese Excel saves as plain "CSV").
-
-    A file with a UTF-8 BOM must be UTF-8 throughout. Raises `ImportFileError` naming the line of the first byte
-    that cannot be decoded (by whichever encoding got further) when neither encoding reads the file.
-    """
-    if data.startswith(_UTF8_BOM):
-        try:
-            return data[len(_UTF8_BOM) :].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _undecodable(data, exc.start + len(_UTF8_BOM)) from None
-    _refuse_utf16(data)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_failure = exc.start
-    try:
-        return data.decode("gb18030").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise _undecodable(data, max(utf8_failure, exc.start)) from None
+    """CSV bytes as text, in the encoding `open_table` reads them with (`_csv_encoding`): UTF-8 with BOM, else
+    UTF-8, else GB18030 (what Chinese Excel saves as plain "CSV"). Raises `ImportFileError` as the reader
+    refuses the file, e.g. naming the line of the first byte neither encoding can read."""
+    return data.decode(_csv_encoding(io.BytesIO(data))).removeprefix("\ufeff")
 
 
 def _refuse_utf16(data: bytes) -> None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _file_error(_('The file is UTF-16 text; save it as "CSV UTF-8" instead.'))
-
-
-def _undecodable(data: bytes, position: int) -> ImportFileError:
-    return _file_error(
-        _('This line has characters that are neither UTF-8 nor GB18030; save the file as "CSV UTF-8".'),
-        line=_line_at(data[:position]),
-    )
 
 
 def _line_at(prefix: bytes) -> int:
@@ -401,8 +379,9 @@ _GB18030_BOM = b"\x84\x31\x95\x33"
 
 
 def _csv_encoding(source: BinaryIO) -> str:
-    """The codec that reads the whole file, found as `decode_csv_bytes` finds it, one chunk at a time in memory.
-    Refuses a zip, UTF-16, NUL bytes, bytes neither encoding reads (naming their line) or a blank file."""
+    """The codec that reads the whole file: UTF-8 with BOM (then UTF-8 throughout), else UTF-8, else GB18030,
+    found by decoding one chunk at a time. Refuses a zip, UTF-16, NUL bytes, bytes neither encoding reads
+    (naming the line of the first byte that whichever encoding got further could not read) or a blank file."""
     head = source.read(len(_ZIP_MAGIC))
     if head.startswith(_ZIP_MAGIC):
         raise _file_error(_("This is an XLSX (zip) file, not CSV; upload it with the .xlsx extension."))
@@ -453,7 +432,7 @@ def _decode_scan(
 
 
 def _undecodable_at(source: BinaryIO, position: int) -> ImportFileError:
-    """`_undecodable` for a file read in chunks: the line of the byte at `position`."""
+    """The refusal of bytes neither encoding reads, on the line of the byte at `position` (read in chunks)."""
     source.seek(0)
     line, read, previous = 1, 0, b""
     while read < position:
