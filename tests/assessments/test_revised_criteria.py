@@ -97,6 +97,17 @@ def test_a_revision_after_publication_keeps_the_criteria_beside_the_frozen_ones_
     assert [c["level"] for c in evaluation.original_criteria_scores] == ["达到", "达到"]
 
 
+def _revised(evaluation, agent, qa_lead, new_levels: dict[int, int], note="复核后改判"):
+    """`evaluation` disputed by `agent`, endorsed by their team lead L0001 and revised by `qa_lead` to
+    `new_levels`; as stored afterwards."""
+    _to_the_qa_lead(evaluation, agent, User.objects.get(employee_no="L0001"))
+    evaluation_dispute_resolve(
+        evaluation=evaluation, acting_user=qa_lead, decision="revised", note=note, new_levels=new_levels
+    )
+    evaluation.refresh_from_db()
+    return evaluation
+
+
 def _to_the_qa_lead(evaluation, agent, team_lead):
     evaluation_dispute(evaluation=evaluation, acting_user=agent, reason="有误", today=timezone.localdate())
     evaluation_dispute_review(evaluation=evaluation, acting_user=team_lead, endorse=True, note="同意复核")
@@ -107,20 +118,7 @@ def test_a_revision_that_passes_the_critical_item_lifts_the_cap_and_hr_review(ru
     first, second = rubric.criteria.all()
     evaluation = evaluate(rubric, org.agent_a1, evaluator, levels=(1, 0))
     assert (evaluation.score, evaluation.critical_failed, evaluation.hr_review_needed) == (0, True, True)
-    evaluation_dispute(
-        evaluation=evaluation, acting_user=org.agent_a1, reason="没有泄露", today=evaluation.date
-    )
-    evaluation_dispute_review(
-        evaluation=evaluation, acting_user=User.objects.get(employee_no="L0001"), endorse=True, note="同意"
-    )
-    evaluation_dispute_resolve(
-        evaluation=evaluation,
-        acting_user=lead,
-        decision="revised",
-        note="录音中未报出手机号",
-        new_levels={first.pk: 1, second.pk: 1},
-    )
-    evaluation.refresh_from_db()
+    evaluation = _revised(evaluation, org.agent_a1, lead, {first.pk: 1, second.pk: 1}, "录音中未报出手机号")
     assert (evaluation.score, evaluation.critical_failed, evaluation.score_before_cap) == (100, False, None)
     assert not evaluation.hr_review_needed
     sign_in(client, org.agent_a1)
@@ -132,15 +130,7 @@ def test_a_revision_that_fails_a_critical_item_scores_zero_and_asks_for_hr_revie
     evaluator, lead, _plain = qa
     first, second = rubric.criteria.all()
     evaluation = evaluate(rubric, org.agent_a1, evaluator, levels=(0, 1))
-    _to_the_qa_lead(evaluation, org.agent_a1, User.objects.get(employee_no="L0001"))
-    evaluation_dispute_resolve(
-        evaluation=evaluation,
-        acting_user=lead,
-        decision="revised",
-        note="复听发现泄露客户信息",
-        new_levels={first.pk: 1, second.pk: 0},
-    )
-    evaluation.refresh_from_db()
+    evaluation = _revised(evaluation, org.agent_a1, lead, {first.pk: 1, second.pk: 0}, "复听发现泄露客户信息")
     assert (evaluation.score, evaluation.score_before_cap) == (0, 75)
     assert evaluation.critical_failed and evaluation.hr_review_needed and evaluation.hr_reviewed_at is None
 
@@ -187,14 +177,8 @@ def test_a_revision_failing_another_critical_item_waits_for_hr_again(org, qa, hr
         acting_user=evaluator,
     )
     evaluation_critical_review(evaluation=evaluation, acting_user=hr_user, note="已确认泄露")
-    _to_the_qa_lead(evaluation, org.agent_a1, User.objects.get(employee_no="L0001"))
-    evaluation_dispute_resolve(
-        evaluation=evaluation,
-        acting_user=lead,
-        decision="revised",
-        note="信息未泄露，但有不文明用语",
-        new_levels={privacy.pk: 1, abuse.pk: 0},
+    evaluation = _revised(
+        evaluation, org.agent_a1, lead, {privacy.pk: 1, abuse.pk: 0}, "信息未泄露，但有不文明用语"
     )
-    evaluation.refresh_from_db()
     assert evaluation.critical_failed and evaluation.hr_review_needed and evaluation.hr_reviewed_at is None
     evaluation_critical_review(evaluation=evaluation, acting_user=hr_user, note="确认不文明用语")
